@@ -1,0 +1,122 @@
+/**
+ * The time loop, apart from the cells: the forward pass over t = 1..T, and the backward pass over
+ * t = T..1 with full BPTT or either truncation. Every cell goes through the same loop.
+ */
+import type { BpttConfig, ModelConfig, Params, Sequence } from './types';
+import type { Cell, CellState, StepCache, StepGrad } from './cells';
+import { outputStep, type OutputStep } from './output';
+import { addInto, matTVecAdd } from './linalg';
+
+export interface ForwardPass {
+  caches: StepCache[];
+  outs: OutputStep[];
+  /** The total loss after reduction. */
+  loss: number;
+  /** 1 for sum, 1/N for mean over the N steps with a target. */
+  scale: number;
+}
+
+/** The backward record of one timestep, before any parameter gradient is formed. */
+export interface BackwardStep {
+  /** dL/dz_t after reduction scaling. */
+  dz: Float64Array;
+  dhFromOutput: Float64Array;
+  dhFromFuture: Float64Array;
+  dh: Float64Array;
+  grad: StepGrad;
+}
+
+/** 1 for a summed loss, 1/N for the mean over the N steps that have a target. */
+export function lossScale(config: ModelConfig, seq: Sequence): number {
+  if (config.reduction === 'sum') return 1;
+  const n = seq.targets.reduce((a, t) => a + (t === null ? 0 : 1), 0);
+  return n > 0 ? 1 / n : 1;
+}
+
+/** One cell step and its output: the unit both the forward pass and the objectives repeat. */
+export function step(cell: Cell, config: ModelConfig, p: Params, seq: Sequence, t: number, prev: CellState): [StepCache, OutputStep] {
+  const cache = cell.forward(p, seq.inputs[t - 1], prev);
+  const out = outputStep(p, config.K, config.H, config.output, config.loss, cache.h, seq.targets[t - 1]);
+  return [cache, out];
+}
+
+export function forwardPass(cell: Cell, config: ModelConfig, p: Params, seq: Sequence, s0: CellState): ForwardPass {
+  const T = seq.inputs.length;
+  const caches: StepCache[] = new Array(T);
+  const outs: OutputStep[] = new Array(T);
+  const scale = lossScale(config, seq);
+  let loss = 0;
+  let state = s0;
+  for (let t = 1; t <= T; t++) {
+    const [cache, out] = step(cell, config, p, seq, t, state);
+    caches[t - 1] = cache;
+    outs[t - 1] = out;
+    if (out.loss !== null) loss += out.loss;
+    state = { h: cache.h, c: cache.c };
+  }
+  return { caches, outs, loss: loss * scale, scale };
+}
+
+/** dL/dh_t through the output at t: W_hy^T · dz_t. */
+function fromOutput(p: Params, config: ModelConfig, dz: Float64Array): Float64Array {
+  const d = new Float64Array(config.H);
+  matTVecAdd(d, p.W_hy.data, config.K, config.H, dz);
+  return d;
+}
+
+/**
+ * The backward pass. none: one sweep carrying dh_next (and dc_next), as min-char-rnn does.
+ * chunks: the same sweep, with what arrives from the future cut at each chunk's last step.
+ * window: each L_s sends its gradient back through at most k steps; what reaches each step is
+ * summed, then one step's backward on that sum gives its gradients (backward is linear).
+ */
+export function backwardPass(cell: Cell, config: ModelConfig, bptt: BpttConfig, p: Params, fwd: ForwardPass): BackwardStep[] {
+  const T = fwd.caches.length;
+  const H = config.H;
+  const lstm = config.cell === 'lstm';
+  const dzs = fwd.outs.map((o) => o.dz.map((v) => v * fwd.scale));
+  const dhOut = dzs.map((dz) => fromOutput(p, config, dz));
+  const steps: BackwardStep[] = new Array(T);
+
+  const finish = (t: number, dhFuture: Float64Array, dcFuture: Float64Array | null): void => {
+    const dh = Float64Array.from(dhOut[t - 1]);
+    addInto(dh, dhFuture);
+    const grad = cell.backward(p, fwd.caches[t - 1], dh, dcFuture);
+    steps[t - 1] = { dz: dzs[t - 1], dhFromOutput: dhOut[t - 1], dhFromFuture: dhFuture, dh, grad };
+  };
+
+  if (bptt.truncate === 'window') {
+    const k = bptt.k;
+    const dhFut = Array.from({ length: T }, () => new Float64Array(H));
+    const dcFut = lstm ? Array.from({ length: T }, () => new Float64Array(H)) : null;
+    for (let s = T; s >= 1; s--) {
+      if (fwd.outs[s - 1].loss === null) continue;
+      let dh = dhOut[s - 1];
+      let dc: Float64Array | null = lstm ? new Float64Array(H) : null;
+      const first = Math.max(1, s - k + 1);
+      for (let j = s; j > first; j--) {
+        const g = cell.backward(p, fwd.caches[j - 1], dh, dc);
+        dh = g.dhPrev;
+        dc = g.dcPrev;
+        addInto(dhFut[j - 2], dh);
+        if (dcFut && dc) addInto(dcFut[j - 2], dc);
+      }
+    }
+    for (let t = T; t >= 1; t--) finish(t, dhFut[t - 1], dcFut ? dcFut[t - 1] : null);
+    return steps;
+  }
+
+  let dhNext = new Float64Array(H);
+  let dcNext: Float64Array | null = lstm ? new Float64Array(H) : null;
+  for (let t = T; t >= 1; t--) {
+    if (bptt.truncate === 'chunks' && t % bptt.k === 0) {
+      // t ends a chunk: nothing flows back from the next chunk.
+      dhNext = new Float64Array(H);
+      dcNext = lstm ? new Float64Array(H) : null;
+    }
+    finish(t, dhNext, dcNext);
+    dhNext = steps[t - 1].grad.dhPrev;
+    dcNext = steps[t - 1].grad.dcPrev;
+  }
+  return steps;
+}

@@ -1,0 +1,102 @@
+/**
+ * Gradient check: BPTT's gradients against central finite differences of the very objective BPTT
+ * differentiates. With truncation that objective treats the carried-in state as a constant
+ * (chunks: at each chunk start; window: k steps before each L_t), so the check is exact there too.
+ */
+import type { Params, Problem } from './types';
+import type { CellState } from './cells';
+import { makeCell } from './cells';
+import { forwardPass, lossScale, step, type ForwardPass } from './bptt';
+import { cloneParams } from './params';
+import { runTrace } from './trace';
+
+export interface GradcheckResult {
+  /** The parameter's name (W_hh, b_y, ...). */
+  name: string;
+  /** The largest relative error |a - n| / max(|a|, |n|, floor) over the checked entries. */
+  maxRelError: number;
+  /** Where that largest error was: [row, col] or [i]. */
+  index: number[];
+  analytic: number;
+  numeric: number;
+  /** How many entries were checked. */
+  checked: number;
+}
+
+export interface GradcheckOptions {
+  /** Finite-difference step. */
+  eps?: number;
+  /** Entries checked per parameter at most (evenly spread); the rest are skipped. */
+  maxEntries?: number;
+  /** Denominator floor: below it, errors count as absolute. */
+  floor?: number;
+}
+
+/** The loss as BPTT (with the spec's truncation) differentiates it, at the given parameters. */
+export function objective(problem: Problem, p: Params, base: ForwardPass): number {
+  const { config, bptt, sequence: seq } = problem;
+  const cell = makeCell(config);
+  const s0: CellState = { h: problem.h0, c: problem.c0 };
+  const baseState = (t: number): CellState => (t === 0 ? s0 : { h: base.caches[t - 1].h, c: base.caches[t - 1].c });
+  if (bptt.truncate === 'none') return forwardPass(cell, config, p, seq, s0).loss;
+  const T = seq.inputs.length;
+  let loss = 0;
+  if (bptt.truncate === 'chunks') {
+    let state = s0;
+    for (let t = 1; t <= T; t++) {
+      if (t > 1 && (t - 1) % bptt.k === 0) state = baseState(t - 1); // detached at the chunk start
+      const [cache, out] = step(cell, config, p, seq, t, state);
+      if (out.loss !== null) loss += out.loss;
+      state = { h: cache.h, c: cache.c };
+    }
+  } else {
+    for (let s = 1; s <= T; s++) {
+      if (seq.targets[s - 1] === null) continue;
+      const first = Math.max(1, s - bptt.k + 1);
+      let state = baseState(first - 1); // L_s sees h_{s-k} as a constant
+      for (let t = first; t <= s; t++) {
+        const [cache, out] = step(cell, config, p, seq, t, state);
+        state = { h: cache.h, c: cache.c };
+        if (t === s) loss += out.loss as number;
+      }
+    }
+  }
+  return loss * lossScale(config, seq);
+}
+
+/** Compares each parameter's BPTT gradient with a sixth-order central difference. */
+export function gradcheck(problem: Problem, opts: GradcheckOptions = {}): GradcheckResult[] {
+  const eps = opts.eps ?? 5e-3;
+  const floor = opts.floor ?? 1e-6;
+  const maxEntries = opts.maxEntries ?? 200;
+  const trace = runTrace(problem);
+  const cell = makeCell(problem.config);
+  const base = forwardPass(cell, problem.config, problem.params, problem.sequence, { h: problem.h0, c: problem.c0 });
+  const p = cloneParams(problem.params);
+  const results: GradcheckResult[] = [];
+  for (const [name, tensor] of Object.entries(p)) {
+    const n = tensor.data.length;
+    const count = Math.min(n, maxEntries);
+    const res: GradcheckResult = { name, maxRelError: 0, index: [], analytic: 0, numeric: 0, checked: count };
+    for (let e = 0; e < count; e++) {
+      const idx = count === n ? e : Math.round((e * (n - 1)) / Math.max(1, count - 1));
+      const at = (delta: number): number => {
+        tensor.data[idx] = problem.params[name].data[idx] + delta;
+        return objective(problem, p, base);
+      };
+      // Sixth-order central difference, error O(e^6): a wide step keeps rounding small.
+      const numeric = (45 * (at(eps) - at(-eps)) - 9 * (at(2 * eps) - at(-2 * eps)) + (at(3 * eps) - at(-3 * eps))) / (60 * eps);
+      tensor.data[idx] = problem.params[name].data[idx];
+      const analytic = trace.grads[name].data[idx];
+      const rel = Math.abs(analytic - numeric) / Math.max(Math.abs(analytic), Math.abs(numeric), floor);
+      if (rel >= res.maxRelError || !Number.isFinite(rel)) {
+        res.maxRelError = Number.isFinite(rel) ? rel : Infinity;
+        res.index = tensor.shape.length === 2 ? [Math.floor(idx / tensor.shape[1]), idx % tensor.shape[1]] : [idx];
+        res.analytic = analytic;
+        res.numeric = numeric;
+      }
+    }
+    results.push(res);
+  }
+  return results;
+}

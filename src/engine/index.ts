@@ -1,0 +1,8 @@
+/** The engine's public API: pure TypeScript, no vscode, no DOM. */
+export * from './types';
+export * from './records';
+export { paramShapes, gateNames, countParams, sizeOf, initParams, zerosLike, cloneParams } from './params';
+export { Rng } from './rng';
+export { runTrace, Trace } from './trace';
+export { gradcheck, type GradcheckResult } from './gradcheck';
+export { traceJson } from './traceJson';

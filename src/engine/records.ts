@@ -1,0 +1,60 @@
+/** The per-timestep records of a trace: what the panel and the CLI show at (phase, t). */
+import type { Params } from './types';
+
+/** What the forward pass computed at timestep t (t counts from 1). */
+export interface ForwardRecord {
+  t: number;
+  /** x_t: [D] */
+  x: Float64Array;
+  /** h_t: [H] */
+  h: Float64Array;
+  /** c_t: [H], lstm only. */
+  c?: Float64Array;
+  /**
+   * Pre-activations: rnn { a } (a = W_xh x + W_hh h_prev + b_h); lstm { i, f, g, o };
+   * gru { r, z, n } (and pytorch's hn = W_hn h_prev + b_hn).
+   */
+  pre: Record<string, Float64Array>;
+  /** Gate values after their nonlinearity: lstm { i, f, g, o }, gru { r, z, n }, rnn {}. */
+  gates: Record<string, Float64Array>;
+  /** Output pre-activation z_t = W_hy h_t + b_y: [K] */
+  z: Float64Array;
+  /** y_t = out(z_t): [K] */
+  y: Float64Array;
+  /** Probabilities, when the output is softmax (equal to y). */
+  p?: Float64Array;
+  /** L_t, or null when step t has no target. */
+  loss: number | null;
+}
+
+/** What the backward pass computed at timestep t. */
+export interface BackwardRecord {
+  t: number;
+  /** dL/dh_t in total: [H] */
+  dh: Float64Array;
+  /** The part of dL/dh_t through the output at t: W_hy^T dz_t. */
+  dh_from_output: Float64Array;
+  /** The part of dL/dh_t from the future (through h_{t+1}, and c_{t+1} for lstm), after truncation. */
+  dh_from_future: Float64Array;
+  /** dL/dc_t in total, lstm only. */
+  dc?: Float64Array;
+  /** dL/dz_t, the gradient at the output pre-activation: [K] (zeros when t has no target). */
+  dz: Float64Array;
+  /** Gradients at the gate pre-activations (rnn: { a }). */
+  dgates: Record<string, Float64Array>;
+}
+
+/** Random access to a computed trace. */
+export interface TraceView {
+  readonly T: number;
+  /** The total loss (sum or mean of L_t as the spec says). */
+  readonly loss: number;
+  /** The complete parameter gradients (the running sum at t = 1). */
+  readonly grads: Params;
+  forward(t: number): ForwardRecord;
+  backward(t: number): BackwardRecord;
+  /** Each parameter's contribution to the gradient at timestep t. */
+  contribution(t: number): Params;
+  /** The gradient accumulated by the backward pass from T down to t (inclusive). */
+  accumulated(t: number): Params;
+}

@@ -1,0 +1,57 @@
+/** The CLI's JSON contract (DESIGN.md): loss, forward[t], backward[t], grads by parameter name. */
+import type { Params, Tensor } from './types';
+import type { Trace } from './trace';
+
+const arr = (v: Float64Array): number[] => Array.from(v);
+const record = (r: Record<string, Float64Array>): Record<string, number[]> =>
+  Object.fromEntries(Object.entries(r).map(([k, v]) => [k, arr(v)]));
+
+/** A tensor as nested arrays in its own shape: a matrix as a list of rows. */
+export function nested(t: Tensor): number[] | number[][] {
+  if (t.shape.length === 1) return arr(t.data);
+  const [rows, cols] = t.shape;
+  return Array.from({ length: rows }, (_, i) => arr(t.data.subarray(i * cols, (i + 1) * cols)));
+}
+
+export function paramsJson(p: Params): Record<string, number[] | number[][]> {
+  return Object.fromEntries(Object.entries(p).map(([k, t]) => [k, nested(t)]));
+}
+
+export interface TraceJson {
+  loss: number;
+  forward: unknown[];
+  backward: unknown[];
+  grads: Record<string, number[] | number[][]>;
+}
+
+/** The whole trace as plain JSON data; t counts from 1 to T as in the notes. */
+export function traceJson(trace: Trace): TraceJson {
+  const forward: unknown[] = [];
+  const backward: unknown[] = [];
+  for (let t = 1; t <= trace.T; t++) {
+    const f = trace.forward(t);
+    forward.push({
+      t,
+      x: arr(f.x),
+      h: arr(f.h),
+      ...(f.c ? { c: arr(f.c) } : {}),
+      pre: record(f.pre),
+      gates: record(f.gates),
+      z: arr(f.z),
+      y: arr(f.y),
+      ...(f.p ? { p: arr(f.p) } : {}),
+      loss: f.loss,
+    });
+    const b = trace.backward(t);
+    backward.push({
+      t,
+      dh: arr(b.dh),
+      dh_from_output: arr(b.dh_from_output),
+      dh_from_future: arr(b.dh_from_future),
+      ...(b.dc ? { dc: arr(b.dc) } : {}),
+      dz: arr(b.dz),
+      dgates: record(b.dgates),
+    });
+  }
+  return { loss: trace.loss, forward, backward, grads: paramsJson(trace.grads) };
+}
