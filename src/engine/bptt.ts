@@ -106,7 +106,7 @@ export function backwardPass(cell: Cell, config: ModelConfig, bptt: BpttConfig, 
     return steps;
   }
 
-  let dhNext = new Float64Array(H);
+  let dhNext: Float64Array = new Float64Array(H);
   let dcNext: Float64Array | null = lstm ? new Float64Array(H) : null;
   for (let t = T; t >= 1; t--) {
     if (bptt.truncate === 'chunks' && t % bptt.k === 0) {

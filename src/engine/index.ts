@@ -6,3 +6,5 @@ export { Rng } from './rng';
 export { runTrace, Trace } from './trace';
 export { gradcheck, type GradcheckResult } from './gradcheck';
 export { traceJson } from './traceJson';
+export { Stepper, type Cursor, type Phase } from './stepper';
+export { norm2 } from './linalg';
