@@ -1,22 +1,43 @@
 /** Dense kernels on row-major Float64Arrays. No allocation: callers own every buffer. */
 
-/** out[i] += sum_j W[i,j] x[j]    W: [rows, cols] · x: [cols] -> out: [rows] */
+/** out[i] += sum_j W[i,j] x[j]    W: [rows, cols] · x: [cols] -> out: [rows]. Four rows at a time. */
 export function matVecAdd(out: Float64Array, W: Float64Array, rows: number, cols: number, x: Float64Array): void {
-  for (let i = 0; i < rows; i++) {
+  let i = 0;
+  for (; i + 3 < rows; i += 4) {
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    const b0 = i * cols, b1 = b0 + cols, b2 = b1 + cols, b3 = b2 + cols;
+    for (let j = 0; j < cols; j++) {
+      const xj = x[j];
+      s0 += W[b0 + j] * xj;
+      s1 += W[b1 + j] * xj;
+      s2 += W[b2 + j] * xj;
+      s3 += W[b3 + j] * xj;
+    }
+    out[i] += s0;
+    out[i + 1] += s1;
+    out[i + 2] += s2;
+    out[i + 3] += s3;
+  }
+  for (; i < rows; i++) {
     let s = 0;
-    const base = i * cols;
-    for (let j = 0; j < cols; j++) s += W[base + j] * x[j];
+    const b = i * cols;
+    for (let j = 0; j < cols; j++) s += W[b + j] * x[j];
     out[i] += s;
   }
 }
 
-/** out[j] += sum_i W[i,j] v[i]    W^T: [cols, rows] · v: [rows] -> out: [cols] */
+/** out[j] += sum_i W[i,j] v[i]    W^T: [cols, rows] · v: [rows] -> out: [cols]. Four rows at a time. */
 export function matTVecAdd(out: Float64Array, W: Float64Array, rows: number, cols: number, v: Float64Array): void {
-  for (let i = 0; i < rows; i++) {
+  let i = 0;
+  for (; i + 3 < rows; i += 4) {
+    const v0 = v[i], v1 = v[i + 1], v2 = v[i + 2], v3 = v[i + 3];
+    const b0 = i * cols, b1 = b0 + cols, b2 = b1 + cols, b3 = b2 + cols;
+    for (let j = 0; j < cols; j++) out[j] += W[b0 + j] * v0 + W[b1 + j] * v1 + W[b2 + j] * v2 + W[b3 + j] * v3;
+  }
+  for (; i < rows; i++) {
     const vi = v[i];
-    if (vi === 0) continue;
-    const base = i * cols;
-    for (let j = 0; j < cols; j++) out[j] += W[base + j] * vi;
+    const b = i * cols;
+    for (let j = 0; j < cols; j++) out[j] += W[b + j] * vi;
   }
 }
 
@@ -28,6 +49,43 @@ export function outerAdd(G: Float64Array, rows: number, cols: number, u: Float64
     const base = i * cols;
     for (let j = 0; j < cols; j++) G[base + j] += ui * v[j];
   }
+}
+
+/**
+ * G[i,j] += sum_t A[t,i] B[t,j]    A: [n, rows], B: [n, cols] packed row-major -> G: [rows, cols].
+ * The sum of n outer products as one product A^T B, in 4x4 register tiles: several times faster
+ * than n separate outer-product updates, which read and write all of G each time.
+ */
+export function gemmAtB(G: Float64Array, A: Float64Array, B: Float64Array, n: number, rows: number, cols: number): void {
+  let i = 0;
+  for (; i + 3 < rows; i += 4) {
+    let j = 0;
+    for (; j + 3 < cols; j += 4) {
+      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+      for (let t = 0, a = i, b = j; t < n; t++, a += rows, b += cols) {
+        const a0 = A[a], a1 = A[a + 1], a2 = A[a + 2], a3 = A[a + 3];
+        const b0 = B[b], b1 = B[b + 1], b2 = B[b + 2], b3 = B[b + 3];
+        s00 += a0 * b0; s01 += a0 * b1; s02 += a0 * b2; s03 += a0 * b3;
+        s10 += a1 * b0; s11 += a1 * b1; s12 += a1 * b2; s13 += a1 * b3;
+        s20 += a2 * b0; s21 += a2 * b1; s22 += a2 * b2; s23 += a2 * b3;
+        s30 += a3 * b0; s31 += a3 * b1; s32 += a3 * b2; s33 += a3 * b3;
+      }
+      let g = i * cols + j;
+      G[g] += s00; G[g + 1] += s01; G[g + 2] += s02; G[g + 3] += s03; g += cols;
+      G[g] += s10; G[g + 1] += s11; G[g + 2] += s12; G[g + 3] += s13; g += cols;
+      G[g] += s20; G[g + 1] += s21; G[g + 2] += s22; G[g + 3] += s23; g += cols;
+      G[g] += s30; G[g + 1] += s31; G[g + 2] += s32; G[g + 3] += s33;
+    }
+    for (; j < cols; j++) for (let r = i; r < i + 4; r++) G[r * cols + j] += dotStrided(A, r, rows, B, j, cols, n);
+  }
+  for (; i < rows; i++) for (let j = 0; j < cols; j++) G[i * cols + j] += dotStrided(A, i, rows, B, j, cols, n);
+}
+
+function dotStrided(A: Float64Array, a: number, sa: number, B: Float64Array, b: number, sb: number, n: number): number {
+  let s = 0;
+  for (let t = 0; t < n; t++, a += sa, b += sb) s += A[a] * B[b];
+  return s;
 }
 
 /** out += v */

@@ -6,9 +6,9 @@
  */
 import type { BpttConfig, ModelConfig, Params, Problem } from './types';
 import type { BackwardRecord, ForwardRecord, TraceView } from './records';
-import { makeCell, type Cell } from './cells';
+import { makeCell, type GradTerm } from './cells';
 import { backwardPass, forwardPass, type BackwardStep, type ForwardPass } from './bptt';
-import { addInto, outerAdd } from './linalg';
+import { addRange, addStep, OUTPUT_TERMS } from './gradSum';
 import { cloneParams, zerosLike } from './params';
 
 export class Trace implements TraceView {
@@ -18,7 +18,7 @@ export class Trace implements TraceView {
   readonly config: ModelConfig;
   readonly bptt: BpttConfig;
   readonly params: Params;
-  private readonly cell: Cell;
+  private readonly terms: GradTerm[];
   private readonly fwd: ForwardPass;
   private readonly bwd: BackwardStep[];
   /** checkpoints.get(t) = Σ_{j=t}^{T} contribution(j), for t = T+1 and every multiple of stride. */
@@ -29,18 +29,23 @@ export class Trace implements TraceView {
     this.config = problem.config;
     this.bptt = problem.bptt;
     this.params = params;
-    this.cell = makeCell(problem.config);
-    this.fwd = forwardPass(this.cell, this.config, params, problem.sequence, { h: problem.h0, c: problem.c0 });
-    this.bwd = backwardPass(this.cell, this.config, this.bptt, params, this.fwd);
+    const cell = makeCell(problem.config);
+    this.terms = [...cell.terms, ...OUTPUT_TERMS];
+    this.fwd = forwardPass(cell, this.config, params, problem.sequence, { h: problem.h0, c: problem.c0 });
+    this.bwd = backwardPass(cell, this.config, this.bptt, params, this.fwd);
     this.T = problem.sequence.inputs.length;
     this.loss = this.fwd.loss;
     this.stride = Math.max(1, Math.round(Math.sqrt(this.T)));
+    // Sum segment by segment, from T down, keeping the running sum at each checkpoint.
     const sum = zerosLike(params);
     this.checkpoints.set(this.T + 1, cloneParams(sum));
-    for (let t = this.T; t >= 1; t--) {
-      this.addContribution(t, sum);
-      if (t % this.stride === 0) this.checkpoints.set(t, cloneParams(sum));
+    let hi = this.T; // steps hi+1..T are summed
+    for (let t = this.T - (this.T % this.stride); t >= 1; t -= this.stride) {
+      addRange(this.terms, this.fwd.caches, this.bwd, t - 1, hi, sum);
+      hi = t - 1;
+      this.checkpoints.set(t, cloneParams(sum));
     }
+    addRange(this.terms, this.fwd.caches, this.bwd, 0, hi, sum);
     this.grads = sum;
   }
 
@@ -88,12 +93,7 @@ export class Trace implements TraceView {
   }
 
   private addContribution(t: number, into: Params): void {
-    const { K, H } = this.config;
-    const cache = this.fwd.caches[t - 1];
-    const s = this.bwd[t - 1];
-    this.cell.accumulate(cache, s.grad, into);
-    outerAdd(into.W_hy.data, K, H, s.dz, cache.h); // dW_hy += dz_t h_t^T
-    addInto(into.b_y.data, s.dz);
+    addStep(this.terms, this.fwd.caches[t - 1], this.bwd[t - 1], into);
   }
 
   private index(t: number): number {

@@ -43,6 +43,25 @@ export interface Cell {
    * One step back: dh is dL/dh_t in total, dcFuture is dL/dc_t arriving from step t+1 (lstm).
    */
   backward(p: Params, cache: StepCache, dh: Float64Array, dcFuture: Float64Array | null): StepGrad;
-  /** Adds this step's parameter gradient contributions (from its gate gradients) into grads. */
-  accumulate(cache: StepCache, g: StepGrad, grads: Params): void;
+  /** How each parameter's gradient is formed from a step's gate gradients and saved inputs. */
+  readonly terms: GradTerm[];
+}
+
+/**
+ * One parameter's gradient at a step, from a gate gradient (a key of StepGrad.dgates, or dz for the
+ * output layer) and a saved vector (x, hPrev, cPrev, h, c, or a key of StepCache.aux):
+ * outer: dP += grad ⊗ input (a matrix); bias: dP += grad; diag: dP += grad ⊙ input (peepholes).
+ */
+export type GradTerm =
+  | { kind: 'outer'; param: string; grad: string; input: string }
+  | { kind: 'bias'; param: string; grad: string }
+  | { kind: 'diag'; param: string; grad: string; input: string };
+
+/** The usual terms of a gate q: W_xq, W_hq from x and h_prev, and b_q. */
+export function gateTerms(q: string, grad = q, hInput = 'hPrev'): GradTerm[] {
+  return [
+    { kind: 'outer', param: `W_x${q}`, grad, input: 'x' },
+    { kind: 'outer', param: `W_h${q}`, grad, input: hInput },
+    { kind: 'bias', param: `b_${q}`, grad },
+  ];
 }

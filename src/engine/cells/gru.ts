@@ -6,15 +6,29 @@
  * z plays opposite roles in the two.
  */
 import type { GruVariant, Params } from '../types';
-import { matTVecAdd, matVecAdd, outerAdd, sigmoid } from '../linalg';
-import type { Cell, CellState, StepCache, StepGrad } from './cell';
+import { matTVecAdd, matVecAdd, sigmoid } from '../linalg';
+import { gateTerms, type Cell, type CellState, type GradTerm, type StepCache, type StepGrad } from './cell';
 
 export class GruCell implements Cell {
+  readonly terms: GradTerm[];
+
   constructor(
     readonly D: number,
     readonly H: number,
     readonly variant: GruVariant,
-  ) {}
+  ) {
+    this.terms = [...gateTerms('r'), ...gateTerms('z')];
+    if (variant === 'classic') this.terms.push(...gateTerms('n', 'n', 'rh')); // W_hn sees r⊙h_prev
+    else {
+      // W_hn and b_hn receive d(hn) = da_n ⊙ r; W_xn and b_n receive da_n.
+      this.terms.push(
+        { kind: 'outer', param: 'W_xn', grad: 'n', input: 'x' },
+        { kind: 'bias', param: 'b_n', grad: 'n' },
+        { kind: 'outer', param: 'W_hn', grad: 'hn', input: 'hPrev' },
+        { kind: 'bias', param: 'b_hn', grad: 'hn' },
+      );
+    }
+  }
 
   forward(p: Params, x: Float64Array, prev: CellState): StepCache {
     const { D, H } = this;
@@ -89,21 +103,4 @@ export class GruCell implements Cell {
     return { dgates, dhPrev, dcPrev: null, dc: null };
   }
 
-  accumulate(cache: StepCache, g: StepGrad, grads: Params): void {
-    const { D, H } = this;
-    for (const q of ['r', 'z', 'n']) {
-      const da = g.dgates[q];
-      outerAdd(grads[`W_x${q}`].data, H, D, da, cache.x);
-      if (q !== 'n') outerAdd(grads[`W_h${q}`].data, H, H, da, cache.hPrev);
-      const b = grads[`b_${q}`].data;
-      for (let j = 0; j < H; j++) b[j] += da[j];
-    }
-    if (this.variant === 'classic') {
-      outerAdd(grads.W_hn.data, H, H, g.dgates.n, cache.aux.rh);
-    } else {
-      const dhn = g.dgates.hn;
-      outerAdd(grads.W_hn.data, H, H, dhn, cache.hPrev);
-      for (let j = 0; j < H; j++) grads.b_hn.data[j] += dhn[j];
-    }
-  }
 }

@@ -5,7 +5,7 @@ import { GruCell } from './gru';
 import { LstmCell } from './lstm';
 import { RnnCell } from './rnn';
 
-export type { Cell, CellState, StepCache, StepGrad } from './cell';
+export type { Cell, CellState, GradTerm, StepCache, StepGrad } from './cell';
 
 export function makeCell(config: ModelConfig): Cell {
   switch (config.cell) {

@@ -8,16 +8,24 @@
  *   h = o⊙tanh(c)
  */
 import type { Params } from '../types';
-import { matTVecAdd, matVecAdd, outerAdd, sigmoid } from '../linalg';
-import type { Cell, CellState, StepCache, StepGrad } from './cell';
+import { matTVecAdd, matVecAdd, sigmoid } from '../linalg';
+import { gateTerms, type Cell, type CellState, type GradTerm, type StepCache, type StepGrad } from './cell';
 
 export class LstmCell implements Cell {
+  readonly terms: GradTerm[];
+
   constructor(
     readonly D: number,
     readonly H: number,
     readonly peephole: boolean,
     readonly coupled: boolean,
-  ) {}
+  ) {
+    this.terms = this.own.flatMap((q) => gateTerms(q));
+    if (peephole) {
+      if (!coupled) this.terms.push({ kind: 'diag', param: 'w_ci', grad: 'i', input: 'cPrev' });
+      this.terms.push({ kind: 'diag', param: 'w_cf', grad: 'f', input: 'cPrev' }, { kind: 'diag', param: 'w_co', grad: 'o', input: 'c' });
+    }
+  }
 
   /** The gates that have their own parameters. */
   private get own(): string[] {
@@ -88,23 +96,4 @@ export class LstmCell implements Cell {
     return { dgates, dhPrev, dcPrev, dc };
   }
 
-  accumulate(cache: StepCache, g: StepGrad, grads: Params): void {
-    const { D, H, peephole, coupled } = this;
-    for (const q of this.own) {
-      const da = g.dgates[q];
-      outerAdd(grads[`W_x${q}`].data, H, D, da, cache.x);
-      outerAdd(grads[`W_h${q}`].data, H, H, da, cache.hPrev);
-      const b = grads[`b_${q}`].data;
-      for (let j = 0; j < H; j++) b[j] += da[j];
-    }
-    if (peephole) {
-      const cPrev = cache.cPrev as Float64Array;
-      const c = cache.c as Float64Array;
-      for (let j = 0; j < H; j++) {
-        if (!coupled) grads.w_ci.data[j] += g.dgates.i[j] * cPrev[j];
-        grads.w_cf.data[j] += g.dgates.f[j] * cPrev[j];
-        grads.w_co.data[j] += g.dgates.o[j] * c[j];
-      }
-    }
-  }
 }

@@ -1,9 +1,16 @@
 /** The vanilla RNN cell: h_t = f(W_xh x_t + W_hh h_{t-1} + b_h). */
 import type { Activation, Params } from '../types';
-import { matTVecAdd, matVecAdd, outerAdd, sigmoid } from '../linalg';
-import type { Cell, CellState, StepCache, StepGrad } from './cell';
+import { matTVecAdd, matVecAdd, sigmoid } from '../linalg';
+import { type Cell, type CellState, type GradTerm, type StepCache, type StepGrad } from './cell';
 
 export class RnnCell implements Cell {
+  // a = W_xh x + W_hh h_prev + b_h: the gradient at a feeds all three.
+  readonly terms: GradTerm[] = [
+    { kind: 'outer', param: 'W_xh', grad: 'a', input: 'x' },
+    { kind: 'outer', param: 'W_hh', grad: 'a', input: 'hPrev' },
+    { kind: 'bias', param: 'b_h', grad: 'a' },
+  ];
+
   constructor(
     readonly D: number,
     readonly H: number,
@@ -30,14 +37,6 @@ export class RnnCell implements Cell {
     return { dgates: { a: da }, dhPrev, dcPrev: null, dc: null };
   }
 
-  accumulate(cache: StepCache, g: StepGrad, grads: Params): void {
-    const { D, H } = this;
-    const da = g.dgates.a;
-    outerAdd(grads.W_xh.data, H, D, da, cache.x);
-    outerAdd(grads.W_hh.data, H, H, da, cache.hPrev);
-    const b = grads.b_h.data;
-    for (let i = 0; i < H; i++) b[i] += da[i];
-  }
 }
 
 export function activate(f: Activation, a: number): number {

@@ -1,0 +1,87 @@
+/**
+ * Parameter gradients from the saved per-step vectors, by the cells' gradient terms: one step at
+ * a time (a contribution the panel shows), or a run of steps at once as one packed product A^T B.
+ */
+import type { Params } from './types';
+import type { GradTerm, StepCache } from './cells';
+import type { BackwardStep } from './bptt';
+import { addInto, gemmAtB, outerAdd } from './linalg';
+
+/** The output layer's terms, shared by every cell: dW_hy += dz ⊗ h, db_y += dz. */
+export const OUTPUT_TERMS: GradTerm[] = [
+  { kind: 'outer', param: 'W_hy', grad: 'dz', input: 'h' },
+  { kind: 'bias', param: 'b_y', grad: 'dz' },
+];
+
+function gradOf(step: BackwardStep, key: string): Float64Array {
+  return key === 'dz' ? step.dz : step.grad.dgates[key];
+}
+
+function inputOf(cache: StepCache, key: string): Float64Array {
+  switch (key) {
+    case 'x':
+      return cache.x;
+    case 'hPrev':
+      return cache.hPrev;
+    case 'h':
+      return cache.h;
+    case 'cPrev':
+      return cache.cPrev as Float64Array;
+    case 'c':
+      return cache.c as Float64Array;
+    default:
+      return cache.aux[key];
+  }
+}
+
+/** Adds step t's contribution (index i = t - 1) into grads. */
+export function addStep(terms: GradTerm[], cache: StepCache, step: BackwardStep, grads: Params): void {
+  for (const term of terms) {
+    const g = gradOf(step, term.grad);
+    const P = grads[term.param];
+    if (term.kind === 'bias') addInto(P.data, g);
+    else if (term.kind === 'diag') {
+      const v = inputOf(cache, term.input);
+      for (let j = 0; j < g.length; j++) P.data[j] += g[j] * v[j];
+    } else outerAdd(P.data, P.shape[0], P.shape[1], g, inputOf(cache, term.input));
+  }
+}
+
+/** Adds the contributions of steps lo..hi-1 (0-based indices) into grads. */
+export function addRange(terms: GradTerm[], caches: StepCache[], steps: BackwardStep[], lo: number, hi: number, grads: Params): void {
+  const n = hi - lo;
+  if (n <= 0) return;
+  if (n < 4) {
+    for (let i = lo; i < hi; i++) addStep(terms, caches[i], steps[i], grads);
+    return;
+  }
+  // Pack each vector once per run: several terms share x, h_prev or a gate's gradient.
+  const packed = new Map<string, Float64Array>();
+  const pack = (key: string, get: (i: number) => Float64Array): Float64Array => {
+    let buf = packed.get(key);
+    if (!buf) {
+      const len = get(lo).length;
+      buf = new Float64Array(n * len);
+      for (let i = 0; i < n; i++) buf.set(get(lo + i), i * len);
+      packed.set(key, buf);
+    }
+    return buf;
+  };
+  for (const term of terms) {
+    const P = grads[term.param];
+    if (term.kind === 'outer') {
+      const A = pack(`g:${term.grad}`, (i) => gradOf(steps[i], term.grad));
+      const B = pack(`x:${term.input}`, (i) => inputOf(caches[i], term.input));
+      gemmAtB(P.data, A, B, n, P.shape[0], P.shape[1]);
+    } else {
+      for (let i = lo; i < hi; i++) {
+        const g = gradOf(steps[i], term.grad);
+        if (term.kind === 'bias') addInto(P.data, g);
+        else {
+          const v = inputOf(caches[i], term.input);
+          for (let j = 0; j < g.length; j++) P.data[j] += g[j] * v[j];
+        }
+      }
+    }
+  }
+}
