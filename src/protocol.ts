@@ -12,10 +12,19 @@ export interface Cursor {
   t: number;
 }
 
-/** A parameter's values as a heatmap: row-major data with its shape. */
+/**
+ * A parameter's values as a heatmap: row-major data with its shape. A matrix larger than the panel
+ * can show arrives pooled: each cell stands for a block of block[0] x block[1] entries and holds the
+ * block's entry of largest magnitude (sign kept), so extremes stay visible.
+ */
 export interface Matrix {
+  /** The parameter's true shape. */
   shape: number[];
+  /** The shape of data: equal to shape unless pooled. */
+  grid: number[];
   data: number[];
+  /** Entries per cell when pooled, else absent. */
+  block?: number[];
 }
 
 /** A vector shown with a name, e.g. h_t or the forget gate f. */

@@ -83,7 +83,7 @@ export class Trace implements TraceView {
     let c = t;
     while (!this.checkpoints.has(c)) c++;
     const sum = cloneParams(this.checkpoints.get(c) as Params);
-    for (let j = c - 1; j >= t; j--) this.addContribution(j, sum);
+    addRange(this.terms, this.fwd.caches, this.bwd, t - 1, c - 1, sum); // steps t..c-1
     return sum;
   }
 

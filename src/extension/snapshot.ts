@@ -62,7 +62,24 @@ function dhNormsOf(trace: Trace): number[] {
   return norms;
 }
 
-const matrix = (p: Params, name: string): Matrix => ({ shape: p[name].shape, data: arr(p[name].data) });
+/** Largest heatmap side sent to the panel; bigger matrices are pooled by max magnitude. */
+export const MAX_GRID = 48;
+
+function matrix(p: Params, name: string): Matrix {
+  const { shape, data } = p[name];
+  const rows = shape[0], cols = shape.length > 1 ? shape[1] : 1;
+  if (rows <= MAX_GRID && cols <= MAX_GRID) return { shape, grid: [rows, cols], data: arr(data) };
+  const br = Math.ceil(rows / MAX_GRID), bc = Math.ceil(cols / MAX_GRID);
+  const gr = Math.ceil(rows / br), gc = Math.ceil(cols / bc);
+  const out = new Array<number>(gr * gc).fill(0);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) {
+      const v = data[i * cols + j], k = Math.floor(i / br) * gc + Math.floor(j / bc);
+      if (Math.abs(v) > Math.abs(out[k])) out[k] = v;
+    }
+  }
+  return { shape, grid: [gr, gc], data: out, block: [br, bc] };
+}
 
 export function snapshotAt(problem: Problem, trace: Trace, cursor: Cursor): StepSnapshot {
   const { config } = problem;

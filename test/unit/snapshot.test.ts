@@ -77,3 +77,23 @@ describe('numbers as people read them', () => {
     [NaN, 'NaN'],
   ])('%s -> %s', (v, s) => expect(formatNumber(v as number | null)).toBe(s));
 });
+
+describe('heatmaps of large matrices', () => {
+  test('are pooled by the entry of largest magnitude in each block, sign kept', () => {
+    const problem = randomProblem({ cell: 'rnn', H: 100, D: 3, K: 2, T: 3 });
+    const trace = runTrace(problem);
+    const s = snapshotAt(problem, trace, { phase: 'backward', t: 1 });
+    const W = s.grads?.find((g) => g.name === 'W_hh')?.accumulated;
+    expect(W?.shape).toEqual([100, 100]);
+    expect(W?.block).toEqual([3, 3]);
+    expect(W?.grid).toEqual([34, 34]);
+    // Block (1, 2) covers rows 3..5 and columns 6..8 of the full gradient.
+    const full = trace.accumulated(1).W_hh.data;
+    let best = 0;
+    for (let i = 3; i < 6; i++) for (let j = 6; j < 9; j++) if (Math.abs(full[i * 100 + j]) > Math.abs(best)) best = full[i * 100 + j];
+    expect(W?.data[1 * 34 + 2]).toBe(best);
+    const small = s.grads?.find((g) => g.name === 'b_y')?.contribution;
+    expect(small?.block).toBeUndefined();
+    expect(small?.data).toEqual(Array.from(trace.contribution(1).b_y.data));
+  });
+});

@@ -1,0 +1,26 @@
+/** Random problems of a benchmark configuration: seeded, so every run measures the same work. */
+import { initParams, Rng, type Problem } from '../engine';
+import type { BenchConfig } from './configs';
+
+export function benchProblem(c: BenchConfig, seed = 1): Problem {
+  const rng = new Rng(seed);
+  const config = {
+    cell: c.cell, D: c.D, H: c.H, K: c.K, activation: 'tanh' as const, variant: 'classic' as const,
+    peephole: false, coupled: false, output: 'softmax' as const, loss: 'cross-entropy' as const, reduction: 'sum' as const,
+  };
+  return {
+    name: c.name,
+    config,
+    bptt: { truncate: 'none', k: 5 },
+    train: { optimizer: 'adam', lr: 0.01, epochs: 1, clip: null, batch: c.batch, seed },
+    params: initParams(config, { seed, scheme: 'xavier', scale: 0.1, forgetBias: 0 }),
+    h0: new Float64Array(c.H),
+    c0: c.cell === 'lstm' ? new Float64Array(c.H) : null,
+    sequence: {
+      inputs: Array.from({ length: c.T }, () => Float64Array.from({ length: c.D }, () => rng.normal())),
+      targets: Array.from({ length: c.T }, () => ({ kind: 'class' as const, index: rng.int(c.K) })),
+    },
+    vocab: null,
+    corpus: null,
+  };
+}
