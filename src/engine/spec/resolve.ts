@@ -1,0 +1,144 @@
+/** A schema-valid spec value -> a Problem: defaults, semantic checks, size limits, seeded parameters. */
+import { countParams, initParams } from '../params';
+import type { Activation, CellKind, GruVariant, InitScheme, LossKind, ModelConfig, OptimizerKind, OutputKind, Problem, Reduction, Truncate } from '../types';
+import { Ctx, LIMITS, get, has, sub } from './context';
+import type { Obj } from './context';
+import { resolveData } from './data';
+import { sci } from './describe';
+import { applyWeights, resolveState } from './weights';
+
+export interface ResolveOptions {
+  file?: string;
+  readFile?: (relPath: string) => string;
+}
+
+/** Fields that only mean something for one cell: a warning elsewhere. */
+const ONLY_FOR: [string[], string, CellKind][] = [
+  [['model', 'activation'], 'rnn', 'rnn'],
+  [['model', 'variant'], 'gru', 'gru'],
+  [['model', 'peephole'], 'lstm', 'lstm'],
+  [['model', 'coupled'], 'lstm', 'lstm'],
+  [['init', 'forget_bias'], 'lstm', 'lstm'],
+  [['init', 'c0'], 'lstm', 'lstm'],
+];
+
+export function resolve(spec: Obj, ctx: Ctx, opts: ResolveOptions): Problem | null {
+  const model = sub(spec, 'model');
+  const init = sub(spec, 'init');
+  const cell = model.cell as CellKind;
+  const H = model.hidden as number;
+  for (const [path, only, kind] of ONLY_FOR) {
+    const parent = path[0] === 'model' ? model : init;
+    if (cell !== kind && has(parent, path[1])) ctx.warn(path, `applies to ${only} cells only; this is ${cell === 'gru' ? 'a' : 'an'} ${cell} cell, so it is ignored`);
+  }
+  const output = get<OutputKind>(model, 'output', 'softmax');
+  const loss = get<LossKind>(spec, 'loss', 'cross-entropy');
+  if (loss === 'cross-entropy' && output !== 'softmax') {
+    if (has(spec, 'loss')) ctx.error(['loss'], `cross-entropy needs model.output: softmax, but model.output is ${output}; use loss: mse, or output: softmax`);
+    else ctx.error(['model', 'output'], `${output} does not fit the default loss, cross-entropy, which needs output: softmax; set loss: mse, or output: softmax`);
+    return null;
+  }
+  const data = resolveData(sub(spec, 'data'), {
+    ctx,
+    loss,
+    inputs: has(model, 'inputs') ? (model.inputs as number) : undefined,
+    outputs: has(model, 'outputs') ? (model.outputs as number) : undefined,
+    readFile: opts.readFile,
+  });
+  if (!data) return null;
+  if (data.vocab && loss !== 'cross-entropy') {
+    ctx.error(['loss'], `${loss} does not fit a ${data.vocab.chars ? 'text' : 'token'} model, whose targets are classes (the next token); use cross-entropy`);
+    return null;
+  }
+  const config: ModelConfig = {
+    cell,
+    D: data.D,
+    H,
+    K: data.K,
+    activation: get<Activation>(model, 'activation', 'tanh'),
+    variant: get<GruVariant>(model, 'variant', 'classic'),
+    peephole: cell === 'lstm' && get(model, 'peephole', false),
+    coupled: cell === 'lstm' && get(model, 'coupled', false),
+    output,
+    loss,
+    reduction: get<Reduction>(spec, 'reduction', 'sum'),
+  };
+  if (!withinLimits(config, data.sequence.inputs.length, ctx)) return null;
+
+  const bpttIn = sub(spec, 'bptt');
+  const truncate = get<Truncate>(bpttIn, 'truncate', 'none');
+  if (truncate === 'none' && has(bpttIn, 'k')) ctx.warn(['bptt', 'k'], 'has no effect while bptt.truncate is none (full BPTT)');
+
+  const seed = get(init, 'seed', 42);
+  const scale = get(init, 'scale', 0.1);
+  const trainIn = sub(spec, 'train');
+  const clip = resolveClip(trainIn, ctx);
+
+  const params = initParams(config, {
+    seed,
+    scheme: get<InitScheme>(init, 'scheme', 'xavier'),
+    scale,
+    forgetBias: get(init, 'forget_bias', 0),
+  });
+  if (has(init, 'weights')) applyWeights(sub(init, 'weights'), config, params, ctx);
+  const h0 = resolveState(init.h0, 'h0', H, seed, scale, ctx);
+  const c0 = cell === 'lstm' ? resolveState(init.c0, 'c0', H, seed, scale, ctx) : null;
+  if (ctx.failed) return null;
+
+  return {
+    name: get(spec, 'name', defaultName(opts.file)),
+    config,
+    bptt: { truncate, k: get(bpttIn, 'k', 5) },
+    train: {
+      optimizer: get<OptimizerKind>(trainIn, 'optimizer', 'adam'),
+      lr: get(trainIn, 'lr', 0.01),
+      epochs: get(trainIn, 'epochs', 200),
+      clip,
+      batch: get(trainIn, 'batch', 1),
+      seed: get(trainIn, 'seed', seed),
+    },
+    params,
+    h0,
+    c0,
+    sequence: data.sequence,
+    vocab: data.vocab,
+    corpus: data.corpus,
+  };
+}
+
+/** Parameters, sizes and states within the limits, checked before anything is allocated. */
+function withinLimits(config: ModelConfig, T: number, ctx: Ctx): boolean {
+  const n = countParams(config);
+  if (n > LIMITS.params) {
+    ctx.error(['model', 'hidden'], `${config.H} makes ${sci(n)} parameters (with D = ${config.D}, K = ${config.K}); the limit is ${sci(LIMITS.params)}`);
+    return false;
+  }
+  if (config.H > LIMITS.dim) {
+    ctx.error(['model', 'hidden'], `${config.H} is larger than the limit of ${LIMITS.dim}`);
+    return false;
+  }
+  if (T * config.H > LIMITS.cells) {
+    ctx.error(['model', 'hidden'], `${config.H} units over T = ${T} steps make ${sci(T * config.H)} states; the limit is ${sci(LIMITS.cells)}`);
+    return false;
+  }
+  return true;
+}
+
+/** train.clip: a number > 0, or none / null to disable. */
+function resolveClip(train: Obj, ctx: Ctx): number | null {
+  if (!Object.prototype.hasOwnProperty.call(train, 'clip')) return 5;
+  const v = train.clip;
+  if (v === null || v === 'none') return null;
+  if (typeof v === 'number' && v > 0) return v;
+  const found = typeof v === 'string' ? `the string ${JSON.stringify(v)}` : String(v);
+  ctx.error(['train', 'clip'], `expected a number > 0, or none to disable clipping, found ${found}`);
+  return null;
+}
+
+/** The file's base name without .rnn.yaml / .rnn.json, or "spec". */
+export function defaultName(file: string | undefined): string {
+  if (!file) return 'spec';
+  const base = file.split(/[\\/]/).pop() ?? '';
+  const name = base.replace(/\.rnn\.(ya?ml|json)$/i, '').replace(/\.(ya?ml|json)$/i, '');
+  return name || 'spec';
+}
