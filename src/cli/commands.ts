@@ -1,0 +1,18 @@
+/** The commands bptt knows, by name. A new command is one entry here and one file beside it. */
+import type { CommandSpec, ParsedArgs } from './args';
+import type { Io } from './io';
+import { gradcheckSpec, runGradcheckCommand } from './gradcheckCommand';
+import { runTraceCommand, traceSpec } from './traceCommand';
+
+export interface Command {
+  spec: CommandSpec;
+  /** Runs the command; returns the exit status. */
+  run(args: ParsedArgs, io: Io): number | Promise<number>;
+}
+
+export const COMMANDS: Command[] = [
+  { spec: traceSpec, run: runTraceCommand },
+  { spec: gradcheckSpec, run: runGradcheckCommand },
+];
+
+export const findCommand = (name: string): Command | undefined => COMMANDS.find((c) => c.spec.name === name);
