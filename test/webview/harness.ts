@@ -1,0 +1,148 @@
+/**
+ * The webview alone in a real browser: Debian chromium driven by playwright-core, the panel's own
+ * HTML (panelHtml) served at http://webview.test/, acquireVsCodeApi stubbed, and a tiny host in
+ * the test process that answers ready/step/jump with real snapshots from the engine.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as esbuild from 'esbuild';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { runTrace, Stepper, type Problem, type Trace } from '../../src/engine';
+import { snapshotAt, summarize } from '../../src/extension/snapshot';
+import { panelHtml } from '../../src/extension/panelHtml';
+import { parseWebviewMessage, type HostMessage, type WebviewMessage } from '../../src/protocol';
+import { COLLECT, initScript, postToPage } from './inPage';
+import { THEMES, type ThemeName } from './themes';
+
+export const root = join(__dirname, '..', '..');
+export const CHROMIUM = process.env.BPTT_CHROMIUM ?? '/usr/bin/chromium';
+const ORIGIN = 'http://webview.test';
+const SCRIPT_URI = `${ORIGIN}/dist/webview.js`;
+const STYLE_URI = `${ORIGIN}/media/panel.css`;
+
+let bundle: Promise<string> | null = null;
+
+/** webview/main.ts bundled as scripts/build.mjs does (browser, iife), in memory: never stale. */
+export function webviewBundle(): Promise<string> {
+  bundle ??= esbuild
+    .build({ absWorkingDir: root, entryPoints: ['webview/main.ts'], bundle: true, platform: 'browser', format: 'iife', target: 'es2022', write: false, logLevel: 'silent' })
+    .then((r) => r.outputFiles[0].text);
+  return bundle;
+}
+
+export async function launch(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium is not installed at ${CHROMIUM}: the webview tests need it (Debian: apt-get install chromium), or set BPTT_CHROMIUM.`);
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export interface PanelOptions {
+  theme?: ThemeName;
+  width?: number;
+  height?: number;
+  /** What acquireVsCodeApi().getState() returns at load (a reload's saved state). */
+  state?: unknown;
+  /** Do not answer `ready` with the trace (call sendTrace later): a spec that starts out invalid. */
+  withholdTrace?: boolean;
+}
+
+/** A webview page plus the host side of the conversation. */
+export class Panel {
+  /** Every message the webview posted, in order. */
+  readonly received: WebviewMessage[] = [];
+  readonly warnings: string[] = [];
+  readonly errors: string[] = [];
+  trace: Trace;
+  stepper: Stepper;
+
+  private constructor(
+    readonly page: Page,
+    public problem: Problem,
+    private withholdTrace = false,
+  ) {
+    this.trace = runTrace(problem);
+    this.stepper = new Stepper(this.trace.T);
+  }
+
+  static async open(browser: Browser, problem: Problem, o: PanelOptions = {}): Promise<Panel> {
+    const theme = THEMES[o.theme ?? 'dark'];
+    const context = await browser.newContext({ viewport: { width: o.width ?? 1100, height: o.height ?? 900 } });
+    const page = await context.newPage();
+    const panel = new Panel(page, problem, o.withholdTrace);
+    const js = await webviewBundle();
+    const css = readFileSync(join(root, 'media', 'panel.css'), 'utf8');
+    const html = panelHtml({ cspSource: ORIGIN, nonce: 'dGVzdC1ub25jZQ==', scriptUri: SCRIPT_URI, styleUri: STYLE_URI, title: problem.name });
+    await page.route(`${ORIGIN}/**`, (route) => {
+      const url = route.request().url();
+      if (url === SCRIPT_URI) return route.fulfill({ contentType: 'text/javascript', body: js });
+      if (url === STYLE_URI) return route.fulfill({ contentType: 'text/css', body: css });
+      if (url === `${ORIGIN}/`) return route.fulfill({ contentType: 'text/html', body: html });
+      return route.fulfill({ status: 404, body: 'not found' });
+    });
+    page.on('console', (m) => {
+      if (m.type() === 'warning') panel.warnings.push(m.text());
+      if (m.type() === 'error') panel.errors.push(m.text());
+    });
+    page.on('pageerror', (e) => panel.errors.push(String(e)));
+    await page.exposeFunction('__bpttHost', (m: unknown) => panel.onMessage(m));
+    await page.addInitScript({ content: initScript(theme.vars, theme.bodyClass, o.state) });
+    await page.goto(`${ORIGIN}/`);
+    return panel;
+  }
+
+  /** The host's side: what StepperPanel.handle does, with the real engine and snapshot code. */
+  private onMessage(raw: unknown): void {
+    const m = parseWebviewMessage(raw);
+    if (!m) throw new Error(`the webview sent an invalid message: ${JSON.stringify(raw)}`);
+    this.received.push(m);
+    switch (m.type) {
+      case 'ready':
+        if (!this.withholdTrace) void this.sendTrace();
+        return;
+      case 'step':
+        this.stepper.step(m.delta);
+        break;
+      case 'jump':
+        this.stepper.jump(m.to);
+        break;
+      default: {
+        const never: never = m;
+        throw new Error(`unhandled ${JSON.stringify(never)}`);
+      }
+    }
+    void this.post({ type: 'snapshot', snapshot: snapshotAt(this.problem, this.trace, this.stepper.cursor) });
+  }
+
+  /** The trace message the host sends on `ready` or after a recomputation. */
+  sendTrace(): Promise<void> {
+    return this.post({ type: 'trace', summary: summarize(this.problem, this.trace, `file:///examples/${this.problem.name}.rnn.yaml`), snapshot: snapshotAt(this.problem, this.trace, this.stepper.cursor) });
+  }
+
+  /** Sends a message as the host would (JSON, as postMessage serialises it); anything goes. */
+  post(msg: HostMessage | unknown): Promise<void> {
+    return this.page.evaluate(postToPage(msg));
+  }
+
+  /** Waits until the panel shows the cursor (phase, t). */
+  async at(phase: 'forward' | 'backward', t: number): Promise<void> {
+    await this.page.waitForSelector(`[data-testid="app"][data-phase="${phase}"][data-t="${t}"]`, { timeout: 5000 });
+  }
+
+  /** Every element with a data-testid: its text, title, aria-label and data-value; heatmap cells by grid. */
+  collect(): Promise<Shown> {
+    return this.page.evaluate(COLLECT) as Promise<Shown>;
+  }
+
+  async close(): Promise<void> {
+    await this.page.context().close();
+  }
+}
+
+export interface Shown {
+  ids: Record<string, { text: string; title: string | null; aria: string | null; value: string | null }>;
+  heatmaps: Record<string, { value: string; title: string; aria: string }[]>;
+}

@@ -1,0 +1,69 @@
+/**
+ * The forward pass at t: x_t, every gate, c_t, h_t, y_t and the output distribution, and L_t.
+ * Values as the host sent them; colour is a tint behind each written number.
+ */
+import type { StepSnapshot } from '../src/protocol';
+import { formatNumber } from '../src/format';
+import { el, sym } from './dom';
+import { vectorRow } from './heatmap';
+import { LONG_NAMES, unitScale } from './vectors';
+
+function distribution(s: StepSnapshot): HTMLElement | null {
+  if (!s.distribution) return null;
+  const rows = s.distribution.map((d, k) => {
+    const bar = el('span', { class: 'bar-fill' });
+    bar.style.width = `${Math.max(0, Math.min(1, d.p)) * 100}%`;
+    const text = formatNumber(d.p);
+    return el(
+      'div',
+      { class: `dist-row${d.target ? ' target' : ''}`, 'data-testid': `dist-${k}`, title: `p(${d.label}) = ${text}${d.target ? ' · the target' : ''}` },
+      el('span', { class: 'dist-label', text: d.label }),
+      el('span', { class: 'bar', 'aria-hidden': 'true' }, bar),
+      el('span', { class: 'num dist-value', 'data-testid': `dist-${k}-value`, text }),
+      el('span', { class: 'dist-mark', text: d.target ? 'target' : '' }),
+    );
+  });
+  return el('div', { class: 'dist', 'data-testid': 'distribution', role: 'list', 'aria-label': 'output distribution' }, rows);
+}
+
+export function forwardView(s: StepSnapshot): HTMLElement {
+  const t = s.cursor.t;
+  const byName = new Map(s.forward.map((v) => [v.name, v.values]));
+  const order = s.forward.map((v) => v.name).filter((n) => n !== 'y');
+  const rows = order.map((name) =>
+    vectorRow(byName.get(name) ?? [], {
+      label: el('span', { title: LONG_NAMES[name] ?? name }, sym(name, t), LONG_NAMES[name] ? el('span', { class: 'long muted', text: ` ${LONG_NAMES[name]}` }) : null),
+      name: `${name}_${t}`,
+      testid: `fwd-${name}`,
+      scale: name === 'x' ? 0 : unitScale(byName.get(name) ?? []),
+      class: name === 'h' ? 'total' : undefined,
+    }),
+  );
+  const y = byName.get('y') ?? [];
+  const out = s.distribution ? distribution(s) : el('div', { class: 'vrows' }, vectorRow(y, { label: sym('y', t), name: `y_${t}`, testid: 'fwd-y', scale: unitScale(y) }));
+  // The softmax output is shown as the distribution; its values are still readable as y_t cells.
+  const yHidden = s.distribution ? el('div', { class: 'sr-only' }, vectorRow(y, { label: sym('y', t), name: `y_${t}`, testid: 'fwd-y', scale: 0 })) : null;
+  return el(
+    'section',
+    { class: 'region forward', 'data-testid': 'forward', 'aria-label': `Forward pass at t = ${t}` },
+    el('h2', { class: 'region-title' }, 'Forward at ', sym('t'), ` = ${t}`),
+    el('div', { class: 'fw-grid' },
+      el('div', { class: 'vrows state' }, rows),
+      el(
+        'div',
+        { class: 'output' },
+        el('h3', { class: 'sub-title' }, s.distribution ? 'Output distribution ' : 'Output ', sym('y', t)),
+        out,
+        yHidden,
+        el(
+          'div',
+          { class: 'loss-line' },
+          sym('L', t),
+          el('span', { class: 'loss-eq', text: ' = ' }),
+          el('span', { class: 'num loss-value', 'data-testid': 'loss', text: s.loss === null ? '—' : formatNumber(s.loss) }),
+          s.loss === null ? el('span', { class: 'muted', text: ' no target at this step' }) : null,
+        ),
+      ),
+    ),
+  );
+}

@@ -1,0 +1,145 @@
+/**
+ * The stepper webview: receives a trace summary and one step's snapshot at a time from the host,
+ * draws them, and sends step/jump requests back. No math here: it shows what the host computed.
+ */
+import { parseHostMessage, type Cursor, type HostMessage, type StepSnapshot, type TraceSummary, type WebviewMessage } from '../src/protocol';
+import { formatNumber } from '../src/format';
+import { controls as makeControls } from './controls';
+import { backwardView } from './backwardView';
+import { dhStrip } from './dhStrip';
+import { el, sym } from './dom';
+import { equationList } from './equations';
+import { errorBanner } from './errors';
+import { forwardView } from './forwardView';
+import { timeline as makeTimeline, type Timeline } from './timeline';
+import { badge, registerToolkit } from './toolkit';
+
+interface VsCodeApi {
+  postMessage(message: WebviewMessage): void;
+  getState(): unknown;
+  setState(state: PanelState): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+/** What survives a reload (the host's serializer reads file and cursor; see panel.ts). */
+interface PanelState {
+  file?: string;
+  cursor?: Cursor;
+  speed?: string;
+}
+
+const vscode = acquireVsCodeApi();
+const saved = (vscode.getState() ?? {}) as PanelState;
+let state: PanelState = { file: saved.file, cursor: saved.cursor, speed: saved.speed ?? '500' };
+const save = (patch: Partial<PanelState>): void => {
+  state = { ...state, ...patch };
+  vscode.setState(state);
+};
+
+registerToolkit();
+const send = (m: WebviewMessage): void => vscode.postMessage(m);
+const app = document.getElementById('app') as HTMLElement;
+/** The page's placeholder until the first trace (panelHtml writes it). */
+const waiting = Array.from(app.childNodes);
+
+let summary: TraceSummary | null = null;
+let snapshot: StepSnapshot | null = null;
+let tl: Timeline | null = null;
+
+const ctl = makeControls(send, state.speed ?? '500', (speed) => save({ speed }));
+
+// Regions, built once; their contents are replaced as messages arrive.
+const title = el('h1', { class: 'title', 'data-testid': 'title' });
+const phaseBadge = el('span', { class: 'phase', 'data-testid': 'phase' });
+const where = el('span', { class: 'where-now num', 'data-testid': 'cursor', 'aria-live': 'polite', title: 'P: the same t in the other phase' });
+const desc = el('div', { class: 'desc muted', 'data-testid': 'description' });
+const errorsSlot = el('div', { class: 'errors-slot' });
+const timelineSlot = el('div', { class: 'timeline-slot' });
+const stripSlot = el('div', { class: 'strip-slot' });
+const views = el('div', { class: 'views', 'data-testid': 'views' });
+const header = el('header', { class: 'top' }, el('div', { class: 'title-row' }, title, phaseBadge, where), desc, ctl.element);
+
+/** The views of one snapshot, built apart from the page so a malformed one changes nothing. */
+function build(s: StepSnapshot, T: number): HTMLElement[] {
+  const { phase, t } = s.cursor;
+  const strip = dhStrip(s.dhNorms, t, phase === 'backward');
+  return phase === 'backward'
+    ? [strip, backwardView(s, T), equationList(s.equations, `Backward equations at t = ${t}`), forwardView(s)]
+    : [strip, forwardView(s), equationList(s.equations, `Forward equations at t = ${t}`)];
+}
+
+function show(s: StepSnapshot, built: HTMLElement[], T: number): void {
+  snapshot = s;
+  const { phase, t } = s.cursor;
+  app.dataset.phase = phase;
+  app.dataset.t = String(t);
+  app.dataset.state = 'trace';
+  phaseBadge.replaceChildren(badge(phase, 'phase-badge'));
+  where.replaceChildren(sym('t'), ` = ${t} of ${T}`);
+  const [strip, ...parts] = built;
+  stripSlot.replaceChildren(strip);
+  views.replaceChildren(...parts);
+  tl?.update(s.cursor);
+  ctl.update(s.cursor);
+  save({ cursor: s.cursor });
+}
+
+function showTrace(sum: TraceSummary, s: StepSnapshot): void {
+  const nextTimeline = makeTimeline(sum, (t) => snapshot && send({ type: 'jump', to: { phase: snapshot.cursor.phase, t } }));
+  const built = build(s, sum.T);
+  if (app.dataset.state === 'waiting') app.replaceChildren(header, errorsSlot, timelineSlot, stripSlot, views);
+  summary = sum;
+  title.textContent = sum.name;
+  desc.textContent = `${sum.description} · L = ${formatNumber(sum.loss)}`;
+  desc.title = sum.file;
+  tl = nextTimeline;
+  timelineSlot.replaceChildren(tl.element);
+  save({ file: sum.file });
+  show(s, built, sum.T);
+}
+
+function handle(m: HostMessage): void {
+  switch (m.type) {
+    case 'trace':
+      showTrace(m.summary, m.snapshot);
+      return;
+    case 'snapshot':
+      if (!summary) return void console.warn('bptt: a snapshot before any trace was ignored');
+      show(m.snapshot, build(m.snapshot, summary.T), summary.T);
+      return;
+    case 'errors': {
+      const banner = errorBanner(m, summary !== null);
+      errorsSlot.replaceChildren(...(banner ? [banner] : []));
+      // No trace yet: the errors stand in for the placeholder until one arrives.
+      if (app.dataset.state === 'waiting') app.replaceChildren(...(banner ? [errorsSlot] : waiting));
+      return;
+    }
+    default: {
+      const never: never = m;
+      console.warn('bptt: unhandled message', never);
+    }
+  }
+}
+
+window.addEventListener('message', (e: MessageEvent) => {
+  const m = parseHostMessage(e.data);
+  if (!m) return void console.warn('bptt: ignored an invalid message from the host', e.data);
+  try {
+    handle(m);
+  } catch (err) {
+    // Well-formed on the outside, not inside: ignored like any invalid message, the view unchanged.
+    console.warn('bptt: ignored a message the panel could not show', err);
+  }
+});
+
+document.addEventListener('keydown', (e) => {
+  if (!summary) return;
+  if (ctl.onKey(e)) return void e.preventDefault();
+  // P: the same t in the other phase.
+  if ((e.key === 'p' || e.key === 'P') && snapshot && !e.ctrlKey && !e.metaKey && !e.altKey) {
+    send({ type: 'jump', to: { phase: snapshot.cursor.phase === 'forward' ? 'backward' : 'forward', t: snapshot.cursor.t } });
+    e.preventDefault();
+  }
+});
+
+send({ type: 'ready' });
