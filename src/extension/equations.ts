@@ -55,7 +55,7 @@ export function backwardEquations(c: ModelConfig, b: BackwardRecord): EquationLi
     case 'rnn': {
       const d = c.activation === 'tanh' ? '(1 - h_t²)' : c.activation === 'sigmoid' ? 'h_t ⊙ (1 - h_t)' : c.activation === 'relu' ? '[a_t > 0]' : '1';
       eq(`da_t = dh_t ⊙ ${d}`, `da_${t} = ${v(b.dgates.a)}`);
-      eq(`dW_hh += da_t h_{t-1}ᵀ,  dW_xh += da_t x_tᵀ,  db_h += da_t`, `dh_${b.t - 1} (to the past) = W_hhᵀ da_${t}`);
+      eq(`dW_hh += da_t h_{t-1}ᵀ,  dW_xh += da_t x_tᵀ,  db_h += da_t`, `db_h += ${v(b.dgates.a)}  (W_hhᵀ da_${t} flows on to step ${b.t - 1})`);
       break;
     }
     case 'lstm':
