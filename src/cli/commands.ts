@@ -1,6 +1,7 @@
 /** The commands bptt knows, by name. A new command is one entry here and one file beside it. */
 import type { CommandSpec, ParsedArgs } from './args';
 import type { Io } from './io';
+import { benchSpec, runBenchCommand } from './benchCommand';
 import { gradcheckSpec, runGradcheckCommand } from './gradcheckCommand';
 import { runTraceCommand, traceSpec } from './traceCommand';
 
@@ -13,6 +14,7 @@ export interface Command {
 export const COMMANDS: Command[] = [
   { spec: traceSpec, run: runTraceCommand },
   { spec: gradcheckSpec, run: runGradcheckCommand },
+  { spec: benchSpec, run: runBenchCommand },
 ];
 
 export const findCommand = (name: string): Command | undefined => COMMANDS.find((c) => c.spec.name === name);

@@ -1,0 +1,28 @@
+/** `bptt bench [--json FILE] [--runs N]`: the benchmark suite (medians, beside PyTorch in the same run). */
+import { packageRoot, runBench } from '../bench/run';
+import type { CommandSpec, ParsedArgs } from './args';
+import { EXIT, usageError } from './errors';
+import type { Io } from './io';
+
+export const benchSpec: CommandSpec = {
+  name: 'bench',
+  summary: 'run the benchmark suite and print medians beside PyTorch on CPU',
+  args: [],
+  options: {
+    json: { type: 'string', value: 'FILE', description: 'also write the results as JSON to FILE' },
+    runs: { type: 'string', value: 'N', description: 'timed runs per configuration after a warm-up (default 7)' },
+  },
+  details: [
+    'Each configuration is timed N times after a warm-up; the median is printed. PyTorch (CPU, one',
+    'thread, float64 and float32) runs the same configurations in the same run when /usr/bin/python3',
+    'can import torch; the ratio ours / PyTorch float64 is printed beside each.',
+  ],
+};
+
+export function runBenchCommand(args: ParsedArgs, io: Io): number {
+  const runs = args.values.runs === undefined ? 7 : Number(args.values.runs);
+  if (!Number.isInteger(runs) || runs < 1) throw usageError(`--runs: expected a positive integer, found ${String(args.values.runs)}`);
+  const json = typeof args.values.json === 'string' ? args.values.json : undefined;
+  runBench({ reps: runs, json, root: packageRoot(__dirname), log: (line) => io.out(`${line}\n`) });
+  return EXIT.ok;
+}
