@@ -1,0 +1,111 @@
+/** `bptt flow SPEC [--json] [--t N]`: gradient flow, ‖dL_t/dh_k‖ and ‖dh_t/dh_k‖ beside the notes' bound. */
+import { flowMap, jacobianRow, recurrentSpectra, type FlowMap, type JacobianRow, type Problem } from '../engine';
+import { formatNumber } from '../format';
+import type { CommandSpec, ParsedArgs } from './args';
+import { EXIT, usageError } from './errors';
+import type { Io } from './io';
+import { loadSpecFile } from './specFile';
+import { renderTable } from './table';
+import { describeProblem } from './traceCommand';
+
+export const flowSpec: CommandSpec = {
+  name: 'flow',
+  summary: 'measure gradient flow: ‖dL_t/dh_k‖ for every t, k and ‖dh_t/dh_k‖ beside its bound',
+  args: ['SPEC'],
+  options: {
+    json: { type: 'boolean', description: 'print norms, jacobian, spectral_radius, spectral_norm, gate_path as JSON' },
+    t: { type: 'string', value: 'N', description: 'the row t of the Jacobian norms ‖dh_t/dh_k‖ (default T)' },
+  },
+  details: [
+    'norms[t-1][k-1] = ‖dL_t/dh_k‖_2 by full BPTT of L_t alone, for k <= t (null above the diagonal,',
+    'and a row of null where L_t has no target). The Jacobian row gives ‖dh_t/dh_k‖_2 beside the',
+    "notes' bound (γλ)^(t-k), λ = ‖W_hh‖_2 (gated cells: the recurrent matrices stacked). Long",
+    'sequences are bounded (the most recent rows, a span back): the output says so under "bounded".',
+  ],
+};
+
+/** The --t option: an integer in 1..T, else a usage error. */
+function rowOf(value: string | boolean | undefined, T: number): number {
+  if (value === undefined) return T;
+  const t = Number(value);
+  if (typeof value !== 'string' || !/^\d+$/.test(value.trim()) || t < 1 || t > T) throw usageError(`--t must be an integer in 1..${T}, got '${String(value)}'`, 'flow');
+  return t;
+}
+
+/** NaN (a Jacobian entry left out by the bound) as null. */
+const orNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+/** The JSON object: norms with exactly T rows (null for rows not computed under a bound). */
+export function flowJson(problem: Problem, map: FlowMap, row: JacobianRow): Record<string, unknown> {
+  const spectra = recurrentSpectra(problem.config, problem.params);
+  const norms: ((number | null)[] | null)[] = new Array(map.T).fill(null);
+  map.rows.forEach((t, i) => (norms[t - 1] = map.norms[i]));
+  return {
+    T: map.T,
+    norms,
+    rows: map.rows,
+    bounded: map.bounded,
+    dropped: map.dropped,
+    truncation_loss: map.truncationLoss,
+    jacobian: { t: row.t, norms: row.norms.map(orNull), bound: row.bound, gamma: row.gamma, lambda: row.lambda, bounded: row.bounded },
+    spectral_radius: spectra.radius,
+    spectral_norm: spectra.norm,
+    recurrent: spectra.perMatrix,
+    gate_path: row.gatePath,
+  };
+}
+
+export function runFlowCommand(args: ParsedArgs, io: Io): number {
+  const problem = loadSpecFile(args.positionals[0]);
+  const T = problem.sequence.inputs.length;
+  const t = rowOf(args.values.t, T);
+  const map = flowMap(problem);
+  const row = jacobianRow(problem, t);
+  if (args.values.json) io.out(JSON.stringify(flowJson(problem, map, row)) + '\n');
+  else io.out(flowReport(problem, map, row, io.style.bold).join('\n') + '\n');
+  return EXIT.ok;
+}
+
+/** The k shown in the table: all when t <= 40, else the 20 nearest t and 20 spread back to 1. */
+function shownSteps(t: number): number[] {
+  if (t <= 40) return Array.from({ length: t }, (_, i) => t - i);
+  const near = Array.from({ length: 20 }, (_, i) => t - i);
+  const far = Array.from({ length: 20 }, (_, i) => Math.round(t - 20 - ((t - 21) * (i + 1)) / 20));
+  return [...new Set([...near, ...far])].filter((k) => k >= 1);
+}
+
+/** The readable summary: the Jacobian row beside its bound, and ‖dL_t/dh_k‖ along the last target row. */
+export function flowReport(problem: Problem, map: FlowMap, row: JacobianRow, bold: (s: string) => string): string[] {
+  const spectra = recurrentSpectra(problem.config, problem.params);
+  const gated = problem.config.cell !== 'rnn';
+  const lastIdx = map.rows.map((t, i) => ({ t, i })).reverse().find(({ i }) => map.norms[i].some((v) => v !== null));
+  const fmt = (v: number | null | undefined) => (v === null || v === undefined || Number.isNaN(v) ? '' : formatNumber(v));
+  const tableRows: string[][] = [];
+  for (const k of shownSteps(row.t)) {
+    const cells = [String(k), fmt(row.norms[k - 1]), fmt(row.bound[k - 1])];
+    if (gated) cells.push(fmt(row.gatePath?.[k - 1]));
+    if (lastIdx) cells.push(k <= lastIdx.t ? fmt(map.norms[lastIdx.i][k - 1]) : '');
+    tableRows.push(cells);
+  }
+  const columns = [
+    { title: 'k', align: 'right' as const },
+    { title: `‖dh_${row.t}/dh_k‖`, align: 'right' as const },
+    { title: '(γλ)^(t-k)', align: 'right' as const },
+    ...(gated ? [{ title: problem.config.cell === 'lstm' ? 'Π f' : problem.config.variant === 'classic' ? 'Π (1-z)' : 'Π z', align: 'right' as const }] : []),
+    ...(lastIdx ? [{ title: `‖dL_${lastIdx.t}/dh_k‖`, align: 'right' as const }] : []),
+  ];
+  const lines = [
+    describeProblem(problem, map.T),
+    '',
+    `${bold('spectral radius')} ${formatNumber(spectra.radius)} (${spectra.perMatrix.length === 1 ? 'W_hh' : problem.config.cell === 'lstm' ? 'W_hg' : 'W_hn'})   ${bold('λ')} ${formatNumber(row.lambda)}   ${bold('γ')} ${formatNumber(row.gamma)}   ${bold('γλ')} ${formatNumber(row.gamma * row.lambda)}`,
+    '',
+    ...renderTable(columns, tableRows, bold),
+  ];
+  if (row.bounded) lines.push('', `Jacobian row bounded: ${row.bounded}`);
+  if (map.bounded) lines.push('', `Flow map bounded: ${map.bounded}`);
+  if (map.truncationLoss) {
+    const tl = map.truncationLoss;
+    lines.push('', `${bold('truncation')} loses ${(100 * tl.share).toFixed(2)}% of the gradient's norm (‖g_full‖ ${formatNumber(tl.fullNorm)}, ‖g_truncated‖ ${formatNumber(tl.truncatedNorm)})`);
+  }
+  return lines;
+}

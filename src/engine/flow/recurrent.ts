@@ -1,0 +1,50 @@
+/** The recurrent matrices of a cell (those that multiply h_{t-1}) and their spectra. */
+import type { ModelConfig, Params } from '../types';
+import { matrixSpectralNorm, spectralNorm, spectralRadius } from './spectral';
+
+/** rnn W_hh; lstm W_hi (unless coupled), W_hf, W_hg, W_ho; gru W_hr, W_hz, W_hn. */
+export function recurrentNames(config: ModelConfig): string[] {
+  switch (config.cell) {
+    case 'rnn':
+      return ['W_hh'];
+    case 'lstm':
+      return config.coupled ? ['W_hf', 'W_hg', 'W_ho'] : ['W_hi', 'W_hf', 'W_hg', 'W_ho'];
+    case 'gru':
+      return ['W_hr', 'W_hz', 'W_hn'];
+  }
+}
+
+/** The matrix whose spectral radius stands for "the" recurrent one: W_hh; the candidate's W_hg (lstm), W_hn (gru). */
+export function mainRecurrentName(config: ModelConfig): string {
+  return config.cell === 'rnn' ? 'W_hh' : config.cell === 'lstm' ? 'W_hg' : 'W_hn';
+}
+
+export interface RecurrentSpectra {
+  /** λ: ‖W_hh‖_2, or for gated cells the spectral norm of the recurrent matrices stacked: ‖[W_h·; ...]‖_2. */
+  norm: number;
+  /** ρ of the main recurrent matrix (W_hh, W_hg, W_hn). */
+  radius: number;
+  /** Each recurrent matrix's spectral radius and norm. */
+  perMatrix: { name: string; radius: number; norm: number }[];
+}
+
+/** λ: ‖W_hh‖_2 (rnn), or ‖[W_h·; ...]‖_2 of the recurrent matrices stacked ([nH, H]) for gated cells. */
+export function stackedRecurrentNorm(config: ModelConfig, p: Params): number {
+  const names = recurrentNames(config);
+  const H = config.H;
+  const stacked = new Float64Array(names.length * H * H);
+  names.forEach((n, i) => stacked.set(p[n].data, i * H * H));
+  return matrixSpectralNorm(stacked, names.length * H, H);
+}
+
+/** λ, ρ of the main recurrent matrix, and each recurrent matrix's ρ and norm (ρ costs an eigen-decomposition each). */
+export function recurrentSpectra(config: ModelConfig, p: Params): RecurrentSpectra {
+  const names = recurrentNames(config);
+  const perMatrix = names.map((name) => ({ name, radius: spectralRadius(p[name]), norm: spectralNorm(p[name]) }));
+  const main = mainRecurrentName(config);
+  return {
+    norm: stackedRecurrentNorm(config, p),
+    radius: perMatrix.find((m) => m.name === main)!.radius,
+    perMatrix,
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * The forward pass as the flow views need it, the cells run directly. One pass keeps only the
+ * states (h_t, c_t) and the gate the state path goes through (lstm f, gru z): O(T·H) memory. The
+ * steps a backward sweep reads are then re-run from the saved state before them, so a long
+ * sequence never holds every step's cache, and the flow map and a Jacobian row on the same
+ * problem share one forward pass (memoised per Problem, checked against its parameters).
+ */
+import type { Params, Problem } from '../types';
+import { makeCell, type Cell, type CellState, type StepCache } from '../cells';
+import { outputStep } from '../output';
+
+export interface Trajectory {
+  cell: Cell;
+  /** states[t] = (h_t, c_t) for t = 0..T (states[0] = h0, c0). */
+  states: CellState[];
+  /** The path gate at each step (lstm f, gru z; rnn none): pathGates[t-1] for t = 1..T. */
+  pathGates: Float64Array[] | null;
+  /** 1 for a summed loss, 1/N for the mean over the N steps that have a target. */
+  scale: number;
+}
+
+/** 1 for sum, 1/N for mean over the N steps with a target (the reduction BPTT differentiates). */
+export function reductionScale(problem: Problem): number {
+  if (problem.config.reduction === 'sum') return 1;
+  const n = problem.sequence.targets.reduce((a, t) => a + (t === null ? 0 : 1), 0);
+  return n > 0 ? 1 / n : 1;
+}
+
+/** Everything the forward pass depends on, as numbers: a memo is reused only while these agree. */
+function fingerprint(problem: Problem): Float64Array {
+  const parts: ArrayLike<number>[] = [...Object.values(problem.params).map((t) => t.data), problem.h0, problem.c0 ?? [], [problem.sequence.inputs.length]];
+  const out = new Float64Array(parts.reduce((a, p) => a + p.length, 0));
+  let o = 0;
+  for (const p of parts) for (let i = 0; i < p.length; i++) out[o++] = p[i];
+  return out;
+}
+
+const memo = new WeakMap<Problem, { inputs: Float64Array[]; print: Float64Array; traj: Trajectory }>();
+
+function samePrint(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
+
+/** The forward pass over t = 1..T, keeping states and path gates; memoised per problem. */
+export function trajectory(problem: Problem): Trajectory {
+  const print = fingerprint(problem);
+  const hit = memo.get(problem);
+  if (hit && hit.inputs === problem.sequence.inputs && samePrint(hit.print, print)) return hit.traj;
+  const cell = makeCell(problem.config);
+  const T = problem.sequence.inputs.length;
+  const gate = problem.config.cell === 'lstm' ? 'f' : problem.config.cell === 'gru' ? 'z' : null;
+  const states: CellState[] = [{ h: problem.h0, c: problem.c0 }];
+  const pathGates: Float64Array[] | null = gate ? new Array(T) : null;
+  for (let t = 1; t <= T; t++) {
+    const cache = cell.forward(problem.params, problem.sequence.inputs[t - 1], states[t - 1]);
+    states.push({ h: cache.h, c: cache.c });
+    if (pathGates && gate) pathGates[t - 1] = cache.gates[gate];
+  }
+  const traj: Trajectory = { cell, states, pathGates, scale: reductionScale(problem) };
+  memo.set(problem, { inputs: problem.sequence.inputs, print, traj });
+  return traj;
+}
+
+/** The caches of steps from..to (caches[t - from]), re-run from the saved state h_{from-1}. */
+export function stepCaches(problem: Problem, traj: Trajectory, from: number, to: number): StepCache[] {
+  const out: StepCache[] = [];
+  let state = traj.states[from - 1];
+  for (let t = from; t <= to; t++) {
+    const cache = traj.cell.forward(problem.params, problem.sequence.inputs[t - 1], state);
+    out.push(cache);
+    state = { h: cache.h, c: cache.c };
+  }
+  return out;
+}
+
+/** dL_t/dh_t through the output at t, after reduction scaling: W_hyᵀ · scale · dz_t; null without a target. */
+export function outputGradient(problem: Problem, p: Params, h: Float64Array, t: number, scale: number): Float64Array | null {
+  const { config } = problem;
+  const target = problem.sequence.targets[t - 1];
+  if (target === null) return null;
+  const { dz } = outputStep(p, config.K, config.H, config.output, config.loss, h, target);
+  const dh = new Float64Array(config.H);
+  const W = p.W_hy.data; // W_hy: [K,H]; dh = W_hyᵀ · dz
+  for (let k = 0; k < config.K; k++) {
+    const g = dz[k] * scale;
+    if (g === 0) continue;
+    for (let j = 0; j < config.H; j++) dh[j] += W[k * config.H + j] * g;
+  }
+  return dh;
+}
