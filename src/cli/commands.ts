@@ -2,8 +2,11 @@
 import type { CommandSpec, ParsedArgs } from './args';
 import type { Io } from './io';
 import { benchSpec, runBenchCommand } from './benchCommand';
+import { flowSpec, runFlowCommand } from './flowCommand';
 import { gradcheckSpec, runGradcheckCommand } from './gradcheckCommand';
 import { runTraceCommand, traceSpec } from './traceCommand';
+import { runTrainCommand, trainSpec } from './trainCommand';
+import { runSampleCommand, sampleSpec } from './sampleCommand';
 
 export interface Command {
   spec: CommandSpec;
@@ -14,7 +17,10 @@ export interface Command {
 export const COMMANDS: Command[] = [
   { spec: traceSpec, run: runTraceCommand },
   { spec: gradcheckSpec, run: runGradcheckCommand },
+  { spec: flowSpec, run: runFlowCommand },
   { spec: benchSpec, run: runBenchCommand },
+  { spec: trainSpec, run: runTrainCommand },
+  { spec: sampleSpec, run: runSampleCommand },
 ];
 
 export const findCommand = (name: string): Command | undefined => COMMANDS.find((c) => c.spec.name === name);

@@ -7,6 +7,7 @@ import type { Io } from './io';
 import { inputLabel, targetLabel } from './labels';
 import { loadSpecFile } from './specFile';
 import { renderTable } from './table';
+import { readWeightsFile } from './weightsFile';
 
 export const traceSpec: CommandSpec = {
   name: 'trace',
@@ -14,6 +15,7 @@ export const traceSpec: CommandSpec = {
   args: ['SPEC'],
   options: {
     json: { type: 'boolean', description: 'print the whole trace as one JSON object (loss, forward, backward, grads)' },
+    weights: { type: 'string', value: 'FILE', description: 'trace with trained weights (a weights file written by bptt train)' },
   },
   details: [
     'The table shows, per timestep t: the input, the target, the loss L_t, the norm of the hidden',
@@ -24,7 +26,7 @@ export const traceSpec: CommandSpec = {
 
 export function runTraceCommand(args: ParsedArgs, io: Io): number {
   const problem = loadSpecFile(args.positionals[0]);
-  const trace = runTrace(problem);
+  const trace = runTrace(problem, typeof args.values.weights === 'string' ? readWeightsFile(args.values.weights, problem).params : undefined);
   if (args.values.json) io.out(JSON.stringify(traceJson(trace)) + '\n');
   else io.out(traceReport(problem, trace, io.style.bold).join('\n') + '\n');
   return EXIT.ok;

@@ -8,3 +8,5 @@ export { gradcheck, type GradcheckResult } from './gradcheck';
 export { traceJson } from './traceJson';
 export { Stepper, type Cursor, type Phase } from './stepper';
 export { norm2 } from './linalg';
+export * from './flow';
+export * from './train';

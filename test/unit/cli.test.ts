@@ -159,12 +159,12 @@ describe('errors', () => {
 });
 
 describe('help and version', () => {
-  it('--help lists the working commands only', () => {
+  it('--help lists every command', () => {
     const r = bptt('--help');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^\s+trace SPEC/m);
-    expect(r.stdout).toMatch(/^\s+gradcheck SPEC/m);
-    expect(r.stdout).not.toMatch(/^\s+(train|sample|bench|flow)\b/m);
+    for (const usage of ['trace SPEC', 'gradcheck SPEC', 'flow SPEC', 'train SPEC', 'sample SPEC', 'bench']) {
+      expect(r.stdout).toMatch(new RegExp(`^\\s+${usage}\\b`, 'm'));
+    }
   });
 
   it('help COMMAND and COMMAND --help show the command usage', () => {
