@@ -96,6 +96,75 @@ export interface SpecError {
   message: string;
 }
 
+/** ||dL_t/dh_k||_2 over (t, k), rows L_t by columns k: bounded on long sequences, columns pooled (largest norm) when wide. */
+export interface FlowMapView {
+  T: number;
+  /** 1-based t of each row, ascending. */
+  rows: number[];
+  /** 1-based first k of each column, ascending; a column covers k .. k + block - 1 (at most T). */
+  cols: number[];
+  /** Steps per column: 1 unless pooled. */
+  block: number;
+  /** norms[i][j] for t = rows[i] and column j: a number, or null above the diagonal, without a target or not computed. */
+  norms: (number | null)[][];
+  /** With truncation: dropped[i][j] = true when the spec's truncation cuts every pair the cell stands for; else null. */
+  dropped: boolean[][] | null;
+  /** Why not every pair was computed (to be stated on the view), else null. */
+  bounded: string | null;
+  /** With truncation: the share of the full gradient's norm the truncated gradient loses. */
+  truncation: { share: number; fullNorm: number; truncatedNorm: number } | null;
+}
+
+/** A recurrent matrix's spectral radius rho and spectral norm ||W||_2, e.g. W_hh. */
+export interface SpectralInfo {
+  name: string;
+  radius: number;
+  norm: number;
+}
+
+/** What global norm clipping at a threshold would do to the trace's gradient (all parameters together). */
+export interface ClipView {
+  threshold: number;
+  /** ||g||_2 over all parameters. */
+  norm: number;
+  /** min(1, threshold / norm). */
+  scale: number;
+  clippedNorm: number;
+  perParam: { name: string; norm: number; clippedNorm: number }[];
+}
+
+/** ||dh_t/dh_k||_2 along the cursor's row t beside the bound (gamma lambda)^(t-k), and the gate path. */
+export interface JacobianView {
+  t: number;
+  /** The k of each entry below, ascending, ending at t. */
+  ks: number[];
+  /** ||dh_t/dh_k||_2; here and in bound and gatePath a value that overflowed arrives as null (JSON has no Infinity). */
+  norms: number[];
+  /** (gamma * lambda)^(t-k). */
+  bound: number[];
+  /** gamma = max f' of the recurrent nonlinearity. */
+  gamma: number;
+  /** lambda = ||W_hh||_2 (or the cell's recurrent counterpart). */
+  lambda: number;
+  /** gamma * lambda: the bound's factor per step back. */
+  gammaLambda: number;
+  /** lstm: product of forget gates; gru: product of (1 - z) or z; max over units; null for rnn. */
+  gatePath: number[] | null;
+  /** What the gate path multiplies, e.g. "Π f" (lstm), "Π (1 − z)" (gru classic), "Π z" (gru pytorch); null for rnn. */
+  gateLabel: string | null;
+  /** Why the row stops short of k = 1, else null. */
+  bounded: string | null;
+}
+
+/** The gradient-flow views' data that depends on the trace, not the cursor. */
+export interface FlowData {
+  map: FlowMapView;
+  /** The recurrent matrices' spectral radii and norms (rnn: W_hh). */
+  spectral: SpectralInfo[];
+  /** The clipping preview at the default threshold (the spec's train.clip, else 5). */
+  clip: ClipView;
+}
+
 // ---------------------------------------------------------------- host -> webview
 
 /** A new or recomputed trace. */
@@ -116,7 +185,24 @@ export interface ErrorsMessage {
   errors: SpecError[];
 }
 
-export type HostMessage = TraceMessage | SnapshotMessage | ErrorsMessage;
+/** The gradient-flow data of the last trace sent, computed after it (it can take a moment); null with the reason if it failed. */
+export interface FlowMessage {
+  type: 'flow';
+  flow: FlowData | null;
+  error?: string;
+}
+/** The Jacobian row of the cursor's t, sent after the snapshot that moved there. */
+export interface JacobianMessage {
+  type: 'jacobian';
+  row: JacobianView;
+}
+/** The answer to a `clip` request: the preview at the threshold asked for. */
+export interface ClipPreviewMessage {
+  type: 'clipPreview';
+  clip: ClipView;
+}
+
+export type HostMessage = TraceMessage | SnapshotMessage | ErrorsMessage | FlowMessage | JacobianMessage | ClipPreviewMessage;
 
 // ---------------------------------------------------------------- webview -> host
 
@@ -135,7 +221,13 @@ export interface JumpMessage {
   to: 'start' | 'end' | Cursor;
 }
 
-export type WebviewMessage = ReadyMessage | StepMessage | JumpMessage;
+/** Preview global gradient-norm clipping at this threshold (finite, > 0). */
+export interface ClipMessage {
+  type: 'clip';
+  threshold: number;
+}
+
+export type WebviewMessage = ReadyMessage | StepMessage | JumpMessage | ClipMessage;
 
 // ---------------------------------------------------------------- runtime checks
 
@@ -144,6 +236,25 @@ const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInt
 
 export function isCursor(v: unknown): v is Cursor {
   return isObj(v) && (v.phase === 'forward' || v.phase === 'backward') && isInt(v.t) && v.t >= 1;
+}
+
+const isNums = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === 'number');
+/** JSON turns NaN and ±Infinity into null: a norm may arrive as null. */
+const isNormList = (v: unknown): boolean => Array.isArray(v) && v.every((x) => x === null || typeof x === 'number');
+
+function isFlowMap(v: unknown): v is FlowMapView {
+  if (!isObj(v) || !isInt(v.T) || !isNums(v.rows) || !isNums(v.cols) || !isInt(v.block) || !Array.isArray(v.norms)) return false;
+  const width = v.cols.length;
+  if (v.norms.length !== v.rows.length || !v.norms.every((r) => isNormList(r) && (r as unknown[]).length === width)) return false;
+  return v.dropped === null || (Array.isArray(v.dropped) && v.dropped.length === v.rows.length && v.dropped.every((r) => Array.isArray(r) && r.length === width));
+}
+
+function isJacobian(v: unknown): v is JacobianView {
+  return isObj(v) && isInt(v.t) && isNums(v.ks) && isNormList(v.norms) && isNormList(v.bound) && (v.gatePath === null || isNormList(v.gatePath));
+}
+
+function isClip(v: unknown): v is ClipView {
+  return isObj(v) && typeof v.threshold === 'number' && Array.isArray(v.perParam);
 }
 
 /** Checks a message from the webview (a browser page: trust nothing). */
@@ -157,6 +268,8 @@ export function parseWebviewMessage(v: unknown): WebviewMessage | null {
     case 'jump':
       if (v.to === 'start' || v.to === 'end') return { type: 'jump', to: v.to };
       return isCursor(v.to) ? { type: 'jump', to: { phase: v.to.phase, t: v.to.t } } : null;
+    case 'clip':
+      return typeof v.threshold === 'number' && Number.isFinite(v.threshold) && v.threshold > 0 ? { type: 'clip', threshold: v.threshold } : null;
     default:
       return null;
   }
@@ -172,6 +285,13 @@ export function parseHostMessage(v: unknown): HostMessage | null {
       return isObj(v.snapshot) && isCursor(v.snapshot.cursor) ? (v as unknown as SnapshotMessage) : null;
     case 'errors':
       return typeof v.file === 'string' && Array.isArray(v.errors) ? (v as unknown as ErrorsMessage) : null;
+    case 'flow':
+      if (v.flow === null) return typeof v.error === 'string' ? { type: 'flow', flow: null, error: v.error } : null;
+      return isObj(v.flow) && isFlowMap(v.flow.map) && Array.isArray(v.flow.spectral) && isClip(v.flow.clip) ? (v as unknown as FlowMessage) : null;
+    case 'jacobian':
+      return isJacobian(v.row) ? (v as unknown as JacobianMessage) : null;
+    case 'clipPreview':
+      return isClip(v.clip) ? (v as unknown as ClipPreviewMessage) : null;
     default:
       return null;
   }

@@ -78,3 +78,34 @@ export function divergingRgb(v: number, scale: number, p: Palette, top = 90): [n
   const hue = v < 0 ? p.neg : p.pos;
   return [0, 1, 2].map((i) => Math.round(hue[i] * s + p.zero[i] * (1 - s))) as [number, number, number];
 }
+
+/** Where the sequential scale reaches --bptt-flow; above it blends on towards --bptt-flow-hot. */
+const KNEE = 0.6;
+
+/**
+ * A sequential colour for a share s in [0, 1] of a log scale (the flow map's norms): from the
+ * background (never quite it, so a tiny norm stays visible) to --bptt-flow at the knee, then on to
+ * --bptt-flow-hot (the theme sets both so lightness changes one way: darker in light themes, brighter in dark).
+ */
+export function sequential(s: number): string {
+  const x = Math.min(1, Math.max(0, s));
+  if (x <= KNEE) return `color-mix(in srgb, var(--bptt-flow) ${Math.round(8 + (92 * x) / KNEE)}%, var(--bptt-zero))`;
+  return `color-mix(in srgb, var(--bptt-flow-hot) ${Math.round((100 * (x - KNEE)) / (1 - KNEE))}%, var(--bptt-flow))`;
+}
+
+/** The same as sequential(s) as [r, g, b] for a canvas, from the resolved colours. */
+export function sequentialRgb(s: number, c: { flow: [number, number, number]; hot: [number, number, number]; zero: [number, number, number] }): [number, number, number] {
+  const x = Math.min(1, Math.max(0, s));
+  const [a, b, w] = x <= KNEE ? [c.flow, c.zero, (8 + (92 * x) / KNEE) / 100] : [c.hot, c.flow, (x - KNEE) / (1 - KNEE)];
+  return [0, 1, 2].map((i) => Math.round(a[i] * w + b[i] * (1 - w))) as [number, number, number];
+}
+
+/** A CSS colour resolved by the theme as [r, g, b] (e.g. 'var(--bptt-flow)'), for a canvas. */
+export function resolveRgb(cssColor: string): [number, number, number] {
+  const probe = document.createElement('span');
+  probe.hidden = true;
+  document.body.append(probe);
+  const rgb = rgbOf(probe, cssColor);
+  probe.remove();
+  return rgb;
+}

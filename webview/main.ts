@@ -11,6 +11,7 @@ import { el, sym } from './dom';
 import { equationList } from './equations';
 import { errorBanner } from './errors';
 import { forwardView } from './forwardView';
+import { flowSection } from './flowView';
 import { timeline as makeTimeline, type Timeline } from './timeline';
 import { badge, registerToolkit } from './toolkit';
 
@@ -26,11 +27,13 @@ interface PanelState {
   file?: string;
   cursor?: Cursor;
   speed?: string;
+  /** The clipping threshold the user typed. */
+  clip?: number;
 }
 
 const vscode = acquireVsCodeApi();
 const saved = (vscode.getState() ?? {}) as PanelState;
-let state: PanelState = { file: saved.file, cursor: saved.cursor, speed: saved.speed ?? '500' };
+let state: PanelState = { file: saved.file, cursor: saved.cursor, speed: saved.speed ?? '500', clip: typeof saved.clip === 'number' && saved.clip > 0 ? saved.clip : undefined };
 const save = (patch: Partial<PanelState>): void => {
   state = { ...state, ...patch };
   vscode.setState(state);
@@ -57,6 +60,7 @@ const errorsSlot = el('div', { class: 'errors-slot' });
 const timelineSlot = el('div', { class: 'timeline-slot' });
 const stripSlot = el('div', { class: 'strip-slot' });
 const views = el('div', { class: 'views', 'data-testid': 'views' });
+const flow = flowSection(send, state.clip, (clip) => save({ clip }));
 const header = el('header', { class: 'top' }, el('div', { class: 'title-row' }, title, phaseBadge, where), desc, ctl.element);
 
 /** The views of one snapshot, built apart from the page so a malformed one changes nothing. */
@@ -81,13 +85,15 @@ function show(s: StepSnapshot, built: HTMLElement[], T: number): void {
   views.replaceChildren(...parts);
   tl?.update(s.cursor);
   ctl.update(s.cursor);
+  flow.update(s.cursor);
   save({ cursor: s.cursor });
 }
 
 function showTrace(sum: TraceSummary, s: StepSnapshot): void {
   const nextTimeline = makeTimeline(sum, (t) => snapshot && send({ type: 'jump', to: { phase: snapshot.cursor.phase, t } }));
   const built = build(s, sum.T);
-  if (app.dataset.state === 'waiting') app.replaceChildren(header, errorsSlot, timelineSlot, stripSlot, views);
+  if (app.dataset.state === 'waiting') app.replaceChildren(header, errorsSlot, timelineSlot, stripSlot, views, flow.element);
+  flow.stale(sum.cell);
   summary = sum;
   title.textContent = sum.name;
   desc.textContent = `${sum.description} · L = ${formatNumber(sum.loss)}`;
@@ -106,6 +112,18 @@ function handle(m: HostMessage): void {
     case 'snapshot':
       if (!summary) return void console.warn('bptt: a snapshot before any trace was ignored');
       show(m.snapshot, build(m.snapshot, summary.T), summary.T);
+      return;
+    case 'flow':
+      if (!summary) return void console.warn('bptt: flow data before any trace was ignored');
+      if (m.flow) flow.setFlow(m.flow);
+      else flow.failed(m.error ?? 'unknown error');
+      return;
+    case 'jacobian':
+      if (!summary) return;
+      flow.setJacobian(m.row);
+      return;
+    case 'clipPreview':
+      flow.setClip(m.clip);
       return;
     case 'errors': {
       const banner = errorBanner(m, summary !== null);
@@ -136,7 +154,8 @@ document.addEventListener('keydown', (e) => {
   if (!summary) return;
   if (ctl.onKey(e)) return void e.preventDefault();
   // P: the same t in the other phase.
-  if ((e.key === 'p' || e.key === 'P') && snapshot && !e.ctrlKey && !e.metaKey && !e.altKey) {
+  const typing = !!(e.target as HTMLElement | null)?.closest?.('input, textarea, select');
+  if ((e.key === 'p' || e.key === 'P') && snapshot && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) {
     send({ type: 'jump', to: { phase: snapshot.cursor.phase === 'forward' ? 'backward' : 'forward', t: snapshot.cursor.t } });
     e.preventDefault();
   }

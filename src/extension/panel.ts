@@ -6,14 +6,18 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { runTrace, Stepper, type Cursor, type Problem, type Trace } from '../engine';
-import { isCursor, parseWebviewMessage, type HostMessage, type SpecError, type WebviewMessage } from '../protocol';
+import { isCursor, parseWebviewMessage, type FlowData, type HostMessage, type JacobianView, type SpecError, type WebviewMessage } from '../protocol';
 import { summarize, snapshotAt } from './snapshot';
+import { clipView, flowData, jacobianView } from './flowView';
 import { panelHtml } from './panelHtml';
 import { Disposable } from './dispose';
 import { loadSpecDocument } from './specFiles';
 import { log, reportError } from './output';
 
 export const STEPPER_VIEW_TYPE = 'bptt.stepper';
+
+/** The Jacobian row waits this long after a move: a held arrow key or fast play computes only where the cursor rests. */
+const JACOBIAN_DELAY_MS = 60;
 
 /**
  * What the webview saves with `vscode.setState` so a reload restores the panel (see serializer.ts):
@@ -50,6 +54,12 @@ export class StepperPanel extends Disposable {
   private ready = false;
   /** Set while a recomputation moves the cursor: the trace message carries the snapshot. */
   private recomputing = false;
+  /** The gradient-flow data of the current trace, computed after the trace is sent (see scheduleFlow). */
+  private flow: FlowData | null = null;
+  /** Jacobian rows of the current trace by t, computed as the cursor reaches them. */
+  private jacobians = new Map<number, JacobianView>();
+  private flowTimer: ReturnType<typeof setTimeout> | undefined;
+  private jacobianTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly onDidDisposeEmitter = this.register(new vscode.EventEmitter<void>());
   readonly onDidDispose = this.onDidDisposeEmitter.event;
 
@@ -60,6 +70,7 @@ export class StepperPanel extends Disposable {
     private pendingCursor?: Cursor,
   ) {
     super();
+    this.register({ dispose: () => (clearTimeout(this.flowTimer), clearTimeout(this.jacobianTimer)) });
     panel.webview.options = webviewOptions(extensionUri);
     this.register(panel.webview.onDidReceiveMessage((m) => this.onMessage(m)));
     this.register(panel.onDidChangeViewState(() => !panel.visible && (this.ready = false)));
@@ -115,6 +126,8 @@ export class StepperPanel extends Disposable {
     }
     this.problem = problem;
     this.trace = trace;
+    this.flow = null;
+    this.jacobians = new Map();
     this.panel.title = problem.name || path.basename(doc.uri.path);
     this.recomputing = true;
     try {
@@ -165,6 +178,9 @@ export class StepperPanel extends Disposable {
       case 'jump':
         if (this.stepper && !this.stepper.jump(msg.to)) this.postSnapshot();
         return;
+      case 'clip':
+        if (this.trace) this.post({ type: 'clipPreview', clip: clipView(this.trace.grads, msg.threshold) });
+        return;
       default: {
         const never: never = msg;
         log(`unhandled message ${safeJson(never)}`);
@@ -179,11 +195,55 @@ export class StepperPanel extends Disposable {
       summary: summarize(this.problem, this.trace, this.uri.toString()),
       snapshot: snapshotAt(this.problem, this.trace, this.stepper.cursor),
     });
+    this.scheduleFlow();
   }
 
   private postSnapshot(): void {
     if (!this.problem || !this.trace || !this.stepper) return;
     this.post({ type: 'snapshot', snapshot: snapshotAt(this.problem, this.trace, this.stepper.cursor) });
+    this.scheduleJacobian();
+  }
+
+  /**
+   * The flow map can take a moment on long sequences: it is computed once per trace, after the
+   * trace message is on its way, so opening or editing never waits for it; then the cursor's row.
+   */
+  private scheduleFlow(): void {
+    clearTimeout(this.flowTimer);
+    this.flowTimer = setTimeout(() => {
+      const { problem, trace } = this;
+      if (!problem || !trace || !this.ready) return; // `ready` asks again
+      try {
+        this.flow ??= flowData(problem, trace.grads);
+        this.post({ type: 'flow', flow: this.flow });
+      } catch (e) {
+        log(`the gradient flow of ${this.uri.toString()} failed: ${e instanceof Error ? e.stack : e}`);
+        this.post({ type: 'flow', flow: null, error: e instanceof Error ? e.message : String(e) });
+      }
+      this.scheduleJacobian();
+    }, 0);
+  }
+
+  /** The Jacobian row of the cursor's t, after the snapshot; skipped if the cursor has moved on. */
+  private scheduleJacobian(): void {
+    clearTimeout(this.jacobianTimer);
+    this.jacobianTimer = setTimeout(() => {
+      const { problem, trace, stepper } = this;
+      if (!problem || !trace || !stepper || !this.ready) return;
+      const t = stepper.cursor.t;
+      try {
+        let row = this.jacobians.get(t);
+        if (!row) {
+          row = jacobianView(problem, t);
+          this.jacobians.set(t, row);
+          // A few dozen rows at most: on long sequences each row is long.
+          if (this.jacobians.size > 64) this.jacobians.delete(this.jacobians.keys().next().value as number);
+        }
+        this.post({ type: 'jacobian', row });
+      } catch (e) {
+        log(`the Jacobian row at t = ${t} of ${this.uri.toString()} failed: ${e instanceof Error ? e.stack : e}`);
+      }
+    }, JACOBIAN_DELAY_MS);
   }
 
   private post(msg: HostMessage): void {

@@ -142,6 +142,17 @@ export async function uiSuite(bin, tmp, browser) {
       const { workbench } = await screenshotPanel(page, 'dark');
       copyFileSync(workbench, join(root, 'media', 'screenshot.png'));
     }],
+    ['ui: the gradient flow section arrives after the trace: the map, the cursor’s Jacobian row, the clip preview', async () => {
+      await frame.locator('[data-testid="flow"][data-ready="true"]').waitFor({ timeout: 15_000 });
+      await frame.locator('[data-testid="jacobian"][data-t="2"]').waitFor({ timeout: 10_000 });
+      await frame.locator('.fm-cell.cursor[data-testid="flow-2-2"]').waitFor({ timeout: 5_000 });
+      await frame.locator('[data-testid="clip-summary"][data-threshold]').waitFor({ timeout: 5_000 });
+      await frame.locator('[data-testid="flow"]').scrollIntoViewIfNeeded();
+      await page.waitForTimeout(300);
+      mkdirSync(shots, { recursive: true });
+      await page.locator('iframe.webview.ready').first().screenshot({ path: join(shots, 'panel-flow-dark.png') });
+      await frame.locator('body').evaluate(() => window.scrollTo(0, 0));
+    }],
     ['ui: after a window reload the panel is restored on the same spec and cursor (backward t=2)', async () => {
       await page.waitForTimeout(500); // the webview's setState is saved asynchronously
       // As a person would: the workbench saves its editors (and the panel's state) while shutting down.

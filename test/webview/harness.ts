@@ -9,6 +9,7 @@ import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { runTrace, Stepper, type Problem, type Trace } from '../../src/engine';
 import { snapshotAt, summarize } from '../../src/extension/snapshot';
+import { clipView, flowData, jacobianView } from '../../src/extension/flowView';
 import { panelHtml } from '../../src/extension/panelHtml';
 import { parseWebviewMessage, type HostMessage, type WebviewMessage } from '../../src/protocol';
 import { COLLECT, initScript, postToPage } from './inPage';
@@ -49,6 +50,9 @@ export interface PanelOptions {
   /** Do not answer `ready` with the trace (call sendTrace later): a spec that starts out invalid. */
   withholdTrace?: boolean;
 }
+
+/** How long the in-test host lets pass before the flow data and Jacobian rows, as the real one defers them. */
+const FLOW_DELAY_MS = 0;
 
 /** A webview page plus the host side of the conversation. */
 export class Panel {
@@ -101,7 +105,7 @@ export class Panel {
     this.received.push(m);
     switch (m.type) {
       case 'ready':
-        if (!this.withholdTrace) void this.sendTrace();
+        if (!this.withholdTrace) this.background(this.sendTrace());
         return;
       case 'step':
         this.stepper.step(m.delta);
@@ -109,17 +113,35 @@ export class Panel {
       case 'jump':
         this.stepper.jump(m.to);
         break;
+      case 'clip':
+        this.background(this.post({ type: 'clipPreview', clip: clipView(this.trace.grads, m.threshold) }));
+        return;
       default: {
         const never: never = m;
         throw new Error(`unhandled ${JSON.stringify(never)}`);
       }
     }
-    void this.post({ type: 'snapshot', snapshot: snapshotAt(this.problem, this.trace, this.stepper.cursor) });
+    this.background(this.post({ type: 'snapshot', snapshot: snapshotAt(this.problem, this.trace, this.stepper.cursor) }).then(() => this.sendJacobian()));
   }
 
-  /** The trace message the host sends on `ready` or after a recomputation. */
-  sendTrace(): Promise<void> {
-    return this.post({ type: 'trace', summary: summarize(this.problem, this.trace, `file:///examples/${this.problem.name}.rnn.yaml`), snapshot: snapshotAt(this.problem, this.trace, this.stepper.cursor) });
+  /** A reply sent without waiting: a page closed meanwhile is no error, anything else is recorded. */
+  private background(p: Promise<void>): void {
+    p.catch((e) => {
+      if (!this.page.isClosed()) this.errors.push(`host: ${e instanceof Error ? e.message : String(e)}`);
+    });
+  }
+
+  /** The trace message the host sends on `ready` or after a recomputation, then (as StepperPanel does) the flow data and the cursor's Jacobian row. */
+  async sendTrace(): Promise<void> {
+    await this.post({ type: 'trace', summary: summarize(this.problem, this.trace, `file:///examples/${this.problem.name}.rnn.yaml`), snapshot: snapshotAt(this.problem, this.trace, this.stepper.cursor) });
+    await new Promise((r) => setTimeout(r, FLOW_DELAY_MS));
+    await this.post({ type: 'flow', flow: flowData(this.problem, this.trace.grads) });
+    await this.sendJacobian();
+  }
+
+  /** The Jacobian row of the cursor's t (StepperPanel sends it after each snapshot). */
+  sendJacobian(): Promise<void> {
+    return this.post({ type: 'jacobian', row: jacobianView(this.problem, this.stepper.cursor.t) });
   }
 
   /** Sends a message as the host would (JSON, as postMessage serialises it); anything goes. */

@@ -185,6 +185,38 @@ export function defineExtensionTests(): void {
       assert.deepEqual(panel.cursor, { phase: 'backward', t: 3 });
     });
 
+    test('sends the gradient flow after the trace, the cursor’s Jacobian row after a move, and answers clip', async () => {
+      await vscode.commands.executeCommand('bptt.openStepper', hello);
+      const panel = api.panels.get(hello)!;
+      // What the host posts, seen by wrapping the webview's postMessage.
+      const sent: { type: string; [k: string]: unknown }[] = [];
+      const webview = panel.panel.webview;
+      const original = webview.postMessage.bind(webview);
+      webview.postMessage = (m: unknown) => (sent.push(m as { type: string }), original(m));
+      try {
+        panel.onMessage({ type: 'ready' });
+        await waitFor('a flow message', () => sent.find((m) => m.type === 'flow'));
+        const types = sent.map((m) => m.type);
+        assert.ok(types.indexOf('trace') < types.indexOf('flow'), `trace before flow: ${types.join(', ')}`);
+        const flow = sent.find((m) => m.type === 'flow') as unknown as { flow: { map: { T: number; rows: number[] }; spectral: { name: string }[] } };
+        assert.equal(flow.flow.map.T, 4);
+        assert.deepEqual(flow.flow.map.rows, [1, 2, 3, 4]);
+        assert.deepEqual(flow.flow.spectral.map((s) => s.name), ['W_hh']);
+        panel.onMessage({ type: 'jump', to: { phase: 'backward', t: 3 } });
+        const row = await waitFor('the Jacobian row at t = 3', () => sent.find((m) => m.type === 'jacobian' && (m.row as { t: number }).t === 3));
+        assert.deepEqual((row.row as { ks: number[] }).ks, [1, 2, 3]);
+        panel.onMessage({ type: 'clip', threshold: 0.5 });
+        const clip = await waitFor('a clip preview', () => sent.find((m) => m.type === 'clipPreview'));
+        assert.equal((clip.clip as { threshold: number }).threshold, 0.5);
+        const before = sent.length;
+        for (const bad of [{ type: 'clip', threshold: 0 }, { type: 'clip', threshold: -1 }, { type: 'clip', threshold: 'x' }]) panel.onMessage(bad);
+        await new Promise((r) => setTimeout(r, 100));
+        assert.equal(sent.slice(before).filter((m) => m.type === 'clipPreview').length, 0);
+      } finally {
+        webview.postMessage = original;
+      }
+    });
+
     test('re-runs on save, keeps the cursor, keeps the last good trace on errors', async () => {
       const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(hello));
       const uri = await writeSpec('live.rnn.yaml', text.replace('name: hello', 'name: live'));

@@ -1,0 +1,122 @@
+/** The host's builder of the "Gradient flow" section: the engine's numbers, bounded and pooled for a panel. */
+import { describe, expect, test } from 'vitest';
+import { clipPreview, flowMap, jacobianRow, recurrentSpectra, runTrace } from '../../src/engine';
+import { clipView, DEFAULT_CLIP, flowData, flowMapView, jacobianView } from '../../src/extension/flowView';
+import { parseHostMessage, parseWebviewMessage } from '../../src/protocol';
+import { randomProblem } from './helpers/randomProblem';
+
+const json = <V>(v: V): V => JSON.parse(JSON.stringify(v));
+
+describe('the flow map view', () => {
+  test('small: every row and column, the values of flowMap', () => {
+    const problem = randomProblem({ cell: 'rnn', T: 7, nullRate: 0.2, seed: 3 });
+    const m = flowMap(problem);
+    const v = flowMapView(problem);
+    expect(v.T).toBe(7);
+    expect(v.rows).toEqual(m.rows);
+    expect(v.cols).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(v.block).toBe(1);
+    expect(v.norms).toEqual(m.norms);
+    expect(v.dropped).toBeNull();
+    expect(v.truncation).toBeNull();
+    expect(v.bounded).toBeNull();
+  });
+
+  test('wide: columns pooled into blocks of consecutive k, each the block’s largest norm; dropped only when the whole block is', () => {
+    const problem = randomProblem({ cell: 'gru', T: 12, seed: 4, bptt: { truncate: 'window', k: 4 } });
+    const m = flowMap(problem);
+    const v = flowMapView(problem, { maxCols: 5 });
+    expect(v.block).toBe(3);
+    expect(v.cols).toEqual([1, 4, 7, 10]);
+    v.rows.forEach((t, i) => {
+      v.cols.forEach((k0, j) => {
+        const block = m.norms[i].slice(k0 - 1, k0 + 2).filter((x): x is number => x !== null);
+        expect(v.norms[i][j]).toBe(block.length ? Math.max(...block) : null);
+        const pairs = [k0, k0 + 1, k0 + 2].filter((k) => k <= t);
+        expect(v.dropped![i][j]).toBe(pairs.length > 0 && pairs.every((k) => m.dropped![i][k - 1]));
+      });
+    });
+    expect(v.bounded).toContain('pooled');
+    expect(v.truncation?.share).toBe(m.truncationLoss?.share);
+  });
+
+  test('long: the most recent rows, with the bound stated', () => {
+    const problem = randomProblem({ cell: 'rnn', T: 12, seed: 5 });
+    const v = flowMapView(problem, { maxRows: 4 });
+    expect(v.rows).toEqual([9, 10, 11, 12]);
+    expect(v.bounded).toContain('most recent 4 of 12');
+    expect(v.norms.every((r) => r.length === v.cols.length)).toBe(true);
+  });
+});
+
+describe('the Jacobian row view', () => {
+  test.each([
+    ['rnn', {}, null],
+    ['lstm', {}, 'Π f'],
+    ['gru', { variant: 'classic' }, 'Π (1 − z)'],
+    ['gru', { variant: 'pytorch' }, 'Π z'],
+  ] as const)('%s %j: the computed k with norms, bound and gate path of jacobianRow', (cell, extra, label) => {
+    const problem = randomProblem({ cell, T: 6, seed: 6, ...extra });
+    const r = jacobianRow(problem, 5);
+    const v = jacobianView(problem, 5);
+    expect(v.ks).toEqual([1, 2, 3, 4, 5]);
+    expect(v.norms).toEqual(r.norms);
+    expect(v.bound).toEqual(r.bound);
+    expect(v.gatePath).toEqual(r.gatePath);
+    expect(v.gateLabel).toBe(label);
+    expect([v.gamma, v.lambda, v.gammaLambda]).toEqual([r.gamma, r.lambda, r.gamma * r.lambda]);
+    expect(v.norms[4]).toBe(1); // dh_t/dh_t = I
+  });
+});
+
+describe('spectra and the clipping preview', () => {
+  test('flowData: each recurrent matrix’s ρ and norm; the clip preview at the spec’s threshold, else 5', () => {
+    const problem = randomProblem({ cell: 'lstm', T: 5, seed: 7 });
+    const trace = runTrace(problem);
+    const d = flowData(problem, trace.grads);
+    expect(d.spectral).toEqual(recurrentSpectra(problem.config, problem.params).perMatrix);
+    expect(d.spectral.map((s) => s.name)).toEqual(['W_hi', 'W_hf', 'W_hg', 'W_ho']);
+    expect(d.clip.threshold).toBe(problem.train.clip ?? DEFAULT_CLIP);
+    const set = flowData({ ...problem, train: { ...problem.train, clip: 0.01 } }, trace.grads);
+    expect(set.clip.threshold).toBe(0.01);
+    expect(set.clip.scale).toBeLessThan(1);
+  });
+
+  test('clipView is clipPreview', () => {
+    const problem = randomProblem({ cell: 'rnn', T: 5, seed: 8 });
+    const grads = runTrace(problem).grads;
+    expect(clipView(grads, 0.1)).toEqual(clipPreview(grads, 0.1));
+  });
+});
+
+describe('flow messages are checked where they arrive', () => {
+  const problem = randomProblem({ cell: 'gru', T: 6, seed: 9, bptt: { truncate: 'chunks', k: 2 } });
+  const trace = runTrace(problem);
+  const flow = json({ type: 'flow', flow: flowData(problem, trace.grads) });
+  const jac = json({ type: 'jacobian', row: jacobianView(problem, 4) });
+  const clip = json({ type: 'clipPreview', clip: clipView(trace.grads, 1) });
+
+  test('well-formed ones pass after a JSON round trip', () => {
+    expect(parseHostMessage(flow)).not.toBeNull();
+    expect(parseHostMessage(jac)).not.toBeNull();
+    expect(parseHostMessage(clip)).not.toBeNull();
+    expect(parseHostMessage({ type: 'flow', flow: null, error: 'out of memory' })).toEqual({ type: 'flow', flow: null, error: 'out of memory' });
+  });
+
+  test('malformed ones are refused', () => {
+    const ragged = json(flow);
+    ragged.flow.map.norms[0].pop();
+    expect(parseHostMessage(ragged)).toBeNull();
+    expect(parseHostMessage({ ...flow, flow: { ...flow.flow, map: { ...flow.flow.map, dropped: [[true]] } } })).toBeNull();
+    expect(parseHostMessage({ type: 'flow', flow: {} })).toBeNull();
+    expect(parseHostMessage({ type: 'flow', flow: null })).toBeNull();
+    expect(parseHostMessage({ type: 'jacobian', row: { ...jac.row, norms: 'x' } })).toBeNull();
+    expect(parseHostMessage({ type: 'clipPreview', clip: { threshold: '1', perParam: [] } })).toBeNull();
+  });
+
+  test('a clip request needs a finite positive threshold', () => {
+    expect(parseWebviewMessage({ type: 'clip', threshold: 2.5 })).toEqual({ type: 'clip', threshold: 2.5 });
+    expect(parseWebviewMessage(json({ type: 'clip', threshold: NaN }))).toBeNull();
+    expect(parseWebviewMessage({ type: 'clip', threshold: -0 })).toBeNull();
+  });
+});
