@@ -26,6 +26,57 @@ export function matVecAdd(out: Float64Array, W: Float64Array, rows: number, cols
   }
 }
 
+/**
+ * Two matrix-vector products over the same x in one pass: outA += A x, outB += B x, with A and B
+ * both [rows, cols]. Each x[j] is loaded once for two rows of each matrix.
+ */
+export function matVecAdd2(outA: Float64Array, A: Float64Array, outB: Float64Array, B: Float64Array, rows: number, cols: number, x: Float64Array): void {
+  let i = 0;
+  for (; i + 1 < rows; i += 2) {
+    let a0 = 0, a1 = 0, b0 = 0, b1 = 0;
+    const r0 = i * cols, r1 = r0 + cols;
+    for (let j = 0; j < cols; j++) {
+      const xj = x[j];
+      a0 += A[r0 + j] * xj;
+      a1 += A[r1 + j] * xj;
+      b0 += B[r0 + j] * xj;
+      b1 += B[r1 + j] * xj;
+    }
+    outA[i] += a0;
+    outA[i + 1] += a1;
+    outB[i] += b0;
+    outB[i + 1] += b1;
+  }
+  for (; i < rows; i++) {
+    let a = 0, b = 0;
+    const r = i * cols;
+    for (let j = 0; j < cols; j++) {
+      a += A[r + j] * x[j];
+      b += B[r + j] * x[j];
+    }
+    outA[i] += a;
+    outB[i] += b;
+  }
+}
+
+/** out[j] += sum_i A[i,j] u[i] + B[i,j] v[i]: two transposed products into one output, one pass. */
+export function matTVecAdd2(out: Float64Array, A: Float64Array, u: Float64Array, B: Float64Array, v: Float64Array, rows: number, cols: number): void {
+  let i = 0;
+  for (; i + 3 < rows; i += 4) {
+    const u0 = u[i], u1 = u[i + 1], u2 = u[i + 2], u3 = u[i + 3];
+    const v0 = v[i], v1 = v[i + 1], v2 = v[i + 2], v3 = v[i + 3];
+    const r0 = i * cols, r1 = r0 + cols, r2 = r1 + cols, r3 = r2 + cols;
+    for (let j = 0; j < cols; j++) {
+      out[j] += A[r0 + j] * u0 + A[r1 + j] * u1 + A[r2 + j] * u2 + A[r3 + j] * u3 + (B[r0 + j] * v0 + B[r1 + j] * v1 + B[r2 + j] * v2 + B[r3 + j] * v3);
+    }
+  }
+  for (; i < rows; i++) {
+    const ui = u[i], vi = v[i];
+    const r = i * cols;
+    for (let j = 0; j < cols; j++) out[j] += A[r + j] * ui + B[r + j] * vi;
+  }
+}
+
 /** out[j] += sum_i W[i,j] v[i]    W^T: [cols, rows] · v: [rows] -> out: [cols]. Four rows at a time. */
 export function matTVecAdd(out: Float64Array, W: Float64Array, rows: number, cols: number, v: Float64Array): void {
   let i = 0;

@@ -22,7 +22,7 @@ export function outputStep(
   h: Float64Array,
   target: Target | null,
 ): OutputStep {
-  const z = Float64Array.from(p.b_y.data);
+  const z = p.b_y.data.slice();
   matVecAdd(z, p.W_hy.data, K, H, h); // W_hy: [K,H] · h: [H]
   const y = new Float64Array(K);
   let lse = 0;

@@ -65,7 +65,7 @@ export function zerosLike(params: Params): Params {
 
 export function cloneParams(params: Params): Params {
   const out: Params = {};
-  for (const [name, t] of Object.entries(params)) out[name] = { shape: t.shape.slice(), data: Float64Array.from(t.data) };
+  for (const [name, t] of Object.entries(params)) out[name] = { shape: t.shape.slice(), data: t.data.slice() };
   return out;
 }
 

@@ -6,7 +6,7 @@
  * z plays opposite roles in the two.
  */
 import type { GruVariant, Params } from '../types';
-import { matTVecAdd, matVecAdd, sigmoid } from '../linalg';
+import { matTVecAdd, matTVecAdd2, matVecAdd, matVecAdd2, sigmoid } from '../linalg';
 import { gateTerms, type Cell, type CellState, type GradTerm, type StepCache, type StepGrad } from './cell';
 
 export class GruCell implements Cell {
@@ -33,18 +33,17 @@ export class GruCell implements Cell {
   forward(p: Params, x: Float64Array, prev: CellState): StepCache {
     const { D, H } = this;
     const hPrev = prev.h;
-    const ar = Float64Array.from(p.b_r.data);
-    matVecAdd(ar, p.W_xr.data, H, D, x);
-    matVecAdd(ar, p.W_hr.data, H, H, hPrev);
-    const az = Float64Array.from(p.b_z.data);
-    matVecAdd(az, p.W_xz.data, H, D, x);
-    matVecAdd(az, p.W_hz.data, H, H, hPrev);
+    const ar = p.b_r.data.slice();
+    const az = p.b_z.data.slice();
+    // r and z in one pass over x and one over h_prev.
+    matVecAdd2(ar, p.W_xr.data, az, p.W_xz.data, H, D, x);
+    matVecAdd2(ar, p.W_hr.data, az, p.W_hz.data, H, H, hPrev);
     const r = new Float64Array(H), z = new Float64Array(H), n = new Float64Array(H), h = new Float64Array(H);
     for (let j = 0; j < H; j++) {
       r[j] = sigmoid(ar[j]);
       z[j] = sigmoid(az[j]);
     }
-    const an = Float64Array.from(p.b_n.data);
+    const an = p.b_n.data.slice();
     matVecAdd(an, p.W_xn.data, H, D, x); // W_xn: [H,D] · x
     const aux: Record<string, Float64Array> = {};
     const pre: Record<string, Float64Array> = { r: ar, z: az, n: an };
@@ -54,7 +53,7 @@ export class GruCell implements Cell {
       matVecAdd(an, p.W_hn.data, H, H, rh); // W_hn: [H,H] · (r⊙h_prev)
       aux.rh = rh;
     } else {
-      const hn = Float64Array.from(p.b_hn.data);
+      const hn = p.b_hn.data.slice();
       matVecAdd(hn, p.W_hn.data, H, H, hPrev); // W_hn: [H,H] · h_prev + b_hn
       for (let j = 0; j < H; j++) an[j] += r[j] * hn[j];
       aux.hn = hn;
@@ -98,8 +97,7 @@ export class GruCell implements Cell {
       matTVecAdd(dhPrev, p.W_hn.data, H, H, dhn); // W_hn^T · d(hn)
       dgates.hn = dhn;
     }
-    matTVecAdd(dhPrev, p.W_hr.data, H, H, dar);
-    matTVecAdd(dhPrev, p.W_hz.data, H, H, daz);
+    matTVecAdd2(dhPrev, p.W_hr.data, dar, p.W_hz.data, daz, H, H); // W_hr^T da_r + W_hz^T da_z
     return { dgates, dhPrev, dcPrev: null, dc: null };
   }
 

@@ -34,7 +34,7 @@ export class LstmCell implements Cell {
 
   private affine(p: Params, q: string, x: Float64Array, hPrev: Float64Array): Float64Array {
     const { D, H } = this;
-    const a = Float64Array.from(p[`b_${q}`].data);
+    const a = p[`b_${q}`].data.slice();
     matVecAdd(a, p[`W_x${q}`].data, H, D, x); // W_xq: [H,D] · x
     matVecAdd(a, p[`W_h${q}`].data, H, H, hPrev); // W_hq: [H,H] · h_prev
     return a;

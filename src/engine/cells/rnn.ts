@@ -19,7 +19,7 @@ export class RnnCell implements Cell {
 
   forward(p: Params, x: Float64Array, prev: CellState): StepCache {
     const { D, H } = this;
-    const a = Float64Array.from(p.b_h.data);
+    const a = p.b_h.data.slice();
     matVecAdd(a, p.W_xh.data, H, D, x); // W_xh: [H,D] · x: [D]
     matVecAdd(a, p.W_hh.data, H, H, prev.h); // W_hh: [H,H] · h_prev: [H]
     const h = new Float64Array(H);
