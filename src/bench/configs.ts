@@ -15,4 +15,5 @@ export const CONFIGS: BenchConfig[] = [
   { name: 'lstm-b1', cell: 'lstm', H: 256, T: 256, D: 64, K: 64, batch: 1 },
   { name: 'gru-b1', cell: 'gru', H: 256, T: 256, D: 64, K: 64, batch: 1 },
   { name: 'rnn-h128-t1000', cell: 'rnn', H: 128, T: 1000, D: 64, K: 64, batch: 1 },
+  { name: 'lstm-b32', cell: 'lstm', H: 256, T: 256, D: 64, K: 64, batch: 32 },
 ];

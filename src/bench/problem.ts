@@ -1,5 +1,5 @@
 /** Random problems of a benchmark configuration: seeded, so every run measures the same work. */
-import { initParams, Rng, type Problem } from '../engine';
+import { initParams, Rng, type Problem, type Sequence } from '../engine';
 import type { BenchConfig } from './configs';
 
 export function benchProblem(c: BenchConfig, seed = 1): Problem {
@@ -23,4 +23,11 @@ export function benchProblem(c: BenchConfig, seed = 1): Problem {
     vocab: null,
     corpus: null,
   };
+}
+
+/** A batch of the configuration's size: the problem of seed 1 and c.batch sequences (seeds 1, 2, ...). */
+export function benchBatch(c: BenchConfig): { problem: Problem; sequences: Sequence[] } {
+  const problem = benchProblem(c, 1);
+  const sequences = [problem.sequence, ...Array.from({ length: c.batch - 1 }, (_, b) => benchProblem(c, b + 2).sequence)];
+  return { problem, sequences };
 }

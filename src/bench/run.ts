@@ -6,10 +6,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { runTrace } from '../engine';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { lstmBatchGrads, runTrace } from '../engine';
 import { snapshotAt } from '../extension/snapshot';
 import { CONFIGS, type BenchConfig } from './configs';
-import { benchProblem } from './problem';
+import { benchBatch, benchProblem } from './problem';
 
 export interface BenchResult {
   config: string;
@@ -19,6 +21,12 @@ export interface BenchResult {
   torch_f32_ms?: number;
   ratio_f64?: number;
   snapshot_bytes?: number;
+  /** The checkpointed T=100,000 trace: retained bytes (heap + external, after GC), build time, peak RSS. */
+  trace_bytes?: number;
+  problem_bytes?: number;
+  build_ms?: number;
+  max_rss_bytes?: number;
+  first_ms?: number;
 }
 
 export interface BenchOptions {
@@ -26,6 +34,23 @@ export interface BenchOptions {
   json?: string;
   root: string;
   log: (line: string) => void;
+}
+
+/** A full garbage collection, exposing gc for this process when node was not started with --expose-gc. */
+function collect(): void {
+  let gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) {
+    setFlagsFromString('--expose-gc');
+    gc = runInNewContext('gc') as () => void;
+  }
+  gc();
+  gc();
+}
+
+function retained(): number {
+  collect();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.external;
 }
 
 function median(xs: number[]): number {
@@ -63,8 +88,15 @@ export function runBench(opts: BenchOptions): BenchResult[] {
   const pad = (s: string, n: number): string => s.padStart(n);
   log(`${'config'.padEnd(16)}${pad('ours ms', 10)}${pad('torch f64', 11)}${pad('torch f32', 11)}${pad('ours/f64', 10)}`);
   for (const c of CONFIGS) {
-    const problem = benchProblem(c);
-    const ms = time(reps, () => runTrace(problem));
+    let ms: number;
+    if (c.batch > 1) {
+      // Batched training: one forward and backward over the batch, gradients summed.
+      const { problem, sequences } = benchBatch(c);
+      ms = time(reps, () => lstmBatchGrads(problem.config, problem.bptt, problem.params, sequences, problem.h0, problem.c0 as Float64Array));
+    } else {
+      const problem = benchProblem(c);
+      ms = time(reps, () => runTrace(problem));
+    }
     const r: BenchResult = { config: c.name, fwd_bwd_ms: ms, runs: reps };
     if (typeof torch !== 'string') {
       r.torch_f64_ms = torch.get(`${c.name}/float64`);
@@ -75,21 +107,74 @@ export function runBench(opts: BenchOptions): BenchResult[] {
     const f = (v?: number): string => (v === undefined ? '—' : v.toFixed(1));
     log(`${c.name.padEnd(16)}${pad(f(ms), 10)}${pad(f(r.torch_f64_ms), 11)}${pad(f(r.torch_f32_ms), 11)}${pad(r.ratio_f64 ? r.ratio_f64.toFixed(2) : '—', 10)}`);
   }
-  // Moving the panel's cursor: one snapshot of an arbitrary (phase, t) on a T=1,000 H=256 LSTM trace.
+  results.push(cursorMove(reps, log));
+  results.push(bigTrace(reps, log));
+  if (opts.json) writeFileSync(opts.json, JSON.stringify({ machine: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model }, results }, null, 2));
+  return results;
+}
+
+/** Moving the panel's cursor: one snapshot of an arbitrary (phase, t) on a T=1,000 H=256 LSTM trace. */
+function cursorMove(reps: number, log: (line: string) => void): BenchResult {
   const cfg: BenchConfig = { name: 'cursor', cell: 'lstm', H: 256, T: 1000, D: 64, K: 64, batch: 1 };
   const problem = benchProblem(cfg);
+  const t0 = performance.now();
   const trace = runTrace(problem);
+  const firstBuild = performance.now() - t0;
+  // The first backward move builds the running-sum checkpoints (deferred from the trace's build).
+  const f0 = performance.now();
+  snapshotAt(problem, trace, { phase: 'backward', t: 1 });
+  const firstMs = performance.now() - f0;
   let k = 0;
   const cursors = Array.from({ length: 32 }, (_, i) => ({ phase: (i % 2 ? 'backward' : 'forward') as 'forward' | 'backward', t: 1 + ((i * 389) % cfg.T) }));
   const cursorMs = time(Math.max(reps, 16), () => {
     JSON.stringify(snapshotAt(problem, trace, cursors[k++ % cursors.length]));
   });
   const bytes = JSON.stringify(snapshotAt(problem, trace, { phase: 'backward', t: 500 })).length;
-  results.push({ config: 'cursor-move-lstm-h256-t1000', fwd_bwd_ms: cursorMs, runs: Math.max(reps, 16), snapshot_bytes: bytes });
-  log(`cursor move (snapshot of one (phase, t), LSTM H=256 T=1000): ${cursorMs.toFixed(2)} ms median; a backward snapshot (heatmaps pooled to 48x48) is ${(bytes / 1024).toFixed(0)} KiB as JSON`);
-  log('not yet measured: lstm-b32 (batching) and the T=100,000 trace memory (checkpointed traces): see the performance issue.');
-  if (opts.json) writeFileSync(opts.json, JSON.stringify({ machine: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model }, results }, null, 2));
-  return results;
+  log(`cursor move (snapshot of one (phase, t), LSTM H=256 T=1000): ${cursorMs.toFixed(2)} ms median (the first move to backward t=1: ${firstMs.toFixed(0)} ms, building the running-sum checkpoints from T down); a backward snapshot (heatmaps pooled to 48x48) is ${(bytes / 1024).toFixed(0)} KiB as JSON`);
+  return { config: 'cursor-move-lstm-h256-t1000', fwd_bwd_ms: cursorMs, runs: Math.max(reps, 16), snapshot_bytes: bytes, build_ms: firstBuild, first_ms: firstMs };
+}
+
+/**
+ * The T=100,000 H=128 LSTM trace (checkpointed above runTrace's size threshold): the bytes it
+ * retains, the time to build it (one run: it is long), and the median time of a cursor move to a
+ * random (phase, t): forward(t), or backward(t) with its contribution and running sum.
+ */
+function bigTrace(reps: number, log: (line: string) => void): BenchResult {
+  const cfg: BenchConfig = { name: 'trace-100k', cell: 'lstm', H: 128, T: 100_000, D: 64, K: 64, batch: 1 };
+  const before = retained();
+  let problem: ReturnType<typeof benchProblem> | null = benchProblem(cfg);
+  const withProblem = retained();
+  const t0 = performance.now();
+  let trace: ReturnType<typeof runTrace> | null = runTrace(problem);
+  const buildMs = performance.now() - t0;
+  const bytes = retained() - withProblem;
+  const problemBytes = withProblem - before;
+  let seed = 7;
+  const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const times: number[] = [];
+  const n = Math.max(reps, 16);
+  for (let i = 0; i < n; i++) {
+    const t = 1 + Math.floor(rnd() * cfg.T);
+    const start = performance.now();
+    trace.forward(t);
+    if (i % 2) {
+      trace.backward(t);
+      trace.contribution(t);
+      trace.accumulated(t);
+    }
+    times.push(performance.now() - start);
+  }
+  const moveMs = median(times);
+  const maxRss = process.resourceUsage().maxRSS * 1024;
+  const checkpointed = trace.checkpointed;
+  trace = null;
+  problem = null;
+  collect();
+  log(
+    `LSTM H=128 T=100,000 trace (${checkpointed ? 'checkpointed' : 'plain'}): ${(bytes / 2 ** 20).toFixed(0)} MiB retained (the problem's inputs and targets another ${(problemBytes / 2 ** 20).toFixed(0)} MiB), built in ${(buildMs / 1000).toFixed(1)} s (one run); ` +
+      `cursor move to a random (phase, t) ${moveMs.toFixed(0)} ms median of ${n}; peak RSS of the bench process ${(maxRss / 2 ** 20).toFixed(0)} MiB`,
+  );
+  return { config: 'trace-lstm-h128-t100000', fwd_bwd_ms: moveMs, runs: n, trace_bytes: bytes, problem_bytes: problemBytes, build_ms: buildMs, max_rss_bytes: maxRss };
 }
 
 /** The package root (where scripts/bench_torch.py lives), found upwards from a file's folder. */

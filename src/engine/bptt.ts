@@ -74,49 +74,81 @@ export function backwardPass(cell: Cell, config: ModelConfig, bptt: BpttConfig, 
   const T = fwd.caches.length;
   const H = config.H;
   const lstm = config.cell === 'lstm';
-  const dzs = fwd.outs.map((o) => o.dz.map((v) => v * fwd.scale));
+  if (bptt.truncate !== 'window') {
+    return backwardRange(cell, config, bptt, p, fwd.caches, fwd.outs, fwd.scale, 0, new Float64Array(H), lstm ? new Float64Array(H) : null);
+  }
+  const dzs = fwd.outs.map((o) => scaled(o.dz, fwd.scale));
   const dhOut = dzs.map((dz) => fromOutput(p, config, dz));
   const steps: BackwardStep[] = new Array(T);
 
   const finish = (t: number, dhFuture: Float64Array, dcFuture: Float64Array | null): void => {
-    const dh = Float64Array.from(dhOut[t - 1]);
+    const dh = dhOut[t - 1].slice();
     addInto(dh, dhFuture);
     const grad = cell.backward(p, fwd.caches[t - 1], dh, dcFuture);
     steps[t - 1] = { dz: dzs[t - 1], dhFromOutput: dhOut[t - 1], dhFromFuture: dhFuture, dh, grad };
   };
 
-  if (bptt.truncate === 'window') {
-    const k = bptt.k;
-    const dhFut = Array.from({ length: T }, () => new Float64Array(H));
-    const dcFut = lstm ? Array.from({ length: T }, () => new Float64Array(H)) : null;
-    for (let s = T; s >= 1; s--) {
-      if (fwd.outs[s - 1].loss === null) continue;
-      let dh = dhOut[s - 1];
-      let dc: Float64Array | null = lstm ? new Float64Array(H) : null;
-      const first = Math.max(1, s - k + 1);
-      for (let j = s; j > first; j--) {
-        const g = cell.backward(p, fwd.caches[j - 1], dh, dc);
-        dh = g.dhPrev;
-        dc = g.dcPrev;
-        addInto(dhFut[j - 2], dh);
-        if (dcFut && dc) addInto(dcFut[j - 2], dc);
-      }
+  const k = bptt.k;
+  const dhFut = Array.from({ length: T }, () => new Float64Array(H));
+  const dcFut = lstm ? Array.from({ length: T }, () => new Float64Array(H)) : null;
+  for (let s = T; s >= 1; s--) {
+    if (fwd.outs[s - 1].loss === null) continue;
+    let dh = dhOut[s - 1];
+    let dc: Float64Array | null = lstm ? new Float64Array(H) : null;
+    const first = Math.max(1, s - k + 1);
+    for (let j = s; j > first; j--) {
+      const g = cell.backward(p, fwd.caches[j - 1], dh, dc);
+      dh = g.dhPrev;
+      dc = g.dcPrev;
+      addInto(dhFut[j - 2], dh);
+      if (dcFut && dc) addInto(dcFut[j - 2], dc);
     }
-    for (let t = T; t >= 1; t--) finish(t, dhFut[t - 1], dcFut ? dcFut[t - 1] : null);
-    return steps;
   }
+  for (let t = T; t >= 1; t--) finish(t, dhFut[t - 1], dcFut ? dcFut[t - 1] : null);
+  return steps;
+}
 
-  let dhNext: Float64Array = new Float64Array(H);
-  let dcNext: Float64Array | null = lstm ? new Float64Array(H) : null;
-  for (let t = T; t >= 1; t--) {
-    if (bptt.truncate === 'chunks' && t % bptt.k === 0) {
+function scaled(dz: Float64Array, scale: number): Float64Array {
+  const d = new Float64Array(dz.length);
+  for (let k = 0; k < d.length; k++) d[k] = dz[k] * scale;
+  return d;
+}
+
+/**
+ * The one-sweep backward (none or chunks) over a run of steps t0+1 .. t0+n whose caches and outputs
+ * are given, with dhNext (and dcNext) arriving at step t0+n from the future. backwardPass runs it
+ * over the whole sequence; a checkpointed trace runs it segment by segment. Returns the steps' records.
+ */
+export function backwardRange(
+  cell: Cell,
+  config: ModelConfig,
+  bptt: BpttConfig,
+  p: Params,
+  caches: StepCache[],
+  outs: OutputStep[],
+  scale: number,
+  t0: number,
+  dhNext: Float64Array,
+  dcNext: Float64Array | null,
+): BackwardStep[] {
+  const n = caches.length;
+  const H = config.H;
+  const lstm = config.cell === 'lstm';
+  const steps: BackwardStep[] = new Array(n);
+  for (let i = n - 1; i >= 0; i--) {
+    if (bptt.truncate === 'chunks' && (t0 + i + 1) % bptt.k === 0) {
       // t ends a chunk: nothing flows back from the next chunk.
       dhNext = new Float64Array(H);
       dcNext = lstm ? new Float64Array(H) : null;
     }
-    finish(t, dhNext, dcNext);
-    dhNext = steps[t - 1].grad.dhPrev;
-    dcNext = steps[t - 1].grad.dcPrev;
+    const dz = scaled(outs[i].dz, scale);
+    const dhFromOutput = fromOutput(p, config, dz);
+    const dh = dhFromOutput.slice();
+    addInto(dh, dhNext);
+    const grad = cell.backward(p, caches[i], dh, dcNext);
+    steps[i] = { dz, dhFromOutput, dhFromFuture: dhNext, dh, grad };
+    dhNext = grad.dhPrev;
+    dcNext = grad.dcPrev;
   }
   return steps;
 }

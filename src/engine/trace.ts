@@ -3,6 +3,9 @@
  * records are views onto what they saved. Per-step parameter contributions are formed on demand
  * from the saved gate gradients, and running sums from checkpoints every ~sqrt(T) steps, so a
  * jump to any t costs at most sqrt(T) contributions, never a re-run of the sequence.
+ *
+ * Above a size (T·H > CHECKPOINT_THRESHOLD) the trace keeps no per-step records: it keeps the state
+ * every ~sqrt(T) steps and recomputes a segment when the cursor enters it (CheckpointedTrace).
  */
 import type { BpttConfig, ModelConfig, Params, Problem } from './types';
 import type { BackwardRecord, ForwardRecord, TraceView } from './records';
@@ -10,6 +13,125 @@ import { makeCell, type GradTerm } from './cells';
 import { backwardPass, forwardPass, type BackwardStep, type ForwardPass } from './bptt';
 import { addRange, addStep, OUTPUT_TERMS } from './gradSum';
 import { cloneParams, zerosLike } from './params';
+import { norm2 } from './linalg';
+import { backwardRecord, checkRange, forwardRecord, segmentStarts, strideOf } from './traceParts';
+import { CheckpointedTrace } from './checkpointedTrace';
+
+/** runTrace checkpoints a trace (full BPTT or chunks) when T·H is above this. */
+export const CHECKPOINT_THRESHOLD = 2e6;
+/** Window truncation is never checkpointed: above this T·H its plain trace is refused. */
+export const WINDOW_LIMIT = 8e6;
+
+export interface TraceOptions {
+  /** Force (true) or forbid (false) the checkpointed trace; by default chosen by size. */
+  checkpointed?: boolean;
+}
+
+/** Every step's records in memory. */
+class FullTrace implements TraceView {
+  readonly T: number;
+  readonly loss: number;
+  readonly grads: Params;
+  private readonly terms: GradTerm[];
+  private readonly fwd: ForwardPass;
+  private readonly bwd: BackwardStep[];
+  /**
+   * checkpoints.get(t) = Σ_{j=t}^{T} contribution(j), for t = T+1 and every multiple of stride. Built
+   * on demand from T down (running holds the sum at the lowest one built), so stepping back from T
+   * costs one segment per checkpoint, and the first jump far from T at most one sweep.
+   */
+  private readonly checkpoints = new Map<number, Params>();
+  private running: { t: number; sum: Params } | null = null;
+  private readonly stride: number;
+
+  constructor(
+    problem: Problem,
+    readonly params: Params,
+    private readonly config: ModelConfig,
+    bptt: BpttConfig,
+  ) {
+    const cell = makeCell(config);
+    this.terms = [...cell.terms, ...OUTPUT_TERMS];
+    this.fwd = forwardPass(cell, config, params, problem.sequence, { h: problem.h0, c: problem.c0 });
+    this.bwd = backwardPass(cell, config, bptt, params, this.fwd);
+    this.T = problem.sequence.inputs.length;
+    this.loss = this.fwd.loss;
+    this.stride = strideOf(this.T);
+    this.grads = this.sumSegments();
+  }
+
+  /** The sum over all steps, segment by segment from T down, as the checkpoints are built. */
+  private sumSegments(): Params {
+    const sum = zerosLike(this.params);
+    const starts = segmentStarts(this.T, this.stride);
+    let hi = this.T; // steps hi+1..T are summed
+    for (let k = starts.length - 1; k >= 0; k--) {
+      addRange(this.terms, this.fwd.caches, this.bwd, starts[k] - 1, hi, sum);
+      hi = starts[k] - 1;
+    }
+    return sum;
+  }
+
+  /** The running sum at c (T + 1 or a multiple of the stride), building the checkpoints down to it. */
+  private checkpoint(c: number): Params {
+    const have = this.checkpoints.get(c);
+    if (have) return have;
+    if (!this.running) {
+      this.running = { t: this.T + 1, sum: zerosLike(this.params) };
+      this.checkpoints.set(this.T + 1, cloneParams(this.running.sum));
+    }
+    const starts = segmentStarts(this.T, this.stride);
+    let k = starts.length - 1;
+    while (k >= 0 && starts[k] >= this.running.t) k--;
+    // Add segments below the lowest checkpoint built, as sumSegments does, until c.
+    while (this.running.t > c && k >= 0) {
+      const lo = starts[k];
+      addRange(this.terms, this.fwd.caches, this.bwd, lo - 1, this.running.t - 1, this.running.sum);
+      this.running.t = lo;
+      if (lo % this.stride === 0) this.checkpoints.set(lo, cloneParams(this.running.sum));
+      k--;
+    }
+    return this.checkpoints.get(c) as Params;
+  }
+
+  forward(t: number): ForwardRecord {
+    checkRange(t, this.T);
+    return forwardRecord(this.config, t, this.fwd.caches[t - 1], this.fwd.outs[t - 1]);
+  }
+
+  backward(t: number): BackwardRecord {
+    checkRange(t, this.T);
+    return backwardRecord(t, this.bwd[t - 1]);
+  }
+
+  contribution(t: number): Params {
+    checkRange(t, this.T);
+    const g = zerosLike(this.params);
+    addStep(this.terms, this.fwd.caches[t - 1], this.bwd[t - 1], g);
+    return g;
+  }
+
+  accumulated(t: number): Params {
+    checkRange(t, this.T);
+    let c = t;
+    while (c <= this.T && c % this.stride !== 0) c++;
+    const sum = cloneParams(this.checkpoint(c));
+    addRange(this.terms, this.fwd.caches, this.bwd, t - 1, c - 1, sum); // steps t..c-1
+    return sum;
+  }
+
+  hiddenStates(): Float64Array[] {
+    return [this.fwd.caches[0].hPrev, ...this.fwd.caches.map((c) => c.h)];
+  }
+
+  dhNorms(): number[] {
+    return this.bwd.map((s) => norm2(s.dh));
+  }
+
+  stepLosses(): (number | null)[] {
+    return this.fwd.outs.map((o) => o.loss);
+  }
+}
 
 export class Trace implements TraceView {
   readonly T: number;
@@ -18,91 +140,62 @@ export class Trace implements TraceView {
   readonly config: ModelConfig;
   readonly bptt: BpttConfig;
   readonly params: Params;
-  private readonly terms: GradTerm[];
-  private readonly fwd: ForwardPass;
-  private readonly bwd: BackwardStep[];
-  /** checkpoints.get(t) = Σ_{j=t}^{T} contribution(j), for t = T+1 and every multiple of stride. */
-  private readonly checkpoints = new Map<number, Params>();
-  private readonly stride: number;
+  /** Whether the trace keeps checkpoints and recomputes segments instead of every step's records. */
+  readonly checkpointed: boolean;
+  private readonly impl: FullTrace | CheckpointedTrace;
 
-  constructor(problem: Problem, params: Params = problem.params) {
+  constructor(problem: Problem, params: Params = problem.params, options: TraceOptions = {}) {
     this.config = problem.config;
     this.bptt = problem.bptt;
     this.params = params;
-    const cell = makeCell(problem.config);
-    this.terms = [...cell.terms, ...OUTPUT_TERMS];
-    this.fwd = forwardPass(cell, this.config, params, problem.sequence, { h: problem.h0, c: problem.c0 });
-    this.bwd = backwardPass(cell, this.config, this.bptt, params, this.fwd);
-    this.T = problem.sequence.inputs.length;
-    this.loss = this.fwd.loss;
-    this.stride = Math.max(1, Math.round(Math.sqrt(this.T)));
-    // Sum segment by segment, from T down, keeping the running sum at each checkpoint.
-    const sum = zerosLike(params);
-    this.checkpoints.set(this.T + 1, cloneParams(sum));
-    let hi = this.T; // steps hi+1..T are summed
-    for (let t = this.T - (this.T % this.stride); t >= 1; t -= this.stride) {
-      addRange(this.terms, this.fwd.caches, this.bwd, t - 1, hi, sum);
-      hi = t - 1;
-      this.checkpoints.set(t, cloneParams(sum));
+    const size = problem.sequence.inputs.length * problem.config.H;
+    const windowed = problem.bptt.truncate === 'window';
+    if (options.checkpointed && windowed) throw new RangeError('a checkpointed trace supports truncate none and chunks, not window');
+    this.checkpointed = options.checkpointed ?? (!windowed && size > CHECKPOINT_THRESHOLD);
+    if (!this.checkpointed && windowed && size > WINDOW_LIMIT && options.checkpointed === undefined) {
+      throw new RangeError(
+        `truncate: window keeps every step's records and is not checkpointed; T·H = ${size} is above ${WINDOW_LIMIT}. Use truncate: chunks or none, or a shorter sequence.`,
+      );
     }
-    addRange(this.terms, this.fwd.caches, this.bwd, 0, hi, sum);
-    this.grads = sum;
+    this.impl = this.checkpointed ? new CheckpointedTrace(problem, params) : new FullTrace(problem, params, this.config, this.bptt);
+    this.T = this.impl.T;
+    this.loss = this.impl.loss;
+    this.grads = this.impl.grads;
   }
 
   forward(t: number): ForwardRecord {
-    const cache = this.fwd.caches[this.index(t)];
-    const out = this.fwd.outs[t - 1];
-    const rec: ForwardRecord = { t, x: cache.x, h: cache.h, pre: cache.pre, gates: cache.gates, z: out.z, y: out.y, loss: out.loss };
-    if (cache.c) rec.c = cache.c;
-    if (this.config.output === 'softmax') rec.p = out.y;
-    return rec;
+    return this.impl.forward(t);
   }
 
   backward(t: number): BackwardRecord {
-    const s = this.bwd[this.index(t)];
-    const rec: BackwardRecord = {
-      t,
-      dh: s.dh,
-      dh_from_output: s.dhFromOutput,
-      dh_from_future: s.dhFromFuture,
-      dz: s.dz,
-      dgates: s.grad.dgates,
-    };
-    if (s.grad.dc) rec.dc = s.grad.dc;
-    return rec;
+    return this.impl.backward(t);
   }
 
   contribution(t: number): Params {
-    const g = zerosLike(this.params);
-    this.addContribution(t, g);
-    return g;
+    return this.impl.contribution(t);
   }
 
   accumulated(t: number): Params {
-    this.index(t);
-    let c = t;
-    while (!this.checkpoints.has(c)) c++;
-    const sum = cloneParams(this.checkpoints.get(c) as Params);
-    addRange(this.terms, this.fwd.caches, this.bwd, t - 1, c - 1, sum); // steps t..c-1
-    return sum;
+    return this.impl.accumulated(t);
   }
 
-  /** The hidden state before step 1 and after each step: h_0 .. h_T. */
+  /** ||dL/dh_t|| for t = 1..T: cheap on both kinds (a checkpointed trace kept them from its sweep). */
+  dhNorms(): number[] {
+    return this.impl.dhNorms();
+  }
+
+  /** L_t for t = 1..T (null without a target), without recomputing segments. */
+  stepLosses(): (number | null)[] {
+    return this.impl.stepLosses();
+  }
+
+  /** The hidden state before step 1 and after each step: h_0 .. h_T (a checkpointed trace recomputes them). */
   hiddenStates(): Float64Array[] {
-    return [this.fwd.caches[0].hPrev, ...this.fwd.caches.map((c) => c.h)];
-  }
-
-  private addContribution(t: number, into: Params): void {
-    addStep(this.terms, this.fwd.caches[t - 1], this.bwd[t - 1], into);
-  }
-
-  private index(t: number): number {
-    if (!Number.isInteger(t) || t < 1 || t > this.T) throw new RangeError(`timestep ${t} is outside 1..${this.T}`);
-    return t - 1;
+    return this.impl.hiddenStates();
   }
 }
 
 /** Runs the forward and backward passes of a problem (with its own or the given parameters). */
-export function runTrace(problem: Problem, params?: Params): Trace {
-  return new Trace(problem, params);
+export function runTrace(problem: Problem, params?: Params, options?: TraceOptions): Trace {
+  return new Trace(problem, params, options);
 }

@@ -2,7 +2,7 @@
  * Builds what the panel shows from a trace: a summary once per trace, and the snapshot of one
  * (phase, t). Pure: no vscode, so it is tested in Node and measured in the bench.
  */
-import { norm2, type Params, type Problem, type Trace } from '../engine';
+import { type Params, type Problem, type Trace } from '../engine';
 import type { Cursor, Matrix, NamedVector, StepSnapshot, TraceSummary } from '../protocol';
 import { formatVector } from '../format';
 import { backwardEquations, forwardEquations } from './equations';
@@ -40,11 +40,11 @@ export function summarize(problem: Problem, trace: Trace, file: string): TraceSu
     loss: trace.loss,
     truncate: problem.bptt.truncate,
     k: problem.bptt.k,
-    timeline: Array.from({ length: trace.T }, (_, i) => ({
+    timeline: trace.stepLosses().map((loss, i) => ({
       t: i + 1,
       input: label(problem, i + 1),
       target: targetLabel(problem, i + 1),
-      loss: trace.forward(i + 1).loss,
+      loss,
     })),
     params: Object.entries(trace.grads).map(([name, t]) => ({ name, shape: t.shape })),
   };
@@ -56,7 +56,7 @@ const dhNormCache = new WeakMap<Trace, number[]>();
 function dhNormsOf(trace: Trace): number[] {
   let norms = dhNormCache.get(trace);
   if (!norms) {
-    norms = Array.from({ length: trace.T }, (_, i) => norm2(trace.backward(i + 1).dh));
+    norms = trace.dhNorms(); // kept by the trace: a checkpointed one would recompute every segment
     dhNormCache.set(trace, norms);
   }
   return norms;

@@ -1,0 +1,201 @@
+/**
+ * Batched training for the LSTM: B sequences of equal length through the engine at once, each
+ * timestep as [B, H] blocks with matrix-matrix kernels, and the parameter gradients summed over the
+ * batch (the sum of the per-sequence gradients, each sequence's loss reduced over t by the spec's
+ * reduction). Standard LSTM (no peephole, no coupled gates), truncation none or chunks. No records
+ * are kept: this is for training and the benchmark, not the stepper.
+ */
+import type { BpttConfig, ModelConfig, Params, Sequence } from './types';
+import { lossScale } from './bptt';
+import { outputStep } from './output';
+import { gemmAtB, sigmoid } from './linalg';
+import { zerosLike } from './params';
+
+export interface BatchGrads {
+  /** The sum over the batch of each sequence's (reduced) loss. */
+  loss: number;
+  grads: Params;
+}
+
+/** C[m,n] += A[m,k] · W[n,k]^T, all row-major: rows of A against rows of W, in 4x4 register tiles. */
+export function gemmABt(C: Float64Array, A: Float64Array, W: Float64Array, m: number, n: number, k: number): void {
+  let i = 0;
+  for (; i + 3 < m; i += 4) {
+    const a0 = i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+    let j = 0;
+    for (; j + 3 < n; j += 4) {
+      const w0 = j * k, w1 = w0 + k, w2 = w1 + k, w3 = w2 + k;
+      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+      for (let l = 0; l < k; l++) {
+        const x0 = A[a0 + l], x1 = A[a1 + l], x2 = A[a2 + l], x3 = A[a3 + l];
+        const y0 = W[w0 + l], y1 = W[w1 + l], y2 = W[w2 + l], y3 = W[w3 + l];
+        s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
+        s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
+        s20 += x2 * y0; s21 += x2 * y1; s22 += x2 * y2; s23 += x2 * y3;
+        s30 += x3 * y0; s31 += x3 * y1; s32 += x3 * y2; s33 += x3 * y3;
+      }
+      let c = i * n + j;
+      C[c] += s00; C[c + 1] += s01; C[c + 2] += s02; C[c + 3] += s03; c += n;
+      C[c] += s10; C[c + 1] += s11; C[c + 2] += s12; C[c + 3] += s13; c += n;
+      C[c] += s20; C[c + 1] += s21; C[c + 2] += s22; C[c + 3] += s23; c += n;
+      C[c] += s30; C[c + 1] += s31; C[c + 2] += s32; C[c + 3] += s33;
+    }
+    for (; j < n; j++) for (let r = i; r < i + 4; r++) C[r * n + j] += dot(A, r * k, W, j * k, k);
+  }
+  for (; i < m; i++) for (let j = 0; j < n; j++) C[i * n + j] += dot(A, i * k, W, j * k, k);
+}
+
+function dot(A: Float64Array, a: number, B: Float64Array, b: number, k: number): number {
+  let s = 0;
+  for (let l = 0; l < k; l++) s += A[a + l] * B[b + l];
+  return s;
+}
+
+/** C[m,n] += A[m,k] · W[k,n], all row-major: four rows of A share each load of W. */
+export function gemmAB(C: Float64Array, A: Float64Array, W: Float64Array, m: number, k: number, n: number): void {
+  let i = 0;
+  for (; i + 3 < m; i += 4) {
+    const c0 = i * n, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n;
+    for (let l = 0; l < k; l++) {
+      const x0 = A[i * k + l], x1 = A[(i + 1) * k + l], x2 = A[(i + 2) * k + l], x3 = A[(i + 3) * k + l];
+      const w = l * n;
+      for (let j = 0; j < n; j++) {
+        const y = W[w + j];
+        C[c0 + j] += x0 * y;
+        C[c1 + j] += x1 * y;
+        C[c2 + j] += x2 * y;
+        C[c3 + j] += x3 * y;
+      }
+    }
+  }
+  for (; i < m; i++) {
+    const c = i * n;
+    for (let l = 0; l < k; l++) {
+      const x = A[i * k + l], w = l * n;
+      for (let j = 0; j < n; j++) C[c + j] += x * W[w + j];
+    }
+  }
+}
+
+const GATES = ['i', 'f', 'g', 'o'] as const;
+
+/**
+ * Loss and gradients of a batch of LSTM sequences of one length, from the state (h0, c0) each.
+ * Equal to the sum of the per-sequence traces' gradients, up to the order of the sums.
+ */
+export function lstmBatchGrads(config: ModelConfig, bptt: BpttConfig, p: Params, seqs: Sequence[], h0: Float64Array, c0: Float64Array): BatchGrads {
+  if (config.cell !== 'lstm' || config.peephole || config.coupled) throw new Error('batched training supports the standard LSTM (no peephole, no coupled gates)');
+  if (bptt.truncate === 'window') throw new Error('batched training supports truncate none and chunks');
+  const B = seqs.length, T = seqs[0]?.inputs.length ?? 0;
+  if (B === 0 || T === 0) throw new Error('a batch needs at least one sequence of at least one step');
+  if (seqs.some((s) => s.inputs.length !== T)) throw new Error('the sequences of a batch must have one length');
+  const { D, H, K } = config;
+  const BH = B * H;
+  const X = new Float64Array(T * B * D);
+  for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) X.set(seqs[b].inputs[t], (t * B + b) * D);
+  const Hs = new Float64Array((T + 1) * BH), Cs = new Float64Array((T + 1) * BH);
+  for (let b = 0; b < B; b++) {
+    Hs.set(h0, b * H);
+    Cs.set(c0, b * H);
+  }
+  const gate = { i: new Float64Array(T * BH), f: new Float64Array(T * BH), g: new Float64Array(T * BH), o: new Float64Array(T * BH) };
+  const TC = new Float64Array(T * BH);
+  const DZ = new Float64Array(T * B * K);
+  const scales = seqs.map((s) => lossScale(config, s));
+  let loss = 0;
+  const pre = new Float64Array(BH);
+  for (let t = 0; t < T; t++) {
+    const x = X.subarray(t * B * D, (t + 1) * B * D), hPrev = Hs.subarray(t * BH, (t + 1) * BH);
+    for (const q of GATES) {
+      const bias = p[`b_${q}`].data;
+      for (let b = 0; b < B; b++) pre.set(bias, b * H);
+      gemmABt(pre, x, p[`W_x${q}`].data, B, H, D);
+      gemmABt(pre, hPrev, p[`W_h${q}`].data, B, H, H);
+      const out = gate[q], base = t * BH;
+      if (q === 'g') for (let j = 0; j < BH; j++) out[base + j] = Math.tanh(pre[j]);
+      else for (let j = 0; j < BH; j++) out[base + j] = sigmoid(pre[j]);
+    }
+    const base = t * BH, cb = (t + 1) * BH;
+    for (let j = 0; j < BH; j++) {
+      const c = gate.f[base + j] * Cs[base + j] + gate.i[base + j] * gate.g[base + j];
+      Cs[cb + j] = c;
+      const tc = Math.tanh(c);
+      TC[base + j] = tc;
+      Hs[cb + j] = gate.o[base + j] * tc;
+    }
+    for (let b = 0; b < B; b++) {
+      const h = Hs.subarray(cb + b * H, cb + (b + 1) * H);
+      const o = outputStep(p, K, H, config.output, config.loss, h, seqs[b].targets[t]);
+      if (o.loss !== null) loss += o.loss * scales[b];
+      const row = (t * B + b) * K;
+      for (let k = 0; k < K; k++) DZ[row + k] = o.dz[k] * scales[b];
+    }
+  }
+
+  // Backward, all rows at once: dA_q holds dL/d(pre-activation of q) for every (t, b).
+  const dA = { i: new Float64Array(T * BH), f: new Float64Array(T * BH), g: new Float64Array(T * BH), o: new Float64Array(T * BH) };
+  let dhNext = new Float64Array(BH), dcNext = new Float64Array(BH);
+  const dh = new Float64Array(BH);
+  // Transposed copies, so dh_prev = Σ_q dA_q W_hq and W_hy^T dz run as register-tiled A·W^T products.
+  const WhT = { i: transpose(p.W_hi.data, H, H), f: transpose(p.W_hf.data, H, H), g: transpose(p.W_hg.data, H, H), o: transpose(p.W_ho.data, H, H) };
+  const WyT = transpose(p.W_hy.data, K, H);
+  for (let t = T - 1; t >= 0; t--) {
+    if (bptt.truncate === 'chunks' && (t + 1) % bptt.k === 0) {
+      dhNext = new Float64Array(BH);
+      dcNext = new Float64Array(BH);
+    }
+    dh.set(dhNext);
+    gemmABt(dh, DZ.subarray(t * B * K, (t + 1) * B * K), WyT, B, H, K); // + W_hy^T dz per row
+    const base = t * BH;
+    const dcPrev = new Float64Array(BH);
+    for (let j = 0; j < BH; j++) {
+      const i = gate.i[base + j], f = gate.f[base + j], g = gate.g[base + j], o = gate.o[base + j], tc = TC[base + j];
+      dA.o[base + j] = dh[j] * tc * o * (1 - o);
+      const dc = dcNext[j] + dh[j] * o * (1 - tc * tc);
+      dA.g[base + j] = dc * i * (1 - g * g);
+      dA.f[base + j] = dc * Cs[base + j] * f * (1 - f);
+      dA.i[base + j] = dc * g * i * (1 - i);
+      dcPrev[j] = dc * f;
+    }
+    const dhPrev = new Float64Array(BH);
+    for (const q of GATES) gemmABt(dhPrev, dA[q].subarray(base, base + BH), WhT[q], B, H, H);
+    dhNext = dhPrev;
+    dcNext = dcPrev;
+  }
+
+  // Parameter gradients over all T·B rows at once.
+  const grads = zerosLike(p);
+  const n = T * B;
+  for (const q of GATES) {
+    blockedAtB(grads[`W_x${q}`].data, dA[q], X, n, H, D);
+    blockedAtB(grads[`W_h${q}`].data, dA[q], Hs.subarray(0, n * H), n, H, H);
+    colSum(grads[`b_${q}`].data, dA[q], n, H);
+  }
+  blockedAtB(grads.W_hy.data, DZ, Hs.subarray(BH), n, K, H);
+  colSum(grads.b_y.data, DZ, n, K);
+  return { loss, grads };
+}
+
+/** gemmAtB over blocks of rows, so each block of A and B stays in cache while the tiles sweep it. */
+function blockedAtB(G: Float64Array, A: Float64Array, Bm: Float64Array, n: number, rows: number, cols: number): void {
+  const NB = 64;
+  for (let r = 0; r < n; r += NB) {
+    const m = Math.min(NB, n - r);
+    gemmAtB(G, A.subarray(r * rows, (r + m) * rows), Bm.subarray(r * cols, (r + m) * cols), m, rows, cols);
+  }
+}
+
+/** W^T of a [rows, cols] matrix, as [cols, rows]. */
+function transpose(W: Float64Array, rows: number, cols: number): Float64Array {
+  const out = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = W[i * cols + j];
+  return out;
+}
+
+function colSum(out: Float64Array, A: Float64Array, n: number, cols: number): void {
+  for (let r = 0; r < n; r++) {
+    const base = r * cols;
+    for (let j = 0; j < cols; j++) out[j] += A[base + j];
+  }
+}

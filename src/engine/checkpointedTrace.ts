@@ -1,0 +1,276 @@
+/**
+ * A trace that scales with T: it keeps the cell state at the start of every segment of ~sqrt(T)
+ * steps, the gradient arriving from the future at every segment's end, the running parameter-
+ * gradient sums at the segment starts, and each step's loss, and recomputes a segment's forward
+ * caches (and its backward records) when the cursor enters it (gradient checkpointing, Chen et al.
+ * 2016). A few recomputed segments are kept, least recently used first out.
+ *
+ * It gives the same numbers as the plain trace, bit for bit: the same steps run in the same order
+ * from the same saved state, and the running sums are formed by the same packed products over the
+ * same segments. Truncation: none and chunks (window needs every step's records; see Trace).
+ */
+import type { BpttConfig, ModelConfig, Params, Problem, Sequence } from './types';
+import type { BackwardRecord, ForwardRecord, TraceView } from './records';
+import { makeCell, type Cell, type CellState, type GradTerm, type StepCache } from './cells';
+import { backwardRange, lossScale, step, type BackwardStep } from './bptt';
+import type { OutputStep } from './output';
+import { addRange, addStep, OUTPUT_TERMS } from './gradSum';
+import { cloneParams, zerosLike } from './params';
+import { norm2 } from './linalg';
+import { backwardRecord, checkRange, forwardRecord, segmentStarts, strideOf } from './traceParts';
+
+interface Segment {
+  /** First step (1-based) and number of steps. */
+  start: number;
+  n: number;
+  caches: StepCache[];
+  outs: OutputStep[];
+  /** Built on first backward use. */
+  steps: BackwardStep[] | null;
+}
+
+export interface CheckpointedOptions {
+  /** Recomputed segments kept in memory (default 4). */
+  cacheSegments?: number;
+  /**
+   * Bytes for the running gradient sums (default 96 MiB). When one sum per segment would take more,
+   * only every m-th is kept and the others are rebuilt from the next kept one, segment by segment.
+   */
+  sumBudgetBytes?: number;
+}
+
+export class CheckpointedTrace implements TraceView {
+  readonly T: number;
+  readonly loss: number;
+  readonly grads: Params;
+  readonly config: ModelConfig;
+  readonly bptt: BpttConfig;
+  readonly stride: number;
+  private readonly cell: Cell;
+  private readonly terms: GradTerm[];
+  private readonly seq: Sequence;
+  private readonly scale: number;
+  private readonly starts: number[];
+  /** The state before each segment's first step. */
+  private readonly states: CellState[];
+  /** dh (and dc) arriving from the future at each segment's last step, before any chunk cut there. */
+  private readonly dhEnd: Float64Array[];
+  private readonly dcEnd: (Float64Array | null)[];
+  /** Σ_{j=t}^{T} contribution(j) at t = T+1 and every segment start that is a multiple of the stride. */
+  private readonly checkpoints = new Map<number, Params>();
+  private readonly losses: (number | null)[];
+  private readonly lru: Segment[] = [];
+  private readonly cacheSegments: number;
+  /** Running sums are kept at every sumEvery-th multiple of the stride. */
+  readonly sumEvery: number;
+  /** The last running sum rebuilt between kept ones. */
+  private rebuilt: { t: number; sum: Params } | null = null;
+  /** ||dL/dh_t|| for every t, from the backward sweep. */
+  private readonly dhNormsOf: Float64Array;
+
+  constructor(
+    problem: Problem,
+    readonly params: Params = problem.params,
+    options: CheckpointedOptions = {},
+  ) {
+    this.config = problem.config;
+    this.bptt = problem.bptt;
+    if (this.bptt.truncate === 'window') throw new RangeError('a checkpointed trace supports truncate none and chunks, not window');
+    this.cacheSegments = Math.max(1, options.cacheSegments ?? 4);
+    this.seq = problem.sequence;
+    this.cell = makeCell(this.config);
+    this.terms = [...this.cell.terms, ...OUTPUT_TERMS];
+    this.T = this.seq.inputs.length;
+    this.stride = strideOf(this.T);
+    this.starts = segmentStarts(this.T, this.stride);
+    this.scale = lossScale(this.config, this.seq);
+    const S = this.starts.length;
+    const sumBytes = 8 * Object.values(params).reduce((a, p) => a + p.data.length, 0);
+    const nSums = Math.floor(this.T / this.stride);
+    this.sumEvery = Math.max(1, Math.ceil((nSums * sumBytes) / (options.sumBudgetBytes ?? 96 * 2 ** 20)));
+    this.dhNormsOf = new Float64Array(this.T);
+
+    // Forward: the state at each segment start, each step's loss.
+    this.states = new Array(S);
+    this.losses = new Array(this.T);
+    let state: CellState = { h: problem.h0, c: problem.c0 };
+    let loss = 0;
+    for (let k = 0; k < S; k++) {
+      this.states[k] = state;
+      const end = this.end(k);
+      for (let t = this.starts[k]; t <= end; t++) {
+        const [cache, out] = step(this.cell, this.config, params, this.seq, t, state);
+        this.losses[t - 1] = out.loss;
+        if (out.loss !== null) loss += out.loss;
+        state = { h: cache.h, c: cache.c };
+      }
+    }
+    this.loss = loss * this.scale;
+
+    // Backward, segment by segment from the last: recompute its forward, run its backward from
+    // what arrives at its end, and add its contributions to the running sum.
+    const H = this.config.H;
+    const lstm = this.config.cell === 'lstm';
+    this.dhEnd = new Array(S);
+    this.dcEnd = new Array(S);
+    let dhNext: Float64Array = new Float64Array(H);
+    let dcNext: Float64Array | null = lstm ? new Float64Array(H) : null;
+    const sum = zerosLike(params);
+    this.checkpoints.set(this.T + 1, cloneParams(sum));
+    for (let k = S - 1; k >= 0; k--) {
+      this.dhEnd[k] = dhNext;
+      this.dcEnd[k] = dcNext;
+      const seg = this.recompute(k);
+      const steps = this.backwardOf(seg, k);
+      addRange(this.terms, seg.caches, steps, 0, seg.n, sum);
+      if (this.keepsSum(seg.start)) this.checkpoints.set(seg.start, cloneParams(sum));
+      for (let i = 0; i < seg.n; i++) this.dhNormsOf[seg.start - 1 + i] = norm2(steps[i].dh);
+      dhNext = steps[0].grad.dhPrev;
+      dcNext = steps[0].grad.dcPrev;
+      if (k < this.cacheSegments) this.remember(seg);
+    }
+    this.grads = sum;
+  }
+
+  /** Whether the running sum at segment start t is kept (else rebuilt on demand). */
+  private keepsSum(t: number): boolean {
+    return t % this.stride === 0 && (t / this.stride) % this.sumEvery === 0;
+  }
+
+  /**
+   * The running sum at c (T + 1 or a multiple of the stride): kept, or rebuilt from the next kept
+   * one by adding the segments between, last first, as the backward sweep added them.
+   */
+  private sumAt(c: number): Params {
+    const kept = this.checkpoints.get(c);
+    if (kept) return kept;
+    if (this.rebuilt?.t === c) return this.rebuilt.sum;
+    let above = c + this.stride;
+    while (above <= this.T && !this.checkpoints.has(above)) above += this.stride;
+    if (above > this.T) above = this.T + 1;
+    const sum = cloneParams(this.checkpoints.get(above) as Params);
+    for (let k = this.segmentOf(above - 1); k >= 0 && this.starts[k] >= c; k--) {
+      const seg = this.segment(k);
+      addRange(this.terms, seg.caches, this.backwardOf(seg, k), 0, seg.n, sum);
+    }
+    this.rebuilt = { t: c, sum };
+    return sum;
+  }
+
+  /** The last step of segment k. */
+  private end(k: number): number {
+    return k + 1 < this.starts.length ? this.starts[k + 1] - 1 : this.T;
+  }
+
+  /** The segment holding step t. */
+  private segmentOf(t: number): number {
+    let lo = 0, hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= t) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  private recompute(k: number): Segment {
+    const start = this.starts[k], n = this.end(k) - start + 1;
+    const caches: StepCache[] = new Array(n), outs: OutputStep[] = new Array(n);
+    let state = this.states[k];
+    for (let i = 0; i < n; i++) {
+      const [cache, out] = step(this.cell, this.config, this.params, this.seq, start + i, state);
+      caches[i] = cache;
+      outs[i] = out;
+      state = { h: cache.h, c: cache.c };
+    }
+    return { start, n, caches, outs, steps: null };
+  }
+
+  private backwardOf(seg: Segment, k: number): BackwardStep[] {
+    if (!seg.steps) {
+      seg.steps = backwardRange(this.cell, this.config, this.bptt, this.params, seg.caches, seg.outs, this.scale, seg.start - 1, this.dhEnd[k], this.dcEnd[k]);
+    }
+    return seg.steps;
+  }
+
+  private remember(seg: Segment): void {
+    this.lru.push(seg);
+    if (this.lru.length > this.cacheSegments) this.lru.shift();
+  }
+
+  /** Segment k, recomputed if it is not among the recent ones. */
+  private segment(k: number): Segment {
+    const start = this.starts[k];
+    const i = this.lru.findIndex((s) => s.start === start);
+    if (i >= 0) {
+      const seg = this.lru[i];
+      this.lru.splice(i, 1);
+      this.lru.push(seg);
+      return seg;
+    }
+    const seg = this.recompute(k);
+    this.remember(seg);
+    return seg;
+  }
+
+  forward(t: number): ForwardRecord {
+    checkRange(t, this.T);
+    const seg = this.segment(this.segmentOf(t));
+    return forwardRecord(this.config, t, seg.caches[t - seg.start], seg.outs[t - seg.start]);
+  }
+
+  backward(t: number): BackwardRecord {
+    checkRange(t, this.T);
+    const k = this.segmentOf(t);
+    const seg = this.segment(k);
+    return backwardRecord(t, this.backwardOf(seg, k)[t - seg.start]);
+  }
+
+  contribution(t: number): Params {
+    checkRange(t, this.T);
+    const k = this.segmentOf(t);
+    const seg = this.segment(k);
+    const g = zerosLike(this.params);
+    addStep(this.terms, seg.caches[t - seg.start], this.backwardOf(seg, k)[t - seg.start], g);
+    return g;
+  }
+
+  accumulated(t: number): Params {
+    checkRange(t, this.T);
+    // c: the first running-sum place at or after t (a multiple of the stride, or T + 1).
+    let c = t;
+    while (c <= this.T && c % this.stride !== 0) c++;
+    const sum = cloneParams(this.sumAt(c));
+    if (c > t) {
+      // Steps t..c-1 all lie in t's segment: c is the next checkpoint at or after t.
+      const k = this.segmentOf(t);
+      const seg = this.segment(k);
+      addRange(this.terms, seg.caches, this.backwardOf(seg, k), t - seg.start, c - seg.start, sum);
+    }
+    return sum;
+  }
+
+  /** ||dL/dh_t|| for t = 1..T, without recomputing anything. */
+  dhNorms(): number[] {
+    return Array.from(this.dhNormsOf);
+  }
+
+  /** L_t for every t (null where there is no target), without recomputing anything. */
+  stepLosses(): (number | null)[] {
+    return this.losses.slice();
+  }
+
+  /** h_0 .. h_T, by one forward pass from the start. */
+  hiddenStates(): Float64Array[] {
+    const hs: Float64Array[] = [this.states[0].h];
+    for (let k = 0; k < this.starts.length; k++) {
+      let state = this.states[k];
+      for (let t = this.starts[k]; t <= this.end(k); t++) {
+        const cache = this.cell.forward(this.params, this.seq.inputs[t - 1], state);
+        hs.push(cache.h);
+        state = { h: cache.h, c: cache.c };
+      }
+    }
+    return hs;
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * Pieces shared by the plain and the checkpointed trace: the segment layout of the running sums,
+ * and the records built from a step's saved vectors.
+ */
+import type { ModelConfig, Params } from './types';
+import type { BackwardRecord, ForwardRecord } from './records';
+import type { StepCache } from './cells';
+import type { BackwardStep } from './bptt';
+import type { OutputStep } from './output';
+
+/** The running-sum stride: checkpoints every ~sqrt(T) steps. */
+export function strideOf(T: number): number {
+  return Math.max(1, Math.round(Math.sqrt(T)));
+}
+
+/**
+ * The first step of each segment, ascending: 1, then every multiple of the stride up to T. A
+ * segment runs from its start to the step before the next start (the last one to T). The running
+ * sum is kept at every start that is a multiple of the stride, and at T + 1.
+ */
+export function segmentStarts(T: number, stride: number): number[] {
+  const starts = stride > 1 ? [1] : [];
+  for (let t = stride; t <= T; t += stride) starts.push(t);
+  return starts;
+}
+
+export function forwardRecord(config: ModelConfig, t: number, cache: StepCache, out: OutputStep): ForwardRecord {
+  const rec: ForwardRecord = { t, x: cache.x, h: cache.h, pre: cache.pre, gates: cache.gates, z: out.z, y: out.y, loss: out.loss };
+  if (cache.c) rec.c = cache.c;
+  if (config.output === 'softmax') rec.p = out.y;
+  return rec;
+}
+
+export function backwardRecord(t: number, s: BackwardStep): BackwardRecord {
+  const rec: BackwardRecord = {
+    t,
+    dh: s.dh,
+    dh_from_output: s.dhFromOutput,
+    dh_from_future: s.dhFromFuture,
+    dz: s.dz,
+    dgates: s.grad.dgates,
+  };
+  if (s.grad.dc) rec.dc = s.grad.dc;
+  return rec;
+}
+
+export function checkRange(t: number, T: number): void {
+  if (!Number.isInteger(t) || t < 1 || t > T) throw new RangeError(`timestep ${t} is outside 1..${T}`);
+}
+
+export type { Params };
