@@ -8,48 +8,13 @@
 import type { BpttConfig, ModelConfig, Params, Sequence } from './types';
 import { lossScale } from './bptt';
 import { outputStep } from './output';
-import { gemmAtB, sigmoid } from './linalg';
+import { gemmABt, gemmAtB, sigmoid } from './linalg';
 import { zerosLike } from './params';
 
 export interface BatchGrads {
   /** The sum over the batch of each sequence's (reduced) loss. */
   loss: number;
   grads: Params;
-}
-
-/** C[m,n] += A[m,k] · W[n,k]^T, all row-major: rows of A against rows of W, in 4x4 register tiles. */
-export function gemmABt(C: Float64Array, A: Float64Array, W: Float64Array, m: number, n: number, k: number): void {
-  let i = 0;
-  for (; i + 3 < m; i += 4) {
-    const a0 = i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
-    let j = 0;
-    for (; j + 3 < n; j += 4) {
-      const w0 = j * k, w1 = w0 + k, w2 = w1 + k, w3 = w2 + k;
-      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
-      let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
-      for (let l = 0; l < k; l++) {
-        const x0 = A[a0 + l], x1 = A[a1 + l], x2 = A[a2 + l], x3 = A[a3 + l];
-        const y0 = W[w0 + l], y1 = W[w1 + l], y2 = W[w2 + l], y3 = W[w3 + l];
-        s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
-        s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
-        s20 += x2 * y0; s21 += x2 * y1; s22 += x2 * y2; s23 += x2 * y3;
-        s30 += x3 * y0; s31 += x3 * y1; s32 += x3 * y2; s33 += x3 * y3;
-      }
-      let c = i * n + j;
-      C[c] += s00; C[c + 1] += s01; C[c + 2] += s02; C[c + 3] += s03; c += n;
-      C[c] += s10; C[c + 1] += s11; C[c + 2] += s12; C[c + 3] += s13; c += n;
-      C[c] += s20; C[c + 1] += s21; C[c + 2] += s22; C[c + 3] += s23; c += n;
-      C[c] += s30; C[c + 1] += s31; C[c + 2] += s32; C[c + 3] += s33;
-    }
-    for (; j < n; j++) for (let r = i; r < i + 4; r++) C[r * n + j] += dot(A, r * k, W, j * k, k);
-  }
-  for (; i < m; i++) for (let j = 0; j < n; j++) C[i * n + j] += dot(A, i * k, W, j * k, k);
-}
-
-function dot(A: Float64Array, a: number, B: Float64Array, b: number, k: number): number {
-  let s = 0;
-  for (let l = 0; l < k; l++) s += A[a + l] * B[b + l];
-  return s;
 }
 
 /** C[m,n] += A[m,k] · W[k,n], all row-major: four rows of A share each load of W. */

@@ -103,34 +103,49 @@ export function outerAdd(G: Float64Array, rows: number, cols: number, u: Float64
 }
 
 /**
- * G[i,j] += sum_t A[t,i] B[t,j]    A: [n, rows], B: [n, cols] packed row-major -> G: [rows, cols].
- * The sum of n outer products as one product A^T B, in 4x4 register tiles: several times faster
- * than n separate outer-product updates, which read and write all of G each time.
+ * C[i,j] += sum_l A[i*ai + l*al] · B[j*bj + l*bl] for i < m, j < n, l < k; C row-major with row
+ * length ldc. One kernel in 4x4 register tiles for every product the engine needs, by strides:
+ * AᵀB over packed steps (ai = 1, al = m) and A·Bᵀ over rows (ai = k, al = 1).
  */
-export function gemmAtB(G: Float64Array, A: Float64Array, B: Float64Array, n: number, rows: number, cols: number): void {
+export function gemmStrided(
+  C: Float64Array, ldc: number,
+  A: Float64Array, ai: number, al: number,
+  B: Float64Array, bj: number, bl: number,
+  m: number, n: number, k: number,
+): void {
   let i = 0;
-  for (; i + 3 < rows; i += 4) {
+  for (; i + 3 < m; i += 4) {
     let j = 0;
-    for (; j + 3 < cols; j += 4) {
+    for (; j + 3 < n; j += 4) {
       let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
       let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
-      for (let t = 0, a = i, b = j; t < n; t++, a += rows, b += cols) {
-        const a0 = A[a], a1 = A[a + 1], a2 = A[a + 2], a3 = A[a + 3];
-        const b0 = B[b], b1 = B[b + 1], b2 = B[b + 2], b3 = B[b + 3];
+      for (let l = 0, a = i * ai, b = j * bj; l < k; l++, a += al, b += bl) {
+        const a0 = A[a], a1 = A[a + ai], a2 = A[a + 2 * ai], a3 = A[a + 3 * ai];
+        const b0 = B[b], b1 = B[b + bj], b2 = B[b + 2 * bj], b3 = B[b + 3 * bj];
         s00 += a0 * b0; s01 += a0 * b1; s02 += a0 * b2; s03 += a0 * b3;
         s10 += a1 * b0; s11 += a1 * b1; s12 += a1 * b2; s13 += a1 * b3;
         s20 += a2 * b0; s21 += a2 * b1; s22 += a2 * b2; s23 += a2 * b3;
         s30 += a3 * b0; s31 += a3 * b1; s32 += a3 * b2; s33 += a3 * b3;
       }
-      let g = i * cols + j;
-      G[g] += s00; G[g + 1] += s01; G[g + 2] += s02; G[g + 3] += s03; g += cols;
-      G[g] += s10; G[g + 1] += s11; G[g + 2] += s12; G[g + 3] += s13; g += cols;
-      G[g] += s20; G[g + 1] += s21; G[g + 2] += s22; G[g + 3] += s23; g += cols;
-      G[g] += s30; G[g + 1] += s31; G[g + 2] += s32; G[g + 3] += s33;
+      let c = i * ldc + j;
+      C[c] += s00; C[c + 1] += s01; C[c + 2] += s02; C[c + 3] += s03; c += ldc;
+      C[c] += s10; C[c + 1] += s11; C[c + 2] += s12; C[c + 3] += s13; c += ldc;
+      C[c] += s20; C[c + 1] += s21; C[c + 2] += s22; C[c + 3] += s23; c += ldc;
+      C[c] += s30; C[c + 1] += s31; C[c + 2] += s32; C[c + 3] += s33;
     }
-    for (; j < cols; j++) for (let r = i; r < i + 4; r++) G[r * cols + j] += dotStrided(A, r, rows, B, j, cols, n);
+    for (; j < n; j++) for (let r = i; r < i + 4; r++) C[r * ldc + j] += dotStrided(A, r * ai, al, B, j * bj, bl, k);
   }
-  for (; i < rows; i++) for (let j = 0; j < cols; j++) G[i * cols + j] += dotStrided(A, i, rows, B, j, cols, n);
+  for (; i < m; i++) for (let j = 0; j < n; j++) C[i * ldc + j] += dotStrided(A, i * ai, al, B, j * bj, bl, k);
+}
+
+/** G[i,j] += sum_t A[t,i] B[t,j]    A: [n, rows], B: [n, cols] packed row-major -> G: [rows, cols]. */
+export function gemmAtB(G: Float64Array, A: Float64Array, B: Float64Array, n: number, rows: number, cols: number): void {
+  gemmStrided(G, cols, A, 1, rows, B, 1, cols, rows, cols, n);
+}
+
+/** C[m,n] += A[m,k] · W[n,k]ᵀ, all row-major: rows of A against rows of W. */
+export function gemmABt(C: Float64Array, A: Float64Array, W: Float64Array, m: number, n: number, k: number): void {
+  gemmStrided(C, n, A, k, 1, W, k, 1, m, n, k);
 }
 
 function dotStrided(A: Float64Array, a: number, sa: number, B: Float64Array, b: number, sb: number, n: number): number {

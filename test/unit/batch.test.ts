@@ -1,7 +1,8 @@
 /** Batched LSTM training: the batch's gradient is the sum of the per-sequence gradients. */
 import { describe, expect, test } from 'vitest';
 import { runTrace, type BpttConfig, type Params, type Reduction } from '../../src/engine';
-import { gemmAB, gemmABt, lstmBatchGrads } from '../../src/engine/batch';
+import { gemmAB, lstmBatchGrads } from '../../src/engine/batch';
+import { gemmABt } from '../../src/engine/linalg';
 import { randomProblem } from './helpers/randomProblem';
 
 function sumOf(all: Params[]): Params {
