@@ -41,6 +41,14 @@ const bundles = [
     mainFields: ['module', 'main'], // ESM builds first: jsonc-parser's UMD main does not bundle
   },
   {
+    entryPoints: ['src/extension/training/worker.ts'],
+    outfile: 'dist/trainWorker.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    mainFields: ['module', 'main'],
+  },
+  {
     entryPoints: ['src/cli/main.ts'],
     outfile: 'dist/cli.js',
     platform: 'node',

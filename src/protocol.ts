@@ -63,6 +63,8 @@ export interface TraceSummary {
   timeline: TimelineStep[];
   /** Parameter names in canonical order with their shapes. */
   params: { name: string; shape: number[] }[];
+  /** Where the parameters come from when not the spec's init, e.g. "weights: hello.weights.json (epoch 200)". */
+  weights?: string;
 }
 
 /** Everything the panel shows at the cursor. */
@@ -202,7 +204,37 @@ export interface ClipPreviewMessage {
   clip: ClipView;
 }
 
-export type HostMessage = TraceMessage | SnapshotMessage | ErrorsMessage | FlowMessage | JacobianMessage | ClipPreviewMessage;
+/** What a training run is doing. */
+export type TrainingStatus = 'running' | 'done' | 'cancelled' | 'failed';
+
+/**
+ * Training progress for the panel's training section (sent while a run of this panel's spec goes,
+ * and once when it ends). `points` are the epochs completed since the last message, each with its
+ * mean loss per sequence; the webview appends them to the loss curve.
+ */
+export interface TrainingProgressMessage {
+  type: 'trainingProgress';
+  status: TrainingStatus;
+  epoch: number;
+  epochs: number;
+  step: number;
+  /** The last update's loss; null before the first. */
+  loss: number | null;
+  stepsPerSecond: number;
+  points: [number, number][];
+  /** A fresh run: the curve starts over. */
+  reset?: boolean;
+  /** With status 'failed': what went wrong (step and parameter for a NaN). */
+  message?: string;
+}
+/** A greedy sample from the current weights (char and token models), every few epochs. */
+export interface TrainingSampleMessage {
+  type: 'trainingSample';
+  epoch: number;
+  text: string;
+}
+
+export type HostMessage = TraceMessage | SnapshotMessage | ErrorsMessage | FlowMessage | JacobianMessage | ClipPreviewMessage | TrainingProgressMessage | TrainingSampleMessage;
 
 // ---------------------------------------------------------------- webview -> host
 
@@ -257,6 +289,19 @@ function isClip(v: unknown): v is ClipView {
   return isObj(v) && typeof v.threshold === 'number' && Array.isArray(v.perParam);
 }
 
+const TRAINING_STATUS: readonly string[] = ['running', 'done', 'cancelled', 'failed'];
+/** A loss may arrive as null (JSON has no NaN). */
+const isLoss = (v: unknown): boolean => v === null || typeof v === 'number';
+
+function isTrainingProgress(v: Record<string, unknown>): boolean {
+  return (
+    typeof v.status === 'string' && TRAINING_STATUS.includes(v.status) &&
+    isInt(v.epoch) && isInt(v.epochs) && isInt(v.step) && isLoss(v.loss) && typeof v.stepsPerSecond === 'number' &&
+    Array.isArray(v.points) && v.points.every((p) => Array.isArray(p) && p.length === 2 && isInt(p[0]) && isLoss(p[1])) &&
+    (v.message === undefined || typeof v.message === 'string') && (v.reset === undefined || typeof v.reset === 'boolean')
+  );
+}
+
 /** Checks a message from the webview (a browser page: trust nothing). */
 export function parseWebviewMessage(v: unknown): WebviewMessage | null {
   if (!isObj(v)) return null;
@@ -280,7 +325,7 @@ export function parseHostMessage(v: unknown): HostMessage | null {
   if (!isObj(v)) return null;
   switch (v.type) {
     case 'trace':
-      return isObj(v.summary) && isObj(v.snapshot) && isCursor(v.snapshot.cursor) ? (v as unknown as TraceMessage) : null;
+      return isObj(v.summary) && (v.summary.weights === undefined || typeof v.summary.weights === 'string') && isObj(v.snapshot) && isCursor(v.snapshot.cursor) ? (v as unknown as TraceMessage) : null;
     case 'snapshot':
       return isObj(v.snapshot) && isCursor(v.snapshot.cursor) ? (v as unknown as SnapshotMessage) : null;
     case 'errors':
@@ -292,6 +337,10 @@ export function parseHostMessage(v: unknown): HostMessage | null {
       return isJacobian(v.row) ? (v as unknown as JacobianMessage) : null;
     case 'clipPreview':
       return isClip(v.clip) ? (v as unknown as ClipPreviewMessage) : null;
+    case 'trainingProgress':
+      return isTrainingProgress(v) ? (v as unknown as TrainingProgressMessage) : null;
+    case 'trainingSample':
+      return isInt(v.epoch) && typeof v.text === 'string' ? { type: 'trainingSample', epoch: v.epoch, text: v.text } : null;
     default:
       return null;
   }

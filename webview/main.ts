@@ -13,6 +13,7 @@ import { errorBanner } from './errors';
 import { forwardView } from './forwardView';
 import { flowSection } from './flowView';
 import { timeline as makeTimeline, type Timeline } from './timeline';
+import { trainingSection } from './trainingView';
 import { badge, registerToolkit } from './toolkit';
 
 interface VsCodeApi {
@@ -61,6 +62,9 @@ const timelineSlot = el('div', { class: 'timeline-slot' });
 const stripSlot = el('div', { class: 'strip-slot' });
 const views = el('div', { class: 'views', 'data-testid': 'views' });
 const flow = flowSection(send, state.clip, (clip) => save({ clip }));
+/** Shown once a training run of this spec reports (see trainingView.ts). */
+const training = trainingSection();
+let trainingShown = false;
 const header = el('header', { class: 'top' }, el('div', { class: 'title-row' }, title, phaseBadge, where), desc, ctl.element);
 
 /** The views of one snapshot, built apart from the page so a malformed one changes nothing. */
@@ -92,11 +96,12 @@ function show(s: StepSnapshot, built: HTMLElement[], T: number): void {
 function showTrace(sum: TraceSummary, s: StepSnapshot): void {
   const nextTimeline = makeTimeline(sum, (t) => snapshot && send({ type: 'jump', to: { phase: snapshot.cursor.phase, t } }));
   const built = build(s, sum.T);
-  if (app.dataset.state === 'waiting') app.replaceChildren(header, errorsSlot, timelineSlot, stripSlot, views, flow.element);
+  if (app.dataset.state === 'waiting') app.replaceChildren(header, ...(trainingShown ? [training.element] : []), errorsSlot, timelineSlot, stripSlot, views, flow.element);
   flow.stale(sum.cell);
   summary = sum;
   title.textContent = sum.name;
   desc.textContent = `${sum.description} · L = ${formatNumber(sum.loss)}`;
+  if (sum.weights) desc.append(' · ', el('span', { class: 'weights-note', 'data-testid': 'weights', text: sum.weights }));
   desc.title = sum.file;
   tl = nextTimeline;
   timelineSlot.replaceChildren(tl.element);
@@ -124,6 +129,16 @@ function handle(m: HostMessage): void {
       return;
     case 'clipPreview':
       flow.setClip(m.clip);
+      return;
+    case 'trainingProgress':
+    case 'trainingSample':
+      if (m.type === 'trainingProgress') training.progress(m);
+      else training.sample(m);
+      if (!trainingShown) {
+        trainingShown = true;
+        if (app.dataset.state === 'waiting') app.append(training.element);
+        else header.after(training.element);
+      }
       return;
     case 'errors': {
       const banner = errorBanner(m, summary !== null);

@@ -1,8 +1,9 @@
 /** Weights files on disk for the CLI: the default path beside the spec, atomic writes, validated reads. */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Problem } from '../engine';
 import { parseWeights, WeightsError, type WeightsFile } from '../engine';
+import { writeAtomic as writeAtomicFile } from '../node/atomicWrite';
 import { CliError, EXIT } from './errors';
 
 /** SPEC.rnn.yaml -> NAME.weights.json in the spec's directory (NAME = the spec's name). */
@@ -11,23 +12,11 @@ export function defaultWeightsPath(specPath: string, problem: Problem): string {
   return join(dirname(specPath), `${stem}.weights.json`);
 }
 
-/**
- * Writes `text` to `path` atomically: into PATH.tmp-PID, flushed to disk, then renamed over PATH.
- * A crash or a kill at any moment leaves the old file or the new one, never a part of either.
- */
+/** Writes the weights atomically (see src/node/atomicWrite.ts); a failure is a CliError naming the file. */
 export function writeAtomic(path: string, text: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
   try {
-    const fd = openSync(tmp, 'w');
-    try {
-      writeSync(fd, text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
+    writeAtomicFile(path, text);
   } catch (err) {
-    rmSync(tmp, { force: true });
     throw new CliError([`${path}: cannot write the weights: ${err instanceof Error ? err.message : String(err)}`], EXIT.failed);
   }
 }

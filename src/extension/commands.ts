@@ -5,15 +5,46 @@ import { resolveSpec } from './specFiles';
 import { runGradientCheck } from './gradientCheck';
 import { newSpecFromExample } from './newSpec';
 import { guard } from './output';
+import { sampleFromWeights, type Trainings } from './training/training';
 
 export const COMMANDS = {
   openStepper: 'bptt.openStepper',
   gradientCheck: 'bptt.gradientCheck',
   newSpecFromExample: 'bptt.newSpecFromExample',
+  train: 'bptt.train',
+  resumeTraining: 'bptt.resumeTraining',
+  cancelTraining: 'bptt.cancelTraining',
+  sample: 'bptt.sample',
 } as const;
 
-export function registerCommands(context: vscode.ExtensionContext, panels: StepperPanels): vscode.Disposable[] {
+export function registerCommands(context: vscode.ExtensionContext, panels: StepperPanels, trainings: Trainings): vscode.Disposable[] {
+  const num = (v: unknown): number | undefined => (typeof v === 'number' && v > 0 ? v : undefined);
   return [
+    vscode.commands.registerCommand(
+      COMMANDS.train,
+      guard('Train Model', async (uri?: unknown, epochs?: unknown) => {
+        const doc = await resolveSpec(uri, 'Train Model');
+        return doc ? trainings.train(doc, { epochs: num(epochs) }) : undefined;
+      }),
+    ),
+    vscode.commands.registerCommand(
+      COMMANDS.resumeTraining,
+      guard('Resume Training', async (uri?: unknown, epochs?: unknown) => {
+        const doc = await resolveSpec(uri, 'Resume Training');
+        return doc ? trainings.train(doc, { resume: true, epochs: num(epochs) }) : undefined;
+      }),
+    ),
+    vscode.commands.registerCommand(
+      COMMANDS.cancelTraining,
+      guard('Cancel Training', () => trainings.cancelAll()),
+    ),
+    vscode.commands.registerCommand(
+      COMMANDS.sample,
+      guard('Sample', async (uri?: unknown, opts?: { prime?: string; temperature?: number; length?: number }) => {
+        const doc = await resolveSpec(uri, 'Sample');
+        return doc ? sampleFromWeights(doc, opts) : undefined;
+      }),
+    ),
     vscode.commands.registerCommand(
       COMMANDS.openStepper,
       guard('Open Stepper', async (uri?: unknown) => {

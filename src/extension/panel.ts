@@ -5,8 +5,10 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { runTrace, Stepper, type Cursor, type Problem, type Trace } from '../engine';
-import { isCursor, parseWebviewMessage, type FlowData, type HostMessage, type JacobianView, type SpecError, type WebviewMessage } from '../protocol';
+import * as fs from 'node:fs';
+import { parseWeights, runTrace, Stepper, type Cursor, type Problem, type Trace } from '../engine';
+import { weightsPathFor } from './training/weightsPath';
+import { isCursor, parseWebviewMessage, type FlowData, type HostMessage, type JacobianView, type SpecError, type TrainingProgressMessage, type TrainingSampleMessage, type WebviewMessage } from '../protocol';
 import { summarize, snapshotAt } from './snapshot';
 import { clipView, flowData, jacobianView } from './flowView';
 import { panelHtml } from './panelHtml';
@@ -18,6 +20,8 @@ export const STEPPER_VIEW_TYPE = 'bptt.stepper';
 
 /** The Jacobian row waits this long after a move: a held arrow key or fast play computes only where the cursor rests. */
 const JACOBIAN_DELAY_MS = 60;
+/** Loss-curve points a panel keeps for a reloaded webview; beyond, every other one goes. */
+const MAX_TRAINING_POINTS = 4000;
 
 /**
  * What the webview saves with `vscode.setState` so a reload restores the panel (see serializer.ts):
@@ -58,6 +62,10 @@ export class StepperPanel extends Disposable {
   private flow: FlowData | null = null;
   /** Jacobian rows of the current trace by t, computed as the cursor reaches them. */
   private jacobians = new Map<number, JacobianView>();
+  /** "weights: NAME.weights.json (epoch E)" when the trace uses trained weights (see withTrainedWeights). */
+  private weightsNote: string | undefined;
+  /** The training run of this spec last reported (see showTraining). */
+  private training: { progress: TrainingProgressMessage; points: [number, number][]; sample: TrainingSampleMessage | null } | null = null;
   private flowTimer: ReturnType<typeof setTimeout> | undefined;
   private jacobianTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly onDidDisposeEmitter = this.register(new vscode.EventEmitter<void>());
@@ -105,7 +113,9 @@ export class StepperPanel extends Disposable {
 
   /** Re-runs the spec from the document's current text; keeps the cursor where it still makes sense. */
   refresh(doc: vscode.TextDocument): void {
-    const { problem, diagnostics } = loadSpecDocument(doc);
+    const loaded = loadSpecDocument(doc);
+    const diagnostics = loaded.diagnostics;
+    const { problem, note } = loaded.problem ? withTrainedWeights(doc, loaded.problem) : { problem: null, note: undefined };
     let trace: Trace | null = null;
     let errors: SpecError[] = diagnostics.filter((d) => d.severity === 'error').map((d) => ({ line: d.line, column: d.column, message: d.message }));
     if (problem && errors.length === 0) {
@@ -125,6 +135,7 @@ export class StepperPanel extends Disposable {
       return;
     }
     this.problem = problem;
+    this.weightsNote = note;
     this.trace = trace;
     this.flow = null;
     this.jacobians = new Map();
@@ -170,6 +181,7 @@ export class StepperPanel extends Disposable {
         this.ready = true;
         if (this.trace) this.postTrace();
         if (this.errors.length) this.post({ type: 'errors', file: this.uri.toString(), errors: this.errors });
+        this.postTraining();
         return;
       case 'step':
         // An unmoved cursor (at either end) still answers, so the webview never waits.
@@ -192,7 +204,7 @@ export class StepperPanel extends Disposable {
     if (!this.problem || !this.trace || !this.stepper) return;
     this.post({
       type: 'trace',
-      summary: summarize(this.problem, this.trace, this.uri.toString()),
+      summary: { ...summarize(this.problem, this.trace, this.uri.toString()), ...(this.weightsNote ? { weights: this.weightsNote } : {}) },
       snapshot: snapshotAt(this.problem, this.trace, this.stepper.cursor),
     });
     this.scheduleFlow();
@@ -246,6 +258,25 @@ export class StepperPanel extends Disposable {
     }, JACOBIAN_DELAY_MS);
   }
 
+  /** A training run of this spec reports: kept, so a (re)loaded webview gets the whole curve. */
+  showTraining(m: TrainingProgressMessage | TrainingSampleMessage): void {
+    if (m.type === 'trainingSample') {
+      if (this.training) this.training.sample = m;
+    } else {
+      if (m.reset || !this.training) this.training = { progress: m, points: [], sample: null };
+      this.training.progress = m;
+      this.training.points.push(...m.points);
+      if (this.training.points.length > MAX_TRAINING_POINTS) this.training.points = this.training.points.filter((_, i, all) => i % 2 === 0 || i === all.length - 1);
+    }
+    this.post(m);
+  }
+
+  private postTraining(): void {
+    if (!this.training) return;
+    this.post({ ...this.training.progress, points: this.training.points, reset: true });
+    if (this.training.sample) this.post(this.training.sample);
+  }
+
   private post(msg: HostMessage): void {
     if (!this.ready || this.isDisposed) return; // the webview asks with `ready` when it (re)loads
     this.panel.webview.postMessage(msg).then(
@@ -271,5 +302,31 @@ function safeJson(v: unknown): string {
     return JSON.stringify(v)?.slice(0, 300) ?? String(v);
   } catch {
     return String(v);
+  }
+}
+
+/**
+ * The spec's problem with the trained parameters of NAME.weights.json beside it, when that file
+ * exists; an invalid file is reported (output channel, a warning, and the panel's header) and the
+ * spec's init is used instead.
+ */
+function withTrainedWeights(doc: vscode.TextDocument, problem: Problem): { problem: Problem; note: string | undefined } {
+  if (doc.uri.scheme !== 'file') return { problem, note: undefined };
+  const file = weightsPathFor(doc.uri.fsPath, problem.name);
+  const name = path.basename(file);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return { problem, note: undefined }; // no weights: the spec's init
+  }
+  try {
+    const w = parseWeights(text, problem);
+    return { problem: { ...problem, params: w.params }, note: `weights: ${name}${w.progress ? ` (epoch ${w.progress.epoch})` : ''}` };
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    log(`${name} is not valid weights for ${path.basename(doc.uri.fsPath)}: ${message}; using the spec's init`);
+    void vscode.window.showWarningMessage(`BPTT: ${name} is not valid weights for this spec (${message}); the stepper uses the spec's init.`);
+    return { problem, note: `weights: spec init (${name} is invalid: ${message})` };
   }
 }

@@ -17,6 +17,7 @@ export async function buildSuite() {
     target: 'node20',
     sourcemap: 'inline',
     external: ['vscode', 'mocha'],
+    mainFields: ['module', 'main'], // as scripts/build.mjs: jsonc-parser's UMD main does not bundle (the training tests load specs)
     logLevel: 'warning',
   });
 }

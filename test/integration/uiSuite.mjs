@@ -216,6 +216,23 @@ export async function uiSuite(bin, tmp, browser) {
       const text = await out.first().innerText();
       for (const p of ['W_xh', 'W_hh', 'b_h', 'W_hy', 'b_y']) if (!new RegExp(`${p}\\s.*PASS`).test(text)) throw new Error(`no PASS line for ${p}:\n${text}`);
     }],
+    ['ui: F1 "BPTT: Train Model" on hello: the panel shows the training section with a loss value, then traces with the weights', async () => {
+      await pickTheme(page, 'Dark Modern');
+      await page.locator('.monaco-workbench.vs-dark:not(.hc-black)').waitFor({ timeout: 15_000 });
+      await page.locator('.tab', { hasText: 'hello.rnn.yaml' }).first().click();
+      await page.locator('.monaco-editor .view-lines').first().click();
+      await runPaletteCommand(page, 'BPTT: Train Model');
+      await frame.locator('[data-testid="training"][data-status="done"]').waitFor({ timeout: 30_000 });
+      const loss = await frame.locator('[data-testid="training-loss"]').innerText();
+      if (!/^[0-9.e−+-]+$/.test(loss.trim())) throw new Error(`the training section shows no loss: ${JSON.stringify(loss)}`);
+      const points = Number(await frame.locator('[data-testid="loss-line"]').getAttribute('data-points'));
+      if (!(points >= 100)) throw new Error(`the loss curve has ${points} points`);
+      await frame.locator('[data-testid="weights"]', { hasText: 'weights: hello.weights.json (epoch 200)' }).waitFor({ timeout: 10_000 });
+      await frame.locator('body').evaluate(() => window.scrollTo(0, 0));
+      await page.waitForTimeout(800);
+      mkdirSync(shots, { recursive: true });
+      await page.locator('iframe.webview.ready').first().screenshot({ path: join(shots, 'panel-training-dark.png') });
+    }],
   ];
   try {
     for (const [name, fn] of steps) {

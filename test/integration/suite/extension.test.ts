@@ -134,7 +134,7 @@ export function defineExtensionTests(): void {
         return l && l.length > 0 ? l : undefined;
       });
       const ours = lenses.filter((l) => l.command?.command.startsWith('bptt.'));
-      assert.deepEqual(ours.map((l) => l.command?.title), ['Step Through BPTT', 'Gradient Check']);
+      assert.deepEqual(ours.map((l) => l.command?.title), ['Step Through BPTT', 'Gradient Check', 'Train']);
       assert.ok(ours.every((l) => l.range.start.line === 0));
       assert.equal(ours[0].command?.command, 'bptt.openStepper');
       assert.equal(String(ours[0].command?.arguments?.[0]), hello.toString());

@@ -6,12 +6,14 @@
 import Mocha from 'mocha';
 import { appendFileSync } from 'node:fs';
 import { defineExtensionTests } from './extension.test';
+import { defineTrainingTests } from './training.test';
 
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'tdd', timeout: 30_000, color: false, reporter: 'spec' });
   // The tests are bundled into this file: give them mocha's globals, then define them.
   mocha.suite.emit(Mocha.Suite.constants.EVENT_FILE_PRE_REQUIRE, globalThis, 'bundle', mocha);
   defineExtensionTests();
+  defineTrainingTests();
   const out = process.env.BPTT_TEST_RESULTS;
   const record = (r: { title: string; ok: boolean; ms?: number; error?: string }) => {
     if (out) appendFileSync(out, JSON.stringify(r) + '\n');

@@ -1,0 +1,202 @@
+/**
+ * BPTT: Train Model / Resume Training / Sample. Training runs in a worker thread (dist/trainWorker.js);
+ * the host only shows progress and writes the weights atomically beside the spec.
+ */
+import * as vscode from 'vscode';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { parseWeights, sample } from '../../engine';
+import { writeAtomicAsync } from '../../node/atomicWrite';
+import { loadSpecDocument, specFormat } from '../specFiles';
+import { log, output } from '../output';
+import type { StepperPanels } from '../panels';
+import type { TrainingProgressMessage, TrainingSampleMessage } from '../../protocol';
+import type { FromWorker, StartTraining } from './messages';
+import { weightsPathFor } from './weightsPath';
+
+/** How often the worker posts a checkpoint (and the host writes it). */
+const CHECKPOINT_MS = 2000;
+
+export interface TrainOptions {
+  resume?: boolean;
+  /** Train until this many epochs in total (tests use it). */
+  epochs?: number;
+}
+
+export interface TrainResult {
+  weightsPath: string;
+  cancelled: boolean;
+  /** Set when training failed (a NaN or a worker crash); the failure is already reported. */
+  error?: string;
+  epoch: number;
+  loss: number | null;
+}
+
+
+/** One training run at a time per spec; the running ones, for cancel and the status bar. */
+export class Trainings implements vscode.Disposable {
+  private readonly running = new Map<string, { cancel: () => void }>();
+  private readonly status = vscode.window.createStatusBarItem('bptt.training', vscode.StatusBarAlignment.Left, 50);
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly panels: StepperPanels,
+  ) {
+    this.status.name = 'BPTT Training';
+    this.status.command = 'bptt.cancelTraining';
+  }
+
+  isRunning(doc: vscode.TextDocument): boolean {
+    return this.running.has(doc.uri.toString());
+  }
+
+  cancelAll(): void {
+    for (const r of this.running.values()) r.cancel();
+  }
+
+  async train(doc: vscode.TextDocument, opts: TrainOptions = {}): Promise<TrainResult | undefined> {
+    if (doc.uri.scheme !== 'file') throw new Error('save the spec first: the weights are written beside it');
+    const key = doc.uri.toString();
+    if (this.running.has(key)) {
+      void vscode.window.showInformationMessage(`BPTT: ${path.basename(doc.uri.fsPath)} is already training.`);
+      return undefined;
+    }
+    const { problem, diagnostics } = loadSpecDocument(doc);
+    if (!problem) {
+      const first = diagnostics.find((d) => d.severity === 'error');
+      throw new Error(`the spec has errors${first ? ` (line ${first.line}: ${first.message})` : ''}`);
+    }
+    const weightsPath = weightsPathFor(doc.uri.fsPath, problem.name);
+    let resumeText: string | null = null;
+    if (opts.resume) {
+      if (!fs.existsSync(weightsPath)) throw new Error(`no weights to resume: ${path.basename(weightsPath)} does not exist beside the spec`);
+      resumeText = fs.readFileSync(weightsPath, 'utf8');
+      parseWeights(resumeText, problem); // a bad file is reported before a worker starts
+    }
+    const start: StartTraining = { type: 'start', specText: doc.getText(), file: doc.uri.fsPath, format: specFormat(doc.uri), resumeText, epochs: opts.epochs, checkpointMs: CHECKPOINT_MS };
+    const label = path.basename(doc.uri.fsPath);
+    log(`${opts.resume ? 'Resume' : 'Train'} ${label}: training in a worker; weights -> ${weightsPath}`);
+
+    // The panel shows the training section: opened beside the spec if it is not open.
+    this.panels.openOrReveal(doc);
+    const toPanel = (m: TrainingProgressMessage | TrainingSampleMessage): void => this.panels.get(doc.uri)?.showTraining(m);
+    let last: TrainingProgressMessage = { type: 'trainingProgress', status: 'running', epoch: 0, epochs: problem.train.epochs, step: 0, loss: null, stepsPerSecond: 0, points: [], reset: true };
+    toPanel(last);
+
+    const worker = new Worker(vscode.Uri.joinPath(this.extensionUri, 'dist', 'trainWorker.js').fsPath);
+    let cancelRequested = false;
+    const cancel = (): void => {
+      if (cancelRequested) return;
+      cancelRequested = true;
+      worker.postMessage({ type: 'cancel' });
+      // A worker stuck inside one long update is stopped outright; the last checkpoint stays.
+      setTimeout(() => void worker.terminate(), 750).unref?.();
+    };
+    this.running.set(key, { cancel });
+    this.status.text = `$(sync~spin) BPTT: training ${problem.name || label}`;
+    this.status.tooltip = 'Training in a worker thread. Click to cancel (the last checkpoint is kept).';
+    this.status.show();
+
+    try {
+      return await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `BPTT: training ${label}`, cancellable: true },
+        (progress, token) =>
+          new Promise<TrainResult>((resolve) => {
+            token.onCancellationRequested(cancel);
+            let settled = false;
+            /** The worker said done: its last weights are being written; its exit means nothing more. */
+            let ended = false;
+            let shownPct = 0;
+            const finish = (r: TrainResult): void => {
+              if (settled) return;
+              settled = true;
+              void worker.terminate();
+              resolve(r);
+            };
+            // Writes go one after another (the last one wins) and never block the extension host.
+            let writing: Promise<void> = Promise.resolve();
+            const save = (text: string): Promise<void> =>
+              (writing = writing.then(() =>
+                writeAtomicAsync(weightsPath, text).catch((e: unknown) => log(`Train ${label}: cannot write ${weightsPath}: ${e instanceof Error ? e.message : String(e)}`)),
+              ));
+            const fail = (message: string): void => {
+              log(`Train ${label} failed: ${message}`);
+              toPanel({ ...last, status: 'failed', points: [], reset: false, message });
+              void vscode.window.showErrorMessage(`BPTT: training ${label} failed: ${message}`, 'Show Output').then((pick) => pick && output().show(true), () => undefined);
+              finish({ weightsPath, cancelled: false, error: message, epoch: 0, loss: null });
+            };
+            worker.on('message', (m: FromWorker) => {
+              if (m.type === 'progress') {
+                const pct = Math.min(100, (100 * m.epoch) / Math.max(1, m.epochs));
+                const loss = m.epochLoss ?? m.loss;
+                progress.report({ increment: pct - shownPct, message: `epoch ${m.epoch}/${m.epochs} · loss ${loss.toPrecision(4)} · ${m.stepsPerSecond.toFixed(0)} steps/s` });
+                shownPct = pct;
+                this.status.text = `$(sync~spin) BPTT: epoch ${m.epoch}/${m.epochs} · loss ${loss.toPrecision(4)}`;
+                last = { type: 'trainingProgress', status: 'running', epoch: m.epoch, epochs: m.epochs, step: m.step, loss: m.loss, stepsPerSecond: m.stepsPerSecond, points: m.points };
+                toPanel(last);
+              } else if (m.type === 'sample') {
+                toPanel({ type: 'trainingSample', epoch: m.epoch, text: m.text });
+              } else if (m.type === 'checkpoint') void save(m.text);
+              else if (m.type === 'done') {
+                ended = true;
+                const final = save(m.text);
+                log(`${m.cancelled ? 'Cancelled' : 'Trained'} ${label}: epoch ${m.epoch}, step ${m.step}${m.loss === null ? '' : `, loss ${m.loss.toPrecision(6)}`}; weights in ${weightsPath}`);
+                toPanel({ ...last, status: m.cancelled ? 'cancelled' : 'done', epoch: m.epoch, step: m.step, points: [], reset: false });
+                void final.then(() => finish({ weightsPath, cancelled: m.cancelled, epoch: m.epoch, loss: m.loss }));
+              } else if (m.type === 'failed') {
+                const nf = m.nonFinite;
+                fail(nf ? `non-finite ${nf.what} at step ${nf.step} (epoch ${nf.epoch})${nf.param ? `, parameter ${nf.param}${nf.index ? `[${nf.index.join(', ')}]` : ''}` : ''} = ${nf.value}; the last checkpoint is unchanged` : m.message);
+              }
+            });
+            worker.on('error', (e) => fail(`the training worker crashed: ${e.message}`));
+            worker.on('exit', (code) => {
+              if (settled || ended) return;
+              if (cancelRequested) {
+                log(`Cancelled ${label}: the worker was stopped; the last checkpoint is kept`);
+                toPanel({ ...last, status: 'cancelled', points: [], reset: false });
+                void writing.then(() => finish({ weightsPath, cancelled: true, epoch: 0, loss: null }));
+              } else fail(`the training worker exited (code ${code})`);
+            });
+            worker.postMessage(start);
+          }),
+      );
+    } finally {
+      // The stepper now traces with the new weights.
+      try {
+        this.panels.get(doc.uri)?.refresh(doc);
+      } catch (e) {
+        log(`the stepper could not reload ${label}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      this.running.delete(key);
+      if (this.running.size === 0) this.status.hide();
+    }
+  }
+
+  dispose(): void {
+    this.cancelAll();
+    this.status.dispose();
+  }
+}
+
+/** BPTT: Sample: a prime, a temperature and a length from input boxes; the text goes to the output channel. */
+export async function sampleFromWeights(doc: vscode.TextDocument, given?: { prime?: string; temperature?: number; length?: number }): Promise<string | undefined> {
+  const { problem } = loadSpecDocument(doc);
+  if (!problem) throw new Error('the spec has errors');
+  if (!problem.vocab || problem.config.output !== 'softmax') throw new Error('sampling needs a char or token model (data.text and a softmax output)');
+  if (doc.uri.scheme !== 'file') throw new Error('save the spec and train it first');
+  const weightsPath = weightsPathFor(doc.uri.fsPath, problem.name);
+  if (!fs.existsSync(weightsPath)) throw new Error(`no weights: train the model first (${path.basename(weightsPath)} does not exist beside the spec)`);
+  const weights = parseWeights(fs.readFileSync(weightsPath, 'utf8'), problem);
+  const prime = given?.prime ?? (await vscode.window.showInputBox({ title: 'BPTT: Sample', prompt: 'Priming text (empty: the first token)', value: '' }));
+  if (prime === undefined) return undefined;
+  const number = (v: string): string | undefined => (v.trim() !== '' && Number.isFinite(Number(v)) && Number(v) >= 0 ? undefined : 'a number ≥ 0');
+  const t = given?.temperature ?? Number(await vscode.window.showInputBox({ title: 'BPTT: Sample', prompt: 'Temperature (0 = greedy)', value: '0', validateInput: number }) ?? NaN);
+  if (!Number.isFinite(t)) return undefined;
+  const length = given?.length ?? Number(await vscode.window.showInputBox({ title: 'BPTT: Sample', prompt: 'Tokens to generate', value: '20', validateInput: number }) ?? NaN);
+  if (!Number.isFinite(length)) return undefined;
+  const text = sample(problem, weights.params, { prime, length: Math.floor(length), temperature: t, seed: Date.now() % 2 ** 31 });
+  output().appendLine(`sample (${path.basename(weightsPath)}, epoch ${weights.progress?.epoch ?? '?'}, temperature ${t}): ${text}`);
+  output().show(true);
+  return text;
+}

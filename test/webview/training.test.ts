@@ -1,0 +1,90 @@
+/**
+ * The panel's training section in a real browser: the loss curve grows from progress messages (one
+ * point per epoch), the last loss is shown as text, samples appear, a failure shows its message.
+ * Screenshot in test/webview/screenshots/training-dark.png.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Browser } from 'playwright-core';
+import type { TrainingProgressMessage } from '../../src/protocol';
+import { formatNumber } from '../../src/format';
+import { launch, Panel, root } from './harness';
+import { loadExample } from './problems';
+
+const shots = join(root, 'test', 'webview', 'screenshots');
+mkdirSync(shots, { recursive: true });
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const loss = (e: number): number => 1.5 * Math.exp(-e / 30) + 0.01;
+function progress(from: number, to: number, o: Partial<TrainingProgressMessage> = {}): TrainingProgressMessage {
+  const points: [number, number][] = [];
+  for (let e = from; e <= to; e++) points.push([e, loss(e)]);
+  return { type: 'trainingProgress', status: 'running', epoch: to, epochs: 200, step: to, loss: loss(to) * 4, stepsPerSecond: 1234, points, ...o };
+}
+
+const text = (panel: Panel, id: string): Promise<string> => panel.page.evaluate(`document.querySelector('[data-testid="${id}"]')?.textContent ?? ''`) as Promise<string>;
+const pointsOf = (panel: Panel): Promise<[number, number][]> =>
+  panel.page.evaluate(`(document.querySelector('[data-testid="loss-line"]')?.getAttribute('points') ?? '').split(' ').filter(Boolean).map((p) => p.split(',').map(Number))`) as Promise<[number, number][]>;
+const pointCount = async (panel: Panel): Promise<number> => (await pointsOf(panel)).length;
+const shownPoints = (n: number): string => `document.querySelector('[data-testid="loss-line"]')?.getAttribute('data-points') === '${n}'`;
+
+test('the loss curve renders from progress messages: a point per epoch, the last loss as text', async () => {
+  const panel = await Panel.open(browser, await loadExample('hello'));
+  try {
+    await panel.at('forward', 1);
+    expect(await panel.page.$('[data-testid="training"]')).toBeNull(); // no training, no section
+    await panel.post(progress(1, 40, { reset: true }));
+    await panel.page.waitForSelector('[data-testid="training"][data-status="running"]');
+    expect(await pointCount(panel)).toBe(40);
+    expect(await text(panel, 'training-loss')).toBe(formatNumber(loss(40)));
+    await panel.post(progress(41, 120));
+    await panel.page.waitForFunction(shownPoints(120));
+    expect(await pointCount(panel)).toBe(120);
+    expect(await text(panel, 'training-loss')).toBe(formatNumber(loss(120)));
+    expect(await text(panel, 'training-epoch')).toBe('120 / 200');
+    // Every point lies inside the chart's box.
+    expect((await pointsOf(panel)).every(([x, y]) => x >= 0 && x <= 480 && y >= 0 && y <= 160)).toBe(true);
+
+    await panel.post({ type: 'trainingSample', epoch: 100, text: 'hellol' });
+    await panel.post({ type: 'trainingSample', epoch: 120, text: 'hello' });
+    await panel.page.waitForFunction(`document.querySelectorAll('[data-testid="training-samples"] li').length === 2`);
+    const samples = await panel.page.evaluate(`Array.from(document.querySelectorAll('[data-testid="training-samples"] li code')).map((e) => e.textContent)`);
+    expect(samples).toEqual(['hello', 'hellol']); // newest first
+
+    await panel.post(progress(121, 200, { status: 'done' }));
+    await panel.page.waitForSelector('[data-testid="training"][data-status="done"]');
+    expect(await pointCount(panel)).toBe(200);
+    await panel.page.locator('[data-testid="training"]').screenshot({ path: join(shots, 'training-dark.png') });
+
+    // A new run starts the curve over.
+    await panel.post(progress(1, 5, { reset: true }));
+    await panel.page.waitForFunction(shownPoints(5));
+    expect(panel.errors).toEqual([]);
+  } finally {
+    await panel.close();
+  }
+});
+
+test('a failed run shows its message; invalid training messages are ignored', async () => {
+  const panel = await Panel.open(browser, await loadExample('hello'));
+  try {
+    await panel.at('forward', 1);
+    await panel.post({ type: 'trainingProgress', status: 'bogus', epoch: 1, epochs: 2, step: 1, loss: 1, stepsPerSecond: 1, points: [] });
+    await panel.post({ type: 'trainingProgress', status: 'running', epoch: 1, epochs: 2, step: 1, loss: 1, stepsPerSecond: 1, points: [['x', 1]] });
+    expect(await panel.page.$('[data-testid="training"]')).toBeNull();
+    await panel.post(progress(1, 3, { status: 'failed', message: 'non-finite loss at step 4 (epoch 4), parameter W_hh[0, 1] = NaN' }));
+    await panel.page.waitForSelector('[data-testid="training"][data-status="failed"]');
+    expect(await text(panel, 'training-message')).toContain('step 4');
+    expect(await text(panel, 'training-message')).toContain('W_hh');
+  } finally {
+    await panel.close();
+  }
+});
