@@ -43,3 +43,12 @@ export function disposeOutput(): void {
   channel?.dispose();
   channel = undefined;
 }
+
+/** A value for a log line: JSON, cut to 300 characters, or its string form when it has none. */
+export function safeJson(v: unknown): string {
+  try {
+    return JSON.stringify(v)?.slice(0, 300) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}

@@ -5,23 +5,21 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
-import { parseWeights, runTrace, Stepper, type Cursor, type Problem, type Trace } from '../engine';
-import { weightsPathFor } from './training/weightsPath';
+import { runTrace, Stepper, type Cursor, type Problem, type Trace } from '../engine';
+import { TrainingLog } from './training/trainingLog';
+import { withTrainedWeights } from './training/trainedWeights';
 import { isCursor, parseWebviewMessage, type FlowData, type HostMessage, type JacobianView, type SpecError, type TrainingProgressMessage, type TrainingSampleMessage, type WebviewMessage } from '../protocol';
 import { summarize, snapshotAt } from './snapshot';
 import { clipView, flowData, jacobianView } from './flowView';
 import { panelHtml } from './panelHtml';
 import { Disposable } from './dispose';
 import { loadSpecDocument } from './specFiles';
-import { log, reportError } from './output';
+import { log, reportError, safeJson } from './output';
 
 export const STEPPER_VIEW_TYPE = 'bptt.stepper';
 
 /** The Jacobian row waits this long after a move: a held arrow key or fast play computes only where the cursor rests. */
 const JACOBIAN_DELAY_MS = 60;
-/** Loss-curve points a panel keeps for a reloaded webview; beyond, every other one goes. */
-const MAX_TRAINING_POINTS = 4000;
 
 /**
  * What the webview saves with `vscode.setState` so a reload restores the panel (see serializer.ts):
@@ -64,8 +62,8 @@ export class StepperPanel extends Disposable {
   private jacobians = new Map<number, JacobianView>();
   /** "weights: NAME.weights.json (epoch E)" when the trace uses trained weights (see withTrainedWeights). */
   private weightsNote: string | undefined;
-  /** The training run of this spec last reported (see showTraining). */
-  private training: { progress: TrainingProgressMessage; points: [number, number][]; sample: TrainingSampleMessage | null } | null = null;
+  /** The training run of this spec last reported, replayed to a (re)loaded webview. */
+  private readonly training = new TrainingLog();
   private flowTimer: ReturnType<typeof setTimeout> | undefined;
   private jacobianTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly onDidDisposeEmitter = this.register(new vscode.EventEmitter<void>());
@@ -260,21 +258,12 @@ export class StepperPanel extends Disposable {
 
   /** A training run of this spec reports: kept, so a (re)loaded webview gets the whole curve. */
   showTraining(m: TrainingProgressMessage | TrainingSampleMessage): void {
-    if (m.type === 'trainingSample') {
-      if (this.training) this.training.sample = m;
-    } else {
-      if (m.reset || !this.training) this.training = { progress: m, points: [], sample: null };
-      this.training.progress = m;
-      this.training.points.push(...m.points);
-      if (this.training.points.length > MAX_TRAINING_POINTS) this.training.points = this.training.points.filter((_, i, all) => i % 2 === 0 || i === all.length - 1);
-    }
+    this.training.record(m);
     this.post(m);
   }
 
   private postTraining(): void {
-    if (!this.training) return;
-    this.post({ ...this.training.progress, points: this.training.points, reset: true });
-    if (this.training.sample) this.post(this.training.sample);
+    for (const m of this.training.replay()) this.post(m);
   }
 
   private post(msg: HostMessage): void {
@@ -297,36 +286,3 @@ export class StepperPanel extends Disposable {
   }
 }
 
-function safeJson(v: unknown): string {
-  try {
-    return JSON.stringify(v)?.slice(0, 300) ?? String(v);
-  } catch {
-    return String(v);
-  }
-}
-
-/**
- * The spec's problem with the trained parameters of NAME.weights.json beside it, when that file
- * exists; an invalid file is reported (output channel, a warning, and the panel's header) and the
- * spec's init is used instead.
- */
-function withTrainedWeights(doc: vscode.TextDocument, problem: Problem): { problem: Problem; note: string | undefined } {
-  if (doc.uri.scheme !== 'file') return { problem, note: undefined };
-  const file = weightsPathFor(doc.uri.fsPath, problem.name);
-  const name = path.basename(file);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    return { problem, note: undefined }; // no weights: the spec's init
-  }
-  try {
-    const w = parseWeights(text, problem);
-    return { problem: { ...problem, params: w.params }, note: `weights: ${name}${w.progress ? ` (epoch ${w.progress.epoch})` : ''}` };
-  } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    log(`${name} is not valid weights for ${path.basename(doc.uri.fsPath)}: ${message}; using the spec's init`);
-    void vscode.window.showWarningMessage(`BPTT: ${name} is not valid weights for this spec (${message}); the stepper uses the spec's init.`);
-    return { problem, note: `weights: spec init (${name} is invalid: ${message})` };
-  }
-}
