@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { lstmBatchGrads, runTrace } from '../engine';
-import { snapshotAt } from '../extension/snapshot';
+import { snapshotAt } from '../session/snapshot';
 import { CONFIGS, type BenchConfig } from './configs';
 import { benchBatch, benchProblem } from './problem';
 

@@ -9,8 +9,8 @@ import { runTrace, Stepper, type Cursor, type Problem, type Trace } from '../eng
 import { TrainingLog } from './training/trainingLog';
 import { withTrainedWeights } from './training/trainedWeights';
 import { isCursor, parseWebviewMessage, type FlowData, type HostMessage, type JacobianView, type SpecError, type TrainingProgressMessage, type TrainingSampleMessage, type WebviewMessage } from '../protocol';
-import { summarize, snapshotAt } from './snapshot';
-import { clipView, flowData, jacobianView } from './flowView';
+import { summarize, snapshotAt } from '../session/snapshot';
+import { clipView, flowData, jacobianView } from '../session/flowView';
 import { panelHtml } from './panelHtml';
 import { Disposable } from './dispose';
 import { loadSpecDocument } from './specFiles';

@@ -1,7 +1,7 @@
 /** The host's builder of the "Gradient flow" section: the engine's numbers, bounded and pooled for a panel. */
 import { describe, expect, test } from 'vitest';
 import { clipPreview, flowMap, jacobianRow, recurrentSpectra, runTrace } from '../../src/engine';
-import { clipView, DEFAULT_CLIP, flowData, flowMapView, jacobianView } from '../../src/extension/flowView';
+import { clipView, DEFAULT_CLIP, flowData, flowMapView, jacobianView } from '../../src/session/flowView';
 import { parseHostMessage, parseWebviewMessage } from '../../src/protocol';
 import { randomProblem } from './helpers/randomProblem';
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { norm2, runTrace } from '../../src/engine';
-import { snapshotAt, summarize } from '../../src/extension/snapshot';
+import { snapshotAt, summarize } from '../../src/session/snapshot';
 import { parseHostMessage, parseWebviewMessage } from '../../src/protocol';
 import { formatNumber } from '../../src/format';
 import { randomProblem } from './helpers/randomProblem';

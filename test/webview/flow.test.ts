@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { clipPreview, flowMap, jacobianRow, type Problem } from '../../src/engine';
-import { flowMapView, MAX_FLOW_ROWS } from '../../src/extension/flowView';
+import { flowMapView, MAX_FLOW_ROWS } from '../../src/session/flowView';
 import { randomProblem } from '../unit/helpers/randomProblem';
 import { formatNumber } from '../../src/format';
 import { launch, Panel, root, type Shown } from './harness';

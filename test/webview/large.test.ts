@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { formatNumber } from '../../src/format';
-import { snapshotAt } from '../../src/extension/snapshot';
+import { snapshotAt } from '../../src/session/snapshot';
 import { randomProblem } from '../unit/helpers/randomProblem';
 import { launch, Panel, root } from './harness';
 
