@@ -115,6 +115,21 @@ export interface FlowMapView {
   bounded: string | null;
   /** With truncation: the share of the full gradient's norm the truncated gradient loses. */
   truncation: { share: number; fullNorm: number; truncatedNorm: number } | null;
+  /** ratios[i][j] = ‖dL_t/dh_k‖ / ‖dL_t/dh_t‖ (pooled: the block's largest), null where norms is; absent from older hosts. */
+  ratios?: (number | null)[][];
+  /** How the gradient changes per step back, in plain words; absent from older hosts. */
+  verdict?: FlowVerdict;
+}
+
+/** The gradient's factor per step back, averaged over the map, and what it means. */
+export interface FlowVerdict {
+  /** The geometric mean factor per step back (1 = steady), null when no row reaches back. */
+  factor: number | null;
+  kind: 'vanishing' | 'exploding' | 'steady' | 'unknown';
+  /** The farthest distance t - k any row reached. */
+  steps: number;
+  /** E.g. "×1.50 per step back: exploding; 9 steps back: ×38.4". */
+  text: string;
 }
 
 /** A recurrent matrix's spectral radius rho and spectral norm ||W||_2, e.g. W_hh. */

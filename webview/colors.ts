@@ -109,3 +109,25 @@ export function resolveRgb(cssColor: string): [number, number, number] {
   probe.remove();
   return rgb;
 }
+
+/** Decades either side of 1 the flow map's ratio scale spans: ×10⁻³ … ×1 … ×10³, beyond that full colour. */
+export const RATIO_DECADES = 3;
+
+/**
+ * The flow map's diverging colour for a ratio r = ‖dL_t/dh_k‖ / ‖dL_t/dh_t‖ on a log scale centred
+ * at 1: --bptt-cold (r < 1, the gradient shrank travelling back) and --bptt-hot (r > 1, it grew),
+ * fixed decades so two models compare at a glance.
+ */
+export function ratioColor(r: number): string {
+  if (!(r > 0)) return 'var(--bptt-cold)';
+  const x = Math.max(-1, Math.min(1, Math.log10(r) / RATIO_DECADES));
+  return `color-mix(in srgb, ${x < 0 ? 'var(--bptt-cold)' : 'var(--bptt-hot)'} ${Math.round(Math.sqrt(Math.abs(x)) * 100)}%, var(--bptt-one))`;
+}
+
+/** ratioColor(r) as [r, g, b] from the resolved colours, for a canvas. */
+export function ratioRgb(r: number, c: { cold: [number, number, number]; hot: [number, number, number]; one: [number, number, number] }): [number, number, number] {
+  const x = r > 0 ? Math.max(-1, Math.min(1, Math.log10(r) / RATIO_DECADES)) : -1;
+  const w = Math.sqrt(Math.abs(x));
+  const hue = x < 0 ? c.cold : c.hot;
+  return [0, 1, 2].map((i) => Math.round(hue[i] * w + c.one[i] * (1 - w))) as [number, number, number];
+}

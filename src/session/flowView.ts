@@ -4,7 +4,7 @@
  * spectra and the clipping preview. Pure: no vscode, so it is tested in Node.
  */
 import { clipPreview, flowMap, jacobianRow, recurrentSpectra, type Params, type Problem } from '../engine';
-import type { ClipView, FlowData, FlowMapView, JacobianView } from '../protocol';
+import type { ClipView, FlowData, FlowMapView, FlowVerdict, JacobianView } from '../protocol';
 
 /** Rows of the map computed at most (the most recent loss terms). */
 export const MAX_FLOW_ROWS = 160;
@@ -50,8 +50,48 @@ export function flowMapView(problem: Problem, opts: { maxRows?: number; maxCols?
       })
     : null;
   const bounded = [m.bounded, block > 1 ? `columns pooled: each stands for ${block} steps k and shows their largest norm` : null].filter(Boolean).join('; ') || null;
-  return { T: m.T, rows: m.rows, cols, block, norms, dropped, bounded, truncation: m.truncationLoss };
+  // Each pair against its row's diagonal ||dL_t/dh_t||: how much of L_t's gradient is left k steps back.
+  const ratios = m.norms.map((row, i) => {
+    const diag = row[m.rows[i] - 1];
+    const r = row.map((v) => (v !== null && diag !== null && diag > 0 && Number.isFinite(v) ? v / diag : null));
+    return pool<number | null, number | null>(r, null, (acc, v) => (v === null || !Number.isFinite(v) ? acc : acc === null ? v : Math.max(acc, v)));
+  });
+  return { T: m.T, rows: m.rows, cols, block, norms, ratios: ratios.map((r) => r.map(finiteOrNull)), dropped, bounded, truncation: m.truncationLoss, verdict: flowVerdict(m.rows, m.norms) };
 }
+
+/** Below this factor per step back the gradient is called vanishing, above its inverse exploding. */
+export const STEADY = 0.9;
+
+/**
+ * The factor the gradient is multiplied by per step back, averaged over every row at its farthest
+ * reach: exp(sum_t log(||dL_t/dh_k_t|| / ||dL_t/dh_t||) / sum_t (t - k_t)), a geometric mean
+ * weighted by distance, so long rows count more than short ones. With W_hh a scaled rotation
+ * (examples/linear-rnn-rho-*) every ratio is rho^(t-k) and the factor is rho exactly.
+ */
+export function flowVerdict(rows: number[], norms: (number | null)[][]): FlowVerdict {
+  let logSum = 0, steps = 0, farthest = 0, zero = false;
+  rows.forEach((t, i) => {
+    const row = norms[i], diag = row[t - 1];
+    if (diag === null || !(diag > 0) || !Number.isFinite(diag)) return;
+    let k = 1;
+    while (k < t && (row[k - 1] === null || !Number.isFinite(row[k - 1] as number))) k++;
+    if (k >= t) return;
+    const v = row[k - 1] as number;
+    if (v <= 0) zero = true;
+    else logSum += Math.log(v / diag);
+    steps += t - k;
+    farthest = Math.max(farthest, t - k);
+  });
+  if (steps === 0) return { factor: null, kind: 'unknown', steps: 0, text: 'not enough steps with a target to tell whether the gradient vanishes or explodes' };
+  const factor = zero ? 0 : Math.exp(logSum / steps);
+  const kind = factor < STEADY ? 'vanishing' : factor > 1 / STEADY ? 'exploding' : 'steady';
+  const f = factor === 0 ? '0' : factor >= 0.01 && factor < 100 ? factor.toFixed(2) : factor.toExponential(1);
+  const over = factor > 0 && farthest > 1 ? `; ${farthest} steps back: ×${fmtFactor(Math.pow(factor, farthest))}` : '';
+  const what = kind === 'vanishing' ? 'vanishing' : kind === 'exploding' ? 'exploding' : 'neither vanishing nor exploding';
+  return { factor, kind, steps: farthest, text: `×${f} per step back: ${what}${over}` };
+}
+
+const fmtFactor = (v: number): string => (v >= 0.01 && v < 1000 ? String(Number(v.toPrecision(3))) : v.toExponential(1).replace('e+', 'e'));
 
 /** ||dh_t/dh_k|| along row t with the bound and the gate path, over the k the engine computed. */
 export function jacobianView(problem: Problem, t: number): JacobianView {

@@ -1,7 +1,10 @@
 /** The host's builder of the "Gradient flow" section: the engine's numbers, bounded and pooled for a panel. */
 import { describe, expect, test } from 'vitest';
 import { clipPreview, flowMap, jacobianRow, recurrentSpectra, runTrace } from '../../src/engine';
-import { clipView, DEFAULT_CLIP, flowData, flowMapView, jacobianView } from '../../src/session/flowView';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadSpec } from '../../src/engine/spec';
+import { clipView, DEFAULT_CLIP, flowData, flowMapView, flowVerdict, jacobianView } from '../../src/session/flowView';
 import { parseHostMessage, parseWebviewMessage } from '../../src/protocol';
 import { randomProblem } from './helpers/randomProblem';
 
@@ -118,5 +121,41 @@ describe('flow messages are checked where they arrive', () => {
     expect(parseWebviewMessage({ type: 'clip', threshold: 2.5 })).toEqual({ type: 'clip', threshold: 2.5 });
     expect(parseWebviewMessage(json({ type: 'clip', threshold: NaN }))).toBeNull();
     expect(parseWebviewMessage({ type: 'clip', threshold: -0 })).toBeNull();
+  });
+});
+
+describe('the flow verdict', () => {
+  const example = (name: string) => {
+    const dir = join(__dirname, '..', '..', 'examples');
+    const r = loadSpec(readFileSync(join(dir, `${name}.rnn.yaml`), 'utf8'), { file: name, format: 'yaml', readFile: (rel) => readFileSync(join(dir, rel), 'utf8') });
+    if (!r.problem) throw new Error(`${name} did not load`);
+    return r.problem;
+  };
+
+  // W_hh is rho times a rotation, the activation the identity: dL_t/dh_k = (W_hh^T)^(t-k) dL_t/dh_t,
+  // so every ratio to the diagonal is exactly rho^(t-k) and the factor per step back is rho.
+  test.each([
+    ['linear-rnn-rho-0.5', 0.5, 'vanishing', '×0.50 per step back: vanishing'],
+    ['linear-rnn-rho-1.5', 1.5, 'exploding', '×1.50 per step back: exploding'],
+  ])('%s: ×%s per step back, %s', (name, rho, kind, text) => {
+    const v = flowMapView(example(name));
+    expect(v.verdict?.factor).toBeCloseTo(rho, 12);
+    expect(v.verdict?.kind).toBe(kind);
+    expect(v.verdict?.text.startsWith(text)).toBe(true);
+    // T = 10 with a target at every step: row 10 reaches back 9 steps.
+    expect(v.verdict?.steps).toBe(9);
+    expect(v.verdict?.text).toContain(`9 steps back: ×${Number(Math.pow(rho, 9).toPrecision(3)) >= 0.01 ? Number(Math.pow(rho, 9).toPrecision(3)) : Math.pow(rho, 9).toExponential(1)}`);
+    // The ratio to the diagonal of L_10 at k = 1 is rho^9.
+    const i = v.rows.indexOf(10);
+    expect(v.ratios?.[i][0]).toBeCloseTo(Math.pow(rho, 9), 10);
+    expect(v.ratios?.[i][9]).toBe(1);
+  });
+
+  test('a map with no row reaching back says so', () => {
+    expect(flowVerdict([1], [[0.3]]).kind).toBe('unknown');
+  });
+
+  test('steady between 0.9 and 1/0.9', () => {
+    expect(flowVerdict([3], [[1, 1, 1]]).text).toBe('×1.00 per step back: neither vanishing nor exploding; 2 steps back: ×1');
   });
 });

@@ -90,13 +90,24 @@ const cursorCell = (panel: Panel): Promise<string[]> =>
 
 describe('the flow map is the engine’s', () => {
   test.each([
-    ['linear-rnn-rho-0.5', '0.5000'],
-    ['linear-rnn-rho-1.5', '1.5000'],
-  ])('%s: every cell, ρ(W_hh) = %s, the Jacobian row and bound, the cursor moving with the keys', async (name, rho) => {
+    ['linear-rnn-rho-0.5', '0.5000', '×0.50 per step back: vanishing', 'vanishing'],
+    ['linear-rnn-rho-1.5', '1.5000', '×1.50 per step back: exploding', 'exploding'],
+  ])('%s: every cell, ρ(W_hh) = %s, the verdict, the Jacobian row and bound, the cursor moving with the keys and clicks', async (name, rho, verdict, kind) => {
     const panel = await open(name, { theme: 'dark' });
     try {
       const problem = panel.problem;
       expect(await mapMismatches(panel, problem)).toEqual([]);
+      // W_hh = rho × a rotation, identity activation: ‖dL_t/dh_k‖ = rho^(t-k) ‖dL_t/dh_t‖ exactly.
+      const v = panel.page.getByTestId('flow-verdict');
+      expect(await v.textContent()).toContain(verdict);
+      expect(await v.getAttribute('data-kind')).toBe(kind);
+      const r = Number(rho);
+      expect(await panel.page.getByTestId('flow-10-1').getAttribute('data-ratio')).toBe(`×${Number(Math.pow(r, 9).toPrecision(3))}`);
+      expect(await panel.page.getByTestId('flow-10-1').getAttribute('title')).toContain(`×${Number(Math.pow(r, 9).toPrecision(3))} of ‖dL_10/dh_10‖`);
+      // The colour says which: cold (charts-blue) below ×1, hot (charts-red) above.
+      const bg = (await panel.page.getByTestId('flow-10-1').evaluate((e) => getComputedStyle(e).backgroundColor)) as string;
+      const [cr, , cb] = (bg.match(/[\d.]+/g) ?? []).map(Number);
+      expect(kind === 'exploding' ? cr > cb : cb > cr).toBe(true);
       const shown = await panel.collect();
       expect(shown.ids['rho-W_hh']?.value).toBe(rho);
       expect(shown.ids['rho-W_hh']?.text).toContain(rho);
@@ -122,6 +133,17 @@ describe('the flow map is the engine’s', () => {
       expect(jacobianMismatches(problem, 4, await panel.collect())).toEqual([]);
       expect(panel.errors).toEqual([]);
       expect(await panel.page.evaluate('window.__cspViolations')).toEqual([]);
+      // A click on a cell moves the cursor to its row's t, in the same phase.
+      await panel.page.getByTestId('flow-8-3').click();
+      await panel.at('backward', 8);
+      expect(panel.received).toContainEqual({ type: 'jump', to: { phase: 'backward', t: 8 } });
+      await panel.page.keyboard.press('ArrowRight');
+      await panel.at('backward', 7);
+      await jacobianAt(panel, 7);
+      await panel.page.keyboard.press('ArrowLeft');
+      await panel.at('backward', 8);
+      await jacobianAt(panel, 8);
+      expect(await cursorCell(panel)).toEqual(['flow-8-8']);
     } finally {
       await panel.close();
     }
@@ -231,8 +253,10 @@ describe('a long sequence', () => {
       for (let i = 0; i < 3; i++) await panel.page.keyboard.press('ArrowLeft');
       await panel.at('backward', 4); // t = 4 is not among the rows shown: no cursor box
       expect(await canvas.getAttribute('data-cursor')).toBe('');
+      expect(await panel.page.getByTestId('flow-offmap').textContent()).toContain('Row t = 4 is not on this map');
       await panel.page.getByTestId('timeline-390').click();
       await panel.at('backward', 390);
+      expect(await panel.page.getByTestId('flow-offmap').isHidden()).toBe(true);
       expect(await canvas.getAttribute('data-cursor')).toBe(`390-${v.cols[Math.floor((390 - v.cols[0]) / v.block)]}`);
       await canvas.scrollIntoViewIfNeeded();
       const box = (await canvas.boundingBox())!;
