@@ -105,7 +105,7 @@ describe('the flow map is the engine’s', () => {
       expect(await panel.page.getByTestId('flow-10-1').getAttribute('data-ratio')).toBe(`×${Number(Math.pow(r, 9).toPrecision(3))}`);
       expect(await panel.page.getByTestId('flow-10-1').getAttribute('title')).toContain(`×${Number(Math.pow(r, 9).toPrecision(3))} of ‖dL_10/dh_10‖`);
       // The colour says which: cold (charts-blue) below ×1, hot (charts-red) above.
-      const bg = (await panel.page.getByTestId('flow-10-1').evaluate((e) => getComputedStyle(e).backgroundColor)) as string;
+      const bg = (await panel.page.evaluate(`getComputedStyle(document.querySelector('[data-testid="flow-10-1"]')).backgroundColor`)) as string;
       const [cr, , cb] = (bg.match(/[\d.]+/g) ?? []).map(Number);
       expect(kind === 'exploding' ? cr > cb : cb > cr).toBe(true);
       const shown = await panel.collect();
