@@ -4,6 +4,7 @@ import * as esbuild from 'esbuild';
 import { chmodSync, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildKernels } from './wasmKernels.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const production = process.argv.includes('--production');
@@ -66,6 +67,9 @@ const bundles = [
     target: 'es2022',
   },
 ].filter((b) => existsSync(resolve(root, b.entryPoints[0])));
+
+// The WebAssembly kernels first: the engine bundles their bytes (rebuilt only when wasm/ changed).
+await buildKernels();
 
 const contexts = await Promise.all(bundles.map((b) => esbuild.context({ ...common, ...b })));
 if (watch) {

@@ -9,38 +9,13 @@ import type { BpttConfig, ModelConfig, Params, Sequence } from './types';
 import { lossScale } from './bptt';
 import { outputStep } from './output';
 import { gemmABt, gemmAtB, sigmoid } from './linalg';
+export { gemmAB } from './linalg';
 import { zerosLike } from './params';
 
 export interface BatchGrads {
   /** The sum over the batch of each sequence's (reduced) loss. */
   loss: number;
   grads: Params;
-}
-
-/** C[m,n] += A[m,k] · W[k,n], all row-major: four rows of A share each load of W. */
-export function gemmAB(C: Float64Array, A: Float64Array, W: Float64Array, m: number, k: number, n: number): void {
-  let i = 0;
-  for (; i + 3 < m; i += 4) {
-    const c0 = i * n, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n;
-    for (let l = 0; l < k; l++) {
-      const x0 = A[i * k + l], x1 = A[(i + 1) * k + l], x2 = A[(i + 2) * k + l], x3 = A[(i + 3) * k + l];
-      const w = l * n;
-      for (let j = 0; j < n; j++) {
-        const y = W[w + j];
-        C[c0 + j] += x0 * y;
-        C[c1 + j] += x1 * y;
-        C[c2 + j] += x2 * y;
-        C[c3 + j] += x3 * y;
-      }
-    }
-  }
-  for (; i < m; i++) {
-    const c = i * n;
-    for (let l = 0; l < k; l++) {
-      const x = A[i * k + l], w = l * n;
-      for (let j = 0; j < n; j++) C[c + j] += x * W[w + j];
-    }
-  }
 }
 
 const GATES = ['i', 'f', 'g', 'o'] as const;

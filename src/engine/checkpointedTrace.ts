@@ -16,7 +16,7 @@ import { backwardRange, lossScale, step, type BackwardStep } from './bptt';
 import type { OutputStep } from './output';
 import { addRange, addStep, OUTPUT_TERMS } from './gradSum';
 import { cloneParams, zerosLike } from './params';
-import { norm2 } from './linalg';
+import { norm2, withParams } from './linalg';
 import { backwardRecord, checkRange, forwardRecord, segmentStarts, strideOf } from './traceParts';
 
 interface Segment {
@@ -188,7 +188,7 @@ export class CheckpointedTrace implements TraceView {
 
   private backwardOf(seg: Segment, k: number): BackwardStep[] {
     if (!seg.steps) {
-      seg.steps = backwardRange(this.cell, this.config, this.bptt, this.params, seg.caches, seg.outs, this.scale, seg.start - 1, this.dhEnd[k], this.dcEnd[k]);
+      seg.steps = withParams(this.params, () => backwardRange(this.cell, this.config, this.bptt, this.params, seg.caches, seg.outs, this.scale, seg.start - 1, this.dhEnd[k], this.dcEnd[k]));
     }
     return seg.steps;
   }
@@ -208,7 +208,7 @@ export class CheckpointedTrace implements TraceView {
       this.lru.push(seg);
       return seg;
     }
-    const seg = this.recompute(k);
+    const seg = withParams(this.params, () => this.recompute(k));
     this.remember(seg);
     return seg;
   }
@@ -262,6 +262,10 @@ export class CheckpointedTrace implements TraceView {
 
   /** h_0 .. h_T, by one forward pass from the start. */
   hiddenStates(): Float64Array[] {
+    return withParams(this.params, () => this.statesFromStart());
+  }
+
+  private statesFromStart(): Float64Array[] {
     const hs: Float64Array[] = [this.states[0].h];
     for (let k = 0; k < this.starts.length; k++) {
       let state = this.states[k];

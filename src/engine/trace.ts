@@ -13,7 +13,7 @@ import { makeCell, type GradTerm } from './cells';
 import { backwardPass, forwardPass, type BackwardStep, type ForwardPass } from './bptt';
 import { addRange, addStep, OUTPUT_TERMS } from './gradSum';
 import { cloneParams, zerosLike } from './params';
-import { norm2 } from './linalg';
+import { norm2, withParams } from './linalg';
 import { backwardRecord, checkRange, forwardRecord, segmentStarts, strideOf } from './traceParts';
 import { CheckpointedTrace } from './checkpointedTrace';
 
@@ -158,7 +158,8 @@ export class Trace implements TraceView {
         `truncate: window keeps every step's records and is not checkpointed; T·H = ${size} is above ${WINDOW_LIMIT}. Use truncate: chunks or none, or a shorter sequence.`,
       );
     }
-    this.impl = this.checkpointed ? new CheckpointedTrace(problem, params) : new FullTrace(problem, params, this.config, this.bptt);
+    // The parameters stay resident in wasm memory for the passes (the kernels copy only vectors).
+    this.impl = withParams(params, () => (this.checkpointed ? new CheckpointedTrace(problem, params) : new FullTrace(problem, params, this.config, this.bptt)));
     this.T = this.impl.T;
     this.loss = this.impl.loss;
     this.grads = this.impl.grads;

@@ -1,0 +1,204 @@
+/**
+ * The WebAssembly SIMD kernels (wasm/kernels.ts, compiled at build time into wasmBinary.ts) and the
+ * memory their operands live in. Instantiated synchronously from bytes inside the bundle, so the
+ * CLI, the extension's worker and the tests load it alike, with no file to find.
+ *
+ * Operands: matrices that many products share (the parameters during a pass) are copied into the
+ * memory once and stay there while `pin`ned; everything else (vectors, [B, H] blocks, packed
+ * steps) is copied into a scratch area above them for each call, and the result copied back.
+ */
+import { KERNELS_WASM_BASE64 } from './wasmBinary';
+
+interface Exports {
+  matVecAdd(out: number, W: number, rows: number, cols: number, x: number): void;
+  matVecAdd2(outA: number, A: number, outB: number, B: number, rows: number, cols: number, x: number): void;
+  matTVecAdd(out: number, W: number, rows: number, cols: number, v: number): void;
+  matTVecAdd2(out: number, A: number, u: number, B: number, v: number, rows: number, cols: number): void;
+  gemmRows(C: number, ldc: number, A: number, ai: number, al: number, B: number, bl: number, m: number, n: number, k: number): void;
+  gemmABt(C: number, A: number, W: number, m: number, n: number, k: number): void;
+}
+
+/** The part of the WebAssembly API used here (the engine's lib has no DOM typings). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+  Memory: new (d: { initial: number }) => WasmMemory;
+}
+
+const PAGE = 65536;
+/** Operands are placed at multiples of 16 bytes (one v128). */
+const align = (bytes: number): number => (bytes + 15) & ~15;
+
+/** A byte offset in wasm memory, or an array to copy there for one call. */
+type Operand = Float64Array;
+
+export class WasmKernels {
+  private f64: Float64Array;
+  /** End of the pinned (resident) arrays: a stack, scratch above. */
+  private top = 0;
+  private readonly resident = new Map<Float64Array, { at: number; count: number }>();
+  /** Pinned arrays in pinning order, to release a stack frame. */
+  private readonly stack: Float64Array[] = [];
+
+  constructor(
+    private readonly memory: WasmMemory,
+    private readonly k: Exports,
+  ) {
+    this.f64 = new Float64Array(memory.buffer);
+  }
+
+  /** Makes the memory at least `bytes` long, refreshing the view (growing detaches the old buffer). */
+  private reserve(bytes: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / PAGE));
+    if (this.f64.buffer !== this.memory.buffer) this.f64 = new Float64Array(this.memory.buffer);
+  }
+
+  /** The byte offset of a pinned array, or undefined. */
+  residentAt(a: Float64Array): number | undefined {
+    return this.resident.get(a)?.at;
+  }
+
+  /** Copies the arrays into wasm memory until the matching release(mark); returns the mark. */
+  pin(arrays: Float64Array[]): number {
+    const mark = this.stack.length;
+    for (const a of arrays) {
+      const r = this.resident.get(a);
+      if (r) r.count++;
+      else {
+        const at = this.top;
+        this.reserve(at + a.byteLength);
+        this.f64.set(a, at / 8);
+        this.resident.set(a, { at, count: 1 });
+        this.top = align(at + a.byteLength);
+      }
+      this.stack.push(a);
+    }
+    return mark;
+  }
+
+  /** Releases what was pinned since `mark` (pins nest as a stack). */
+  release(mark: number): void {
+    while (this.stack.length > mark) {
+      const a = this.stack.pop() as Float64Array;
+      const r = this.resident.get(a) as { at: number; count: number };
+      if (--r.count === 0) {
+        this.resident.delete(a);
+        if (r.at + a.byteLength <= this.top) this.top = r.at;
+      }
+    }
+  }
+
+  /**
+   * Places the operands (resident ones where they are, the others copied into scratch) and returns
+   * their byte offsets. `outs` marks operands the kernel writes, copied back by `finish`.
+   */
+  private place(ops: Operand[]): number[] {
+    let need = this.top;
+    for (const a of ops) if (!this.resident.has(a)) need = align(need + a.byteLength);
+    this.reserve(need);
+    let s = this.top;
+    return ops.map((a) => {
+      const r = this.resident.get(a);
+      if (r) return r.at;
+      const at = s;
+      this.f64.set(a, at / 8);
+      s = align(s + a.byteLength);
+      return at;
+    });
+  }
+
+  /** Copies a written operand back, unless it is resident (then it is updated in place there too). */
+  private back(a: Float64Array, at: number): void {
+    a.set(this.f64.subarray(at / 8, at / 8 + a.length));
+  }
+
+  matVecAdd(out: Float64Array, W: Float64Array, rows: number, cols: number, x: Float64Array): void {
+    const [o, w, xp] = this.place([out, W, x]);
+    this.k.matVecAdd(o, w, rows, cols, xp);
+    this.back(out, o);
+  }
+
+  matVecAdd2(outA: Float64Array, A: Float64Array, outB: Float64Array, B: Float64Array, rows: number, cols: number, x: Float64Array): void {
+    const [oa, a, ob, b, xp] = this.place([outA, A, outB, B, x]);
+    this.k.matVecAdd2(oa, a, ob, b, rows, cols, xp);
+    this.back(outA, oa);
+    this.back(outB, ob);
+  }
+
+  matTVecAdd(out: Float64Array, W: Float64Array, rows: number, cols: number, v: Float64Array): void {
+    const [o, w, vp] = this.place([out, W, v]);
+    this.k.matTVecAdd(o, w, rows, cols, vp);
+    this.back(out, o);
+  }
+
+  matTVecAdd2(out: Float64Array, A: Float64Array, u: Float64Array, B: Float64Array, v: Float64Array, rows: number, cols: number): void {
+    const [o, a, up, b, vp] = this.place([out, A, u, B, v]);
+    this.k.matTVecAdd2(o, a, up, b, vp, rows, cols);
+    this.back(out, o);
+  }
+
+  /** G[rows,cols] += A[n,rows]ᵀ · B[n,cols] */
+  gemmAtB(G: Float64Array, A: Float64Array, B: Float64Array, n: number, rows: number, cols: number): void {
+    const [g, a, b] = this.place([G, A, B]);
+    this.k.gemmRows(g, cols, a, 1, rows, b, cols, rows, cols, n);
+    this.back(G, g);
+  }
+
+  /** C[m,n] += A[m,k] · W[k,n] */
+  gemmAB(C: Float64Array, A: Float64Array, W: Float64Array, m: number, k: number, n: number): void {
+    const [c, a, w] = this.place([C, A, W]);
+    this.k.gemmRows(c, n, a, k, 1, w, n, m, n, k);
+    this.back(C, c);
+  }
+
+  /** C[m,n] += A[m,k] · W[n,k]ᵀ */
+  gemmABt(C: Float64Array, A: Float64Array, W: Float64Array, m: number, n: number, k: number): void {
+    const [c, a, w] = this.place([C, A, W]);
+    this.k.gemmABt(c, a, w, m, n, k);
+    this.back(C, c);
+  }
+}
+
+function decodeBase64(s: string): Uint8Array {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  const value = new Uint8Array(128);
+  for (let i = 0; i < alphabet.length; i++) value[alphabet.charCodeAt(i)] = i;
+  const clean = s.replace(/=+$/, '');
+  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
+  let bits = 0, acc = 0, o = 0;
+  for (let i = 0; i < clean.length; i++) {
+    acc = (acc << 6) | value[clean.charCodeAt(i)];
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (acc >> bits) & 0xff;
+    }
+  }
+  return out;
+}
+
+let instance: WasmKernels | null | undefined;
+
+/**
+ * The kernels, instantiated on first call; null where WebAssembly or its SIMD is unavailable (the
+ * JavaScript kernels then do everything).
+ */
+export function wasmKernels(): WasmKernels | null {
+  if (instance !== undefined) return instance;
+  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  try {
+    if (!api) throw new Error('no WebAssembly');
+    const memory = new api.Memory({ initial: 16 });
+    const module = new api.Module(decodeBase64(KERNELS_WASM_BASE64));
+    const inst = new api.Instance(module, { env: { memory } });
+    instance = new WasmKernels(memory, inst.exports as Exports);
+  } catch {
+    instance = null;
+  }
+  return instance;
+}

@@ -1,0 +1,292 @@
+// The engine's dense kernels in WebAssembly SIMD (f64x2), compiled by AssemblyScript at build time
+// (scripts/wasmKernels.mjs). Every pointer is a byte offset into the imported memory, every matrix
+// row-major float64. Each kernel computes exactly what its namesake in src/engine/linalg.ts does
+// (the JavaScript reference); sums may be formed in another order, so results agree to rounding.
+// No allocation: the caller places every operand (src/engine/kernels/wasm.ts).
+
+// @ts-nocheck  (AssemblyScript: v128, f64x2, load<T>, usize are its builtins)
+
+const F: usize = 8;
+
+/** The sum of a v128's two f64 lanes. */
+@inline function hsum(v: v128): f64 {
+  return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
+}
+
+/** out[i] += Σ_j W[i,j] x[j]    W: [rows, cols] · x: [cols] -> out: [rows]. Four rows at a time. */
+export function matVecAdd(out: usize, W: usize, rows: i32, cols: i32, x: usize): void {
+  const rowBytes = <usize>cols * F;
+  const pairs = cols & ~1;
+  let i = 0;
+  for (; i + 3 < rows; i += 4) {
+    const r0 = W + <usize>i * rowBytes, r1 = r0 + rowBytes, r2 = r1 + rowBytes, r3 = r2 + rowBytes;
+    let s0 = f64x2.splat(0), s1 = f64x2.splat(0), s2 = f64x2.splat(0), s3 = f64x2.splat(0);
+    let j = 0;
+    for (; j < pairs; j += 2) {
+      const o = <usize>j * F;
+      const xv = v128.load(x + o);
+      s0 = f64x2.add(s0, f64x2.mul(v128.load(r0 + o), xv));
+      s1 = f64x2.add(s1, f64x2.mul(v128.load(r1 + o), xv));
+      s2 = f64x2.add(s2, f64x2.mul(v128.load(r2 + o), xv));
+      s3 = f64x2.add(s3, f64x2.mul(v128.load(r3 + o), xv));
+    }
+    let t0 = hsum(s0), t1 = hsum(s1), t2 = hsum(s2), t3 = hsum(s3);
+    if (j < cols) {
+      const o = <usize>j * F;
+      const xj = load<f64>(x + o);
+      t0 += load<f64>(r0 + o) * xj;
+      t1 += load<f64>(r1 + o) * xj;
+      t2 += load<f64>(r2 + o) * xj;
+      t3 += load<f64>(r3 + o) * xj;
+    }
+    const p = out + <usize>i * F;
+    store<f64>(p, load<f64>(p) + t0);
+    store<f64>(p + 8, load<f64>(p + 8) + t1);
+    store<f64>(p + 16, load<f64>(p + 16) + t2);
+    store<f64>(p + 24, load<f64>(p + 24) + t3);
+  }
+  for (; i < rows; i++) {
+    const r = W + <usize>i * rowBytes;
+    const p = out + <usize>i * F;
+    store<f64>(p, load<f64>(p) + dot(r, x, cols));
+  }
+}
+
+/** Σ_j a[j] b[j] over n contiguous f64s. */
+function dot(a: usize, b: usize, n: i32): f64 {
+  let s = f64x2.splat(0);
+  let j = 0;
+  for (; j + 1 < n; j += 2) {
+    const o = <usize>j * F;
+    s = f64x2.add(s, f64x2.mul(v128.load(a + o), v128.load(b + o)));
+  }
+  let t = hsum(s);
+  if (j < n) t += load<f64>(a + <usize>j * F) * load<f64>(b + <usize>j * F);
+  return t;
+}
+
+/** outA += A x, outB += B x with A, B: [rows, cols]: two products over one x. */
+export function matVecAdd2(outA: usize, A: usize, outB: usize, B: usize, rows: i32, cols: i32, x: usize): void {
+  const rowBytes = <usize>cols * F;
+  const pairs = cols & ~1;
+  let i = 0;
+  for (; i + 1 < rows; i += 2) {
+    const a0 = A + <usize>i * rowBytes, a1 = a0 + rowBytes, b0 = B + <usize>i * rowBytes, b1 = b0 + rowBytes;
+    let s0 = f64x2.splat(0), s1 = f64x2.splat(0), s2 = f64x2.splat(0), s3 = f64x2.splat(0);
+    let j = 0;
+    for (; j < pairs; j += 2) {
+      const o = <usize>j * F;
+      const xv = v128.load(x + o);
+      s0 = f64x2.add(s0, f64x2.mul(v128.load(a0 + o), xv));
+      s1 = f64x2.add(s1, f64x2.mul(v128.load(a1 + o), xv));
+      s2 = f64x2.add(s2, f64x2.mul(v128.load(b0 + o), xv));
+      s3 = f64x2.add(s3, f64x2.mul(v128.load(b1 + o), xv));
+    }
+    let t0 = hsum(s0), t1 = hsum(s1), t2 = hsum(s2), t3 = hsum(s3);
+    if (j < cols) {
+      const o = <usize>j * F;
+      const xj = load<f64>(x + o);
+      t0 += load<f64>(a0 + o) * xj;
+      t1 += load<f64>(a1 + o) * xj;
+      t2 += load<f64>(b0 + o) * xj;
+      t3 += load<f64>(b1 + o) * xj;
+    }
+    const pa = outA + <usize>i * F, pb = outB + <usize>i * F;
+    store<f64>(pa, load<f64>(pa) + t0);
+    store<f64>(pa + 8, load<f64>(pa + 8) + t1);
+    store<f64>(pb, load<f64>(pb) + t2);
+    store<f64>(pb + 8, load<f64>(pb + 8) + t3);
+  }
+  if (i < rows) {
+    const pa = outA + <usize>i * F, pb = outB + <usize>i * F;
+    store<f64>(pa, load<f64>(pa) + dot(A + <usize>i * rowBytes, x, cols));
+    store<f64>(pb, load<f64>(pb) + dot(B + <usize>i * rowBytes, x, cols));
+  }
+}
+
+/** out[j] += Σ_i W[i,j] v[i]    Wᵀ: [cols, rows] · v: [rows] -> out: [cols]. Four rows at a time. */
+export function matTVecAdd(out: usize, W: usize, rows: i32, cols: i32, v: usize): void {
+  const rowBytes = <usize>cols * F;
+  const pairs = cols & ~1;
+  let i = 0;
+  for (; i + 3 < rows; i += 4) {
+    const r0 = W + <usize>i * rowBytes, r1 = r0 + rowBytes, r2 = r1 + rowBytes, r3 = r2 + rowBytes;
+    const vi = v + <usize>i * F;
+    const v0s = load<f64>(vi), v1s = load<f64>(vi + 8), v2s = load<f64>(vi + 16), v3s = load<f64>(vi + 24);
+    const v0 = f64x2.splat(v0s), v1 = f64x2.splat(v1s), v2 = f64x2.splat(v2s), v3 = f64x2.splat(v3s);
+    let j = 0;
+    for (; j < pairs; j += 2) {
+      const o = <usize>j * F;
+      const s = f64x2.add(
+        f64x2.add(f64x2.mul(v128.load(r0 + o), v0), f64x2.mul(v128.load(r1 + o), v1)),
+        f64x2.add(f64x2.mul(v128.load(r2 + o), v2), f64x2.mul(v128.load(r3 + o), v3)),
+      );
+      v128.store(out + o, f64x2.add(v128.load(out + o), s));
+    }
+    if (j < cols) {
+      const o = <usize>j * F;
+      store<f64>(out + o, load<f64>(out + o) + (load<f64>(r0 + o) * v0s + load<f64>(r1 + o) * v1s + (load<f64>(r2 + o) * v2s + load<f64>(r3 + o) * v3s)));
+    }
+  }
+  for (; i < rows; i++) axpy(out, W + <usize>i * rowBytes, load<f64>(v + <usize>i * F), cols);
+}
+
+/** y[j] += a x[j] over n contiguous f64s. */
+function axpy(y: usize, x: usize, a: f64, n: i32): void {
+  const av = f64x2.splat(a);
+  let j = 0;
+  for (; j + 1 < n; j += 2) {
+    const o = <usize>j * F;
+    v128.store(y + o, f64x2.add(v128.load(y + o), f64x2.mul(v128.load(x + o), av)));
+  }
+  if (j < n) {
+    const o = <usize>j * F;
+    store<f64>(y + o, load<f64>(y + o) + load<f64>(x + o) * a);
+  }
+}
+
+/** out[j] += Σ_i A[i,j] u[i] + B[i,j] v[i]: two transposed products into one output. */
+export function matTVecAdd2(out: usize, A: usize, u: usize, B: usize, v: usize, rows: i32, cols: i32): void {
+  const rowBytes = <usize>cols * F;
+  const pairs = cols & ~1;
+  let i = 0;
+  for (; i + 1 < rows; i += 2) {
+    const a0 = A + <usize>i * rowBytes, a1 = a0 + rowBytes, b0 = B + <usize>i * rowBytes, b1 = b0 + rowBytes;
+    const ui = u + <usize>i * F, vi = v + <usize>i * F;
+    const u0s = load<f64>(ui), u1s = load<f64>(ui + 8), v0s = load<f64>(vi), v1s = load<f64>(vi + 8);
+    const u0 = f64x2.splat(u0s), u1 = f64x2.splat(u1s), v0 = f64x2.splat(v0s), v1 = f64x2.splat(v1s);
+    let j = 0;
+    for (; j < pairs; j += 2) {
+      const o = <usize>j * F;
+      const s = f64x2.add(
+        f64x2.add(f64x2.mul(v128.load(a0 + o), u0), f64x2.mul(v128.load(a1 + o), u1)),
+        f64x2.add(f64x2.mul(v128.load(b0 + o), v0), f64x2.mul(v128.load(b1 + o), v1)),
+      );
+      v128.store(out + o, f64x2.add(v128.load(out + o), s));
+    }
+    if (j < cols) {
+      const o = <usize>j * F;
+      store<f64>(out + o, load<f64>(out + o) + (load<f64>(a0 + o) * u0s + load<f64>(a1 + o) * u1s + (load<f64>(b0 + o) * v0s + load<f64>(b1 + o) * v1s)));
+    }
+  }
+  if (i < rows) {
+    axpy(out, A + <usize>i * rowBytes, load<f64>(u + <usize>i * F), cols);
+    axpy(out, B + <usize>i * rowBytes, load<f64>(v + <usize>i * F), cols);
+  }
+}
+
+/** Rows of the shared dimension per cache block in gemmRows: a block of A and of B stays in L2. */
+const KB: i32 = 128;
+
+/**
+ * C[i*ldc + j] += Σ_l A[i*ai + l*al] · B[l*bl + j] for i < m, j < n, l < k (strides in f64s):
+ * rows of B are contiguous in j, so 4x4 tiles of C run as 8 f64x2 accumulators. Serves A·B
+ * (ai = k, al = 1) and the packed AᵀB (ai = 1, al = m).
+ */
+export function gemmRows(C: usize, ldc: i32, A: usize, ai: i32, al: i32, B: usize, bl: i32, m: i32, n: i32, k: i32): void {
+  for (let l0 = 0; l0 < k; l0 += KB) {
+    const kk = min(KB, k - l0);
+    const Ab = A + <usize>l0 * <usize>al * F, Bb = B + <usize>l0 * <usize>bl * F;
+    let i = 0;
+    for (; i + 3 < m; i += 4) {
+      let j = 0;
+      for (; j + 3 < n; j += 4) tile4x4(C + (<usize>i * <usize>ldc + <usize>j) * F, ldc, Ab + <usize>i * <usize>ai * F, ai, al, Bb + <usize>j * F, bl, kk);
+      for (; j < n; j++) for (let r = i; r < i + 4; r++) colDot(C + (<usize>r * <usize>ldc + <usize>j) * F, Ab + <usize>r * <usize>ai * F, al, Bb + <usize>j * F, bl, kk);
+    }
+    for (; i < m; i++) {
+      const a = Ab + <usize>i * <usize>ai * F, c = C + <usize>i * <usize>ldc * F;
+      for (let l = 0; l < kk; l++) axpy(c, Bb + <usize>l * <usize>bl * F, load<f64>(a + <usize>l * <usize>al * F), n);
+    }
+  }
+}
+
+/** c += Σ_l a[l*sa] b[l*sb] (strides in f64s). */
+@inline function colDot(c: usize, a: usize, sa: i32, b: usize, sb: i32, n: i32): void {
+  let s: f64 = 0;
+  const da = <usize>sa * F, db = <usize>sb * F;
+  for (let l = 0; l < n; l++, a += da, b += db) s += load<f64>(a) * load<f64>(b);
+  store<f64>(c, load<f64>(c) + s);
+}
+
+/** One 4x4 tile of gemmRows over kk steps of the shared dimension. */
+@inline function tile4x4(c: usize, ldc: i32, a: usize, ai: i32, al: i32, b: usize, bl: i32, kk: i32): void {
+  let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c10 = f64x2.splat(0), c11 = f64x2.splat(0);
+  let c20 = f64x2.splat(0), c21 = f64x2.splat(0), c30 = f64x2.splat(0), c31 = f64x2.splat(0);
+  const sa = <usize>ai * F, da = <usize>al * F, db = <usize>bl * F;
+  for (let l = 0; l < kk; l++, a += da, b += db) {
+    const b0 = v128.load(b), b1 = v128.load(b + 16);
+    const a0 = v128.load64_splat(a), a1 = v128.load64_splat(a + sa), a2 = v128.load64_splat(a + 2 * sa), a3 = v128.load64_splat(a + 3 * sa);
+    c00 = f64x2.add(c00, f64x2.mul(a0, b0));
+    c01 = f64x2.add(c01, f64x2.mul(a0, b1));
+    c10 = f64x2.add(c10, f64x2.mul(a1, b0));
+    c11 = f64x2.add(c11, f64x2.mul(a1, b1));
+    c20 = f64x2.add(c20, f64x2.mul(a2, b0));
+    c21 = f64x2.add(c21, f64x2.mul(a2, b1));
+    c30 = f64x2.add(c30, f64x2.mul(a3, b0));
+    c31 = f64x2.add(c31, f64x2.mul(a3, b1));
+  }
+  const rc = <usize>ldc * F;
+  addTo(c, c00); addTo(c + 16, c01); c += rc;
+  addTo(c, c10); addTo(c + 16, c11); c += rc;
+  addTo(c, c20); addTo(c + 16, c21); c += rc;
+  addTo(c, c30); addTo(c + 16, c31);
+}
+
+@inline function addTo(p: usize, v: v128): void {
+  v128.store(p, f64x2.add(v128.load(p), v));
+}
+
+/**
+ * C[m,n] += A[m,k] · W[n,k]ᵀ: rows of A against rows of W, both contiguous in k, as dot products
+ * in 4x2 tiles of f64x2 partial sums.
+ */
+export function gemmABt(C: usize, A: usize, W: usize, m: i32, n: i32, k: i32): void {
+  const rk = <usize>k * F;
+  let i = 0;
+  for (; i + 3 < m; i += 4) {
+    const a0 = A + <usize>i * rk, a1 = a0 + rk, a2 = a1 + rk, a3 = a2 + rk;
+    let j = 0;
+    for (; j + 1 < n; j += 2) {
+      const w0 = W + <usize>j * rk, w1 = w0 + rk;
+      let s00 = f64x2.splat(0), s01 = f64x2.splat(0), s10 = f64x2.splat(0), s11 = f64x2.splat(0);
+      let s20 = f64x2.splat(0), s21 = f64x2.splat(0), s30 = f64x2.splat(0), s31 = f64x2.splat(0);
+      let l = 0;
+      for (; l + 1 < k; l += 2) {
+        const o = <usize>l * F;
+        const x0 = v128.load(w0 + o), x1 = v128.load(w1 + o);
+        const y0 = v128.load(a0 + o), y1 = v128.load(a1 + o), y2 = v128.load(a2 + o), y3 = v128.load(a3 + o);
+        s00 = f64x2.add(s00, f64x2.mul(y0, x0));
+        s01 = f64x2.add(s01, f64x2.mul(y0, x1));
+        s10 = f64x2.add(s10, f64x2.mul(y1, x0));
+        s11 = f64x2.add(s11, f64x2.mul(y1, x1));
+        s20 = f64x2.add(s20, f64x2.mul(y2, x0));
+        s21 = f64x2.add(s21, f64x2.mul(y2, x1));
+        s30 = f64x2.add(s30, f64x2.mul(y3, x0));
+        s31 = f64x2.add(s31, f64x2.mul(y3, x1));
+      }
+      let t00 = hsum(s00), t01 = hsum(s01), t10 = hsum(s10), t11 = hsum(s11);
+      let t20 = hsum(s20), t21 = hsum(s21), t30 = hsum(s30), t31 = hsum(s31);
+      if (l < k) {
+        const o = <usize>l * F;
+        const x0 = load<f64>(w0 + o), x1 = load<f64>(w1 + o);
+        const y0 = load<f64>(a0 + o), y1 = load<f64>(a1 + o), y2 = load<f64>(a2 + o), y3 = load<f64>(a3 + o);
+        t00 += y0 * x0; t01 += y0 * x1; t10 += y1 * x0; t11 += y1 * x1;
+        t20 += y2 * x0; t21 += y2 * x1; t30 += y3 * x0; t31 += y3 * x1;
+      }
+      const rc = <usize>n * F;
+      let c = C + (<usize>i * <usize>n + <usize>j) * F;
+      store<f64>(c, load<f64>(c) + t00); store<f64>(c + 8, load<f64>(c + 8) + t01); c += rc;
+      store<f64>(c, load<f64>(c) + t10); store<f64>(c + 8, load<f64>(c + 8) + t11); c += rc;
+      store<f64>(c, load<f64>(c) + t20); store<f64>(c + 8, load<f64>(c + 8) + t21); c += rc;
+      store<f64>(c, load<f64>(c) + t30); store<f64>(c + 8, load<f64>(c + 8) + t31);
+    }
+    if (j < n) {
+      const w = W + <usize>j * rk;
+      for (let r = 0; r < 4; r++) {
+        const c = C + (<usize>(i + r) * <usize>n + <usize>j) * F;
+        store<f64>(c, load<f64>(c) + dot(a0 + <usize>r * rk, w, k));
+      }
+    }
+  }
+  for (; i < m; i++) matVecAdd(C + <usize>i * <usize>n * F, W, n, k, A + <usize>i * rk);
+}
