@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Problem } from '../engine';
 import { formatDiagnostic, loadSpec } from '../engine/spec';
+import { readBoundedSync } from '../node/readBounded';
 import { CliError, EXIT } from './errors';
 
 /** Why a file could not be read, in words (not Node's error code soup). */
@@ -35,7 +36,7 @@ export function loadSpecFile(path: string, warn: (line: string) => void = (l) =>
   }
   const dir = dirname(resolve(path));
   const format = /\.json$/i.test(path) ? 'json' : 'yaml';
-  const { problem, diagnostics } = loadSpec(text, { file: path, format, readFile: (rel) => readFileSync(resolve(dir, rel), 'utf8') });
+  const { problem, diagnostics } = loadSpec(text, { file: path, format, readFile: (rel) => readFileSync(resolve(dir, rel), 'utf8'), readBytes: (rel) => readBoundedSync(resolve(dir, rel)) });
   const errors = diagnostics.filter((d) => d.severity === 'error');
   for (const d of diagnostics) if (d.severity !== 'error') warn(formatDiagnostic(d));
   if (errors.length > 0 || problem === null) {

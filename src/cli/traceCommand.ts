@@ -15,7 +15,7 @@ export const traceSpec: CommandSpec = {
   args: ['SPEC'],
   options: {
     json: { type: 'boolean', description: 'print the whole trace as one JSON object (loss, forward, backward, grads)' },
-    weights: { type: 'string', value: 'FILE', description: 'trace with trained weights (a weights file written by bptt train)' },
+    weights: { type: 'string', value: 'FILE', description: 'trace with these weights: .json (written by bptt train), a PyTorch state_dict (.pt, .pth) or .safetensors' },
   },
   details: [
     'The table shows, per timestep t: the input, the target, the loss L_t, the norm of the hidden',

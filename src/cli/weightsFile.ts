@@ -1,9 +1,11 @@
 /** Weights files on disk for the CLI: the default path beside the spec, atomic writes, validated reads. */
-import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Problem } from '../engine';
-import { parseWeights, WeightsError, type WeightsFile } from '../engine';
+import { cloneParams, parseWeights, WeightsError, type WeightsFile } from '../engine';
+import { readStateDict, torchToParams, TorchFileError, weightsFormat } from '../engine/pytorch';
+import { utf8 } from '../engine/pytorch/tensor';
 import { writeAtomic as writeAtomicFile } from '../node/atomicWrite';
+import { readBoundedSync } from '../node/readBounded';
 import { CliError, EXIT } from './errors';
 
 /** SPEC.rnn.yaml -> NAME.weights.json in the spec's directory (NAME = the spec's name). */
@@ -21,19 +23,35 @@ export function writeAtomic(path: string, text: string): void {
   }
 }
 
-/** Reads and validates a weights file against the spec's model; errors name the file. */
-export function readWeightsFile(path: string, problem: Problem): WeightsFile {
-  let text: string;
+/**
+ * Reads and validates a weights file against the spec's model; errors name the file. Our .json,
+ * a PyTorch state_dict (.pt/.pth) or .safetensors (those two give parameters only: nothing to
+ * resume; parameters they lack, such as an absent output layer, keep the spec's values).
+ */
+export function readWeightsFile(path: string, problem: Problem, warn: (line: string) => void = (l) => process.stderr.write(l + '\n')): WeightsFile {
+  const format = weightsFormat(path) ?? 'json';
+  let bytes: Uint8Array;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readBoundedSync(path);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new CliError([`${path}: cannot read the weights: ${code === 'ENOENT' ? 'no such file' : err instanceof Error ? err.message : String(err)}`], EXIT.usage);
+    throw new CliError([`${path}: cannot read the weights: ${err instanceof Error ? err.message : String(err)}`], EXIT.usage);
   }
   try {
-    return parseWeights(text, problem);
+    if (format === 'json') {
+      const text = utf8(bytes);
+      if (text === null) throw new WeightsError('not UTF-8 text (a .json weights file is written by bptt train)');
+      return parseWeights(text, problem);
+    }
+    const found = torchToParams(readStateDict(bytes, path), { config: problem.config, layers: 1, embedding: null }, problem.pytorch);
+    for (const w of found.warnings) warn(`${path}: warning: ${w}`);
+    const params = cloneParams(problem.params);
+    for (const [name, t] of Object.entries(found.params)) {
+      if (!params[name]) throw new TorchFileError(`holds ${name}, which this model has no place for`);
+      params[name].data.set(t.data);
+    }
+    return { spec: '', params, optimizer: null, progress: null, train: null };
   } catch (err) {
-    if (err instanceof WeightsError) throw new CliError([`${path}: ${err.message}`], EXIT.usage);
+    if (err instanceof WeightsError || err instanceof TorchFileError) throw new CliError([`${path}: ${err.message}`], EXIT.usage);
     throw err;
   }
 }

@@ -90,6 +90,8 @@ export interface Problem {
   vocab: VocabInfo | null;
   /** For training on a file: the whole corpus as token indices and the sequence length. */
   corpus: { indices: Int32Array; seq: number } | null;
+  /** init.pytorch: module prefixes that pick the model out of a PyTorch file (for --weights too). */
+  pytorch?: { rnn?: string; embedding?: string; output?: string };
 }
 
 /** A message about a place in a spec file. Lines and columns count from 1. */

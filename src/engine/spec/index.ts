@@ -20,6 +20,8 @@ export interface LoadOptions {
   format?: 'yaml' | 'json';
   /** Reads data.file relative to the spec; may throw (-> a diagnostic at data.file). */
   readFile?: (relPath: string) => string;
+  /** Reads init.weights_file (binary) relative to the spec; may throw (-> a diagnostic at the field). */
+  readBytes?: (relPath: string) => Uint8Array;
 }
 
 export interface LoadResult {

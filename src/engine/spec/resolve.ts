@@ -6,10 +6,13 @@ import type { Obj } from './context';
 import { resolveData } from './data';
 import { sci } from './describe';
 import { applyWeights, resolveState } from './weights';
+import { readWeightsFileParams, type ReadBytes } from './weightsFile';
 
 export interface ResolveOptions {
   file?: string;
   readFile?: (relPath: string) => string;
+  /** Reads init.weights_file relative to the spec; may throw (-> a diagnostic there). */
+  readBytes?: ReadBytes;
 }
 
 /** Fields that only mean something for one cell: a warning elsewhere. */
@@ -80,6 +83,10 @@ export function resolve(spec: Obj, ctx: Ctx, opts: ResolveOptions): Problem | nu
     scale,
     forgetBias: get(init, 'forget_bias', 0),
   });
+  if (has(init, 'weights_file')) {
+    const found = readWeightsFileParams(init, config, data.vocab, params, ctx, opts.readBytes);
+    for (const [name, t] of Object.entries(found ?? {})) params[name].data.set(t.data);
+  }
   if (has(init, 'weights')) applyWeights(sub(init, 'weights'), config, params, ctx);
   const h0 = resolveState(init.h0, 'h0', H, seed, scale, ctx);
   const c0 = cell === 'lstm' ? resolveState(init.c0, 'c0', H, seed, scale, ctx) : null;
@@ -103,6 +110,7 @@ export function resolve(spec: Obj, ctx: Ctx, opts: ResolveOptions): Problem | nu
     sequence: data.sequence,
     vocab: data.vocab,
     corpus: data.corpus,
+    ...(has(init, 'pytorch') ? { pytorch: sub(init, 'pytorch') as Problem['pytorch'] } : {}),
   };
 }
 

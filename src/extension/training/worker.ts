@@ -9,6 +9,7 @@ import { parentPort } from 'node:worker_threads';
 import { loadSpec } from '../../engine/spec';
 import { NonFiniteError, parseWeights, resumableState, sample, serializeWeights, Trainer, type Problem } from '../../engine';
 import type { FromWorker, StartTraining, ToWorker } from './messages';
+import { weightsReader } from '../../node/weightsReader';
 
 const port = parentPort;
 if (!port) throw new Error('trainWorker.js runs only as a worker thread');
@@ -47,7 +48,7 @@ function postSample(problem: Problem, trainer: Trainer): void {
 }
 
 async function train(start: StartTraining): Promise<void> {
-  const loaded = loadSpec(start.specText, { file: start.file, format: start.format, readFile: (rel: string) => readFileSync(resolve(dirname(start.file), rel), 'utf8') });
+  const loaded = loadSpec(start.specText, { file: start.file, format: start.format, readFile: (rel: string) => readFileSync(resolve(dirname(start.file), rel), 'utf8'), readBytes: weightsReader(dirname(start.file)) });
   if (!loaded.problem) {
     const first = loaded.diagnostics.find((d) => d.severity === 'error');
     throw new Error(`the spec has errors${first ? `: line ${first.line}: ${first.message}` : ''}`);

@@ -1,0 +1,353 @@
+/**
+ * A restricted unpickler: it understands only what `torch.save(model.state_dict())` writes (dicts,
+ * tuples, strings, numbers, tensors rebuilt from storages) and refuses every other global or
+ * opcode by name. Nothing in the file is executed: "calls" build plain records, never code.
+ */
+import { fail, TORCH_LIMITS } from './errors';
+import { utf8, type TorchDtype } from './tensor';
+
+/** A storage named by a persistent id: its bytes live in the zip as data/KEY. */
+export interface PyStorage {
+  kind: 'storage';
+  dtype: TorchDtype;
+  key: string;
+}
+
+/** A tensor as `_rebuild_tensor_v2` describes it (the view of a storage). */
+export interface PyTensor {
+  kind: 'tensor';
+  storage: PyStorage;
+  offset: number;
+  size: number[];
+  stride: number[];
+}
+
+export interface PyDict {
+  kind: 'dict';
+  entries: Map<string | number, PyValue>;
+}
+
+export interface PyTuple {
+  kind: 'tuple';
+  items: PyValue[];
+}
+
+/** One of the few globals a state_dict may name. */
+export interface PyGlobal {
+  kind: 'global';
+  name: string;
+}
+
+export type PyValue = null | boolean | number | string | PyValue[] | PyTuple | PyDict | PyGlobal | PyStorage | PyTensor;
+
+/** torch.XStorage -> its element type; the only storages read. */
+const STORAGES: Record<string, TorchDtype> = {
+  'torch.FloatStorage': 'float32',
+  'torch.DoubleStorage': 'float64',
+  'torch.HalfStorage': 'float16',
+  'torch.BFloat16Storage': 'bfloat16',
+};
+const ORDERED_DICT = 'collections.OrderedDict';
+const REBUILD = 'torch._utils._rebuild_tensor_v2';
+
+function allowGlobal(module: string, name: string, at: number): PyGlobal {
+  const full = `${module}.${name}`;
+  if (full === ORDERED_DICT || full === REBUILD || full in STORAGES) return { kind: 'global', name: full };
+  if (/^torch\.\w+Storage$/.test(full))
+    return fail(`data.pkl byte ${at}: ${full}: only float32, float64, float16 and bfloat16 tensors are read (a state_dict with integer buffers, such as BatchNorm's, is not a recurrent model's)`);
+  return fail(`data.pkl byte ${at}: refused to load global ${full}: a state_dict needs only collections.OrderedDict, torch._utils._rebuild_tensor_v2 and float storages; nothing in the file is executed`);
+}
+
+/** Opcodes that would run or import code in Python's unpickler, named in the refusal. */
+const REFUSED: Record<number, string> = {
+  0x69: 'INST',
+  0x6f: 'OBJ',
+  0x81: 'NEWOBJ',
+  0x92: 'NEWOBJ_EX',
+  0x50: 'PERSID',
+  0x82: 'EXT1',
+  0x83: 'EXT2',
+  0x84: 'EXT4',
+};
+
+const MARK = Symbol('mark');
+type Slot = PyValue | typeof MARK;
+
+/** Unpickles `bytes` (protocol 2-5) into plain records. Throws TorchFileError naming the byte and what was wrong. */
+export function unpickle(bytes: Uint8Array): PyValue {
+  if (bytes.length > TORCH_LIMITS.header) fail(`data.pkl is ${bytes.length} bytes, more than the limit of ${TORCH_LIMITS.header}`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const stack: Slot[] = [];
+  const memo = new Map<number, PyValue>();
+  let pos = 0;
+  let at = 0;
+  const need = (n: number): number => {
+    if (n < 0 || pos + n > bytes.length) fail(`data.pkl is truncated at byte ${pos} (needed ${n} more bytes)`);
+    const start = pos;
+    pos += n;
+    return start;
+  };
+  const u8 = () => bytes[need(1)];
+  const u16 = () => view.getUint16(need(2), true);
+  const u32 = () => view.getUint32(need(4), true);
+  const i32 = () => view.getInt32(need(4), true);
+  const u64 = (): number => {
+    const lo = u32();
+    const hi = u32();
+    if (hi > 0x1fffff) fail(`data.pkl byte ${at}: a length past 2^53`);
+    return hi * 2 ** 32 + lo;
+  };
+  const str = (n: number): string => {
+    const s = need(n);
+    return utf8(bytes.subarray(s, s + n)) ?? fail(`data.pkl byte ${at}: a string that is not UTF-8`);
+  };
+  const line = (): string => {
+    const end = bytes.indexOf(0x0a, pos);
+    if (end < 0 || end - pos > 256) fail(`data.pkl byte ${at}: GLOBAL without a short line`);
+    return str(end - pos + 1).slice(0, -1);
+  };
+  const push = (v: PyValue): void => {
+    if (stack.length >= TORCH_LIMITS.stack) fail(`data.pkl byte ${at}: the stack is deeper than ${TORCH_LIMITS.stack}`);
+    stack.push(v);
+  };
+  const pop = (): PyValue => {
+    const v = stack.pop();
+    if (v === undefined || v === MARK) return fail(`data.pkl byte ${at}: the stack is empty where a value was expected`);
+    return v;
+  };
+  const popMark = (): PyValue[] => {
+    const i = stack.lastIndexOf(MARK);
+    if (i < 0) fail(`data.pkl byte ${at}: no MARK to pop to`);
+    const items = stack.splice(i) as PyValue[];
+    items.shift();
+    return items;
+  };
+  const top = (): PyValue => {
+    const v = stack[stack.length - 1];
+    if (v === undefined || v === MARK) return fail(`data.pkl byte ${at}: the stack is empty where a value was expected`);
+    return v;
+  };
+  const remember = (i: number): void => {
+    if (memo.size >= TORCH_LIMITS.stack && !memo.has(i)) fail(`data.pkl byte ${at}: more than ${TORCH_LIMITS.stack} memo entries`);
+    memo.set(i, top());
+  };
+  const recall = (i: number): void => {
+    if (!memo.has(i)) fail(`data.pkl byte ${at}: memo entry ${i} was never stored`);
+    push(memo.get(i) as PyValue);
+  };
+  const setItems = (items: PyValue[]): void => {
+    const d = top();
+    if (!isDict(d)) return fail(`data.pkl byte ${at}: SETITEMS on something that is not a dict`);
+    if (items.length % 2) fail(`data.pkl byte ${at}: SETITEMS with an odd number of items`);
+    for (let i = 0; i < items.length; i += 2) d.entries.set(key(items[i]), items[i + 1]);
+  };
+  const key = (k: PyValue): string | number => {
+    if (typeof k === 'string' || typeof k === 'number') return k;
+    return fail(`data.pkl byte ${at}: a dict key that is not a string or a number`);
+  };
+
+  for (let ops = 0; ; ops++) {
+    if (ops > TORCH_LIMITS.opcodes) fail(`data.pkl runs past ${TORCH_LIMITS.opcodes} opcodes`);
+    at = pos;
+    const op = u8();
+    switch (op) {
+      case 0x80: // PROTO
+        u8();
+        break;
+      case 0x95: // FRAME (a hint of the frame's length)
+        u64();
+        break;
+      case 0x2e: // STOP
+        return pop();
+      case 0x28: // MARK
+        push(MARK as unknown as PyValue);
+        break;
+      case 0x7d: // EMPTY_DICT
+        push({ kind: 'dict', entries: new Map() });
+        break;
+      case 0x29: // EMPTY_TUPLE
+        push({ kind: 'tuple', items: [] });
+        break;
+      case 0x5d: // EMPTY_LIST
+        push([]);
+        break;
+      case 0x74: // TUPLE
+        push({ kind: 'tuple', items: popMark() });
+        break;
+      case 0x85: // TUPLE1
+      case 0x86: // TUPLE2
+      case 0x87: {
+        // TUPLE3
+        const n = op - 0x84;
+        const items: PyValue[] = [];
+        for (let i = 0; i < n; i++) items.unshift(pop());
+        push({ kind: 'tuple', items });
+        break;
+      }
+      case 0x58: // BINUNICODE
+        push(str(u32()));
+        break;
+      case 0x8c: // SHORT_BINUNICODE
+        push(str(u8()));
+        break;
+      case 0x8d: // BINUNICODE8
+        push(str(u64()));
+        break;
+      case 0x4a: // BININT
+        push(i32());
+        break;
+      case 0x4b: // BININT1
+        push(u8());
+        break;
+      case 0x4d: // BININT2
+        push(u16());
+        break;
+      case 0x8a: {
+        // LONG1: a little-endian two's complement integer of n bytes (n <= 8 here)
+        const n = u8();
+        if (n > 8) fail(`data.pkl byte ${at}: an integer of ${n} bytes`);
+        const s = need(n);
+        let v = 0;
+        for (let i = n - 1; i >= 0; i--) v = v * 256 + bytes[s + i];
+        if (n > 0 && bytes[s + n - 1] & 0x80) v -= 2 ** (8 * n);
+        if (!Number.isSafeInteger(v)) fail(`data.pkl byte ${at}: an integer past 2^53`);
+        push(v);
+        break;
+      }
+      case 0x47: // BINFLOAT (big-endian)
+        push(view.getFloat64(need(8), false));
+        break;
+      case 0x4e: // NONE
+        push(null);
+        break;
+      case 0x88: // NEWTRUE
+        push(true);
+        break;
+      case 0x89: // NEWFALSE
+        push(false);
+        break;
+      case 0x71: // BINPUT
+        remember(u8());
+        break;
+      case 0x72: // LONG_BINPUT
+        remember(u32());
+        break;
+      case 0x94: // MEMOIZE
+        remember(memo.size);
+        break;
+      case 0x68: // BINGET
+        recall(u8());
+        break;
+      case 0x6a: // LONG_BINGET
+        recall(u32());
+        break;
+      case 0x30: // POP
+        stack.pop();
+        break;
+      case 0x31: // POP_MARK
+        popMark();
+        break;
+      case 0x32: // DUP
+        push(top());
+        break;
+      case 0x73: {
+        // SETITEM
+        const v = pop();
+        const k = pop();
+        setItems([k, v]);
+        break;
+      }
+      case 0x75: // SETITEMS
+        setItems(popMark());
+        break;
+      case 0x61: {
+        // APPEND
+        const v = pop();
+        const l = top();
+        if (!Array.isArray(l)) fail(`data.pkl byte ${at}: APPEND to something that is not a list`);
+        (l as PyValue[]).push(v);
+        break;
+      }
+      case 0x65: {
+        // APPENDS
+        const items = popMark();
+        const l = top();
+        if (!Array.isArray(l)) fail(`data.pkl byte ${at}: APPENDS to something that is not a list`);
+        (l as PyValue[]).push(...items);
+        break;
+      }
+      case 0x63: {
+        // GLOBAL module\nname\n
+        const module = line();
+        push(allowGlobal(module, line(), at));
+        break;
+      }
+      case 0x93: {
+        // STACK_GLOBAL
+        const name = pop();
+        const module = pop();
+        if (typeof module !== 'string' || typeof name !== 'string') fail(`data.pkl byte ${at}: STACK_GLOBAL without two strings`);
+        push(allowGlobal(module as string, name as string, at));
+        break;
+      }
+      case 0x52: {
+        // REDUCE: "call" one of the allowed globals, which only builds a record
+        const args = pop();
+        const fn = pop();
+        push(reduce(fn, args, at));
+        break;
+      }
+      case 0x62: {
+        // BUILD: an OrderedDict's state (state_dict's _metadata) is not needed
+        pop();
+        if (!isDict(top())) fail(`data.pkl byte ${at}: BUILD on something that is not a dict`);
+        break;
+      }
+      case 0x51: // BINPERSID
+        push(persistent(pop(), at));
+        break;
+      default: {
+        const name = REFUSED[op];
+        return fail(
+          name
+            ? `data.pkl byte ${at}: refused opcode ${name}: it would construct arbitrary objects, which a state_dict never needs; nothing in the file is executed`
+            : `data.pkl byte ${at}: opcode 0x${op.toString(16).padStart(2, '0')} is not one a state_dict uses; refused`,
+        );
+      }
+    }
+  }
+}
+
+const isDict = (v: PyValue): v is PyDict => typeof v === 'object' && v !== null && !Array.isArray(v) && v.kind === 'dict';
+const isTuple = (v: PyValue): v is PyTuple => typeof v === 'object' && v !== null && !Array.isArray(v) && v.kind === 'tuple';
+
+function reduce(fn: PyValue, args: PyValue, at: number): PyValue {
+  if (typeof fn !== 'object' || fn === null || Array.isArray(fn) || fn.kind !== 'global') return fail(`data.pkl byte ${at}: REDUCE on something that is not an allowed global`);
+  if (!isTuple(args)) return fail(`data.pkl byte ${at}: REDUCE without an argument tuple`);
+  if (fn.name === ORDERED_DICT) {
+    if (args.items.length) fail(`data.pkl byte ${at}: OrderedDict with arguments`);
+    return { kind: 'dict', entries: new Map() };
+  }
+  if (fn.name === REBUILD) {
+    // (storage, storage_offset, size, stride, requires_grad, backward_hooks[, metadata])
+    const [storage, offset, size, stride] = args.items;
+    if (typeof storage !== 'object' || storage === null || Array.isArray(storage) || storage.kind !== 'storage') return fail(`data.pkl byte ${at}: _rebuild_tensor_v2 without a storage`);
+    if (typeof offset !== 'number' || !isTuple(size) || !isTuple(stride)) return fail(`data.pkl byte ${at}: _rebuild_tensor_v2 with arguments of the wrong kinds`);
+    const ints = (t: PyTuple) => t.items.map((v) => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : fail(`data.pkl byte ${at}: a tensor size or stride that is not an integer >= 0`)));
+    const sz = ints(size);
+    const st = ints(stride);
+    if (sz.length !== st.length) fail(`data.pkl byte ${at}: a tensor's size and stride differ in length`);
+    return { kind: 'tensor', storage, offset, size: sz, stride: st };
+  }
+  return fail(`data.pkl byte ${at}: ${fn.name} is not callable here`);
+}
+
+/** ('storage', torch.FloatStorage, key, location, numel) -> the storage it names. */
+function persistent(pid: PyValue, at: number): PyStorage {
+  if (!isTuple(pid) || pid.items[0] !== 'storage' || pid.items.length < 3) return fail(`data.pkl byte ${at}: a persistent id that is not a storage`);
+  const type = pid.items[1];
+  const key = pid.items[2];
+  if (typeof type !== 'object' || type === null || Array.isArray(type) || type.kind !== 'global' || !(type.name in STORAGES)) return fail(`data.pkl byte ${at}: a storage of an unknown type`);
+  if (typeof key !== 'string' || !/^\w{1,64}$/.test(key)) return fail(`data.pkl byte ${at}: a storage key that is not a short name`);
+  return { kind: 'storage', dtype: STORAGES[type.name], key };
+}
