@@ -84,6 +84,8 @@ export interface StepSnapshot {
     dh_from_future: number[];
     dc: number[] | null;
     dgates: NamedVector[];
+    /** dL/ds_t for every state s of the cell but h (lstm: dc; a custom cell: each of its states), named d<s>. */
+    dstates?: NamedVector[];
   } | null;
   /** ||dL/dh_t|| for t = 1..T: known (a number) once the backward pass has reached t, else null. */
   dhNorms: (number | null)[];
@@ -169,6 +171,10 @@ export interface JacobianView {
   gatePath: number[] | null;
   /** What the gate path multiplies, e.g. "Π f" (lstm), "Π (1 − z)" (gru classic), "Π z" (gru pytorch); null for rnn. */
   gateLabel: string | null;
+  /** What the gate path is, as the cell says: "cell-state path" (lstm), "gate path"; null without one. */
+  gateWhat?: string | null;
+  /** λ's matrix as the cell names it: "‖W_hh‖₂", "‖[W_hi; W_hf; W_hg; W_ho]‖₂". */
+  lambdaName?: string;
   /** Why the row stops short of k = 1, else null. */
   bounded: string | null;
 }

@@ -51,7 +51,7 @@ function ticks(lo: number, hi: number): number[] {
 
 /** λ, γ, γλ and each recurrent matrix's ρ, written out. */
 export function spectralLine(cell: string, row: JacobianView | null, spectral: SpectralInfo[]): HTMLElement {
-  const lambdaName = cell === 'rnn' ? '‖W_hh‖₂' : cell === 'lstm' ? '‖[W_hi; W_hf; W_hg; W_ho]‖₂' : '‖[W_hr; W_hz; W_hn]‖₂';
+  const lambdaName = row?.lambdaName ?? `the recurrent matrices' norm (${cell})`;
   const item = (testid: string, label: (Node | string)[], v: number, title: string): HTMLElement =>
     el('span', { class: 'sp-item', 'data-testid': testid, 'data-value': formatNumber(v), title }, ...label, ' = ', el('span', { class: 'num sp-value', text: formatNumber(v) }));
   return el(
@@ -86,7 +86,7 @@ export function jacobianChart(row: JacobianView, cell: string): HTMLElement {
     el('span', { class: 'jc-key norm' }, el('span', { class: 'jc-swatch', 'aria-hidden': 'true' }), el('span', {}, '‖d', sym('h', t), '/d', sym('h', 'k'), '‖₂')),
     el('span', { class: 'jc-key bound' }, el('span', { class: 'jc-swatch', 'aria-hidden': 'true' }), el('span', {}, 'bound (γλ)', el('sup', { text: `${t}−k` }))),
     row.gatePath
-      ? el('span', { class: 'jc-key gate' }, el('span', { class: 'jc-swatch', 'aria-hidden': 'true' }), el('span', {}, row.gateLabel ?? 'gate path', el('span', { class: 'muted', text: cell === 'lstm' ? ' cell-state path' : ' gate path' })))
+      ? el('span', { class: 'jc-key gate' }, el('span', { class: 'jc-swatch', 'aria-hidden': 'true' }), el('span', {}, row.gateLabel ?? 'gate path', el('span', { class: 'muted', text: ` ${row.gateWhat ?? 'gate path'}` })))
       : null,
   );
   figure.append(head);

@@ -1,5 +1,5 @@
 /** Random problems of a benchmark configuration: seeded, so every run measures the same work. */
-import { initParams, Rng, type Problem, type Sequence } from '../engine';
+import { initParams, makeCell, Rng, zeroState, type Problem, type Sequence } from '../engine';
 import type { BenchConfig } from './configs';
 
 export function benchProblem(c: BenchConfig, seed = 1): Problem {
@@ -14,8 +14,7 @@ export function benchProblem(c: BenchConfig, seed = 1): Problem {
     bptt: { truncate: 'none', k: 5 },
     train: { optimizer: 'adam', lr: 0.01, epochs: 1, clip: null, batch: c.batch, seed },
     params: initParams(config, { seed, scheme: 'xavier', scale: 0.1, forgetBias: 0 }),
-    h0: new Float64Array(c.H),
-    c0: c.cell === 'lstm' ? new Float64Array(c.H) : null,
+    s0: zeroState(makeCell(config)),
     sequence: {
       inputs: Array.from({ length: c.T }, () => Float64Array.from({ length: c.D }, () => rng.normal())),
       targets: Array.from({ length: c.T }, () => ({ kind: 'class' as const, index: rng.int(c.K) })),

@@ -92,7 +92,7 @@ export function runBench(opts: BenchOptions): BenchResult[] {
     if (c.batch > 1) {
       // Batched training: one forward and backward over the batch, gradients summed.
       const { problem, sequences } = benchBatch(c);
-      ms = time(reps, () => lstmBatchGrads(problem.config, problem.bptt, problem.params, sequences, problem.h0, problem.c0 as Float64Array));
+      ms = time(reps, () => lstmBatchGrads(problem.config, problem.bptt, problem.params, sequences, problem.s0.h, problem.s0.c));
     } else {
       const problem = benchProblem(c);
       ms = time(reps, () => runTrace(problem));

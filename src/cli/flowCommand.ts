@@ -1,5 +1,5 @@
 /** `bptt flow SPEC [--json] [--t N]`: gradient flow, ‖dL_t/dh_k‖ and ‖dh_t/dh_k‖ beside the notes' bound. */
-import { flowMap, jacobianRow, recurrentSpectra, type FlowMap, type JacobianRow, type Problem } from '../engine';
+import { cellInfo, flowMap, jacobianRow, recurrentSpectra, type FlowMap, type JacobianRow, type Problem } from '../engine';
 import { formatNumber } from '../format';
 import type { CommandSpec, ParsedArgs } from './args';
 import { EXIT, usageError } from './errors';
@@ -77,7 +77,8 @@ function shownSteps(t: number): number[] {
 /** The readable summary: the Jacobian row beside its bound, and ‖dL_t/dh_k‖ along the last target row. */
 export function flowReport(problem: Problem, map: FlowMap, row: JacobianRow, bold: (s: string) => string): string[] {
   const spectra = recurrentSpectra(problem.config, problem.params);
-  const gated = problem.config.cell !== 'rnn';
+  const path = cellInfo(problem.config).path;
+  const gated = path !== null;
   const lastIdx = map.rows.map((t, i) => ({ t, i })).reverse().find(({ i }) => map.norms[i].some((v) => v !== null));
   const fmt = (v: number | null | undefined) => (v === null || v === undefined || Number.isNaN(v) ? '' : formatNumber(v));
   const tableRows: string[][] = [];
@@ -91,13 +92,13 @@ export function flowReport(problem: Problem, map: FlowMap, row: JacobianRow, bol
     { title: 'k', align: 'right' as const },
     { title: `‖dh_${row.t}/dh_k‖`, align: 'right' as const },
     { title: '(γλ)^(t-k)', align: 'right' as const },
-    ...(gated ? [{ title: problem.config.cell === 'lstm' ? 'Π f' : problem.config.variant === 'classic' ? 'Π (1-z)' : 'Π z', align: 'right' as const }] : []),
+    ...(path ? [{ title: path.label, align: 'right' as const }] : []),
     ...(lastIdx ? [{ title: `‖dL_${lastIdx.t}/dh_k‖`, align: 'right' as const }] : []),
   ];
   const lines = [
     describeProblem(problem, map.T),
     '',
-    `${bold('spectral radius')} ${formatNumber(spectra.radius)} (${spectra.perMatrix.length === 1 ? 'W_hh' : problem.config.cell === 'lstm' ? 'W_hg' : 'W_hn'})   ${bold('λ')} ${formatNumber(row.lambda)}   ${bold('γ')} ${formatNumber(row.gamma)}   ${bold('γλ')} ${formatNumber(row.gamma * row.lambda)}`,
+    `${bold('spectral radius')} ${formatNumber(spectra.radius)} (${cellInfo(problem.config).mainRecurrent})   ${bold('λ')} ${formatNumber(row.lambda)}   ${bold('γ')} ${formatNumber(row.gamma)}   ${bold('γλ')} ${formatNumber(row.gamma * row.lambda)}`,
     '',
     ...renderTable(columns, tableRows, bold),
   ];

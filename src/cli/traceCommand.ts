@@ -1,5 +1,5 @@
 /** `bptt trace SPEC [--json]`: the forward and backward pass, as the JSON contract or as a table. */
-import { norm2, runTrace, traceJson, type Problem, type Trace } from '../engine';
+import { cellInfo, norm2, runTrace, traceJson, type Problem, type Trace } from '../engine';
 import { formatNumber } from '../format';
 import type { CommandSpec, ParsedArgs } from './args';
 import { EXIT } from './errors';
@@ -35,7 +35,7 @@ export function runTraceCommand(args: ParsedArgs, io: Io): number {
 /** A one-line description of the model: cell, sizes, output and loss, truncation. */
 export function describeProblem(problem: Problem, T: number): string {
   const c = problem.config;
-  const cell = c.cell === 'rnn' ? `rnn (${c.activation})` : c.cell === 'gru' ? `gru (${c.variant})` : ['lstm', c.peephole && 'peephole', c.coupled && 'coupled'].filter(Boolean).join(', ');
+  const cell = cellInfo(c).label;
   const bptt = problem.bptt.truncate === 'none' ? 'full BPTT' : `truncated BPTT (${problem.bptt.truncate}, k=${problem.bptt.k})`;
   return `${problem.name}: ${cell}, D=${c.D} H=${c.H} K=${c.K}, T=${T}; ${c.output} output, ${c.loss} (${c.reduction}); ${bptt}`;
 }

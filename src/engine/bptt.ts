@@ -3,7 +3,7 @@
  * t = T..1 with full BPTT or either truncation. Every cell goes through the same loop.
  */
 import type { BpttConfig, ModelConfig, Params, Sequence } from './types';
-import type { Cell, CellState, StepCache, StepGrad } from './cells';
+import { unroll, zeroState, type Cell, type CellState, type StepCache, type StepGrad } from './cells';
 import { outputStep, type OutputStep } from './output';
 import { addInto, matTVecAdd } from './linalg';
 
@@ -33,11 +33,9 @@ export function lossScale(config: ModelConfig, seq: Sequence): number {
   return n > 0 ? 1 / n : 1;
 }
 
-/** One cell step and its output: the unit both the forward pass and the objectives repeat. */
-export function step(cell: Cell, config: ModelConfig, p: Params, seq: Sequence, t: number, prev: CellState): [StepCache, OutputStep] {
-  const cache = cell.forward(p, seq.inputs[t - 1], prev);
-  const out = outputStep(p, config.K, config.H, config.output, config.loss, cache.h, seq.targets[t - 1]);
-  return [cache, out];
+/** The output layer and the loss at step t, from the cell's step. */
+export function output(config: ModelConfig, p: Params, seq: Sequence, t: number, cache: StepCache): OutputStep {
+  return outputStep(p, config.K, config.H, config.output, config.loss, cache.h, seq.targets[t - 1]);
 }
 
 export function forwardPass(cell: Cell, config: ModelConfig, p: Params, seq: Sequence, s0: CellState): ForwardPass {
@@ -46,14 +44,12 @@ export function forwardPass(cell: Cell, config: ModelConfig, p: Params, seq: Seq
   const outs: OutputStep[] = new Array(T);
   const scale = lossScale(config, seq);
   let loss = 0;
-  let state = s0;
-  for (let t = 1; t <= T; t++) {
-    const [cache, out] = step(cell, config, p, seq, t, state);
-    caches[t - 1] = cache;
-    outs[t - 1] = out;
+  unroll(cell, p, seq.inputs, s0, (cache, i) => {
+    const out = output(config, p, seq, i + 1, cache);
+    caches[i] = cache;
+    outs[i] = out;
     if (out.loss !== null) loss += out.loss;
-    state = { h: cache.h, c: cache.c };
-  }
+  });
   return { caches, outs, loss: loss * scale, scale };
 }
 
@@ -65,46 +61,38 @@ function fromOutput(p: Params, config: ModelConfig, dz: Float64Array): Float64Ar
 }
 
 /**
- * The backward pass. none: one sweep carrying dh_next (and dc_next), as min-char-rnn does.
+ * The backward pass. none: one sweep carrying every state's gradient (dh_next, dc_next, ...), as min-char-rnn does.
  * chunks: the same sweep, with what arrives from the future cut at each chunk's last step.
  * window: each L_s sends its gradient back through at most k steps; what reaches each step is
  * summed, then one step's backward on that sum gives its gradients (backward is linear).
  */
 export function backwardPass(cell: Cell, config: ModelConfig, bptt: BpttConfig, p: Params, fwd: ForwardPass): BackwardStep[] {
   const T = fwd.caches.length;
-  const H = config.H;
-  const lstm = config.cell === 'lstm';
-  if (bptt.truncate !== 'window') {
-    return backwardRange(cell, config, bptt, p, fwd.caches, fwd.outs, fwd.scale, 0, new Float64Array(H), lstm ? new Float64Array(H) : null);
-  }
+  if (bptt.truncate !== 'window') return backwardRange(cell, config, bptt, p, fwd.caches, fwd.outs, fwd.scale, 0, zeroState(cell));
   const dzs = fwd.outs.map((o) => scaled(o.dz, fwd.scale));
   const dhOut = dzs.map((dz) => fromOutput(p, config, dz));
   const steps: BackwardStep[] = new Array(T);
 
-  const finish = (t: number, dhFuture: Float64Array, dcFuture: Float64Array | null): void => {
+  const finish = (t: number, future: CellState): void => {
     const dh = dhOut[t - 1].slice();
-    addInto(dh, dhFuture);
-    const grad = cell.backward(p, fwd.caches[t - 1], dh, dcFuture);
-    steps[t - 1] = { dz: dzs[t - 1], dhFromOutput: dhOut[t - 1], dhFromFuture: dhFuture, dh, grad };
+    addInto(dh, future.h);
+    const grad = cell.backward(p, fwd.caches[t - 1], { ...future, h: dh });
+    steps[t - 1] = { dz: dzs[t - 1], dhFromOutput: dhOut[t - 1], dhFromFuture: future.h, dh, grad };
   };
 
   const k = bptt.k;
-  const dhFut = Array.from({ length: T }, () => new Float64Array(H));
-  const dcFut = lstm ? Array.from({ length: T }, () => new Float64Array(H)) : null;
+  // What arrives at each step from the future, every state summed over the L_s that reach it.
+  const fut = Array.from({ length: T }, () => zeroState(cell));
   for (let s = T; s >= 1; s--) {
     if (fwd.outs[s - 1].loss === null) continue;
-    let dh = dhOut[s - 1];
-    let dc: Float64Array | null = lstm ? new Float64Array(H) : null;
+    let d: CellState = { ...zeroState(cell), h: dhOut[s - 1] };
     const first = Math.max(1, s - k + 1);
     for (let j = s; j > first; j--) {
-      const g = cell.backward(p, fwd.caches[j - 1], dh, dc);
-      dh = g.dhPrev;
-      dc = g.dcPrev;
-      addInto(dhFut[j - 2], dh);
-      if (dcFut && dc) addInto(dcFut[j - 2], dc);
+      d = cell.backward(p, fwd.caches[j - 1], d).dprev;
+      for (const name of Object.keys(d)) addInto(fut[j - 2][name], d[name]);
     }
   }
-  for (let t = T; t >= 1; t--) finish(t, dhFut[t - 1], dcFut ? dcFut[t - 1] : null);
+  for (let t = T; t >= 1; t--) finish(t, fut[t - 1]);
   return steps;
 }
 
@@ -116,7 +104,7 @@ function scaled(dz: Float64Array, scale: number): Float64Array {
 
 /**
  * The one-sweep backward (none or chunks) over a run of steps t0+1 .. t0+n whose caches and outputs
- * are given, with dhNext (and dcNext) arriving at step t0+n from the future. backwardPass runs it
+ * are given, with dNext (every state's gradient) arriving at step t0+n from the future. backwardPass runs it
  * over the whole sequence; a checkpointed trace runs it segment by segment. Returns the steps' records.
  */
 export function backwardRange(
@@ -128,27 +116,20 @@ export function backwardRange(
   outs: OutputStep[],
   scale: number,
   t0: number,
-  dhNext: Float64Array,
-  dcNext: Float64Array | null,
+  dNext: CellState,
 ): BackwardStep[] {
   const n = caches.length;
-  const H = config.H;
-  const lstm = config.cell === 'lstm';
   const steps: BackwardStep[] = new Array(n);
   for (let i = n - 1; i >= 0; i--) {
-    if (bptt.truncate === 'chunks' && (t0 + i + 1) % bptt.k === 0) {
-      // t ends a chunk: nothing flows back from the next chunk.
-      dhNext = new Float64Array(H);
-      dcNext = lstm ? new Float64Array(H) : null;
-    }
+    // t ends a chunk: nothing flows back from the next chunk.
+    if (bptt.truncate === 'chunks' && (t0 + i + 1) % bptt.k === 0) dNext = zeroState(cell);
     const dz = scaled(outs[i].dz, scale);
     const dhFromOutput = fromOutput(p, config, dz);
     const dh = dhFromOutput.slice();
-    addInto(dh, dhNext);
-    const grad = cell.backward(p, caches[i], dh, dcNext);
-    steps[i] = { dz, dhFromOutput, dhFromFuture: dhNext, dh, grad };
-    dhNext = grad.dhPrev;
-    dcNext = grad.dcPrev;
+    addInto(dh, dNext.h);
+    const grad = cell.backward(p, caches[i], { ...dNext, h: dh });
+    steps[i] = { dz, dhFromOutput, dhFromFuture: dNext.h, dh, grad };
+    dNext = grad.dprev;
   }
   return steps;
 }

@@ -11,8 +11,8 @@
  */
 import type { BpttConfig, ModelConfig, Params, Problem, Sequence } from './types';
 import type { BackwardRecord, ForwardRecord, TraceView } from './records';
-import { makeCell, type Cell, type CellState, type GradTerm, type StepCache } from './cells';
-import { backwardRange, lossScale, step, type BackwardStep } from './bptt';
+import { makeCell, unroll, zeroState, type Cell, type CellState, type GradTerm, type StepCache } from './cells';
+import { backwardRange, lossScale, output, type BackwardStep } from './bptt';
 import type { OutputStep } from './output';
 import { addRange, addStep, OUTPUT_TERMS } from './gradSum';
 import { cloneParams, zerosLike } from './params';
@@ -53,9 +53,8 @@ export class CheckpointedTrace implements TraceView {
   private readonly starts: number[];
   /** The state before each segment's first step. */
   private readonly states: CellState[];
-  /** dh (and dc) arriving from the future at each segment's last step, before any chunk cut there. */
-  private readonly dhEnd: Float64Array[];
-  private readonly dcEnd: (Float64Array | null)[];
+  /** Every state's gradient arriving from the future at each segment's last step, before any chunk cut there. */
+  private readonly dEnd: CellState[];
   /** Σ_{j=t}^{T} contribution(j) at t = T+1 and every segment start that is a multiple of the stride. */
   private readonly checkpoints = new Map<number, Params>();
   private readonly losses: (number | null)[];
@@ -93,40 +92,31 @@ export class CheckpointedTrace implements TraceView {
     // Forward: the state at each segment start, each step's loss.
     this.states = new Array(S);
     this.losses = new Array(this.T);
-    let state: CellState = { h: problem.h0, c: problem.c0 };
     let loss = 0;
-    for (let k = 0; k < S; k++) {
-      this.states[k] = state;
-      const end = this.end(k);
-      for (let t = this.starts[k]; t <= end; t++) {
-        const [cache, out] = step(this.cell, this.config, params, this.seq, t, state);
-        this.losses[t - 1] = out.loss;
-        if (out.loss !== null) loss += out.loss;
-        state = { h: cache.h, c: cache.c };
-      }
-    }
+    const starts = new Set(this.starts);
+    this.states[0] = problem.s0;
+    unroll(this.cell, params, this.seq.inputs, problem.s0, (cache, i) => {
+      const out = output(this.config, params, this.seq, i + 1, cache);
+      this.losses[i] = out.loss;
+      if (out.loss !== null) loss += out.loss;
+      if (starts.has(i + 2)) this.states[this.segmentOf(i + 2)] = cache.state;
+    });
     this.loss = loss * this.scale;
 
     // Backward, segment by segment from the last: recompute its forward, run its backward from
     // what arrives at its end, and add its contributions to the running sum.
-    const H = this.config.H;
-    const lstm = this.config.cell === 'lstm';
-    this.dhEnd = new Array(S);
-    this.dcEnd = new Array(S);
-    let dhNext: Float64Array = new Float64Array(H);
-    let dcNext: Float64Array | null = lstm ? new Float64Array(H) : null;
+    this.dEnd = new Array(S);
+    let dNext = zeroState(this.cell);
     const sum = zerosLike(params);
     this.checkpoints.set(this.T + 1, cloneParams(sum));
     for (let k = S - 1; k >= 0; k--) {
-      this.dhEnd[k] = dhNext;
-      this.dcEnd[k] = dcNext;
+      this.dEnd[k] = dNext;
       const seg = this.recompute(k);
       const steps = this.backwardOf(seg, k);
       addRange(this.terms, seg.caches, steps, 0, seg.n, sum);
       if (this.keepsSum(seg.start)) this.checkpoints.set(seg.start, cloneParams(sum));
       for (let i = 0; i < seg.n; i++) this.dhNormsOf[seg.start - 1 + i] = norm2(steps[i].dh);
-      dhNext = steps[0].grad.dhPrev;
-      dcNext = steps[0].grad.dcPrev;
+      dNext = steps[0].grad.dprev;
       if (k < this.cacheSegments) this.remember(seg);
     }
     this.grads = sum;
@@ -176,19 +166,16 @@ export class CheckpointedTrace implements TraceView {
   private recompute(k: number): Segment {
     const start = this.starts[k], n = this.end(k) - start + 1;
     const caches: StepCache[] = new Array(n), outs: OutputStep[] = new Array(n);
-    let state = this.states[k];
-    for (let i = 0; i < n; i++) {
-      const [cache, out] = step(this.cell, this.config, this.params, this.seq, start + i, state);
-      caches[i] = cache;
-      outs[i] = out;
-      state = { h: cache.h, c: cache.c };
-    }
+    unroll(this.cell, this.params, this.seq.inputs, this.states[k], (cache, i) => {
+      caches[i - start + 1] = cache;
+      outs[i - start + 1] = output(this.config, this.params, this.seq, i + 1, cache);
+    }, start - 1, start - 1 + n);
     return { start, n, caches, outs, steps: null };
   }
 
   private backwardOf(seg: Segment, k: number): BackwardStep[] {
     if (!seg.steps) {
-      seg.steps = withParams(this.params, () => backwardRange(this.cell, this.config, this.bptt, this.params, seg.caches, seg.outs, this.scale, seg.start - 1, this.dhEnd[k], this.dcEnd[k]));
+      seg.steps = withParams(this.params, () => backwardRange(this.cell, this.config, this.bptt, this.params, seg.caches, seg.outs, this.scale, seg.start - 1, this.dEnd[k]));
     }
     return seg.steps;
   }
@@ -267,14 +254,7 @@ export class CheckpointedTrace implements TraceView {
 
   private statesFromStart(): Float64Array[] {
     const hs: Float64Array[] = [this.states[0].h];
-    for (let k = 0; k < this.starts.length; k++) {
-      let state = this.states[k];
-      for (let t = this.starts[k]; t <= this.end(k); t++) {
-        const cache = this.cell.forward(this.params, this.seq.inputs[t - 1], state);
-        hs.push(cache.h);
-        state = { h: cache.h, c: cache.c };
-      }
-    }
+    unroll(this.cell, this.params, this.seq.inputs, this.states[0], (cache) => void hs.push(cache.h));
     return hs;
   }
 }

@@ -14,24 +14,20 @@ export const OUTPUT_TERMS: GradTerm[] = [
 ];
 
 function gradOf(step: BackwardStep, key: string): Float64Array {
-  return key === 'dz' ? step.dz : step.grad.dgates[key];
+  if (key === 'dz') return step.dz;
+  const own = step.grad.dgates[key];
+  return own ?? (step.grad.extra as Record<string, Float64Array>)[key];
 }
 
+/** x, a state s (s_t) or s_prev (s_{t-1}), else a saved intermediate. */
 function inputOf(cache: StepCache, key: string): Float64Array {
-  switch (key) {
-    case 'x':
-      return cache.x;
-    case 'hPrev':
-      return cache.hPrev;
-    case 'h':
-      return cache.h;
-    case 'cPrev':
-      return cache.cPrev as Float64Array;
-    case 'c':
-      return cache.c as Float64Array;
-    default:
-      return cache.aux[key];
+  if (key === 'x') return cache.x;
+  if (Object.prototype.hasOwnProperty.call(cache.state, key)) return cache.state[key];
+  if (key.endsWith('_prev')) {
+    const s = key.slice(0, -5);
+    if (Object.prototype.hasOwnProperty.call(cache.prev, s)) return cache.prev[s];
   }
+  return cache.aux[key];
 }
 
 /** Adds step t's contribution (index i = t - 1) into grads. */

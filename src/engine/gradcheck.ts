@@ -4,9 +4,8 @@
  * (chunks: at each chunk start; window: k steps before each L_t), so the check is exact there too.
  */
 import type { Params, Problem } from './types';
-import type { CellState } from './cells';
-import { makeCell } from './cells';
-import { forwardPass, lossScale, step, type ForwardPass } from './bptt';
+import { makeCell, unroll, type CellState } from './cells';
+import { forwardPass, lossScale, output, type ForwardPass } from './bptt';
 import { cloneParams } from './params';
 import { runTrace } from './trace';
 
@@ -36,29 +35,26 @@ export interface GradcheckOptions {
 export function objective(problem: Problem, p: Params, base: ForwardPass): number {
   const { config, bptt, sequence: seq } = problem;
   const cell = makeCell(config);
-  const s0: CellState = { h: problem.h0, c: problem.c0 };
-  const baseState = (t: number): CellState => (t === 0 ? s0 : { h: base.caches[t - 1].h, c: base.caches[t - 1].c });
+  const s0: CellState = problem.s0;
+  const baseState = (t: number): CellState => (t === 0 ? s0 : base.caches[t - 1].state);
   if (bptt.truncate === 'none') return forwardPass(cell, config, p, seq, s0).loss;
   const T = seq.inputs.length;
   let loss = 0;
   if (bptt.truncate === 'chunks') {
-    let state = s0;
-    for (let t = 1; t <= T; t++) {
-      if (t > 1 && (t - 1) % bptt.k === 0) state = baseState(t - 1); // detached at the chunk start
-      const [cache, out] = step(cell, config, p, seq, t, state);
+    unroll(cell, p, seq.inputs, s0, (cache, i) => {
+      const out = output(config, p, seq, i + 1, cache);
       if (out.loss !== null) loss += out.loss;
-      state = { h: cache.h, c: cache.c };
-    }
+      const t = i + 1;
+      if (t % bptt.k === 0) return baseState(t); // detached at the next chunk's start
+    });
   } else {
     for (let s = 1; s <= T; s++) {
       if (seq.targets[s - 1] === null) continue;
       const first = Math.max(1, s - bptt.k + 1);
-      let state = baseState(first - 1); // L_s sees h_{s-k} as a constant
-      for (let t = first; t <= s; t++) {
-        const [cache, out] = step(cell, config, p, seq, t, state);
-        state = { h: cache.h, c: cache.c };
-        if (t === s) loss += out.loss as number;
-      }
+      // L_s sees the state before step first as a constant.
+      unroll(cell, p, seq.inputs, baseState(first - 1), (cache, i) => {
+        if (i + 1 === s) loss += output(config, p, seq, s, cache).loss as number;
+      }, first - 1, s);
     }
   }
   return loss * lossScale(config, seq);
@@ -71,7 +67,7 @@ export function gradcheck(problem: Problem, opts: GradcheckOptions = {}): Gradch
   const maxEntries = opts.maxEntries ?? 200;
   const trace = runTrace(problem);
   const cell = makeCell(problem.config);
-  const base = forwardPass(cell, problem.config, problem.params, problem.sequence, { h: problem.h0, c: problem.c0 });
+  const base = forwardPass(cell, problem.config, problem.params, problem.sequence, problem.s0);
   const p = cloneParams(problem.params);
   const results: GradcheckResult[] = [];
   for (const [name, tensor] of Object.entries(p)) {

@@ -3,6 +3,7 @@ export * from './types';
 export * from './records';
 export { paramShapes, gateNames, countParams, sizeOf, initParams, zerosLike, cloneParams } from './params';
 export { Rng } from './rng';
+export { makeCell, cellInfo, unroll, zeroState, type Cell, type CellInfo, type CellEquations, type CellState, type GatePath, type StepCache, type StepGrad } from './cells';
 export { runTrace, Trace, CHECKPOINT_THRESHOLD, type TraceOptions } from './trace';
 export { lstmBatchGrads, type BatchGrads } from './batch';
 export { gradcheck, type GradcheckResult } from './gradcheck';

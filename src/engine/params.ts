@@ -1,50 +1,18 @@
 /** Parameter names and shapes for each cell, and their seeded initialisation. */
 import type { InitScheme, ModelConfig, Params, Tensor } from './types';
 import { Rng } from './rng';
+import { cellInfo } from './cells';
 
-/** Gate names of each cell, in the order the notes write them. */
-export function gateNames(config: Pick<ModelConfig, 'cell' | 'coupled'>): string[] {
-  switch (config.cell) {
-    case 'rnn':
-      return [];
-    case 'lstm':
-      return ['i', 'f', 'g', 'o'];
-    case 'gru':
-      return ['r', 'z', 'n'];
-  }
+/** Gate names of the config's cell, in the order the notes write them. */
+export function gateNames(config: ModelConfig): string[] {
+  return cellInfo(config).gates;
 }
 
 /** Every parameter's shape by name, in canonical order (cell first, then the output layer). */
 export function paramShapes(config: ModelConfig): Record<string, number[]> {
-  const { D, H, K } = config;
-  const shapes: Record<string, number[]> = {};
-  const gate = (q: string): void => {
-    shapes[`W_x${q}`] = [H, D]; // W_xq: [H,D] · x: [D]
-    shapes[`W_h${q}`] = [H, H]; // W_hq: [H,H] · h_prev: [H]
-    shapes[`b_${q}`] = [H];
-  };
-  switch (config.cell) {
-    case 'rnn':
-      shapes.W_xh = [H, D];
-      shapes.W_hh = [H, H];
-      shapes.b_h = [H];
-      break;
-    case 'lstm':
-      for (const q of ['i', 'f', 'g', 'o']) if (!(config.coupled && q === 'i')) gate(q);
-      if (config.peephole) {
-        if (!config.coupled) shapes.w_ci = [H];
-        shapes.w_cf = [H];
-        shapes.w_co = [H];
-      }
-      break;
-    case 'gru':
-      for (const q of ['r', 'z', 'n']) gate(q);
-      if (config.variant === 'pytorch') shapes.b_hn = [H];
-      break;
-  }
-  shapes.W_hy = [K, H]; // W_hy: [K,H] · h: [H]
-  shapes.b_y = [K];
-  return shapes;
+  const { H, K } = config;
+  // W_hy: [K,H] · h: [H]
+  return { ...cellInfo(config).shapes, W_hy: [K, H], b_y: [K] };
 }
 
 /** Number of scalars in a shape. */
@@ -74,7 +42,7 @@ export interface InitOptions {
   scheme: InitScheme;
   /** Half-width of uniform, standard deviation of normal. */
   scale: number;
-  /** lstm: initial b_f. */
+  /** The initial value of the cell's forget-gate bias (lstm b_f). */
   forgetBias: number;
 }
 
@@ -85,11 +53,12 @@ export interface InitOptions {
 export function initParams(config: ModelConfig, opts: InitOptions): Params {
   const rng = new Rng(opts.seed);
   const params: Params = {};
+  const forget = cellInfo(config).forgetBias;
   for (const [name, shape] of Object.entries(paramShapes(config))) {
     const t: Tensor = { shape, data: new Float64Array(sizeOf(shape)) };
     const isBias = name.startsWith('b_');
     if (isBias) {
-      if (name === 'b_f') t.data.fill(opts.forgetBias);
+      if (name === forget) t.data.fill(opts.forgetBias);
     } else {
       const fanOut = shape[0];
       const fanIn = shape.length > 1 ? shape[1] : 1;

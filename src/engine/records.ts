@@ -8,8 +8,10 @@ export interface ForwardRecord {
   x: Float64Array;
   /** h_t: [H] */
   h: Float64Array;
-  /** c_t: [H], lstm only. */
+  /** c_t: [H], lstm only (the same vector as states.c). */
   c?: Float64Array;
+  /** Every state s_t of the cell by name, h first (lstm: h, c; a custom cell its own). */
+  states: Record<string, Float64Array>;
   /**
    * Pre-activations: rnn { a } (a = W_xh x + W_hh h_prev + b_h); lstm { i, f, g, o };
    * gru { r, z, n } (and pytorch's hn = W_hn h_prev + b_hn).
@@ -36,8 +38,10 @@ export interface BackwardRecord {
   dh_from_output: Float64Array;
   /** The part of dL/dh_t from the future (through h_{t+1}, and c_{t+1} for lstm), after truncation. */
   dh_from_future: Float64Array;
-  /** dL/dc_t in total, lstm only. */
+  /** dL/dc_t in total, lstm only (the same vector as dstates.c). */
   dc?: Float64Array;
+  /** dL/ds_t in total for every state s but h, by state name (lstm: c). */
+  dstates: Record<string, Float64Array>;
   /** dL/dz_t, the gradient at the output pre-activation: [K] (zeros when t has no target). */
   dz: Float64Array;
   /** Gradients at the gate pre-activations (rnn: { a }). */

@@ -52,7 +52,7 @@ class FullTrace implements TraceView {
   ) {
     const cell = makeCell(config);
     this.terms = [...cell.terms, ...OUTPUT_TERMS];
-    this.fwd = forwardPass(cell, config, params, problem.sequence, { h: problem.h0, c: problem.c0 });
+    this.fwd = forwardPass(cell, config, params, problem.sequence, problem.s0);
     this.bwd = backwardPass(cell, config, bptt, params, this.fwd);
     this.T = problem.sequence.inputs.length;
     this.loss = this.fwd.loss;
@@ -122,7 +122,7 @@ class FullTrace implements TraceView {
   }
 
   hiddenStates(): Float64Array[] {
-    return [this.fwd.caches[0].hPrev, ...this.fwd.caches.map((c) => c.h)];
+    return [this.fwd.caches[0].prev.h, ...this.fwd.caches.map((c) => c.h)];
   }
 
   dhNorms(): number[] {

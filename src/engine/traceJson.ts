@@ -17,6 +17,11 @@ export function paramsJson(p: Params): Record<string, number[] | number[][]> {
   return Object.fromEntries(Object.entries(p).map(([k, t]) => [k, nested(t)]));
 }
 
+/** Every state but h under its own name (lstm c; dc with prefix d), as DESIGN's forward[t] and backward[t] have them. */
+function states(r: Record<string, Float64Array>, prefix: string): Record<string, number[]> {
+  return Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'h').map(([k, v]) => [prefix + k, arr(v)]));
+}
+
 export interface TraceJson {
   loss: number;
   forward: unknown[];
@@ -34,7 +39,7 @@ export function traceJson(trace: Trace): TraceJson {
       t,
       x: arr(f.x),
       h: arr(f.h),
-      ...(f.c ? { c: arr(f.c) } : {}),
+      ...states(f.states, ''),
       pre: record(f.pre),
       gates: record(f.gates),
       z: arr(f.z),
@@ -48,7 +53,7 @@ export function traceJson(trace: Trace): TraceJson {
       dh: arr(b.dh),
       dh_from_output: arr(b.dh_from_output),
       dh_from_future: arr(b.dh_from_future),
-      ...(b.dc ? { dc: arr(b.dc) } : {}),
+      ...states(b.dstates, 'd'),
       dz: arr(b.dz),
       dgates: record(b.dgates),
     });

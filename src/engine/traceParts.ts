@@ -25,8 +25,8 @@ export function segmentStarts(T: number, stride: number): number[] {
 }
 
 export function forwardRecord(config: ModelConfig, t: number, cache: StepCache, out: OutputStep): ForwardRecord {
-  const rec: ForwardRecord = { t, x: cache.x, h: cache.h, pre: cache.pre, gates: cache.gates, z: out.z, y: out.y, loss: out.loss };
-  if (cache.c) rec.c = cache.c;
+  const rec: ForwardRecord = { t, x: cache.x, h: cache.h, states: cache.state, pre: cache.pre, gates: cache.gates, z: out.z, y: out.y, loss: out.loss };
+  if (cache.state.c) rec.c = cache.state.c;
   if (config.output === 'softmax') rec.p = out.y;
   return rec;
 }
@@ -39,8 +39,9 @@ export function backwardRecord(t: number, s: BackwardStep): BackwardRecord {
     dh_from_future: s.dhFromFuture,
     dz: s.dz,
     dgates: s.grad.dgates,
+    dstates: Object.fromEntries(Object.entries(s.grad.dstate).filter(([k]) => k !== 'h')),
   };
-  if (s.grad.dc) rec.dc = s.grad.dc;
+  if (s.grad.dstate.c) rec.dc = s.grad.dstate.c;
   return rec;
 }
 

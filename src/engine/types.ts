@@ -83,9 +83,8 @@ export interface Problem {
   bptt: BpttConfig;
   train: TrainConfig;
   params: Params;
-  h0: Float64Array;
-  /** lstm only. */
-  c0: Float64Array | null;
+  /** The state before step 1, one vector per state of the cell (h; lstm h and c), from init.h0, init.c0, ... */
+  s0: Record<string, Float64Array>;
   sequence: Sequence;
   vocab: VocabInfo | null;
   /** For training on a file: the whole corpus as token indices and the sequence length. */

@@ -3,7 +3,7 @@
  * pooled to what a panel can draw), the Jacobian row of the cursor's t, the recurrent matrices'
  * spectra and the clipping preview. Pure: no vscode, so it is tested in Node.
  */
-import { clipPreview, flowMap, jacobianRow, recurrentSpectra, type Params, type Problem } from '../engine';
+import { cellInfo, clipPreview, flowMap, jacobianRow, recurrentSpectra, type Params, type Problem } from '../engine';
 import type { ClipView, FlowData, FlowMapView, FlowVerdict, JacobianView } from '../protocol';
 
 /** Rows of the map computed at most (the most recent loss terms). */
@@ -12,6 +12,11 @@ export const MAX_FLOW_ROWS = 160;
 export const MAX_FLOW_COLS = 160;
 /** The clipping threshold shown first when the spec sets none. */
 export const DEFAULT_CLIP = 5;
+
+/** λ's matrix: ‖W_hh‖₂ for one recurrent matrix, ‖[W_hi; W_hf; ...]‖₂ for several stacked. */
+export function lambdaName(recurrent: string[]): string {
+  return recurrent.length === 1 ? `‖${recurrent[0]}‖₂` : `‖[${recurrent.join('; ')}]‖₂`;
+}
 
 /** JSON has no NaN or ±Infinity: a norm that is not finite goes as null ("not computed"). */
 const finiteOrNull = (v: number | null): number | null => (v !== null && Number.isFinite(v) ? v : null);
@@ -96,6 +101,8 @@ const fmtFactor = (v: number): string => (v >= 0.01 && v < 1000 ? String(Number(
 /** ||dh_t/dh_k|| along row t with the bound and the gate path, over the k the engine computed. */
 export function jacobianView(problem: Problem, t: number): JacobianView {
   const r = jacobianRow(problem, t);
+  const info = cellInfo(problem.config);
+  const path = info.path;
   // norms[k-1] is NaN for the k a bounded row left out: send only the computed k.
   let kFirst = t;
   while (kFirst > 1 && Number.isFinite(r.norms[kFirst - 2])) kFirst--;
@@ -109,7 +116,9 @@ export function jacobianView(problem: Problem, t: number): JacobianView {
     lambda: r.lambda,
     gammaLambda: r.gamma * r.lambda,
     gatePath: r.gatePath ? slice(r.gatePath) : null,
-    gateLabel: !r.gatePath ? null : problem.config.cell === 'lstm' ? 'Π f' : problem.config.variant === 'classic' ? 'Π (1 − z)' : 'Π z',
+    gateLabel: r.gatePath ? (path?.label ?? null) : null,
+    gateWhat: r.gatePath ? (path?.what ?? null) : null,
+    lambdaName: lambdaName(info.recurrent),
     bounded: r.bounded,
   };
 }

@@ -2,7 +2,7 @@
  * Builds what the panel shows from a trace: a summary once per trace, and the snapshot of one
  * (phase, t). Pure: no vscode, so it is tested in Node and measured in the bench.
  */
-import { type Params, type Problem, type Trace } from '../engine';
+import { cellInfo, type Params, type Problem, type Trace } from '../engine';
 import type { Cursor, Matrix, NamedVector, StepSnapshot, TraceSummary } from '../protocol';
 import { formatVector } from '../format';
 import { backwardEquations, forwardEquations } from './equations';
@@ -11,10 +11,8 @@ const arr = (v: Float64Array): number[] => Array.from(v);
 
 function describe(p: Problem): string {
   const c = p.config;
-  const variant =
-    c.cell === 'rnn' ? ` (${c.activation})` : c.cell === 'gru' ? ` (${c.variant})` : [c.peephole && 'peephole', c.coupled && 'coupled'].filter(Boolean).join(', ').replace(/^(.+)$/, ' ($1)');
   const trunc = p.bptt.truncate === 'none' ? 'full BPTT' : `truncated BPTT: ${p.bptt.truncate}, k=${p.bptt.k}`;
-  return `${c.cell}${variant} · D=${c.D} H=${c.H} K=${c.K} · ${c.output} + ${c.loss} (${c.reduction}) · ${trunc}`;
+  return `${cellInfo(c).label} · D=${c.D} H=${c.H} K=${c.K} · ${c.output} + ${c.loss} (${c.reduction}) · ${trunc}`;
 }
 
 function label(p: Problem, t: number): string {
@@ -87,7 +85,7 @@ export function snapshotAt(problem: Problem, trace: Trace, cursor: Cursor): Step
   const f = trace.forward(t);
   const forward: NamedVector[] = [{ name: 'x', values: arr(f.x) }];
   for (const [g, values] of Object.entries(f.gates)) forward.push({ name: g, values: arr(values) });
-  if (f.c) forward.push({ name: 'c', values: arr(f.c) });
+  for (const [s, values] of Object.entries(f.states)) if (s !== 'h') forward.push({ name: s, values: arr(values) });
   forward.push({ name: 'h', values: arr(f.h) }, { name: 'y', values: arr(f.y) });
   const target = problem.sequence.targets[t - 1];
   const distribution =
@@ -118,6 +116,7 @@ export function snapshotAt(problem: Problem, trace: Trace, cursor: Cursor): Step
       dh_from_future: arr(b.dh_from_future),
       dc: b.dc ? arr(b.dc) : null,
       dgates: Object.entries(b.dgates).map(([name, values]) => ({ name, values: arr(values) })),
+      dstates: Object.entries(b.dstates).map(([s, values]) => ({ name: `d${s}`, values: arr(values) })),
     },
     dhNorms,
     grads: Object.keys(contribution).map((name) => ({ name, contribution: matrix(contribution, name), accumulated: matrix(accumulated, name) })),

@@ -29,7 +29,7 @@ describe('batched LSTM', () => {
       const seqs = problems.map((p) => p.sequence);
       const traces = seqs.map((sequence) => runTrace({ ...base, sequence }));
       const want = sumOf(traces.map((t) => t.grads));
-      const got = lstmBatchGrads(base.config, base.bptt, base.params, seqs, base.h0, base.c0 as Float64Array);
+      const got = lstmBatchGrads(base.config, base.bptt, base.params, seqs, base.s0.h, base.s0.c);
       expect(got.loss).toBeCloseTo(traces.reduce((a, t) => a + t.loss, 0), 12);
       for (const name of Object.keys(want)) {
         const w = want[name].data, g = got.grads[name].data;
@@ -40,10 +40,10 @@ describe('batched LSTM', () => {
 
   test('refuses what it does not batch', () => {
     const p = randomProblem({ cell: 'lstm', peephole: true });
-    expect(() => lstmBatchGrads(p.config, p.bptt, p.params, [p.sequence], p.h0, p.c0 as Float64Array)).toThrow(/peephole/);
+    expect(() => lstmBatchGrads(p.config, p.bptt, p.params, [p.sequence], p.s0.h, p.s0.c)).toThrow(/peephole/);
     const q = randomProblem({ cell: 'lstm' });
     const short = { ...q.sequence, inputs: q.sequence.inputs.slice(1), targets: q.sequence.targets.slice(1) };
-    expect(() => lstmBatchGrads(q.config, q.bptt, q.params, [q.sequence, short], q.h0, q.c0 as Float64Array)).toThrow(/one length/);
+    expect(() => lstmBatchGrads(q.config, q.bptt, q.params, [q.sequence, short], q.s0.h, q.s0.c)).toThrow(/one length/);
   });
 
   test('kernels against the naive products', () => {

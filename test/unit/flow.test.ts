@@ -60,7 +60,7 @@ function lossFromState(p: Problem, k: number, t: number, state: CellState): numb
   let s = state;
   for (let j = k + 1; j <= t; j++) {
     const cache = cell.forward(p.params, p.sequence.inputs[j - 1], s);
-    s = { h: cache.h, c: cache.c };
+    s = cache.state;
   }
   const { config } = p;
   const out = outputStep(p.params, config.K, config.H, config.output, config.loss, s.h, p.sequence.targets[t - 1]);
@@ -99,9 +99,8 @@ describe('flowMap against finite differences of L_t in h_k', () => {
         if (p.sequence.targets[t - 1] === null) return expect(row.every((v) => v === null)).toBe(true);
         for (let k = 1; k <= t; k++) {
           const f = trace.forward(k);
-          const c = f.c ?? null;
-          // h_k perturbed, c_k held fixed.
-          const g = Float64Array.from({ length: p.config.H }, (_, j) => diff6((h) => lossFromState(p, k, t, { h, c }), f.h, j));
+          // h_k perturbed, every other state (lstm c_k) held fixed.
+          const g = Float64Array.from({ length: p.config.H }, (_, j) => diff6((h) => lossFromState(p, k, t, { ...f.states, h }), f.h, j));
           expect(relErr(row[k - 1] as number, norm(g)), `t=${t} k=${k}`).toBeLessThan(1e-6);
           checked++;
         }
@@ -123,10 +122,10 @@ function stepMap(p: Problem, j: number, lstm: boolean) {
   const H = p.config.H;
   const cell = makeCell(p.config);
   return (s: Float64Array): Float64Array => {
-    const cache = cell.forward(p.params, p.sequence.inputs[j - 1], { h: s.subarray(0, H), c: lstm ? s.subarray(H) : null });
+    const cache = cell.forward(p.params, p.sequence.inputs[j - 1], lstm ? { h: s.subarray(0, H), c: s.subarray(H) } : { h: s.subarray(0, H) });
     const out = new Float64Array(s.length);
     out.set(cache.h);
-    if (lstm) out.set(cache.c as Float64Array, H);
+    if (lstm) out.set(cache.state.c, H);
     return out;
   };
 }

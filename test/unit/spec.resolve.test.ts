@@ -34,8 +34,8 @@ describe('spec resolution', () => {
     expect(p.config).toMatchObject({ activation: 'tanh', variant: 'classic', peephole: false, coupled: false, output: 'softmax', loss: 'cross-entropy', reduction: 'sum' });
     expect(p.bptt).toEqual({ truncate: 'none', k: 5 });
     expect(p.train).toEqual({ optimizer: 'adam', lr: 0.01, epochs: 200, clip: 5, batch: 1, seed: 42 });
-    expect(Array.from(p.h0)).toEqual([0, 0, 0]);
-    expect(p.c0).toBeNull();
+    expect(Array.from(p.s0.h)).toEqual([0, 0, 0]);
+    expect(Object.keys(p.s0)).toEqual(['h']);
     expect(p.corpus).toBeNull();
     expect(Object.keys(p.params)).toEqual(['W_xh', 'W_hh', 'b_h', 'W_hy', 'b_y']);
   });
@@ -72,8 +72,8 @@ describe('spec resolution', () => {
   it('tokens, lstm with c0, random h0', () => {
     const p = ok('model: {cell: lstm, hidden: 2}\ndata: {tokens: [a, b, a, c]}\ninit: {h0: random, c0: [0.5, -0.5], scale: 1}\n');
     expect(p.vocab).toEqual({ vocab: ['a', 'b', 'c'], chars: false });
-    expect(Array.from(p.c0!)).toEqual([0.5, -0.5]);
-    expect(Array.from(p.h0).every((v) => v !== 0)).toBe(true);
+    expect(Array.from(p.s0.c)).toEqual([0.5, -0.5]);
+    expect(Array.from(p.s0.h).every((v) => v !== 0)).toBe(true);
   });
 
   it('data.file: the corpus, and the first seq + 1 characters traced', () => {

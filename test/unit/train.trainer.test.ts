@@ -218,7 +218,7 @@ describe('what an update is', () => {
     t.step();
     const theta1 = t.params;
     flat(theta1).forEach((v, i) => expect(v).toBeCloseTo(minus(problem.params, 0.1, [g1.grads])[i], 14));
-    const g2 = runTrace({ ...problem, bptt: none, sequence: sub(4, 8), h0: h4 }, theta1);
+    const g2 = runTrace({ ...problem, bptt: none, sequence: sub(4, 8), s0: { h: h4 } }, theta1);
     const r = t.step();
     expect(r.loss).toBeCloseTo(g2.loss, 14);
     flat(t.params).forEach((v, i) => expect(v).toBeCloseTo(minus(theta1, 0.1, [g2.grads])[i], 14));

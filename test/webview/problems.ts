@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { initParams, type ModelConfig, type Problem } from '../../src/engine';
+import { initParams, makeCell, zeroState, type ModelConfig, type Problem } from '../../src/engine';
 import { randomProblem } from '../unit/helpers/randomProblem';
 
 const root = join(__dirname, '..', '..');
@@ -36,8 +36,7 @@ function charProblem(name: string, text: string, config: Omit<ModelConfig, 'D' |
     bptt: { truncate: 'none', k: 5 },
     train: { optimizer: 'adam', lr: 0.05, epochs: 1, clip: null, batch: 1, seed: 1 },
     params: initParams(full, { seed: 42, scheme: 'xavier', scale: 0.1, forgetBias }),
-    h0: new Float64Array(config.H),
-    c0: config.cell === 'lstm' ? new Float64Array(config.H) : null,
+    s0: zeroState(makeCell(full)),
     sequence: { inputs, targets, inputLabels: chars.slice(0, -1) },
     vocab: { vocab, chars: true },
     corpus: null,

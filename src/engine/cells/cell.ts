@@ -1,25 +1,30 @@
-/** The contract between the time loop and a recurrent cell (forward and backward of one timestep). */
-import type { Params } from '../types';
+/**
+ * The contract between the time loop and a recurrent cell (forward and backward of one timestep),
+ * and the description each cell gives of itself, so code outside src/engine/cells asks the cell
+ * instead of switching on its kind.
+ */
+import type { ModelConfig, Params } from '../types';
 
-/** The recurrent state carried between timesteps. */
-export interface CellState {
-  h: Float64Array;
-  /** lstm only. */
-  c: Float64Array | null;
-}
+/**
+ * The recurrent state carried between timesteps: one vector of size H per state name, in the
+ * cell's order (h first; the lstm has h and c; a custom cell its own).
+ */
+export type CellState = Record<string, Float64Array>;
 
 /** Everything a cell's backward needs from its forward at one timestep. */
 export interface StepCache {
   x: Float64Array;
-  hPrev: Float64Array;
-  cPrev: Float64Array | null;
+  /** The state before the step (s_{t-1} for every state s). */
+  prev: CellState;
+  /** The state after the step (s_t for every state s). */
+  state: CellState;
+  /** h_t (the same vector as state.h): what the output layer reads. */
   h: Float64Array;
-  c: Float64Array | null;
   /** Pre-activations by gate name (rnn: a). */
   pre: Record<string, Float64Array>;
-  /** Gate values after their nonlinearity (rnn: none). */
+  /** Gate values after their nonlinearity (rnn: none; a custom cell: every intermediate). */
   gates: Record<string, Float64Array>;
-  /** Cell-specific saved intermediates (tanh(c_t), r*h_prev, W_hn h_prev + b_hn). */
+  /** Cell-specific saved intermediates (tanh(c_t), r*h_prev, W_hn h_prev + b_hn, ...). */
   aux: Record<string, Float64Array>;
 }
 
@@ -27,30 +32,87 @@ export interface StepCache {
 export interface StepGrad {
   /** dL/d(pre-activation) of each gate (rnn: a). */
   dgates: Record<string, Float64Array>;
-  /** dL/dh_{t-1} through this step. */
-  dhPrev: Float64Array;
-  /** dL/dc_{t-1} through this step (lstm). */
-  dcPrev: Float64Array | null;
-  /** dL/dc_t in total (lstm): from the future and through h_t. */
-  dc: Float64Array | null;
+  /** dL/ds_t in total for every state s (h: as given; c: from the future and through h_t). */
+  dstate: CellState;
+  /** dL/ds_{t-1} through this step, for every state s. */
+  dprev: CellState;
+  /** dL/dx_t, when asked for (stacked layers pass it down); else null. */
+  dx: Float64Array | null;
+  /** Further per-step gradients the cell's terms read (a custom cell's parameter gradients). */
+  extra?: Record<string, Float64Array>;
+}
+
+/** The gate product that carries a gated cell's state path (flow's gate path), e.g. Π f. */
+export interface GatePath {
+  /** The gate (a key of StepCache.gates). */
+  gate: string;
+  /** Whether the path goes through 1 - gate (the classic gru's z). */
+  complement: boolean;
+  /** How the panel and the CLI name the product: 'Π f', 'Π (1 − z)'. */
+  label: string;
+  /** What the path is: 'cell-state path', 'gate path'. */
+  what: string;
+}
+
+/** A cell's equations as text in the expression language (src/engine/expr), one assignment a line. */
+export interface CellEquations {
+  /** Forward, in order: `a = W_xh @ x + W_hh @ h_prev + b_h`, `h = tanh(a)`. */
+  forward: string[];
+  /** Backward, given dh (and d<state> for every other state) at t: `da = dh * (1 - h * h)`, `dh_prev = transpose(W_hh) @ da`. */
+  backward: string[];
+}
+
+/** What a cell knows about itself: everything code outside src/engine/cells asks instead of its kind. */
+export interface CellInfo {
+  /** The spec's model.cell: rnn, lstm, gru, custom. */
+  kind: string;
+  /** A short description for the panel and the CLI: 'lstm (peephole)', 'gru (classic)'. */
+  label: string;
+  /** State names, h first. */
+  states: string[];
+  /** The cell's parameter shapes by name (the output layer's W_hy, b_y are not the cell's), in canonical order. */
+  shapes: Record<string, number[]>;
+  /** The same shapes in symbols: [['H', 'D'], ['H', 'H'], ['H']]. */
+  symbols: Record<string, string[]>;
+  /** The gate names shown in the panel, in the notes' order. */
+  gates: string[];
+  /** The recurrent matrices (those that multiply h_{t-1}): flow's λ is the norm of them stacked. */
+  recurrent: string[];
+  /** The matrix whose spectral radius stands for "the" recurrent one (W_hh, W_hg, W_hn). */
+  mainRecurrent: string;
+  /** γ: max f' of the recurrence's nonlinearity (tanh 1, sigmoid 1/4). */
+  gamma: number;
+  /** The gate product that carries the state path, or null (rnn). */
+  path: GatePath | null;
+  /** The parameter init.forget_bias sets (lstm b_f), or null. */
+  forgetBias: string | null;
+  /** The model settings besides D and H that shape this cell (rnn activation, gru variant, lstm peephole and coupled). */
+  settings: (keyof ModelConfig)[];
+  /** The equations, forward and backward, in the expression language. */
+  equations: CellEquations;
 }
 
 export interface Cell {
   readonly H: number;
   readonly D: number;
+  readonly info: CellInfo;
+  /** One step forward from the state before it. Allocates the step's own vectors (they are kept by traces). */
   forward(p: Params, x: Float64Array, prev: CellState): StepCache;
   /**
-   * One step back: dh is dL/dh_t in total, dcFuture is dL/dc_t arriving from step t+1 (lstm).
+   * One step back. d holds, for every state s, dL/ds_t from outside this step: h from the output at
+   * t and from step t+1 (its total), the others from step t+1; a missing state counts as zero.
+   * withDx: also return dL/dx_t.
    */
-  backward(p: Params, cache: StepCache, dh: Float64Array, dcFuture: Float64Array | null): StepGrad;
+  backward(p: Params, cache: StepCache, d: CellState, withDx?: boolean): StepGrad;
   /** How each parameter's gradient is formed from a step's gate gradients and saved inputs. */
   readonly terms: GradTerm[];
 }
 
 /**
- * One parameter's gradient at a step, from a gate gradient (a key of StepGrad.dgates, or dz for the
- * output layer) and a saved vector (x, hPrev, cPrev, h, c, or a key of StepCache.aux):
- * outer: dP += grad ⊗ input (a matrix); bias: dP += grad; diag: dP += grad ⊙ input (peepholes).
+ * One parameter's gradient at a step, from a gradient (a key of StepGrad.dgates or StepGrad.extra,
+ * or dz for the output layer) and a saved vector (x, a state s or s_prev, or a key of StepCache.aux):
+ * outer: dP += grad ⊗ input (a matrix); bias: dP += grad (also a whole matrix's gradient from extra);
+ * diag: dP += grad ⊙ input (peepholes).
  */
 export type GradTerm =
   | { kind: 'outer'; param: string; grad: string; input: string }
@@ -58,10 +120,22 @@ export type GradTerm =
   | { kind: 'diag'; param: string; grad: string; input: string };
 
 /** The usual terms of a gate q: W_xq, W_hq from x and h_prev, and b_q. */
-export function gateTerms(q: string, grad = q, hInput = 'hPrev'): GradTerm[] {
+export function gateTerms(q: string, grad = q, hInput = 'h_prev'): GradTerm[] {
   return [
     { kind: 'outer', param: `W_x${q}`, grad, input: 'x' },
     { kind: 'outer', param: `W_h${q}`, grad, input: hInput },
     { kind: 'bias', param: `b_${q}`, grad },
   ];
 }
+
+/** The usual shapes of a gate q: W_xq [H, D], W_hq [H, H], b_q [H]. */
+export function gateSymbols(q: string): Record<string, string[]> {
+  return { [`W_x${q}`]: ['H', 'D'], [`W_h${q}`]: ['H', 'H'], [`b_${q}`]: ['H'] };
+}
+
+/** Shapes from symbols, for sizes H and D. */
+export function shapesOf(symbols: Record<string, string[]>, H: number, D: number): Record<string, number[]> {
+  const size = (s: string): number => (s === 'H' ? H : s === 'D' ? D : Number(s));
+  return Object.fromEntries(Object.entries(symbols).map(([k, v]) => [k, v.map(size)]));
+}
+

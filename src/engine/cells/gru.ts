@@ -7,10 +7,11 @@
  */
 import type { GruVariant, Params } from '../types';
 import { matTVecAdd, matTVecAdd2, matVecAdd, matVecAdd2, sigmoid } from '../linalg';
-import { gateTerms, type Cell, type CellState, type GradTerm, type StepCache, type StepGrad } from './cell';
+import { gateSymbols, gateTerms, shapesOf, type Cell, type CellInfo, type CellState, type GradTerm, type StepCache, type StepGrad } from './cell';
 
 export class GruCell implements Cell {
   readonly terms: GradTerm[];
+  readonly info: CellInfo;
 
   constructor(
     readonly D: number,
@@ -24,10 +25,28 @@ export class GruCell implements Cell {
       this.terms.push(
         { kind: 'outer', param: 'W_xn', grad: 'n', input: 'x' },
         { kind: 'bias', param: 'b_n', grad: 'n' },
-        { kind: 'outer', param: 'W_hn', grad: 'hn', input: 'hPrev' },
+        { kind: 'outer', param: 'W_hn', grad: 'hn', input: 'h_prev' },
         { kind: 'bias', param: 'b_hn', grad: 'hn' },
       );
     }
+    const classic = variant === 'classic';
+    const symbols: Record<string, string[]> = { ...gateSymbols('r'), ...gateSymbols('z'), ...gateSymbols('n') };
+    if (!classic) symbols.b_hn = ['H'];
+    this.info = {
+      kind: 'gru',
+      label: `gru (${variant})`,
+      states: ['h'],
+      shapes: shapesOf(symbols, H, D),
+      symbols,
+      gates: ['r', 'z', 'n'],
+      recurrent: ['W_hr', 'W_hz', 'W_hn'],
+      mainRecurrent: 'W_hn',
+      gamma: 1,
+      path: { gate: 'z', complement: classic, label: classic ? 'Π (1 − z)' : 'Π z', what: 'gate path' },
+      settings: ['variant'],
+      forgetBias: null,
+      equations: classic ? CLASSIC : PYTORCH,
+    };
   }
 
   forward(p: Params, x: Float64Array, prev: CellState): StepCache {
@@ -63,13 +82,14 @@ export class GruCell implements Cell {
       n[j] = Math.tanh(an[j]);
       h[j] = this.variant === 'classic' ? (1 - z[j]) * hPrev[j] + z[j] * n[j] : (1 - z[j]) * n[j] + z[j] * hPrev[j];
     }
-    return { x, hPrev, cPrev: null, h, c: null, pre, gates: { r, z, n }, aux };
+    return { x, prev, state: { h }, h, pre, gates: { r, z, n }, aux };
   }
 
-  backward(p: Params, cache: StepCache, dh: Float64Array): StepGrad {
-    const { H } = this;
+  backward(p: Params, cache: StepCache, d: CellState, withDx = false): StepGrad {
+    const { H, D } = this;
     const { r, z, n } = cache.gates;
-    const hPrev = cache.hPrev;
+    const hPrev = cache.prev.h;
+    const dh = d.h;
     const classic = this.variant === 'classic';
     const dar = new Float64Array(H), daz = new Float64Array(H), dan = new Float64Array(H);
     const dhPrev = new Float64Array(H);
@@ -98,7 +118,48 @@ export class GruCell implements Cell {
       dgates.hn = dhn;
     }
     matTVecAdd2(dhPrev, p.W_hr.data, dar, p.W_hz.data, daz, H, H); // W_hr^T da_r + W_hz^T da_z
-    return { dgates, dhPrev, dcPrev: null, dc: null };
+    let dx: Float64Array | null = null;
+    if (withDx) {
+      dx = new Float64Array(D);
+      for (const q of ['r', 'z', 'n']) matTVecAdd(dx, p[`W_x${q}`].data, H, D, dgates[q]); // Σ_q W_xq^T · da_q
+    }
+    return { dgates, dstate: { h: dh }, dprev: { h: dhPrev }, dx };
   }
 
 }
+
+const GATES = ['r = sigmoid(W_xr @ x + W_hr @ h_prev + b_r)', 'z = sigmoid(W_xz @ x + W_hz @ h_prev + b_z)'];
+const GRADS = ['r', 'z', 'n'].flatMap((q) => [`dW_x${q} = outer(d${q}, x)`, `db_${q} = d${q}`]);
+
+/** The notes' GRU in the expression language. */
+const CLASSIC = {
+  forward: [...GATES, 'n = tanh(W_xn @ x + W_hn @ (r * h_prev) + b_n)', 'h = (1 - z) * h_prev + z * n'],
+  backward: [
+    'dn = dh * z * (1 - n * n)',
+    'dz = dh * (n - h_prev) * z * (1 - z)',
+    'drh = transpose(W_hn) @ dn',
+    'dr = drh * h_prev * r * (1 - r)',
+    'dh_prev = dh * (1 - z) + drh * r + transpose(W_hr) @ dr + transpose(W_hz) @ dz',
+    'dW_hr = outer(dr, h_prev)',
+    'dW_hz = outer(dz, h_prev)',
+    'dW_hn = outer(dn, r * h_prev)',
+    ...GRADS,
+  ],
+};
+
+/** PyTorch's GRU in the expression language: z plays the opposite role, and r gates W_hn h_prev + b_hn. */
+const PYTORCH = {
+  forward: [...GATES, 'n = tanh(W_xn @ x + b_n + r * (W_hn @ h_prev + b_hn))', 'h = (1 - z) * n + z * h_prev'],
+  backward: [
+    'dn = dh * (1 - z) * (1 - n * n)',
+    'dz = dh * (h_prev - n) * z * (1 - z)',
+    'dhn = dn * r',
+    'dr = dn * (W_hn @ h_prev + b_hn) * r * (1 - r)',
+    'dh_prev = dh * z + transpose(W_hn) @ dhn + transpose(W_hr) @ dr + transpose(W_hz) @ dz',
+    'dW_hr = outer(dr, h_prev)',
+    'dW_hz = outer(dz, h_prev)',
+    'dW_hn = outer(dhn, h_prev)',
+    'db_hn = dhn',
+    ...GRADS,
+  ],
+};

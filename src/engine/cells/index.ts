@@ -1,11 +1,12 @@
-/** Builds the cell a model config asks for. */
+/** Builds the cell a model config asks for; code outside src/engine/cells asks it instead of the config's kind. */
 import type { ModelConfig } from '../types';
-import type { Cell } from './cell';
+import type { Cell, CellInfo } from './cell';
 import { GruCell } from './gru';
 import { LstmCell } from './lstm';
 import { RnnCell } from './rnn';
 
-export type { Cell, CellState, GradTerm, StepCache, StepGrad } from './cell';
+export type { Cell, CellEquations, CellInfo, CellState, GatePath, GradTerm, StepCache, StepGrad } from './cell';
+export { unroll, zeroState, copyState, type Visit } from './unroll';
 
 export function makeCell(config: ModelConfig): Cell {
   switch (config.cell) {
@@ -16,4 +17,9 @@ export function makeCell(config: ModelConfig): Cell {
     case 'gru':
       return new GruCell(config.D, config.H, config.variant);
   }
+}
+
+/** What the cell of a config knows about itself. */
+export function cellInfo(config: ModelConfig): CellInfo {
+  return makeCell(config).info;
 }

@@ -9,10 +9,13 @@
  */
 import type { Params } from '../types';
 import { matTVecAdd, matVecAdd, sigmoid } from '../linalg';
-import { gateTerms, type Cell, type CellState, type GradTerm, type StepCache, type StepGrad } from './cell';
+import { gateSymbols, gateTerms, shapesOf, type Cell, type CellInfo, type CellState, type GradTerm, type StepCache, type StepGrad } from './cell';
 
 export class LstmCell implements Cell {
   readonly terms: GradTerm[];
+  readonly info: CellInfo;
+  /** The gates that have their own parameters. */
+  private readonly own: string[];
 
   constructor(
     readonly D: number,
@@ -20,16 +23,32 @@ export class LstmCell implements Cell {
     readonly peephole: boolean,
     readonly coupled: boolean,
   ) {
+    this.own = coupled ? ['f', 'g', 'o'] : ['i', 'f', 'g', 'o'];
     this.terms = this.own.flatMap((q) => gateTerms(q));
+    const symbols: Record<string, string[]> = Object.assign({}, ...['i', 'f', 'g', 'o'].filter((q) => this.own.includes(q)).map(gateSymbols));
     if (peephole) {
-      if (!coupled) this.terms.push({ kind: 'diag', param: 'w_ci', grad: 'i', input: 'cPrev' });
-      this.terms.push({ kind: 'diag', param: 'w_cf', grad: 'f', input: 'cPrev' }, { kind: 'diag', param: 'w_co', grad: 'o', input: 'c' });
+      if (!coupled) this.terms.push({ kind: 'diag', param: 'w_ci', grad: 'i', input: 'c_prev' });
+      this.terms.push({ kind: 'diag', param: 'w_cf', grad: 'f', input: 'c_prev' }, { kind: 'diag', param: 'w_co', grad: 'o', input: 'c' });
+      if (!coupled) symbols.w_ci = ['H'];
+      symbols.w_cf = ['H'];
+      symbols.w_co = ['H'];
     }
-  }
-
-  /** The gates that have their own parameters. */
-  private get own(): string[] {
-    return this.coupled ? ['f', 'g', 'o'] : ['i', 'f', 'g', 'o'];
+    const variant = [peephole && 'peephole', coupled && 'coupled'].filter(Boolean).join(', ');
+    this.info = {
+      kind: 'lstm',
+      label: variant ? `lstm (${variant})` : 'lstm',
+      states: ['h', 'c'],
+      shapes: shapesOf(symbols, H, D),
+      symbols,
+      gates: ['i', 'f', 'g', 'o'],
+      recurrent: this.own.map((q) => `W_h${q}`),
+      mainRecurrent: 'W_hg',
+      gamma: 1,
+      path: { gate: 'f', complement: false, label: 'Π f', what: 'cell-state path' },
+      settings: ['peephole', 'coupled'],
+      forgetBias: 'b_f',
+      equations: equations(this.own, peephole, coupled),
+    };
   }
 
   private affine(p: Params, q: string, x: Float64Array, hPrev: Float64Array): Float64Array {
@@ -42,7 +61,7 @@ export class LstmCell implements Cell {
 
   forward(p: Params, x: Float64Array, prev: CellState): StepCache {
     const { H, peephole, coupled } = this;
-    const cPrev = prev.c as Float64Array;
+    const cPrev = prev.c;
     const af = this.affine(p, 'f', x, prev.h);
     const ag = this.affine(p, 'g', x, prev.h);
     const ao = this.affine(p, 'o', x, prev.h);
@@ -64,14 +83,16 @@ export class LstmCell implements Cell {
       h[j] = o[j] * tc[j];
     }
     const pre: Record<string, Float64Array> = coupled ? { f: af, g: ag, o: ao } : { i: ai, f: af, g: ag, o: ao };
-    return { x, hPrev: prev.h, cPrev, h, c, pre, gates: { i, f, g, o }, aux: { tanh_c: tc } };
+    return { x, prev, state: { h, c }, h, pre, gates: { i, f, g, o }, aux: { tanh_c: tc } };
   }
 
-  backward(p: Params, cache: StepCache, dh: Float64Array, dcFuture: Float64Array | null): StepGrad {
-    const { H, peephole, coupled } = this;
+  backward(p: Params, cache: StepCache, d: CellState, withDx = false): StepGrad {
+    const { H, D, peephole, coupled } = this;
     const { i, f, g, o } = cache.gates;
     const tc = cache.aux.tanh_c;
-    const cPrev = cache.cPrev as Float64Array;
+    const cPrev = cache.prev.c;
+    const dh = d.h;
+    const dcFuture = d.c as Float64Array | undefined;
     const dai = new Float64Array(H), daf = new Float64Array(H), dag = new Float64Array(H), dao = new Float64Array(H);
     const dc = new Float64Array(H), dcPrev = new Float64Array(H);
     for (let j = 0; j < H; j++) {
@@ -93,7 +114,37 @@ export class LstmCell implements Cell {
     const dgates: Record<string, Float64Array> = coupled ? { f: daf, g: dag, o: dao } : { i: dai, f: daf, g: dag, o: dao };
     const dhPrev = new Float64Array(H);
     for (const q of this.own) matTVecAdd(dhPrev, p[`W_h${q}`].data, H, H, dgates[q]); // Σ_q W_hq^T · da_q
-    return { dgates, dhPrev, dcPrev, dc };
+    let dx: Float64Array | null = null;
+    if (withDx) {
+      dx = new Float64Array(D);
+      for (const q of this.own) matTVecAdd(dx, p[`W_x${q}`].data, H, D, dgates[q]); // Σ_q W_xq^T · da_q
+    }
+    return { dgates, dstate: { h: dh, c: dc }, dprev: { h: dhPrev, c: dcPrev }, dx };
   }
+}
 
+/** The LSTM's equations in the expression language; dc_next is dL/dc_t arriving from step t+1. */
+function equations(own: string[], peephole: boolean, coupled: boolean): { forward: string[]; backward: string[] } {
+  const peep = (q: string, c: string): string => (peephole ? ` + w_c${q} * ${c}` : '');
+  const affine = (q: string): string => `W_x${q} @ x + W_h${q} @ h_prev + b_${q}`;
+  const forward = [
+    ...(coupled ? [] : [`i = sigmoid(${affine('i')}${peep('i', 'c_prev')})`]),
+    `f = sigmoid(${affine('f')}${peep('f', 'c_prev')})`,
+    ...(coupled ? ['i = 1 - f'] : []),
+    `g = tanh(${affine('g')})`,
+    'c = f * c_prev + i * g',
+    `o = sigmoid(${affine('o')}${peep('o', 'c')})`,
+    'h = o * tanh(c)',
+  ];
+  const backward = [
+    'do = dh * tanh(c) * o * (1 - o)',
+    `dc = dc_next + dh * o * (1 - tanh(c) * tanh(c))${peephole ? ' + w_co * do' : ''}`,
+    ...(coupled ? [] : ['di = dc * g * i * (1 - i)']),
+    `df = ${coupled ? 'dc * (c_prev - g)' : 'dc * c_prev'} * f * (1 - f)`,
+    'dg = dc * i * (1 - g * g)',
+    `dc_prev = dc * f${peephole ? ` + w_cf * df${coupled ? '' : ' + w_ci * di'}` : ''}`,
+    `dh_prev = ${own.map((q) => `transpose(W_h${q}) @ d${q}`).join(' + ')}`,
+    ...own.flatMap((q) => [`dW_x${q} = outer(d${q}, x)`, `dW_h${q} = outer(d${q}, h_prev)`, `db_${q} = d${q}`]),
+  ];
+  return { forward, backward };
 }

@@ -1,21 +1,47 @@
 /** The vanilla RNN cell: h_t = f(W_xh x_t + W_hh h_{t-1} + b_h). */
 import type { Activation, Params } from '../types';
 import { matTVecAdd, matVecAdd, sigmoid } from '../linalg';
-import { type Cell, type CellState, type GradTerm, type StepCache, type StepGrad } from './cell';
+import { shapesOf, type Cell, type CellInfo, type CellState, type GradTerm, type StepCache, type StepGrad } from './cell';
+
+const SYMBOLS: Record<string, string[]> = { W_xh: ['H', 'D'], W_hh: ['H', 'H'], b_h: ['H'] };
+
+/** f'(a) in the expression language, from the saved output h = f(a) where the notes do so. */
+const DERIVATIVE: Record<Activation, string> = { tanh: '(1 - h * h)', sigmoid: 'h * (1 - h)', relu: '(a > 0)', identity: '1' };
 
 export class RnnCell implements Cell {
   // a = W_xh x + W_hh h_prev + b_h: the gradient at a feeds all three.
   readonly terms: GradTerm[] = [
     { kind: 'outer', param: 'W_xh', grad: 'a', input: 'x' },
-    { kind: 'outer', param: 'W_hh', grad: 'a', input: 'hPrev' },
+    { kind: 'outer', param: 'W_hh', grad: 'a', input: 'h_prev' },
     { kind: 'bias', param: 'b_h', grad: 'a' },
   ];
+  readonly info: CellInfo;
 
   constructor(
     readonly D: number,
     readonly H: number,
     readonly activation: Activation,
-  ) {}
+  ) {
+    const f = activation;
+    this.info = {
+      kind: 'rnn',
+      label: `rnn (${f})`,
+      states: ['h'],
+      shapes: shapesOf(SYMBOLS, H, D),
+      symbols: SYMBOLS,
+      gates: [],
+      recurrent: ['W_hh'],
+      mainRecurrent: 'W_hh',
+      gamma: f === 'sigmoid' ? 0.25 : 1,
+      path: null,
+      settings: ['activation'],
+      forgetBias: null,
+      equations: {
+        forward: ['a = W_xh @ x + W_hh @ h_prev + b_h', f === 'identity' ? 'h = a' : `h = ${f}(a)`],
+        backward: [`da = dh * ${DERIVATIVE[f]}`, 'dh_prev = transpose(W_hh) @ da', 'dW_xh = outer(da, x)', 'dW_hh = outer(da, h_prev)', 'db_h = da'],
+      },
+    };
+  }
 
   forward(p: Params, x: Float64Array, prev: CellState): StepCache {
     const { D, H } = this;
@@ -24,19 +50,24 @@ export class RnnCell implements Cell {
     matVecAdd(a, p.W_hh.data, H, H, prev.h); // W_hh: [H,H] · h_prev: [H]
     const h = new Float64Array(H);
     for (let i = 0; i < H; i++) h[i] = activate(this.activation, a[i]);
-    return { x, hPrev: prev.h, cPrev: null, h, c: null, pre: { a }, gates: {}, aux: {} };
+    return { x, prev, state: { h }, h, pre: { a }, gates: {}, aux: {} };
   }
 
-  backward(p: Params, cache: StepCache, dh: Float64Array): StepGrad {
-    const { H } = this;
+  backward(p: Params, cache: StepCache, d: CellState, withDx = false): StepGrad {
+    const { H, D } = this;
+    const dh = d.h;
     const da = new Float64Array(H);
     // f'(a) from the saved output: tanh' = 1 - h^2, sigmoid' = h(1 - h), relu' = [a > 0].
     for (let i = 0; i < H; i++) da[i] = dh[i] * derivative(this.activation, cache.h[i], cache.pre.a[i]);
     const dhPrev = new Float64Array(H);
     matTVecAdd(dhPrev, p.W_hh.data, H, H, da); // W_hh^T · da
-    return { dgates: { a: da }, dhPrev, dcPrev: null, dc: null };
+    let dx: Float64Array | null = null;
+    if (withDx) {
+      dx = new Float64Array(D);
+      matTVecAdd(dx, p.W_xh.data, H, D, da); // W_xh^T · da
+    }
+    return { dgates: { a: da }, dstate: { h: dh }, dprev: { h: dhPrev }, dx };
   }
-
 }
 
 export function activate(f: Activation, a: number): number {

@@ -3,6 +3,7 @@
  * The defaults keep a T = 10,000, H = 256 spec to well under a second per view.
  */
 import type { ModelConfig } from '../types';
+import { cellInfo } from '../cells';
 
 /** Multiply-adds the flow map's backward sweeps may spend (beyond the one forward pass). */
 export const FLOW_BUDGET = 1e8;
@@ -15,9 +16,9 @@ export const DEFAULT_MAX_ROWS = 256;
 /** Steps back one Jacobian row covers at most. */
 export const DEFAULT_MAX_SPAN = 1000;
 
-/** Recurrent matrices per cell: rnn W_hh; lstm W_hi (unless coupled), W_hf, W_hg, W_ho; gru W_hr, W_hz, W_hn. */
+/** The cell's recurrent matrices: rnn W_hh; lstm W_hi (unless coupled), W_hf, W_hg, W_ho; gru W_hr, W_hz, W_hn. */
 export function recurrentCount(config: ModelConfig): number {
-  return config.cell === 'rnn' ? 1 : config.cell === 'gru' ? 3 : config.coupled ? 3 : 4;
+  return cellInfo(config).recurrent.length;
 }
 
 /** Multiply-adds of one cell backward on one vector: a mat-vec per recurrent matrix, plus O(H). */

@@ -1,10 +1,11 @@
 /**
  * The flow map: ‖dL_t/dh_k‖_2 for each loss term L_t and each earlier step k, by full BPTT of L_t
  * alone (one backward sweep per row through the cells' own backward), exact up to floating point.
- * For lstm h_k and c_k are both state: dL_t/dh_k is the h-part of the backward state (c_k fixed).
+ * A cell with more states (lstm h_k and c_k) carries them all back: dL_t/dh_k is the h-part (c_k fixed).
  */
 import type { Problem } from '../types';
 import { norm2 } from '../linalg';
+import { zeroState, type CellState } from '../cells';
 import { backwardCost, DEFAULT_MAX_ROWS, FLOW_BUDGET } from './budget';
 import { droppedPairs, truncationLoss, type TruncationLoss } from './truncation';
 import { outputGradient, stepCaches, trajectory } from './unroll';
@@ -65,21 +66,18 @@ export function flowMap(problem: Problem, opts: FlowMapOptions = {}): FlowMap {
   const from = Math.max(1, first - S + 2); // the earliest step a sweep goes back through
   const saved = stepCaches(problem, traj, from, T);
   const cacheAt = (t: number) => saved[t - from];
-  const lstm = config.cell === 'lstm';
 
   const norms = rows.map((t) => {
     const row: (number | null)[] = new Array(T).fill(null);
     let dh = outputGradient(problem, p, traj.states[t].h, t, scale);
     if (!dh) return row;
     row[t - 1] = norm2(dh);
-    let dc: Float64Array | null = lstm ? new Float64Array(config.H) : null;
+    let d: CellState = { ...zeroState(cell), h: dh };
     const kMin = Math.max(1, t - S + 1);
     for (let j = t; j > kMin; j--) {
-      // dL_t/d(h_{j-1}, c_{j-1}) from dL_t/d(h_j, c_j): one step of the cell's backward.
-      const g = cell.backward(p, cacheAt(j), dh, dc);
-      dh = g.dhPrev;
-      dc = g.dcPrev;
-      row[j - 2] = norm2(dh);
+      // dL_t/ds_{j-1} from dL_t/ds_j for every state s: one step of the cell's backward.
+      d = cell.backward(p, cacheAt(j), d).dprev;
+      row[j - 2] = norm2(d.h);
     }
     return row;
   });

@@ -11,6 +11,7 @@
  * H×H block is sqrt(λmax) of its Gram matrix (tridiagonalisation and bisection).
  */
 import type { ModelConfig, Problem } from '../types';
+import { cellInfo, zeroState, type CellState } from '../cells';
 import { backwardCost, DEFAULT_MAX_SPAN, JACOBIAN_BUDGET } from './budget';
 import { stackedRecurrentNorm } from './recurrent';
 import { matrixSpectralNorm } from './spectral';
@@ -38,16 +39,9 @@ export interface JacobianRow {
   bounded: string | null;
 }
 
-/** γ = max f' of the recurrence's nonlinearity (gated cells: the candidate's tanh, 1). */
+/** γ = max f' of the recurrence's nonlinearity (gated cells: the candidate's tanh, 1), as the cell says. */
 export function gammaOf(config: ModelConfig): number {
-  return config.cell === 'rnn' && config.activation === 'sigmoid' ? 0.25 : 1;
-}
-
-/** The gate whose product carries the state path, and whether it enters as 1 - gate. */
-function gateOfPath(config: ModelConfig): { gate: string; complement: boolean } | null {
-  if (config.cell === 'lstm') return { gate: 'f', complement: false };
-  if (config.cell === 'gru') return { gate: 'z', complement: config.variant === 'classic' };
-  return null;
+  return cellInfo(config).gamma;
 }
 
 /** Steps back a row may cover: the budget over (backward on H vectors + Gram + tridiagonalisation). */
@@ -66,27 +60,24 @@ export function jacobianRow(problem: Problem, t: number, opts: { maxSpan?: numbe
   const span = Math.max(1, Math.min(t, opts.maxSpan ?? DEFAULT_MAX_SPAN, jacobianSpan(config)));
   const kMin = t - span + 1;
 
-  const path = gateOfPath(config);
   const traj = trajectory(problem);
   const { cell } = traj;
+  const path = cell.info.path;
   const saved = stepCaches(problem, traj, kMin + 1, t);
 
   const norms = new Array<number>(t).fill(NaN);
   norms[t - 1] = 1;
-  // rows[i] = e_iᵀ ∂h_t/∂h_j and crows[i] = e_iᵀ ∂h_t/∂c_j (lstm), for j = t down to kMin.
-  let rows: Float64Array[] = Array.from({ length: H }, (_, i) => {
-    const e = new Float64Array(H);
-    e[i] = 1;
+  // rows[i].s = e_iᵀ ∂h_t/∂s_j for every state s (h; lstm also c), for j = t down to kMin.
+  let rows: CellState[] = Array.from({ length: H }, (_, i) => {
+    const e = zeroState(cell);
+    e.h[i] = 1;
     return e;
   });
-  let crows: (Float64Array | null)[] = rows.map(() => (config.cell === 'lstm' ? new Float64Array(H) : null));
   const block = new Float64Array(H * H);
   for (let j = t; j > kMin; j--) {
     const cache = saved[j - kMin - 1];
-    const next = rows.map((r, i) => cell.backward(p, cache, r, crows[i]));
-    rows = next.map((g) => g.dhPrev);
-    crows = next.map((g) => g.dcPrev);
-    rows.forEach((r, i) => block.set(r, i * H));
+    rows = rows.map((r) => cell.backward(p, cache, r).dprev);
+    rows.forEach((r, i) => block.set(r.h, i * H));
     norms[j - 2] = matrixSpectralNorm(block, H, H);
   }
 

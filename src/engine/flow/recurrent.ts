@@ -1,22 +1,11 @@
 /** The recurrent matrices of a cell (those that multiply h_{t-1}) and their spectra. */
 import type { ModelConfig, Params } from '../types';
+import { cellInfo } from '../cells';
 import { matrixSpectralNorm, spectralNorm, spectralRadius } from './spectral';
 
-/** rnn W_hh; lstm W_hi (unless coupled), W_hf, W_hg, W_ho; gru W_hr, W_hz, W_hn. */
+/** The cell's recurrent matrices (rnn W_hh; lstm W_hi (unless coupled), W_hf, W_hg, W_ho; gru W_hr, W_hz, W_hn). */
 export function recurrentNames(config: ModelConfig): string[] {
-  switch (config.cell) {
-    case 'rnn':
-      return ['W_hh'];
-    case 'lstm':
-      return config.coupled ? ['W_hf', 'W_hg', 'W_ho'] : ['W_hi', 'W_hf', 'W_hg', 'W_ho'];
-    case 'gru':
-      return ['W_hr', 'W_hz', 'W_hn'];
-  }
-}
-
-/** The matrix whose spectral radius stands for "the" recurrent one: W_hh; the candidate's W_hg (lstm), W_hn (gru). */
-export function mainRecurrentName(config: ModelConfig): string {
-  return config.cell === 'rnn' ? 'W_hh' : config.cell === 'lstm' ? 'W_hg' : 'W_hn';
+  return cellInfo(config).recurrent;
 }
 
 export interface RecurrentSpectra {
@@ -41,7 +30,7 @@ export function stackedRecurrentNorm(config: ModelConfig, p: Params): number {
 export function recurrentSpectra(config: ModelConfig, p: Params): RecurrentSpectra {
   const names = recurrentNames(config);
   const perMatrix = names.map((name) => ({ name, radius: spectralRadius(p[name]), norm: spectralNorm(p[name]) }));
-  const main = mainRecurrentName(config);
+  const main = cellInfo(config).mainRecurrent;
   return {
     norm: stackedRecurrentNorm(config, p),
     radius: perMatrix.find((m) => m.name === main)!.radius,

@@ -6,14 +6,14 @@
  * problem share one forward pass (memoised per Problem, checked against its parameters).
  */
 import type { Params, Problem } from '../types';
-import { makeCell, type Cell, type CellState, type StepCache } from '../cells';
+import { makeCell, unroll, type Cell, type CellState, type StepCache } from '../cells';
 import { outputStep } from '../output';
 
 export interface Trajectory {
   cell: Cell;
-  /** states[t] = (h_t, c_t) for t = 0..T (states[0] = h0, c0). */
+  /** states[t] = every state at t, for t = 0..T (states[0] = the initial state). */
   states: CellState[];
-  /** The path gate at each step (lstm f, gru z; rnn none): pathGates[t-1] for t = 1..T. */
+  /** The gate of the cell's state path at each step (lstm f, gru z; rnn none): pathGates[t-1] for t = 1..T. */
   pathGates: Float64Array[] | null;
   /** 1 for a summed loss, 1/N for the mean over the N steps that have a target. */
   scale: number;
@@ -28,7 +28,7 @@ export function reductionScale(problem: Problem): number {
 
 /** Everything the forward pass depends on, as numbers: a memo is reused only while these agree. */
 function fingerprint(problem: Problem): Float64Array {
-  const parts: ArrayLike<number>[] = [...Object.values(problem.params).map((t) => t.data), problem.h0, problem.c0 ?? [], [problem.sequence.inputs.length]];
+  const parts: ArrayLike<number>[] = [...Object.values(problem.params).map((t) => t.data), ...Object.values(problem.s0), [problem.sequence.inputs.length]];
   const out = new Float64Array(parts.reduce((a, p) => a + p.length, 0));
   let o = 0;
   for (const p of parts) for (let i = 0; i < p.length; i++) out[o++] = p[i];
@@ -50,28 +50,22 @@ export function trajectory(problem: Problem): Trajectory {
   if (hit && hit.inputs === problem.sequence.inputs && samePrint(hit.print, print)) return hit.traj;
   const cell = makeCell(problem.config);
   const T = problem.sequence.inputs.length;
-  const gate = problem.config.cell === 'lstm' ? 'f' : problem.config.cell === 'gru' ? 'z' : null;
-  const states: CellState[] = [{ h: problem.h0, c: problem.c0 }];
+  const gate = cell.info.path?.gate ?? null;
+  const states: CellState[] = [problem.s0];
   const pathGates: Float64Array[] | null = gate ? new Array(T) : null;
-  for (let t = 1; t <= T; t++) {
-    const cache = cell.forward(problem.params, problem.sequence.inputs[t - 1], states[t - 1]);
-    states.push({ h: cache.h, c: cache.c });
-    if (pathGates && gate) pathGates[t - 1] = cache.gates[gate];
-  }
+  unroll(cell, problem.params, problem.sequence.inputs, problem.s0, (cache, i) => {
+    states.push(cache.state);
+    if (pathGates && gate) pathGates[i] = cache.gates[gate];
+  });
   const traj: Trajectory = { cell, states, pathGates, scale: reductionScale(problem) };
   memo.set(problem, { inputs: problem.sequence.inputs, print, traj });
   return traj;
 }
 
-/** The caches of steps from..to (caches[t - from]), re-run from the saved state h_{from-1}. */
+/** The caches of steps from..to (caches[t - from]), re-run from the saved state at from - 1. */
 export function stepCaches(problem: Problem, traj: Trajectory, from: number, to: number): StepCache[] {
   const out: StepCache[] = [];
-  let state = traj.states[from - 1];
-  for (let t = from; t <= to; t++) {
-    const cache = traj.cell.forward(problem.params, problem.sequence.inputs[t - 1], state);
-    out.push(cache);
-    state = { h: cache.h, c: cache.c };
-  }
+  unroll(traj.cell, problem.params, problem.sequence.inputs, traj.states[from - 1], (cache) => void out.push(cache), from - 1, to);
   return out;
 }
 

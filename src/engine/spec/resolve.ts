@@ -1,5 +1,6 @@
 /** A schema-valid spec value -> a Problem: defaults, semantic checks, size limits, seeded parameters. */
 import { countParams, initParams } from '../params';
+import { cellInfo } from '../cells';
 import type { Activation, CellKind, GruVariant, InitScheme, LossKind, ModelConfig, OptimizerKind, OutputKind, Problem, Reduction, Truncate } from '../types';
 import { Ctx, LIMITS, get, has, sub } from './context';
 import type { Obj } from './context';
@@ -22,8 +23,13 @@ const ONLY_FOR: [string[], string, CellKind][] = [
   [['model', 'peephole'], 'lstm', 'lstm'],
   [['model', 'coupled'], 'lstm', 'lstm'],
   [['init', 'forget_bias'], 'lstm', 'lstm'],
-  [['init', 'c0'], 'lstm', 'lstm'],
 ];
+
+/** Whether a model field means something for this cell (fields not in ONLY_FOR mean something for all). */
+function applies(cell: CellKind, field: string): boolean {
+  const row = ONLY_FOR.find(([path]) => path[0] === 'model' && path[1] === field);
+  return !row || row[2] === cell;
+}
 
 export function resolve(spec: Obj, ctx: Ctx, opts: ResolveOptions): Problem | null {
   const model = sub(spec, 'model');
@@ -32,7 +38,7 @@ export function resolve(spec: Obj, ctx: Ctx, opts: ResolveOptions): Problem | nu
   const H = model.hidden as number;
   for (const [path, only, kind] of ONLY_FOR) {
     const parent = path[0] === 'model' ? model : init;
-    if (cell !== kind && has(parent, path[1])) ctx.warn(path, `applies to ${only} cells only; this is ${cell === 'gru' ? 'a' : 'an'} ${cell} cell, so it is ignored`);
+    if (cell !== kind && has(parent, path[1])) ctx.warn(path, `applies to ${only} cells only; this model's cell is ${cell}, so it is ignored`);
   }
   const output = get<OutputKind>(model, 'output', 'softmax');
   const loss = get<LossKind>(spec, 'loss', 'cross-entropy');
@@ -60,8 +66,8 @@ export function resolve(spec: Obj, ctx: Ctx, opts: ResolveOptions): Problem | nu
     K: data.K,
     activation: get<Activation>(model, 'activation', 'tanh'),
     variant: get<GruVariant>(model, 'variant', 'classic'),
-    peephole: cell === 'lstm' && get(model, 'peephole', false),
-    coupled: cell === 'lstm' && get(model, 'coupled', false),
+    peephole: applies(cell, 'peephole') && get(model, 'peephole', false),
+    coupled: applies(cell, 'coupled') && get(model, 'coupled', false),
     output,
     loss,
     reduction: get<Reduction>(spec, 'reduction', 'sum'),
@@ -88,8 +94,7 @@ export function resolve(spec: Obj, ctx: Ctx, opts: ResolveOptions): Problem | nu
     for (const [name, t] of Object.entries(found ?? {})) params[name].data.set(t.data);
   }
   if (has(init, 'weights')) applyWeights(sub(init, 'weights'), config, params, ctx);
-  const h0 = resolveState(init.h0, 'h0', H, seed, scale, ctx);
-  const c0 = cell === 'lstm' ? resolveState(init.c0, 'c0', H, seed, scale, ctx) : null;
+  const s0 = initialState(init, cellInfo(config).states, H, seed, scale, ctx);
   if (ctx.failed) return null;
 
   return {
@@ -105,13 +110,21 @@ export function resolve(spec: Obj, ctx: Ctx, opts: ResolveOptions): Problem | nu
       seed: get(trainIn, 'seed', seed),
     },
     params,
-    h0,
-    c0,
+    s0,
     sequence: data.sequence,
     vocab: data.vocab,
     corpus: data.corpus,
     ...(has(init, 'pytorch') ? { pytorch: sub(init, 'pytorch') as Problem['pytorch'] } : {}),
   };
+}
+
+/** init.<s>0 for every state s of the cell (h0; lstm c0), and a warning for one the cell does not have. */
+function initialState(init: Obj, states: string[], H: number, seed: number, scale: number, ctx: Ctx): Record<string, Float64Array> {
+  for (const key of Object.keys(init)) {
+    const m = /^(.+)0$/.exec(key);
+    if (m && key !== 'h0' && !states.includes(m[1])) ctx.warn(['init', key], `applies to cells with a state ${m[1]} (lstm, or a custom cell that lists it); this cell's states are ${states.join(', ')}, so it is ignored`);
+  }
+  return Object.fromEntries(states.map((s, i) => [s, resolveState(init[`${s}0`], `${s}0`, H, seed + 1 + i, scale, ctx)]));
 }
 
 /** Parameters, sizes and states within the limits, checked before anything is allocated. */

@@ -1,5 +1,6 @@
 /** init.weights (explicit parameter values, shape-checked) and init.h0 / init.c0. */
 import { paramShapes } from '../params';
+import { cellInfo } from '../cells';
 import { Rng } from '../rng';
 import type { ModelConfig, Params } from '../types';
 import type { Ctx, Obj } from './context';
@@ -43,7 +44,7 @@ export function applyWeights(weights: Obj, config: ModelConfig, params: Params, 
     const path = ['init', 'weights', name];
     const shape = shapes[name];
     if (!Object.prototype.hasOwnProperty.call(shapes, name)) {
-      const model = config.cell + (config.cell === 'gru' ? ` ${config.variant}` : '') + (config.peephole && config.cell === 'lstm' ? ', peephole' : '') + (config.coupled && config.cell === 'lstm' ? ', coupled' : '');
+      const model = cellInfo(config).label;
       const only = variantHint(name, config);
       const hint = only ? `; ${only}.` : didYouMean(name, names);
       ctx.error(path, `'${name}' is not a parameter of this model (${model})${hint ? `${hint} The` : '; the'} parameters are ${names.join(', ')}`, 'key');
@@ -103,14 +104,14 @@ function flatten(v: unknown, name: string, shape: number[], path: (string | numb
   return shape.length === 2 ? (v as number[][]).flat() : (v as number[]);
 }
 
-/** init.h0 or init.c0: zeros, random (seeded normal * scale), or H numbers. */
-export function resolveState(v: unknown, which: 'h0' | 'c0', H: number, seed: number, scale: number, ctx: Ctx): Float64Array {
+/** init.h0, init.c0, ... (init.<state>0): zeros, random (seeded normal * scale, from its own stream seed), or H numbers. */
+export function resolveState(v: unknown, which: string, H: number, seed: number, scale: number, ctx: Ctx): Float64Array {
   const out = new Float64Array(H);
   const path = ['init', which];
   if (v === undefined || v === null || v === 'zeros') return out;
   if (v === 'random') {
-    // Streams of their own, so the weights do not change when a state turns random.
-    const rng = new Rng(seed + (which === 'h0' ? 1 : 2));
+    // Streams of their own (h0: seed + 1, c0: seed + 2, ...), so the weights do not change when a state turns random.
+    const rng = new Rng(seed);
     for (let i = 0; i < H; i++) out[i] = rng.normal() * scale;
     return out;
   }

@@ -3,8 +3,8 @@
  * the next token from softmax(z / temperature) and feed it back. Temperature 0 is greedy (argmax).
  */
 import type { Params, Problem, Sequence } from '../types';
-import { makeCell, type CellState } from '../cells';
-import { step } from '../bptt';
+import { makeCell, unroll, type CellState } from '../cells';
+import { output } from '../bptt';
 import { Rng } from '../rng';
 
 export interface SampleOptions {
@@ -34,15 +34,13 @@ export function sample(problem: Problem, params: Params, opts: SampleOptions): s
   const { config } = problem;
   const cell = makeCell(config);
   const rng = new Rng(opts.seed);
-  let state: CellState = { h: problem.h0, c: problem.c0 };
+  let state: CellState = problem.s0;
   let z: Float64Array = new Float64Array(config.K);
   const feed = (id: number): void => {
     const x = new Float64Array(config.D);
     x[id] = 1;
     const seq: Sequence = { inputs: [x], targets: [null] };
-    const [cache, out] = step(cell, config, params, seq, 1, state);
-    state = { h: cache.h, c: cache.c };
-    z = out.z;
+    state = unroll(cell, params, seq.inputs, state, (cache) => void (z = output(config, params, seq, 1, cache).z));
   };
   for (const id of ids) feed(id);
   const out = primeTokens.slice();

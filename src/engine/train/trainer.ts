@@ -11,7 +11,7 @@
  * flows across), and every chunk index is one update (chunk j of every sequence in the batch).
  */
 import type { Params, Problem, Sequence, TrainConfig } from '../types';
-import { makeCell, type CellState } from '../cells';
+import { copyState as copyCellState, makeCell, type CellState } from '../cells';
 import { forwardPass } from '../bptt';
 import { runTrace } from '../trace';
 import { cloneParams, paramShapes, zerosLike } from '../params';
@@ -30,7 +30,7 @@ export interface TrainProgress {
   /** The next chunk within the current batch (0-based; always 0 unless truncate is chunks). */
   chunk: number;
   /** The states carried into the next chunk, one per sequence of the current batch (mid-batch only). */
-  carry: { h: Float64Array[]; c: Float64Array[] | null } | null;
+  carry: Record<string, Float64Array[]> | null;
   /** The loss summed over the current epoch's updates so far. */
   epochLoss: number;
   /** Per completed epoch: its summed loss divided by the number of training sequences. */
@@ -146,21 +146,20 @@ export class Trainer {
       const chunks = Math.max(...seqs.map((s) => Math.ceil(s.inputs.length / k)));
       const j = pr.chunk;
       nextChunk = j + 1 < chunks ? j + 1 : 0;
-      const prev = pr.carry ?? { h: seqs.map(() => this.problem.h0), c: this.problem.c0 ? seqs.map(() => this.problem.c0 as Float64Array) : null };
-      const next = { h: prev.h.slice(), c: prev.c ? prev.c.slice() : null };
+      const prev = pr.carry ?? Object.fromEntries(Object.entries(this.problem.s0).map(([name, v]) => [name, seqs.map(() => v)]));
+      const next = Object.fromEntries(Object.entries(prev).map(([name, v]) => [name, v.slice()]));
       seqs.forEach((s, i) => {
         if (j * k >= s.inputs.length) return; // a shorter sequence has no chunk j
-        const s0 = { h: prev.h[i], c: prev.c ? prev.c[i] : null };
+        const s0: CellState = Object.fromEntries(Object.entries(prev).map(([name, v]) => [name, v[i]]));
         const r = this.accumulate(sliceSequence(s, j * k, Math.min((j + 1) * k, s.inputs.length)), s0, grads);
         loss += r.loss;
         if (nextChunk === 0) return; // the batch ends here: nothing to carry
         const end = r.end();
-        next.h[i] = end.h;
-        if (next.c && end.c) next.c[i] = end.c;
+        for (const name of Object.keys(next)) next[name][i] = end[name];
       });
       carry = nextChunk === 0 ? null : next;
     } else {
-      for (const s of seqs) loss += this.accumulate(s, { h: this.problem.h0, c: this.problem.c0 }, grads).loss;
+      for (const s of seqs) loss += this.accumulate(s, this.problem.s0, grads).loss;
     }
 
     const badGrad = firstNonFinite(grads);
@@ -212,21 +211,20 @@ export class Trainer {
   /** Adds one sequence's gradient (full BPTT, or window truncation as the spec says) into grads. */
   private accumulate(seq: Sequence, s0: CellState, grads: Params): { loss: number; end: () => CellState } {
     const bptt = this.problem.bptt.truncate === 'chunks' ? { truncate: 'none' as const, k: this.problem.bptt.k } : this.problem.bptt;
-    const trace = runTrace({ ...this.problem, bptt, sequence: seq, h0: s0.h, c0: s0.c }, this.stateNow.params);
+    const trace = runTrace({ ...this.problem, bptt, sequence: seq, s0 }, this.stateNow.params);
     for (const [name, G] of Object.entries(trace.grads)) {
       const g = grads[name].data;
       for (let i = 0; i < g.length; i++) g[i] += G.data[i];
     }
-    // The state at the end, carried into the next chunk; lstm's c is not in the trace's API: re-run.
-    const end = (): CellState => (this.problem.c0 ? this.endState(seq, s0) : { h: Float64Array.from(trace.hiddenStates()[seq.inputs.length]), c: null });
+    // The state at the end, carried into the next chunk: h from the trace; other states (lstm c) are not in its API: re-run.
+    const end = (): CellState => (Object.keys(s0).length > 1 ? this.endState(seq, s0) : { h: Float64Array.from(trace.hiddenStates()[seq.inputs.length]) });
     return { loss: trace.loss, end };
   }
 
   /** The state after running `seq` from s0 with the current parameters. */
   private endState(seq: Sequence, s0: CellState): CellState {
     const fwd = forwardPass(makeCell(this.problem.config), this.problem.config, this.stateNow.params, seq, s0);
-    const last = fwd.caches[fwd.caches.length - 1];
-    return { h: Float64Array.from(last.h), c: last.c ? Float64Array.from(last.c) : null };
+    return copyCellState(fwd.caches[fwd.caches.length - 1].state);
   }
 }
 
@@ -236,6 +234,6 @@ function copyOptimizer(o: OptimizerState): OptimizerState {
 
 function copyState(s: TrainerState): TrainerState {
   const p = s.progress;
-  const carry = p.carry ? { h: p.carry.h.map((v) => Float64Array.from(v)), c: p.carry.c ? p.carry.c.map((v) => Float64Array.from(v)) : null } : null;
+  const carry = p.carry ? Object.fromEntries(Object.entries(p.carry).map(([name, v]) => [name, v.map((x) => Float64Array.from(x))])) : null;
   return { params: cloneParams(s.params), optimizer: copyOptimizer(s.optimizer), progress: { ...p, carry, losses: p.losses.slice() } };
 }

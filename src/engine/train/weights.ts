@@ -16,7 +16,7 @@
  *   "optimizer": { "kind": "adam", "step": 200,
  *                  "slots": { "m": { "W_xh": [[...]], ... }, "v": { ... } } },
  *   "progress": { "epoch": 200, "step": 200, "batch": 0, "chunk": 0,
- *                 "carry": null,             // or { "h": [[...] per batch sequence], "c": [[...]] | null }
+ *                 "carry": null,             // or { "h": [[...] per batch sequence], "c": [[...]] (every state of the cell) }
  *                 "epochLoss": 0, "losses": [1.5, ...] }
  * }
  *
@@ -30,6 +30,7 @@
  */
 import type { ModelConfig, OptimizerKind, Params, Problem, Tensor } from '../types';
 import { paramShapes, sizeOf } from '../params';
+import { cellInfo } from '../cells';
 import { OPTIMIZER_SLOTS, type OptimizerState } from './optimizers';
 import type { TrainProgress, TrainerState } from './trainer';
 import { formatJson } from './jsonText';
@@ -77,7 +78,7 @@ export function serializeWeights(problem: Problem, state: Pick<TrainerState, 'pa
     progress: state.progress
       ? {
           ...state.progress,
-          carry: state.progress.carry ? { h: state.progress.carry.h.map((v) => Array.from(v)), c: state.progress.carry.c ? state.progress.carry.c.map((v) => Array.from(v)) : null } : null,
+          carry: state.progress.carry ? Object.fromEntries(Object.entries(state.progress.carry).map(([name, v]) => [name, v.map((x) => Array.from(x))])) : null,
         }
       : undefined,
   };
@@ -86,11 +87,7 @@ export function serializeWeights(problem: Problem, state: Pick<TrainerState, 'pa
 
 /** The fields of the model config that decide what the weights mean, for this cell. */
 function keyFields(c: ModelConfig): (keyof ModelConfig)[] {
-  const f: (keyof ModelConfig)[] = ['cell', 'D', 'H', 'K', 'output'];
-  if (c.cell === 'rnn') f.push('activation');
-  if (c.cell === 'gru') f.push('variant');
-  if (c.cell === 'lstm') f.push('peephole', 'coupled');
-  return f;
+  return ['cell', 'D', 'H', 'K', 'output', ...cellInfo(c).settings];
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -111,7 +108,7 @@ export function parseWeights(text: string, problem: Problem): WeightsFile {
   if (!isObj(doc.config)) return fail('"config" is missing');
   const config = doc.config;
   for (const k of keyFields(problem.config)) {
-    if (config[k] !== problem.config[k])
+    if (JSON.stringify(config[k]) !== JSON.stringify(problem.config[k]))
       fail(`the weights are for ${k} = ${JSON.stringify(config[k])}, but the spec has ${k} = ${JSON.stringify(problem.config[k])}`);
   }
   if (problem.vocab && doc.vocab !== undefined && doc.vocab !== null) {
@@ -122,7 +119,7 @@ export function parseWeights(text: string, problem: Problem): WeightsFile {
   const shapes = paramShapes(problem.config);
   const params = readParams(doc.params, shapes, 'params');
   const optimizer = doc.optimizer === undefined || doc.optimizer === null ? null : readOptimizer(doc.optimizer, shapes);
-  const progress = doc.progress === undefined || doc.progress === null ? null : readProgress(doc.progress, problem.config.H);
+  const progress = doc.progress === undefined || doc.progress === null ? null : readProgress(doc.progress, problem.config.H, cellInfo(problem.config).states);
   if ((optimizer === null) !== (progress === null)) fail('"optimizer" and "progress" go together: give both or neither');
   return { spec: typeof doc.spec === 'string' ? doc.spec : '', params, optimizer, progress, train: isObj(doc.train) ? doc.train : null };
 }
@@ -184,16 +181,21 @@ function count(v: unknown, where: string): number {
   return v as number;
 }
 
-function readProgress(v: unknown, H: number): TrainProgress {
+function readProgress(v: unknown, H: number, stateNames: string[]): TrainProgress {
   if (!isObj(v)) return fail('"progress" is not an object');
   const losses = v.losses;
   if (!Array.isArray(losses) || losses.some((x) => typeof x !== 'number')) fail('progress.losses should be a list of numbers');
   if (typeof v.epochLoss !== 'number') fail('progress.epochLoss should be a number');
   let carry: TrainProgress['carry'] = null;
   if (v.carry !== null && v.carry !== undefined) {
-    if (!isObj(v.carry) || !Array.isArray(v.carry.h)) return fail('progress.carry should be null or { h, c }');
-    const states = (list: unknown, w: string) => (list as unknown[]).map((s, i) => readTensor(s, [H], `${w}[${i}]`).data);
-    carry = { h: states(v.carry.h, 'progress.carry.h'), c: Array.isArray(v.carry.c) ? states(v.carry.c, 'progress.carry.c') : null };
+    const c = v.carry;
+    if (!isObj(c)) return fail(`progress.carry should be null or { ${stateNames.join(', ')} }`);
+    const states = (name: string): Float64Array[] => {
+      const list = Object.prototype.hasOwnProperty.call(c, name) ? c[name] : undefined;
+      if (!Array.isArray(list)) return fail(`progress.carry.${name} should be a list of states, one per batch sequence`);
+      return list.map((s, i) => readTensor(s, [H], `progress.carry.${name}[${i}]`).data);
+    };
+    carry = Object.fromEntries(stateNames.map((name) => [name, states(name)]));
   }
   return {
     epoch: count(v.epoch, 'progress.epoch'),

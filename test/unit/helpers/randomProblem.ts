@@ -1,5 +1,5 @@
 /** Small random problems built directly (not through the spec loader), for property tests. */
-import { initParams, Rng, type ModelConfig, type Problem, type Target, type BpttConfig } from '../../../src/engine';
+import { initParams, makeCell, Rng, type ModelConfig, type Problem, type Target, type BpttConfig } from '../../../src/engine';
 
 export interface RandomOptions extends Partial<ModelConfig> {
   T?: number;
@@ -43,16 +43,15 @@ export function randomProblem(o: RandomOptions = {}): Problem {
     }
     return { kind: 'vector', values: Float64Array.from({ length: config.K }, () => rng.normal() * 0.7) };
   });
-  const h0 = Float64Array.from({ length: config.H }, () => rng.normal() * 0.3);
-  const c0 = config.cell === 'lstm' ? Float64Array.from({ length: config.H }, () => rng.normal() * 0.3) : null;
+  // Every state of the cell in its order (h, then lstm c), each from the same stream.
+  const s0 = Object.fromEntries(makeCell(config).info.states.map((s) => [s, Float64Array.from({ length: config.H }, () => rng.normal() * 0.3)]));
   return {
     name: 'random',
     config,
     bptt: o.bptt ?? { truncate: 'none', k: 5 },
     train: { optimizer: 'adam', lr: 0.01, epochs: 1, clip: null, batch: 1, seed: 1 },
     params,
-    h0,
-    c0,
+    s0,
     sequence: { inputs, targets },
     vocab: null,
     corpus: null,

@@ -1,0 +1,37 @@
+/**
+ * The one time loop (tfjs-layers' rnn(stepFunction) idea): a cell stepped over a run of inputs from
+ * a state, every state carried by name. The trace, the checkpointed trace, flow, gradient check,
+ * training and sampling all run the forward through it, so no site knows which states a cell has.
+ */
+import type { Params } from '../types';
+import type { Cell, CellState, StepCache } from './cell';
+
+/**
+ * What a visit may do after step i: nothing (the state runs on), or hand back the state the next
+ * step starts from instead (a truncation detaching the state at a chunk's start).
+ */
+export type Visit = (cache: StepCache, i: number) => CellState | void;
+
+/**
+ * Steps the cell over inputs[from..to) from state s0, calling visit after each step with the step's
+ * cache and its index into inputs. Returns the state after the last step.
+ */
+export function unroll(cell: Cell, p: Params, inputs: readonly Float64Array[], s0: CellState, visit?: Visit, from = 0, to = inputs.length): CellState {
+  let state = s0;
+  for (let i = from; i < to; i++) {
+    const cache = cell.forward(p, inputs[i], state);
+    const next = visit ? visit(cache, i) : undefined;
+    state = next ?? cache.state;
+  }
+  return state;
+}
+
+/** Zeros for every state of a cell: what arrives from beyond the last step or a truncation cut. */
+export function zeroState(cell: Cell): CellState {
+  return Object.fromEntries(cell.info.states.map((s) => [s, new Float64Array(cell.H)]));
+}
+
+/** A copy of a state, vector by vector. */
+export function copyState(s: CellState): CellState {
+  return Object.fromEntries(Object.entries(s).map(([k, v]) => [k, Float64Array.from(v)]));
+}
