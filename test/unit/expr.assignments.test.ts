@@ -1,6 +1,6 @@
 /** Equation blocks: one `name = expression` a line, with comments, blank lines, and positioned errors. */
 import { describe, expect, it } from 'vitest';
-import { parseAssignments } from '../../src/engine/expr';
+import { evaluate, ExprError, locateError, mapScope, parseAssignments } from '../../src/engine/expr';
 import { caught, sexpr } from './helpers/expr';
 
 const RNN = `# an Elman cell
@@ -62,5 +62,16 @@ describe('parseAssignments', () => {
     const many = Array.from({ length: 5_000 }, (_, i) => `v${i} = ${i} # ${'-'.repeat(10)}`).join('\n');
     expect(many.length).toBeGreaterThan(100_000);
     expect(caught(() => parseAssignments(many)).reason).toBe(`equations too long: ${many.length} characters (at most 100000)`);
+  });
+
+  it('an evaluation error in a block is placed on its line with locateError', () => {
+    const text = 'a = 2 * x\n  h = tanh(a) + nope';
+    const [, h] = parseAssignments(text);
+    const e = caught(() => evaluate(h.expr, mapScope({ a: 1 })));
+    expect(e.offset).toBe(text.indexOf('nope'));
+    const placed = locateError(e, text);
+    expect(placed).toBeInstanceOf(ExprError);
+    expect([placed.line, placed.column, placed.offset, placed.length]).toEqual([2, 17, e.offset, 4]);
+    expect(placed.message).toBe("unknown name 'nope' at line 2, column 17");
   });
 });

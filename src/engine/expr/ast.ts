@@ -5,6 +5,10 @@ import type { Tensor } from '../types';
 export const MAX_EXPRESSION_LENGTH = 10_000;
 /** Deepest tree accepted: parentheses, operators and calls all count one level each. */
 export const MAX_DEPTH = 100;
+/** Deepest tree evaluate accepts (trees built by code, not parsed, may be deeper than MAX_DEPTH). */
+export const MAX_EVAL_DEPTH = 1_000;
+/** Most elements a tensor made by an expression (a product, an outer product) may have: 32 MB of doubles. */
+export const MAX_TENSOR_ELEMENTS = 4_000_000;
 
 export type UnaryOp = '-' | '!';
 export type BinaryOp = '+' | '-' | '*' | '/' | '@' | '<' | '<=' | '>' | '>=' | '==' | '!=' | '&&' | '||';

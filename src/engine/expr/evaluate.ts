@@ -3,15 +3,21 @@
  * from `scope.lookup`, functions only from the built-in tables and `scope.nameFunction`.
  */
 import type { Tensor } from '../types';
-import { ExprError, nodeError, type BinaryOp, type ExprNode, type ExprScope, type ExprValue } from './ast';
+import { ExprError, MAX_EVAL_DEPTH, MAX_TENSOR_ELEMENTS, nodeError, type BinaryOp, type ExprNode, type ExprScope, type ExprValue } from './ast';
 import { ELEMENTWISE, isElementwise, isReduction, MATRIX_FUNCTIONS, NAME_FUNCTIONS, outer, REDUCTIONS, transpose } from './functions';
-import { arith, describeValue, isTensor, mapValue, matmul, type ArithOp } from './ops';
+import { arith, describeValue, isTensor, mapValue, matmul, tooLarge, type ArithOp } from './ops';
 
 /**
  * The value of `node` in `scope`. `&&` and `||` short-circuit; numbers count as true when non-zero.
  * Throws ExprError positioned at the offending node (offsets as in the node; see locateError for blocks).
  */
 export function evaluate(node: ExprNode, scope: ExprScope): ExprValue {
+  return ev(node, scope, 1);
+}
+
+/** evaluate at a depth: a built tree deeper than MAX_EVAL_DEPTH is refused before the stack runs out. */
+function ev(node: ExprNode, scope: ExprScope, depth: number): ExprValue {
+  if (depth > MAX_EVAL_DEPTH) throw nodeError(`expression nested too deeply (more than ${MAX_EVAL_DEPTH} levels)`, node);
   switch (node.kind) {
     case 'number':
     case 'string':
@@ -22,16 +28,16 @@ export function evaluate(node: ExprNode, scope: ExprScope): ExprValue {
       return v;
     }
     case 'unary': {
-      const v = evaluate(node.arg, scope);
+      const v = ev(node.arg, scope, depth + 1);
       if (node.op === '!') return !truthy(v, '!', node.arg);
       return mapValue(numeric(v, '-', node.arg), (x) => -x);
     }
     case 'binary':
-      return binary(node, scope);
+      return binary(node, scope, depth + 1);
     case 'index':
-      return index(node, scope);
+      return index(node, scope, depth + 1);
     case 'call':
-      return call(node, scope);
+      return call(node, scope, depth + 1);
   }
 }
 
@@ -53,15 +59,15 @@ function truthy(v: ExprValue, op: string, at: ExprNode): boolean {
   throw nodeError(`'${op}' needs a boolean, got ${describeValue(v)}${isTensor(v) ? ' (reduce it first, e.g. norm(...) > 0)' : ''}`, at);
 }
 
-function binary(node: Extract<ExprNode, { kind: 'binary' }>, scope: ExprScope): ExprValue {
+function binary(node: Extract<ExprNode, { kind: 'binary' }>, scope: ExprScope, depth: number): ExprValue {
   const op = node.op;
   if (op === '&&' || op === '||') {
-    const left = truthy(evaluate(node.left, scope), op, node.left);
+    const left = truthy(ev(node.left, scope, depth), op, node.left);
     if (op === '&&' ? !left : left) return left;
-    return truthy(evaluate(node.right, scope), op, node.right);
+    return truthy(ev(node.right, scope, depth), op, node.right);
   }
-  const a = evaluate(node.left, scope);
-  const b = evaluate(node.right, scope);
+  const a = ev(node.left, scope, depth);
+  const b = ev(node.right, scope, depth);
   if (op === '@') return product(node, a, b);
   if (op === '+' || op === '-' || op === '*' || op === '/') {
     const r = arith(op as ArithOp, numeric(a, op, node.left), numeric(b, op, node.right));
@@ -102,12 +108,12 @@ function compare(node: Extract<ExprNode, { kind: 'binary' }>, op: BinaryOp, a: E
 }
 
 /** v[i], 0-based: an element of a vector (a number) or a row of a matrix (a vector). */
-function index(node: Extract<ExprNode, { kind: 'index' }>, scope: ExprScope): ExprValue {
-  const v = evaluate(node.target, scope);
+function index(node: Extract<ExprNode, { kind: 'index' }>, scope: ExprScope, depth: number): ExprValue {
+  const v = ev(node.target, scope, depth);
   if (!isTensor(v) || (v.shape.length !== 1 && v.shape.length !== 2)) {
     throw nodeError(`cannot index ${describeValue(v)}: only vectors and matrices have elements`, node.target);
   }
-  const i = evaluate(node.index, scope);
+  const i = ev(node.index, scope, depth);
   if (typeof i !== 'number') throw nodeError(`an index must be a number, got ${describeValue(i)}`, node.index);
   if (!Number.isInteger(i)) throw nodeError(`an index must be a whole number, got ${i}`, node.index);
   const n = v.shape[0];
@@ -117,12 +123,12 @@ function index(node: Extract<ExprNode, { kind: 'index' }>, scope: ExprScope): Ex
   return { shape: [c], data: v.data.slice(i * c, (i + 1) * c) };
 }
 
-function call(node: Extract<ExprNode, { kind: 'call' }>, scope: ExprScope): ExprValue {
+function call(node: Extract<ExprNode, { kind: 'call' }>, scope: ExprScope, depth: number): ExprValue {
   const fn = node.fn;
   const fixed = isElementwise(fn) || isReduction(fn) ? 1 : MATRIX_FUNCTIONS.get(fn);
   if (fixed === undefined) return nameCall(node, scope);
   if (node.args.length !== fixed) throw nodeError(`${fn}() takes ${fixed} argument${fixed === 1 ? '' : 's'}, got ${node.args.length}`, node);
-  const args = node.args.map((a) => evaluate(a, scope));
+  const args = node.args.map((a) => ev(a, scope, depth));
   if (isElementwise(fn)) return mapValue(numeric(args[0], fn, node.args[0]), ELEMENTWISE[fn].f);
   if (isReduction(fn)) {
     const v = numeric(args[0], fn, node.args[0]);
@@ -137,7 +143,10 @@ function call(node: Extract<ExprNode, { kind: 'call' }>, scope: ExprScope): Expr
     }
     return v as Tensor;
   });
-  return fn === 'outer' ? outer(tensors[0], tensors[1]) : transpose(tensors[0]);
+  if (fn === 'transpose') return transpose(tensors[0]);
+  const elements = tensors[0].data.length * tensors[1].data.length;
+  if (elements > MAX_TENSOR_ELEMENTS) throw nodeError(tooLarge(elements), node);
+  return outer(tensors[0], tensors[1]);
 }
 
 /** grad(W), grad_at(W) and other functions of one bare name, answered by scope.nameFunction. */

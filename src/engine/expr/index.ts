@@ -2,7 +2,7 @@
  * The expression language of breakpoints, `evaluate` and custom cells: parsed into a tree and interpreted,
  * never compiled or run as JavaScript.
  */
-export { ExprError, locate, locateError, MAX_DEPTH, MAX_EXPRESSION_LENGTH, type BinaryOp, type ExprNode, type ExprScope, type ExprValue, type UnaryOp } from './ast';
+export { ExprError, locate, locateError, MAX_DEPTH, MAX_EVAL_DEPTH, MAX_EXPRESSION_LENGTH, MAX_TENSOR_ELEMENTS, type BinaryOp, type ExprNode, type ExprScope, type ExprValue, type UnaryOp } from './ast';
 export { parseExpression } from './parser';
 export { evaluate } from './evaluate';
 export { formatExpression } from './format';

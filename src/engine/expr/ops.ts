@@ -1,6 +1,6 @@
 /** Arithmetic on expression values: element-wise with scalar broadcast, and the matrix product. */
 import type { Tensor } from '../types';
-import type { ExprValue } from './ast';
+import { MAX_TENSOR_ELEMENTS, type ExprValue } from './ast';
 
 /** True for a Tensor value (the only object an expression value can be). */
 export function isTensor(v: ExprValue): v is Tensor {
@@ -24,6 +24,11 @@ export function mapValue(v: number | Tensor, f: (x: number) => number): number |
   const out = new Float64Array(v.data.length);
   for (let i = 0; i < out.length; i++) out[i] = f(v.data[i]);
   return { shape: [...v.shape], data: out };
+}
+
+/** The reason given when a result would exceed MAX_TENSOR_ELEMENTS. */
+export function tooLarge(elements: number): string {
+  return `the result would have ${elements} elements (at most ${MAX_TENSOR_ELEMENTS})`;
 }
 
 export type ArithOp = '+' | '-' | '*' | '/';
@@ -57,6 +62,7 @@ export function matmul(a: Tensor, b: Tensor): number | Tensor | string {
   const [ar, ac] = a.shape.length === 2 ? a.shape : [1, a.shape[0]];
   const [br, bc] = b.shape.length === 2 ? b.shape : [b.shape[0], 1];
   if (ac !== br) return `cannot multiply ${shapeText(a.shape)} @ ${shapeText(b.shape)}: inner sizes ${ac} and ${br} differ`;
+  if (ar * bc > MAX_TENSOR_ELEMENTS) return tooLarge(ar * bc);
   const out = new Float64Array(ar * bc);
   for (let i = 0; i < ar; i++) {
     for (let k = 0; k < ac; k++) {
