@@ -3,11 +3,13 @@
 // Exit status 1 when anything failed. A suite is an entry in SUITES: a name and a run() that
 // streams its own output and resolves to its counts. To add one (browser tests, VS Code tests),
 // append an entry; a runner that ends with its own `N passed, N failed` line fits commandSuite().
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { aptPackages } from '../test/integration/installCodeServer.mjs';
+
+const debInstalled = (pkg) => spawnSync('dpkg', ['-s', pkg], { stdio: 'ignore' }).status === 0;
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const tmp = join(root, '.test-tmp');
@@ -84,18 +86,18 @@ function commandSuite(cmd, args) {
   };
 }
 
-/** Debian's chromium (and code-server's build deps) for the browser and VS Code suites (one check). */
+/** Debian's chromium, code-server's build deps and python3-torch (exported scripts), before the suites that use them (one check). */
 async function systemPackages() {
   aptPackages();
-  return one(existsSync('/usr/bin/chromium'));
+  return one(existsSync('/usr/bin/chromium') && debInstalled('python3-torch'));
 }
 
 /** Every suite, in order. */
 const SUITES = [
   { name: 'build', run: build },
   { name: 'type-check', run: typecheck },
-  { name: 'unit (vitest)', run: vitest },
   { name: 'system packages', run: systemPackages },
+  { name: 'unit (vitest)', run: vitest },
   { name: 'webview (chromium)', run: () => vitest('test/webview/vitest.config.mts', 'webview') },
   { name: 'vscode (code-server)', run: commandSuite(node, ['test/integration/run.mjs']) },
 ];

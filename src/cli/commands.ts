@@ -7,6 +7,7 @@ import { gradcheckSpec, runGradcheckCommand } from './gradcheckCommand';
 import { runTraceCommand, traceSpec } from './traceCommand';
 import { runTrainCommand, trainSpec } from './trainCommand';
 import { runSampleCommand, sampleSpec } from './sampleCommand';
+import { exportSpec, runExportCommand } from './exportCommand';
 
 export interface Command {
   spec: CommandSpec;
@@ -21,6 +22,7 @@ export const COMMANDS: Command[] = [
   { spec: benchSpec, run: runBenchCommand },
   { spec: trainSpec, run: runTrainCommand },
   { spec: sampleSpec, run: runSampleCommand },
+  { spec: exportSpec, run: runExportCommand },
 ];
 
 export const findCommand = (name: string): Command | undefined => COMMANDS.find((c) => c.spec.name === name);

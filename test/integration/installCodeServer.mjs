@@ -16,13 +16,17 @@ const log = (m) => process.stderr.write(`[code-server] ${m}\n`);
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 const debInstalled = (pkg) => spawnSync('dpkg', ['-s', pkg], { stdio: 'ignore' }).status === 0;
 
-/** Debian packages the browser and VS Code tests need (chromium, and code-server's build deps). */
+/**
+ * Debian packages the tests need: chromium, code-server's build deps, and python3-torch, which runs
+ * the exported PyTorch scripts in the unit tests (a large package: installed once, skipped when present).
+ */
+const APT = ['chromium', 'libkrb5-dev', 'ripgrep', 'python3-torch'];
 export function aptPackages() {
-  const missing = ['chromium', 'libkrb5-dev', 'ripgrep'].filter((p) => !debInstalled(p));
+  const missing = APT.filter((p) => !debInstalled(p));
   if (missing.length === 0) return;
   log(`apt-get install -y ${missing.join(' ')}`);
-  // All three, as the note says; apt skips the ones present. A fresh machine may need its lists first.
-  const install = () => execFileSync('apt-get', ['install', '-y', 'chromium', 'libkrb5-dev', 'ripgrep'], { stdio: 'inherit' });
+  // All of them, as the note says; apt skips the ones present. A fresh machine may need its lists first.
+  const install = () => execFileSync('apt-get', ['install', '-y', ...APT], { stdio: 'inherit' });
   try {
     install();
   } catch {

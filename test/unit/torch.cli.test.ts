@@ -52,3 +52,22 @@ describe('bptt trace --weights FILE.pt | FILE.safetensors', () => {
     expect(r.stderr).toContain('rnn.weight_ih_l0 has shape [3, 8], expected [5, 8]');
   });
 });
+
+describe('bptt export --pytorch', () => {
+  it('writes a script that python3 runs to the loss PyTorch autograd computed for the file', () => {
+    const ex = JSON.parse(readFileSync(join(DIR, 'lstm_l1.expected.json'), 'utf8')) as { loss: number };
+    const out = join(tmp, 'lstm.py');
+    const r = bptt('export', bareSpec('lstm_l1'), '--weights', join(DIR, 'lstm_l1.safetensors'), '--pytorch', out);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`PyTorch script written to ${out}`);
+    const py = spawnSync('/usr/bin/python3', [out], { encoding: 'utf8' });
+    expect(py.status, py.stderr).toBe(0);
+    expect(Math.abs((JSON.parse(py.stdout) as { loss: number }).loss - ex.loss)).toBeLessThan(1e-9);
+  });
+
+  it('without --pytorch: a usage error', () => {
+    const r = bptt('export', bareSpec('rnn_l1'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('missing --pytorch OUT.py');
+  });
+});

@@ -1,0 +1,80 @@
+/**
+ * `bptt export --pytorch`: the exported scripts, run by Debian's /usr/bin/python3 with python3-torch
+ * (installed by scripts/test.mjs), print the loss and gradients `bptt trace` computes, to 1e-9: every
+ * golden spec (each cell, variant, output, loss, reduction and truncation) and the PyTorch fixtures.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runTrace, type Problem } from '../../src/engine';
+import { pytorchScript } from '../../src/engine/export';
+import { loadSpec } from '../../src/engine/spec';
+
+const FIX = join(__dirname, '..', 'fixtures');
+const tmp = mkdtempSync(join(tmpdir(), 'bptt-export-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function problems(): [string, Problem][] {
+  const out: [string, Problem][] = [];
+  for (const f of readdirSync(join(FIX, 'golden')).filter((f) => f.endsWith('.json')).sort()) {
+    const g = JSON.parse(readFileSync(join(FIX, 'golden', f), 'utf8')) as { spec: unknown };
+    out.push([f.replace('.json', ''), loadSpec(JSON.stringify(g.spec), { format: 'json' }).problem as Problem]);
+  }
+  for (const f of readdirSync(join(FIX, 'torch')).filter((f) => /_l1.*\.rnn\.yaml$/.test(f)).sort()) {
+    const file = join(FIX, 'torch', f);
+    const { problem } = loadSpec(readFileSync(file, 'utf8'), { file, readBytes: (rel) => new Uint8Array(readFileSync(join(dirname(file), rel))) });
+    out.push([f.replace('.rnn.yaml', ''), problem as Problem]);
+  }
+  return out;
+}
+
+/** Runs every script in one python3 process (torch is imported once) and returns each one's stdout. */
+function runPython(names: string[]): Record<string, string> {
+  const driver = `
+import contextlib, io, json, runpy, sys
+out = {}
+for name in sys.argv[1:]:
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        runpy.run_path(name + ".py", run_name="__main__")
+    out[name] = buf.getvalue()
+print(json.dumps(out))
+`;
+  const r = spawnSync('/usr/bin/python3', ['-c', driver, ...names], { cwd: tmp, encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`python3 failed (${r.status}): ${r.stderr}`);
+  return JSON.parse(r.stdout) as Record<string, string>;
+}
+
+type Nested = number | Nested[];
+const flat = (v: Nested): number[] => (Array.isArray(v) ? v.flatMap(flat) : [v]);
+
+describe('exported PyTorch scripts equal bptt trace (1e-9)', () => {
+  const cases = problems();
+  let outputs: Record<string, string> = {};
+  beforeAll(() => {
+    for (const [name, p] of cases) writeFileSync(join(tmp, `${name}.py`), pytorchScript(p));
+    outputs = runPython(cases.map(([n]) => n));
+  }, 120_000);
+
+  it('covers every cell form and truncation', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(24);
+    const text = cases.map(([n]) => readFileSync(join(tmp, `${n}.py`), 'utf8')).join('\n');
+    for (const form of ['torch.nn.RNN(', 'torch.nn.LSTM(', 'torch.nn.GRU(', 'def step(x, state)', 'def step(x, h_prev)', '# Window truncation', '# Truncated BPTT in chunks']) expect(text).toContain(form);
+  });
+
+  for (const [name, problem] of cases) {
+    it(name, () => {
+      const res = JSON.parse(outputs[name]) as { loss: number; grads: Record<string, Nested> };
+      const trace = runTrace(problem);
+      expect(Math.abs(res.loss - trace.loss) / Math.max(1, Math.abs(trace.loss))).toBeLessThan(1e-9);
+      expect(Object.keys(res.grads)).toEqual(Object.keys(trace.grads));
+      for (const [k, t] of Object.entries(trace.grads)) {
+        const got = flat(res.grads[k]);
+        expect(got.length, k).toBe(t.data.length);
+        for (let i = 0; i < got.length; i++) if (!(Math.abs(got[i] - t.data[i]) / Math.max(1, Math.abs(t.data[i])) < 1e-9)) expect.fail(`${k}[${i}]: python ${got[i]}, trace ${t.data[i]}`);
+      }
+    });
+  }
+});
