@@ -75,8 +75,8 @@ function dataCode(problem: Problem): string {
   }
   const targets = s.targets.map((t) => (t === null ? 'None' : t.kind === 'class' ? String(t.index) : `torch.tensor(${pyList(t.values)})`));
   lines.push(`TARGETS = [${targets.join(', ')}]  # ${s.targets.some((t) => t?.kind === 'class') ? 'class indices' : 'vectors'}`);
-  lines.push(`h0 = torch.tensor(${pyList(problem.h0)})`);
-  if (c.cell === 'lstm') lines.push(`c0 = torch.tensor(${pyList(problem.c0 ?? new Float64Array(c.H))})`);
+  lines.push(`h0 = torch.tensor(${pyList(problem.s0.h)})`);
+  if (c.cell === 'lstm') lines.push(`c0 = torch.tensor(${pyList(problem.s0.c ?? new Float64Array(c.H))})`);
   return lines.join('\n');
 }
 
