@@ -5,7 +5,7 @@ export { paramShapes, gateNames, countParams, sizeOf, initParams, zerosLike, clo
 export { Rng } from './rng';
 export { makeCell, cellInfo, unroll, zeroState, type Cell, type CellInfo, type CellEquations, type CellState, type GatePath, type StepCache, type StepGrad } from './cells';
 export { runTrace, Trace, CHECKPOINT_THRESHOLD, type TraceOptions } from './trace';
-export { lstmBatchGrads, type BatchGrads } from './batch';
+export { lstmBatchGrads, batchGrads, batchable, type BatchGrads, type BatchResult, type BatchState } from './batch';
 export { gradcheck, type GradcheckResult } from './gradcheck';
 export { traceJson } from './traceJson';
 export { Stepper, type Cursor, type Phase } from './stepper';

@@ -98,6 +98,12 @@ export function gemmAtB(G: Float64Array, A: Float64Array, B: Float64Array, n: nu
   else js.gemmAtB(G, A, B, n, rows, cols);
 }
 
+/** G[i,j] += sum_r A[r*lda + i] B[r*ldb + j] over n rows: gemmAtB over column ranges of wider rows. */
+export function gemmAtBStrided(G: Float64Array, A: Float64Array, lda: number, B: Float64Array, ldb: number, n: number, rows: number, cols: number): void {
+  if (pays(wasm, n * rows * cols)) wasm.gemmAtBStrided(G, A, lda, B, ldb, n, rows, cols);
+  else js.gemmStrided(G, cols, A, 1, lda, B, 1, ldb, rows, cols, n);
+}
+
 /** C[m,n] += A[m,k] · W[n,k]ᵀ, all row-major: rows of A against rows of W. */
 export function gemmABt(C: Float64Array, A: Float64Array, W: Float64Array, m: number, n: number, k: number): void {
   if (pays(wasm, m * n * k)) wasm.gemmABt(C, A, W, m, n, k);

@@ -24,6 +24,11 @@ export function outputStep(
 ): OutputStep {
   const z = p.b_y.data.slice();
   matVecAdd(z, p.W_hy.data, K, H, h); // W_hy: [K,H] · h: [H]
+  return outputFromLogits(z, K, out, lossKind, target);
+}
+
+/** The output step from its pre-activation z = W_hy h + b_y (batched training forms z for many rows at once). */
+export function outputFromLogits(z: Float64Array, K: number, out: OutputKind, lossKind: LossKind, target: Target | null): OutputStep {
   const y = new Float64Array(K);
   let lse = 0;
   if (out === 'softmax') {

@@ -1,7 +1,8 @@
-/** Batched LSTM training: the batch's gradient is the sum of the per-sequence gradients. */
+/** Batched training: the batch's gradient is the sum of the per-sequence gradients, for every batched cell. */
 import { describe, expect, test } from 'vitest';
-import { runTrace, type BpttConfig, type Params, type Reduction } from '../../src/engine';
-import { gemmAB, lstmBatchGrads } from '../../src/engine/batch';
+import { runTrace, type BpttConfig, type ModelConfig, type Params, type Reduction } from '../../src/engine';
+import { batchGrads, gemmAB, lstmBatchGrads } from '../../src/engine/batch';
+import { Rng } from '../../src/engine/rng';
 import { gemmABt } from '../../src/engine/linalg';
 import { randomProblem } from './helpers/randomProblem';
 
@@ -39,6 +40,7 @@ describe('batched LSTM', () => {
   }
 
   test('refuses what it does not batch', () => {
+    expect(() => batchGrads(randomProblem({ cell: 'gru' }).config, { truncate: 'window', k: 2 }, randomProblem({ cell: 'gru' }).params, [randomProblem({ cell: 'gru' }).sequence], { h: [new Float64Array(4)] })).toThrow(/window/);
     const p = randomProblem({ cell: 'lstm', peephole: true });
     expect(() => lstmBatchGrads(p.config, p.bptt, p.params, [p.sequence], p.s0.h, p.s0.c)).toThrow(/peephole/);
     const q = randomProblem({ cell: 'lstm' });
@@ -66,4 +68,48 @@ describe('batched LSTM', () => {
       expect(E[i * n + j]).toBeCloseTo(s, 13);
     }
   });
+});
+
+describe('batched cells: every sequence from its own state, gradients and end states as the per-sequence traces', () => {
+  const cells: { name: string; o: Partial<ModelConfig> }[] = [
+    { name: 'lstm', o: { cell: 'lstm' } },
+    { name: 'gru classic', o: { cell: 'gru', variant: 'classic' } },
+    { name: 'gru pytorch', o: { cell: 'gru', variant: 'pytorch' } },
+    { name: 'rnn tanh', o: { cell: 'rnn', activation: 'tanh' } },
+    { name: 'rnn relu, mse', o: { cell: 'rnn', activation: 'relu', loss: 'mse', output: 'identity' } },
+  ];
+  // Sizes past the kernels' threshold too (H=37: the products run in wasm), and odd ones.
+  const shapes = [
+    { B: 3, T: 5, H: 5, D: 3, K: 4, bptt: { truncate: 'none', k: 3 } as BpttConfig, reduction: 'sum' as Reduction },
+    { B: 4, T: 7, H: 37, D: 9, K: 11, bptt: { truncate: 'chunks', k: 3 } as BpttConfig, reduction: 'mean' as Reduction },
+  ];
+  for (const c of cells)
+    for (const sh of shapes) {
+      test(`${c.name} B=${sh.B} T=${sh.T} H=${sh.H} ${sh.bptt.truncate}`, () => {
+        const problems = Array.from({ length: sh.B }, (_, b) =>
+          randomProblem({ ...c.o, T: sh.T, H: sh.H, D: sh.D, K: sh.K, seed: 11 + b, nullRate: 0.2, reduction: sh.reduction, bptt: sh.bptt, scale: 0.3 }),
+        );
+        const base = problems[0];
+        const rng = new Rng(5);
+        const lstm = base.config.cell === 'lstm';
+        const h0 = problems.map(() => Float64Array.from({ length: sh.H }, () => rng.normal() * 0.5));
+        const c0 = lstm ? problems.map(() => Float64Array.from({ length: sh.H }, () => rng.normal() * 0.5)) : null;
+        const traces = problems.map((q, b) => runTrace({ ...base, sequence: q.sequence, s0: c0 ? { h: h0[b], c: c0[b] } : { h: h0[b] } }));
+        const want = sumOf(traces.map((t) => t.grads));
+        const got = batchGrads(base.config, base.bptt, base.params, problems.map((q) => q.sequence), c0 ? { h: h0, c: c0 } : { h: h0 });
+        const wantLoss = traces.reduce((a, t) => a + t.loss, 0);
+        expect(Math.abs(got.loss - wantLoss)).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(wantLoss)));
+        for (const name of Object.keys(want)) {
+          const w = want[name].data, g = got.grads[name].data;
+          let norm = 0;
+          for (let i = 0; i < w.length; i++) norm = Math.max(norm, Math.abs(w[i]));
+          expect(norm, `${name} is not all zeros`).toBeGreaterThan(1e-6);
+          for (let i = 0; i < w.length; i++) expect(Math.abs(g[i] - w[i]), `${name}[${i}]`).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(w[i])));
+        }
+        traces.forEach((t, b) => {
+          const hT = t.hiddenStates()[sh.T];
+          for (let j = 0; j < sh.H; j++) expect(got.end.h[b][j]).toBeCloseTo(hT[j], 13);
+        });
+      });
+    }
 });

@@ -30,6 +30,8 @@ interface WasmApi {
 }
 
 const PAGE = 65536;
+/** Rows of packed operands are copied in blocks of about this many bytes. */
+const BLOCK_BYTES = 4 << 20;
 /** Operands are placed at multiples of 16 bytes (one v128). */
 const align = (bytes: number): number => (bytes + 15) & ~15;
 
@@ -144,8 +146,27 @@ export class WasmKernels {
 
   /** G[rows,cols] += A[n,rows]ᵀ · B[n,cols] */
   gemmAtB(G: Float64Array, A: Float64Array, B: Float64Array, n: number, rows: number, cols: number): void {
-    const [g, a, b] = this.place([G, A, B]);
-    this.k.gemmRows(g, cols, a, 1, rows, b, cols, rows, cols, n);
+    this.gemmAtBStrided(G, A, rows, B, cols, n, rows, cols);
+  }
+
+  /**
+   * G[rows,cols] += Σ_r A[r*lda + i] B[r*ldb + j] over n rows (A and B with row strides): the packed
+   * gradient product over a column range of wider rows. Runs over blocks of rows so the scratch stays
+   * a few MiB however many rows; G is copied in and out once.
+   */
+  gemmAtBStrided(G: Float64Array, A: Float64Array, lda: number, B: Float64Array, ldb: number, n: number, rows: number, cols: number): void {
+    if (n <= 0) return;
+    const nb = Math.max(16, Math.floor(BLOCK_BYTES / (8 * (lda + ldb))));
+    const g = this.top, a = align(g + G.byteLength), b = align(a + 8 * Math.min(n, nb) * lda);
+    this.reserve(align(b + 8 * Math.min(n, nb) * ldb));
+    this.f64.set(G, g / 8);
+    for (let r0 = 0; r0 < n; r0 += nb) {
+      const m = Math.min(nb, n - r0);
+      // The block's rows; the last row only as far as the product reads it.
+      this.f64.set(A.subarray(r0 * lda, (r0 + m - 1) * lda + rows), a / 8);
+      this.f64.set(B.subarray(r0 * ldb, (r0 + m - 1) * ldb + cols), b / 8);
+      this.k.gemmRows(g, cols, a, 1, lda, b, ldb, rows, cols, m);
+    }
     this.back(G, g);
   }
 

@@ -18,6 +18,14 @@ import { cloneParams, paramShapes, zerosLike } from '../params';
 import { applyUpdate, clipGradients, createOptimizer, type OptimizerState } from './optimizers';
 import { epochOrder, sliceSequence, trainingData, type TrainingData } from './data';
 import { firstNonFinite, largest, NonFiniteError } from './finite';
+import { batchable, batchGrads } from '../batch';
+
+/** One sequence (or chunk) of an update, its place in the batch and the state it starts from. */
+interface Item {
+  index: number;
+  seq: Sequence;
+  s0: CellState;
+}
 
 /** Where a run is: enough, with the parameters and the optimizer, to continue it exactly. */
 export interface TrainProgress {
@@ -148,18 +156,20 @@ export class Trainer {
       nextChunk = j + 1 < chunks ? j + 1 : 0;
       const prev = pr.carry ?? Object.fromEntries(Object.entries(this.problem.s0).map(([name, v]) => [name, seqs.map(() => v)]));
       const next = Object.fromEntries(Object.entries(prev).map(([name, v]) => [name, v.slice()]));
+      const items: Item[] = [];
       seqs.forEach((s, i) => {
         if (j * k >= s.inputs.length) return; // a shorter sequence has no chunk j
         const s0: CellState = Object.fromEntries(Object.entries(prev).map(([name, v]) => [name, v[i]]));
-        const r = this.accumulate(sliceSequence(s, j * k, Math.min((j + 1) * k, s.inputs.length)), s0, grads);
-        loss += r.loss;
-        if (nextChunk === 0) return; // the batch ends here: nothing to carry
-        const end = r.end();
+        items.push({ index: i, seq: sliceSequence(s, j * k, Math.min((j + 1) * k, s.inputs.length)), s0 });
+      });
+      // When the batch ends here there is nothing to carry.
+      loss = this.gradients(items, grads, nextChunk !== 0, (i, end) => {
         for (const name of Object.keys(next)) next[name][i] = end[name];
       });
       carry = nextChunk === 0 ? null : next;
     } else {
-      for (const s of seqs) loss += this.accumulate(s, this.problem.s0, grads).loss;
+      const items = seqs.map((seq, index) => ({ index, seq, s0: this.problem.s0 }));
+      loss = this.gradients(items, grads, false, () => {});
     }
 
     const badGrad = firstNonFinite(grads);
@@ -206,6 +216,38 @@ export class Trainer {
     do out.push(this.step());
     while (!this.done && clock() - start < budgetMs);
     return out;
+  }
+
+  /**
+   * Adds the items' gradients into grads and returns their summed loss; with `ends`, reports each
+   * item's end state. Sequences of one length run as one batch ([B, H] blocks, batch/) when the
+   * cell and truncation allow; the rest one by one through the trace.
+   */
+  private gradients(items: Item[], grads: Params, ends: boolean, onEnd: (index: number, end: CellState) => void): number {
+    const bptt = this.problem.bptt.truncate === 'chunks' ? { truncate: 'none' as const, k: this.problem.bptt.k } : this.problem.bptt;
+    const { config } = this.problem;
+    let loss = 0;
+    if (!batchable(config, bptt)) {
+      for (const it of items) {
+        const r = this.accumulate(it.seq, it.s0, grads);
+        loss += r.loss;
+        if (ends) onEnd(it.index, r.end());
+      }
+      return loss;
+    }
+    const byLength = new Map<number, Item[]>();
+    for (const it of items) byLength.set(it.seq.inputs.length, [...(byLength.get(it.seq.inputs.length) ?? []), it]);
+    for (const group of byLength.values()) {
+      const s0 = Object.fromEntries(Object.keys(group[0].s0).map((name) => [name, group.map((it) => it.s0[name])]));
+      const r = batchGrads(config, bptt, this.stateNow.params, group.map((it) => it.seq), s0);
+      for (const [name, G] of Object.entries(r.grads)) {
+        const g = grads[name].data;
+        for (let i = 0; i < g.length; i++) g[i] += G.data[i];
+      }
+      loss += r.loss;
+      if (ends) group.forEach((it, b) => onEnd(it.index, Object.fromEntries(Object.entries(r.end).map(([name, v]) => [name, v[b]]))));
+    }
+    return loss;
   }
 
   /** Adds one sequence's gradient (full BPTT, or window truncation as the spec says) into grads. */
