@@ -61,11 +61,16 @@ export interface TraceSummary {
   truncate: 'none' | 'chunks' | 'window';
   k: number;
   timeline: TimelineStep[];
-  /** Parameter names in canonical order with their shapes. */
-  params: { name: string; shape: number[] }[];
+  /** Parameter names in canonical order with their shapes; rowLabels/colLabels name a dimension of tokens (input or output vocabulary). */
+  params: { name: string; shape: number[]; rowLabels?: string[]; colLabels?: string[] }[];
+  /** ||dL/dh_t|| for t = 1..T, once per trace (null: not finite); absent from older hosts. */
+  dhNorms?: (number | null)[];
   /** Where the parameters come from when not the spec's init, e.g. "weights: hello.weights.json (epoch 200)". */
   weights?: string;
 }
+
+/** Above this T a snapshot leaves dhNorms empty (the summary has them). */
+export const STRIP_IN_SNAPSHOT = 256;
 
 /** Everything the panel shows at the cursor. */
 export interface StepSnapshot {
@@ -87,7 +92,11 @@ export interface StepSnapshot {
     /** dL/ds_t for every state s of the cell but h (lstm: dc; a custom cell: each of its states), named d<s>. */
     dstates?: NamedVector[];
   } | null;
-  /** ||dL/dh_t|| for t = 1..T: known (a number) once the backward pass has reached t, else null. */
+  /**
+   * ||dL/dh_t|| for t = 1..T: known (a number) once the backward pass has reached t, else null.
+   * Empty for long sequences (T > STRIP_IN_SNAPSHOT): the panel then reads TraceSummary.dhNorms
+   * (sent once per trace), known for t' >= t in the backward phase.
+   */
   dhNorms: (number | null)[];
   /** Backward only: each parameter's contribution at t and the sum accumulated from T down to t. */
   grads: { name: string; contribution: Matrix; accumulated: Matrix }[] | null;

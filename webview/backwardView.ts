@@ -5,8 +5,19 @@
 import type { StepSnapshot } from '../src/protocol';
 import { maxAbs } from './colors';
 import { el, sym } from './dom';
-import { heatmap, legend, vectorRow } from './heatmap';
+import { heatmap, legend } from './heatmap';
+import { vectorRow } from './vectorRow';
+import type { HeatmapView } from './viewOptions';
 import { LONG_NAMES } from './vectors';
+
+/** Row and column labels of a parameter (tokens), when not unit numbers. */
+export type AxisLabels = Map<string, { rows?: string[]; cols?: string[] }>;
+
+export interface BackwardOptions {
+  view: HeatmapView;
+  onView(v: HeatmapView): void;
+  labels: AxisLabels;
+}
 
 type Backward = NonNullable<StepSnapshot['backward']>;
 type Grad = NonNullable<StepSnapshot['grads']>[number];
@@ -22,26 +33,52 @@ function dhSum(b: Backward, t: number): HTMLElement {
   );
 }
 
-function gradCard(g: Grad, t: number, T: number): HTMLElement {
-  const scale = maxAbs(g.contribution.data, g.accumulated.data);
+interface Scales {
+  at: number;
+  sum: number;
+}
+
+function gradCard(g: Grad, t: number, T: number, o: BackwardOptions, shared: Scales | null): HTMLElement {
+  // "at t" and the running sum never share a scale: the sum grows with every step back.
+  const scales: Scales = shared ?? { at: maxAbs(g.contribution.data), sum: maxAbs(g.accumulated.data) };
   const shape = g.contribution.shape.join('×');
-  const pooled = g.contribution.block ? ` · shown pooled ${g.contribution.block.join('×')}` : '';
+  const pooled = g.contribution.block ? ` · shown pooled ${g.contribution.block.join('×')} (largest of each block)` : '';
   const range = t === T ? `t = ${T}` : `t = ${T}…${t}`;
+  const lab = o.labels.get(g.name) ?? {};
+  const common = { log: o.view.log, rowLabels: lab.rows, colLabels: lab.cols };
   return el(
     'div',
     { class: 'grad-card', 'data-testid': `grad-${g.name}`, 'data-name': g.name },
-    el('div', { class: 'grad-head' }, el('span', { class: 'grad-name', text: g.name }), el('span', { class: 'muted', text: ` ${shape}${pooled}` })),
+    el('div', { class: 'grad-head' }, el('span', { class: 'grad-name', text: `d${g.name}` }), el('span', { class: 'muted', text: ` ${shape}${pooled}` })),
     el(
       'div',
       { class: 'grad-pair' },
-      el('figure', {}, heatmap(g.contribution, { name: `d${g.name}`, caption: `contribution at t = ${t}`, scale, testid: `grad-${g.name}-contribution` }), el('figcaption', { text: `at t = ${t}` })),
-      el('figure', {}, heatmap(g.accumulated, { name: `d${g.name}`, caption: `accumulated over ${range}`, scale, testid: `grad-${g.name}-accumulated` }), el('figcaption', { text: `sum ${range}` })),
+      el('figure', {}, el('figcaption', { text: `at t = ${t}` }), heatmap(g.contribution, { ...common, name: `d${g.name}`, caption: `contribution at t = ${t}`, scale: scales.at, testid: `grad-${g.name}-contribution` }), legend(scales.at, o.view.log, `grad-${g.name}-legend-at`)),
+      el('figure', {}, el('figcaption', { text: `sum ${range}` }), heatmap(g.accumulated, { ...common, name: `d${g.name}`, caption: `accumulated over ${range}`, scale: scales.sum, testid: `grad-${g.name}-accumulated` }), legend(scales.sum, o.view.log, `grad-${g.name}-legend-sum`)),
     ),
-    legend(scale),
   );
 }
 
-export function backwardView(s: StepSnapshot, T: number): HTMLElement {
+/** The switches above the cards: one scale per card or shared, linear or log magnitude. */
+function viewSwitches(o: BackwardOptions): HTMLElement {
+  const toggle = (label: string, title: string, pressed: boolean, testid: string, next: HeatmapView): HTMLElement => {
+    const b = el('button', { class: 'seg', type: 'button', title, 'aria-pressed': String(pressed), 'data-testid': testid, text: label });
+    b.addEventListener('click', () => o.onView(next));
+    return b;
+  };
+  const v = o.view;
+  return el(
+    'div',
+    { class: 'view-switches', role: 'group', 'aria-label': 'Heatmap colour scale' },
+    el('span', { class: 'muted', text: 'Colour scale:' }),
+    el('span', { class: 'seg-group' },
+      toggle('per card', 'Each heatmap on its own scale: patterns within a parameter', v.scale === 'card', 'scale-card', { ...v, scale: 'card' }),
+      toggle('shared', 'All "at t" heatmaps on one scale, all sums on another: which parameter gets the most gradient', v.scale === 'shared', 'scale-shared', { ...v, scale: 'shared' })),
+    toggle('log |v|', 'Colour by the log of the magnitude (4 decades): small values stay visible', v.log, 'scale-log', { ...v, log: !v.log }),
+  );
+}
+
+export function backwardView(s: StepSnapshot, T: number, o: BackwardOptions): HTMLElement {
   const t = s.cursor.t;
   const b = s.backward;
   if (!b) return el('section', { class: 'region backward', 'data-testid': 'backward' });
@@ -49,13 +86,15 @@ export function backwardView(s: StepSnapshot, T: number): HTMLElement {
     b.dc ? vectorRow(b.dc, { label: el('span', {}, 'dL/d', sym('c', t), el('span', { class: 'long muted', text: ' cell state' })), name: `dL/dc_${t}`, testid: 'bwd-dc', scale: maxAbs(b.dc) }) : null,
     ...b.dgates.map((g) =>
       vectorRow(g.values, {
-        label: el('span', { title: `at the pre-activation of the ${LONG_NAMES[g.name] ?? g.name}` }, sym('da', g.name), el('span', { class: 'long muted', text: ` ${g.name === 'a' ? 'pre-activation' : LONG_NAMES[g.name] ?? g.name}` })),
-        name: `da_${g.name} at t = ${t}`,
+        label: el('span', { title: `at the pre-activation of the ${LONG_NAMES[g.name] ?? g.name}` }, 'dL/d', g.name === 'a' ? sym('a', t) : sym('a', `${g.name},${t}`), el('span', { class: 'long muted', text: ` ${g.name === 'a' ? 'pre-activation' : `${LONG_NAMES[g.name] ?? g.name} pre-activation`}` })),
+        name: g.name === 'a' ? `dL/da_${t}` : `dL/da_${g.name},${t}`,
         testid: `bwd-da_${g.name}`,
         scale: maxAbs(g.values),
       }),
     ),
   ];
+  const grads = s.grads ?? [];
+  const shared = o.view.scale === 'shared' ? { at: maxAbs(...grads.map((g) => g.contribution.data)), sum: maxAbs(...grads.map((g) => g.accumulated.data)) } : null;
   return el(
     'section',
     { class: 'region backward', 'data-testid': 'backward', 'aria-label': `Backward pass at t = ${t}` },
@@ -64,7 +103,7 @@ export function backwardView(s: StepSnapshot, T: number): HTMLElement {
       el('div', {}, el('h3', { class: 'sub-title' }, 'dL/d', sym('h', t), ' = from the output + from the future'), dhSum(b, t)),
       el('div', {}, el('h3', { class: 'sub-title', text: 'Local gradients' }), el('div', { class: 'vrows' }, local)),
     ),
-    el('h3', { class: 'sub-title' }, 'Parameter gradients: contribution at ', sym('t'), ' and the sum so far'),
-    el('div', { class: 'grads', 'data-testid': 'grads' }, (s.grads ?? []).map((g) => gradCard(g, t, T))),
+    el('div', { class: 'grads-head' }, el('h3', { class: 'sub-title' }, 'Parameter gradients: contribution at ', sym('t'), ' and the sum so far'), viewSwitches(o)),
+    el('div', { class: 'grads', 'data-testid': 'grads' }, (s.grads ?? []).map((g) => gradCard(g, t, T, o, shared))),
   );
 }

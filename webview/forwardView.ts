@@ -5,7 +5,8 @@
 import type { StepSnapshot } from '../src/protocol';
 import { formatNumber } from '../src/format';
 import { el, sym } from './dom';
-import { vectorRow } from './heatmap';
+import { vectorRow } from './vectorRow';
+import { tokenText } from './tokens';
 import { LONG_NAMES, unitScale } from './vectors';
 
 function distribution(s: StepSnapshot): HTMLElement | null {
@@ -16,8 +17,8 @@ function distribution(s: StepSnapshot): HTMLElement | null {
     const text = formatNumber(d.p);
     return el(
       'div',
-      { class: `dist-row${d.target ? ' target' : ''}`, 'data-testid': `dist-${k}`, title: `p(${d.label}) = ${text}${d.target ? ' · the target' : ''}` },
-      el('span', { class: 'dist-label', text: d.label }),
+      { class: `dist-row${d.target ? ' target' : ''}`, 'data-testid': `dist-${k}`, title: `p(${tokenText(d.label)}) = ${text}${d.target ? ' · the target' : ''}` },
+      el('span', { class: 'dist-label', text: tokenText(d.label) }),
       el('span', { class: 'bar', 'aria-hidden': 'true' }, bar),
       el('span', { class: 'num dist-value', 'data-testid': `dist-${k}-value`, text }),
       el('span', { class: 'dist-mark', text: d.target ? 'target' : '' }),

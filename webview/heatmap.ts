@@ -1,72 +1,134 @@
 /**
- * Values as colour, with every value also as text: heatmaps of matrices (value in each cell's
- * title and aria-label) and vector rows (value written in the cell, tinted by sign and size).
+ * Values as colour, with every value also as text. A small matrix is a grid of its numbers, each
+ * tinted by sign and size; a larger one a canvas (one pixel per cell, scaled up: fast at any size)
+ * with its row and column labels (unit numbers from 1, or tokens) and a title that follows the
+ * pointer. Small heatmaps keep their values as elements too, for screen readers.
  */
 import type { Matrix } from '../src/protocol';
 import { formatNumber } from '../src/format';
 import { diverging, divergingRgb, palette } from './colors';
 import { el } from './dom';
+import { tokenText } from './tokens';
 
 export interface HeatmapOptions {
   /** The parameter's name, e.g. W_hh. */
   name: string;
   /** What the values are, e.g. "contribution at t = 3"; goes into each cell's title. */
   caption: string;
-  /** ±scale at the ends of the colour scale (shared by heatmaps that are compared). */
+  /** ±scale at the ends of the colour scale. */
   scale: number;
+  /** Colour by log10 |v| over LOG_DECADES below the scale instead of by |v|. */
+  log?: boolean;
   testid: string;
+  /** Labels of the rows / columns (tokens) when they are not unit numbers. */
+  rowLabels?: string[];
+  colLabels?: string[];
 }
 
-/** Index ranges a pooled cell stands for, e.g. "3–5". */
+/** Decades of magnitude the log colour scale spans below its top. */
+export const LOG_DECADES = 4;
+
+/** Up to this many columns and rows a matrix is written out as numbers. */
+const NUMERIC_COLS = 6;
+const NUMERIC_ROWS = 8;
+/** Up to this many cells the values are also kept as (visually hidden) elements (more would slow each step). */
+export const DOM_CELLS = 144;
+
+/** Where v sits on the colour scale, -1..1: linear in v, or in log10 |v| over LOG_DECADES. */
+export function colourPosition(v: number, scale: number, log = false): number {
+  if (!Number.isFinite(v)) return v;
+  if (scale <= 0 || v === 0) return 0;
+  if (!log) return Math.max(-1, Math.min(1, v / scale));
+  const x = (Math.log10(Math.abs(v)) - (Math.log10(scale) - LOG_DECADES)) / LOG_DECADES;
+  return Math.sign(v) * Math.max(0.02, Math.min(1, x));
+}
+
+/** 1-based index ranges a pooled cell stands for, e.g. "4–6". */
 function span(index: number, block: number | undefined, size: number): string {
-  if (!block || block === 1) return String(index);
+  if (!block || block === 1) return String(index + 1);
   const first = index * block, last = Math.min(size, first + block) - 1;
-  return first === last ? String(first) : `${first}–${last}`;
+  return first === last ? String(first + 1) : `${first + 1}–${last + 1}`;
 }
 
-/** Above this many cells a heatmap is drawn on a canvas: thousands of elements would make stepping slow. */
-export const DOM_CELLS = 400;
+/** The label of row/column i: its token, or its unit number(s) from 1. */
+function axisLabel(i: number, block: number | undefined, size: number, labels?: string[]): string {
+  if (labels && (!block || block === 1) && labels[i] !== undefined) return tokenText(labels[i]);
+  return span(i, block, size);
+}
 
-/** The text of cell (i, j): its place in the parameter (a range when pooled) and its value. */
-function cellText(m: Matrix, name: string, i: number, j: number, v: number): string {
+/** The text of cell (i, j): its place in the parameter (1-based; a range when pooled) and its value. */
+function cellText(m: Matrix, o: HeatmapOptions, i: number, j: number, v: number): string {
   const shape = m.shape.length > 1 ? m.shape : [m.shape[0], 1];
-  const where = m.shape.length > 1 ? `[${span(i, m.block?.[0], shape[0])}, ${span(j, m.block?.[1], shape[1])}]` : `[${span(i, m.block?.[0], shape[0])}]`;
-  return `${name}${where} = ${formatNumber(v)}${m.block ? ` (largest of its ${m.block[0]}×${m.block[1]} block)` : ''}`;
+  const row = span(i, m.block?.[0], shape[0]);
+  const rowTok = o.rowLabels && !m.block ? ` (${tokenText(o.rowLabels[i] ?? '')})` : '';
+  const colTok = o.colLabels && !m.block ? ` (${tokenText(o.colLabels[j] ?? '')})` : '';
+  const where = m.shape.length > 1 ? `[${row}, ${span(j, m.block?.[1], shape[1])}]` : `[${row}]`;
+  return `${o.name}${where}${rowTok}${colTok} = ${formatNumber(v)}${m.block ? ` (largest of its ${m.block[0]}×${m.block[1]} block)` : ''}`;
 }
 
-/**
- * A grid of coloured cells, one per entry (or per pooled block); a vector is drawn as a column.
- * Small grids are elements, each cell with its value in title and aria-label; large ones a canvas
- * whose title follows the pointer to the cell under it.
- */
+/** A heatmap: numbers for a small matrix, else a canvas with labelled axes. */
 export function heatmap(m: Matrix, o: HeatmapOptions): HTMLElement {
   const [rows, cols] = m.grid.length > 1 ? m.grid : [m.grid[0], 1];
-  if (rows * cols > DOM_CELLS) return canvasHeatmap(m, o, rows, cols);
-  const size = cols <= 8 && rows <= 16 ? ' small' : cols > 24 || rows > 32 ? ' large' : '';
-  const grid = el('div', { class: `heatmap${size}`, role: 'img', 'data-testid': o.testid, 'aria-label': `${o.name}, ${o.caption}` });
-  grid.style.gridTemplateColumns = `repeat(${cols}, var(--cell))`;
+  if (cols <= NUMERIC_COLS && rows <= NUMERIC_ROWS && !m.block) return numericGrid(m, o, rows, cols);
+  return canvasHeatmap(m, o, rows, cols);
+}
+
+/** The matrix written out: a number per cell, tinted, with its row and column labels. */
+function numericGrid(m: Matrix, o: HeatmapOptions, rows: number, cols: number): HTMLElement {
+  const grid = el('div', { class: 'heatmap numeric', role: 'table', 'data-testid': o.testid, 'aria-label': `${o.name}, ${o.caption}` });
+  grid.style.gridTemplateColumns = `auto repeat(${cols}, auto)`;
+  const shape = m.shape.length > 1 ? m.shape : [m.shape[0], 1];
+  grid.append(el('span', { class: 'hm-corner' }));
+  for (let j = 0; j < cols; j++) grid.append(el('span', { class: 'hm-col-label', text: cols === 1 && m.shape.length === 1 ? '' : axisLabel(j, undefined, shape[1], o.colLabels) }));
   for (let i = 0; i < rows; i++) {
+    grid.append(el('span', { class: 'hm-row-label', text: axisLabel(i, undefined, shape[0], o.rowLabels) }));
     for (let j = 0; j < cols; j++) {
       const v = m.data[i * cols + j];
-      const text = cellText(m, o.name, i, j, v);
-      const cell = el('div', { class: 'hm-cell', title: `${text} · ${o.caption}`, 'aria-label': text, 'data-row': i, 'data-col': j, 'data-value': formatNumber(v) });
-      cell.style.backgroundColor = diverging(v, o.scale);
+      const text = cellText(m, o, i, j, v);
+      const cell = el('span', { class: 'hm-cell num', role: 'cell', title: `${text} · ${o.caption}`, 'aria-label': text, 'data-row': i, 'data-col': j, 'data-value': formatNumber(v), text: formatNumber(v) });
+      cell.style.backgroundColor = diverging(colourPosition(v, o.scale, o.log), 1, 55);
       grid.append(cell);
     }
   }
   return grid;
 }
 
-/** One canvas pixel per cell, scaled up without smoothing: fast for thousands of cells. */
+/** Pixels per cell: large enough to see, small enough that a card stays about 200 px wide. */
+function cellSize(rows: number, cols: number): number {
+  const fit = Math.floor(200 / Math.max(rows, cols, 1));
+  return Math.max(3, Math.min(16, fit));
+}
+
+/** Labels along an axis: every cell when they fit, else at round unit numbers, none closer than `gap` px. */
+function axisTicks(n: number, cell: number, gap: number, label: (i: number) => string, unitOf: (i: number) => number): { i: number; text: string }[] {
+  if (n * cell >= n * gap) return Array.from({ length: n }, (_, i) => ({ i, text: label(i) }));
+  const out: { i: number; text: string }[] = [];
+  const every = Math.ceil(gap / cell);
+  const raw = Math.max(1, unitOf(Math.min(n - 1, every)) - unitOf(0));
+  const p = Math.pow(10, Math.floor(Math.log10(raw)));
+  const step = [1, 2, 5, 10].map((f) => f * p).find((s) => s >= raw) ?? raw;
+  let last = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const u = unitOf(i), next = i + 1 < n ? unitOf(i + 1) : Infinity;
+    const round = Math.ceil(u / step) * step;
+    if ((i === 0 || (round >= u && round < next)) && (i - last) * cell >= gap) {
+      out.push({ i, text: String(i === 0 ? u : round) });
+      last = i;
+    }
+  }
+  return out;
+}
+
+/** One canvas pixel per cell, scaled up without smoothing; row labels at the left, column labels on top. */
 function canvasHeatmap(m: Matrix, o: HeatmapOptions, rows: number, cols: number): HTMLElement {
-  const cell = cols > 32 || rows > 32 ? 6 : 8;
+  const cell = cellSize(rows, cols);
+  const shape = m.shape.length > 1 ? m.shape : [m.shape[0], 1];
   const canvas = el('canvas', {
-    class: 'heatmap heatmap-canvas',
+    class: 'heatmap-canvas',
     role: 'img',
-    'data-testid': o.testid,
     'data-rows': rows,
     'data-cols': cols,
-    'aria-label': `${o.name}, ${o.caption}: ${rows}×${cols} cells, colour from ${formatNumber(-o.scale)} to ${formatNumber(o.scale)}; hover for values`,
+    'aria-label': `${o.name}, ${o.caption}: ${rows}×${cols} cells${m.block ? ` (pooled ${m.block.join('×')})` : ''}, colour from ${formatNumber(-o.scale)} to ${formatNumber(o.scale)}${o.log ? ' on a log scale' : ''}; hover for values`,
     title: `${o.name} · ${o.caption}`,
   });
   canvas.width = cols;
@@ -78,7 +140,7 @@ function canvasHeatmap(m: Matrix, o: HeatmapOptions, rows: number, cols: number)
     const img = ctx.createImageData(cols, rows);
     const p = palette();
     for (let k = 0; k < rows * cols; k++) {
-      const [r, g, b] = divergingRgb(m.data[k], o.scale, p);
+      const [r, g, b] = divergingRgb(colourPosition(m.data[k], o.scale, o.log), 1, p);
       img.data[4 * k] = r;
       img.data[4 * k + 1] = g;
       img.data[4 * k + 2] = b;
@@ -86,49 +148,67 @@ function canvasHeatmap(m: Matrix, o: HeatmapOptions, rows: number, cols: number)
     }
     ctx.putImageData(img, 0, 0);
   }
-  canvas.addEventListener('mousemove', (e) => {
+  const at = (e: MouseEvent): [number, number] | null => {
     const i = Math.floor(e.offsetY / cell), j = Math.floor(e.offsetX / cell);
-    if (i < 0 || j < 0 || i >= rows || j >= cols) return;
-    canvas.title = `${cellText(m, o.name, i, j, m.data[i * cols + j])} · ${o.caption}`;
+    return i < 0 || j < 0 || i >= rows || j >= cols ? null : [i, j];
+  };
+  canvas.addEventListener('mousemove', (e) => {
+    const ij = at(e);
+    if (ij) canvas.title = `${cellText(m, o, ij[0], ij[1], m.data[ij[0] * cols + ij[1]])} · ${o.caption}`;
   });
-  return canvas;
-}
-
-/** The colour key of a diverging scale: −scale, 0, +scale. */
-export function legend(scale: number): HTMLElement {
+  const unitRow = (i: number): number => i * (m.block?.[0] ?? 1) + 1;
+  const unitCol = (j: number): number => j * (m.block?.[1] ?? 1) + 1;
+  const rowAxis = el('div', { class: 'hm-axis rows', 'aria-hidden': 'true' });
+  rowAxis.style.height = canvas.style.height;
+  for (const { i, text } of axisTicks(rows, cell, 12, (i) => axisLabel(i, m.block?.[0], shape[0], o.rowLabels), unitRow)) {
+    const t = el('span', { class: 'hm-tick', text });
+    t.style.top = `${(i + 0.5) * cell}px`;
+    rowAxis.append(t);
+  }
+  const colAxis = el('div', { class: 'hm-axis cols', 'aria-hidden': 'true' });
+  colAxis.style.width = canvas.style.width;
+  if (cols > 1 || m.shape.length > 1) {
+    for (const { i, text } of axisTicks(cols, cell, 22, (j) => axisLabel(j, m.block?.[1], shape[1], o.colLabels), unitCol)) {
+      const t = el('span', { class: 'hm-tick', text });
+      t.style.left = `${(i + 0.5) * cell}px`;
+      colAxis.append(t);
+    }
+  }
+  const hidden = rows * cols <= DOM_CELLS ? valueList(m, o, rows, cols) : null;
   return el(
     'div',
-    { class: 'legend', 'aria-hidden': 'true' },
-    el('span', { class: 'num', text: formatNumber(-scale) }),
-    el('span', { class: 'legend-bar' }),
-    el('span', { class: 'num', text: formatNumber(scale) }),
+    { class: 'heatmap canvas', 'data-testid': o.testid, 'data-rows': rows, 'data-cols': cols },
+    el('span', { class: 'hm-corner' }),
+    colAxis,
+    rowAxis,
+    canvas,
+    hidden,
   );
 }
 
-export interface VectorRowOptions {
-  /** The row's label, e.g. a sym("h", 3) element. */
-  label: Node | string;
-  /** Prefix of each cell's data-testid: `${testid}-${i}`. */
-  testid: string;
-  /** ±scale of the tint; 0 leaves the cells untinted. */
-  scale: number;
-  /** What the values are for the tooltip, e.g. "h_3". */
-  name: string;
-  /** Extra class on the row (e.g. "total" for a sum). */
-  class?: string;
-  /** Text before the label column, e.g. "+" or "=" in a sum. */
-  op?: string;
+/** The values as elements nobody sees but a screen reader (and a test) can read. */
+function valueList(m: Matrix, o: HeatmapOptions, rows: number, cols: number): HTMLElement {
+  const list = el('div', { class: 'sr-only', role: 'list' });
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) {
+      const v = m.data[i * cols + j];
+      const text = cellText(m, o, i, j, v);
+      list.append(el('span', { class: 'hm-cell', role: 'listitem', title: `${text} · ${o.caption}`, 'aria-label': text, 'data-value': formatNumber(v), text }));
+    }
+  }
+  return list;
 }
 
-/** One labelled row of value cells: the number written out, the colour behind it. */
-export function vectorRow(values: ArrayLike<number>, o: VectorRowOptions): HTMLElement {
-  const cells = el('div', { class: 'cells', 'data-testid': o.testid });
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    const text = formatNumber(v);
-    const c = el('span', { class: 'cell num', 'data-testid': `${o.testid}-${i}`, title: `${o.name}[${i}] = ${text}`, text });
-    if (o.scale > 0) c.style.backgroundColor = diverging(v, o.scale, 45);
-    cells.append(c);
-  }
-  return el('div', { class: `vrow ${o.class ?? ''}`.trim() }, el('span', { class: 'op', 'aria-hidden': 'true', text: o.op ?? '' }), el('span', { class: 'vlabel' }, o.label), cells);
+/** The colour key of a diverging scale: −scale, 0, +scale (log: ±10^-LOG_DECADES·scale … ±scale). */
+export function legend(scale: number, log = false, testid?: string): HTMLElement {
+  return el(
+    'div',
+    { class: 'legend', 'aria-hidden': 'true', 'data-testid': testid },
+    el('span', { class: 'num', text: formatNumber(-scale) }),
+    el('span', { class: 'legend-bar' }),
+    el('span', { class: 'num', text: log ? `±${formatNumber(scale * Math.pow(10, -LOG_DECADES))}` : '0' }),
+    el('span', { class: 'legend-bar pos' }),
+    el('span', { class: 'num', text: formatNumber(scale) }),
+    log ? el('span', { class: 'muted', text: 'log |v|' }) : null,
+  );
 }

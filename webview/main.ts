@@ -6,7 +6,6 @@ import { parseHostMessage, type Cursor, type HostMessage, type StepSnapshot, typ
 import { formatNumber } from '../src/format';
 import { controls as makeControls } from './controls';
 import { backwardView } from './backwardView';
-import { dhStrip } from './dhStrip';
 import { el, sym } from './dom';
 import { equationList } from './equations';
 import { errorBanner } from './errors';
@@ -14,6 +13,8 @@ import { forwardView } from './forwardView';
 import { flowSection } from './flowView';
 import { timeline as makeTimeline, type Timeline } from './timeline';
 import { trainingSection } from './trainingView';
+import { parseView, type HeatmapView } from './viewOptions';
+import type { AxisLabels } from './backwardView';
 import { badge, registerToolkit } from './toolkit';
 
 interface VsCodeApi {
@@ -30,11 +31,13 @@ interface PanelState {
   speed?: string;
   /** The clipping threshold the user typed. */
   clip?: number;
+  /** How the parameter heatmaps are coloured. */
+  view?: HeatmapView;
 }
 
 const vscode = acquireVsCodeApi();
 const saved = (vscode.getState() ?? {}) as PanelState;
-let state: PanelState = { file: saved.file, cursor: saved.cursor, speed: saved.speed ?? '500', clip: typeof saved.clip === 'number' && saved.clip > 0 ? saved.clip : undefined };
+let state: PanelState = { file: saved.file, cursor: saved.cursor, speed: saved.speed ?? '500', clip: typeof saved.clip === 'number' && saved.clip > 0 ? saved.clip : undefined, view: parseView(saved.view) };
 const save = (patch: Partial<PanelState>): void => {
   state = { ...state, ...patch };
   vscode.setState(state);
@@ -49,6 +52,13 @@ const waiting = Array.from(app.childNodes);
 let summary: TraceSummary | null = null;
 let snapshot: StepSnapshot | null = null;
 let tl: Timeline | null = null;
+let labels: AxisLabels = new Map();
+
+/** A switch of the heatmaps' colour scale: kept, and the views redrawn from the snapshot shown. */
+function setView(view: HeatmapView): void {
+  save({ view });
+  if (summary && snapshot) show(snapshot, build(snapshot, summary.T), summary.T);
+}
 
 const ctl = makeControls(send, state.speed ?? '500', (speed) => save({ speed }));
 
@@ -59,7 +69,6 @@ const where = el('span', { class: 'where-now num', 'data-testid': 'cursor', 'ari
 const desc = el('div', { class: 'desc muted', 'data-testid': 'description' });
 const errorsSlot = el('div', { class: 'errors-slot' });
 const timelineSlot = el('div', { class: 'timeline-slot' });
-const stripSlot = el('div', { class: 'strip-slot' });
 const views = el('div', { class: 'views', 'data-testid': 'views' });
 const flow = flowSection(send, state.clip, (clip) => save({ clip }));
 /** Shown once a training run of this spec reports (see trainingView.ts). */
@@ -70,10 +79,9 @@ const header = el('header', { class: 'top' }, el('div', { class: 'title-row' }, 
 /** The views of one snapshot, built apart from the page so a malformed one changes nothing. */
 function build(s: StepSnapshot, T: number): HTMLElement[] {
   const { phase, t } = s.cursor;
-  const strip = dhStrip(s.dhNorms, t, phase === 'backward');
   return phase === 'backward'
-    ? [strip, backwardView(s, T), equationList(s.equations, `Backward equations at t = ${t}`), forwardView(s)]
-    : [strip, forwardView(s), equationList(s.equations, `Forward equations at t = ${t}`)];
+    ? [backwardView(s, T, { view: state.view ?? parseView(undefined), onView: setView, labels }), equationList(s.equations, `Backward equations at t = ${t}`), forwardView(s)]
+    : [forwardView(s), equationList(s.equations, `Forward equations at t = ${t}`)];
 }
 
 function show(s: StepSnapshot, built: HTMLElement[], T: number): void {
@@ -84,9 +92,7 @@ function show(s: StepSnapshot, built: HTMLElement[], T: number): void {
   app.dataset.state = 'trace';
   phaseBadge.replaceChildren(badge(phase, 'phase-badge'));
   where.replaceChildren(sym('t'), ` = ${t} of ${T}`);
-  const [strip, ...parts] = built;
-  stripSlot.replaceChildren(strip);
-  views.replaceChildren(...parts);
+  views.replaceChildren(...built);
   tl?.update(s.cursor);
   ctl.update(s.cursor);
   flow.update(s.cursor);
@@ -94,9 +100,11 @@ function show(s: StepSnapshot, built: HTMLElement[], T: number): void {
 }
 
 function showTrace(sum: TraceSummary, s: StepSnapshot): void {
-  const nextTimeline = makeTimeline(sum, (t) => snapshot && send({ type: 'jump', to: { phase: snapshot.cursor.phase, t } }));
+  // Older hosts send the norms with each snapshot only: the last backward one has them all known from t on.
+  const nextTimeline = makeTimeline(sum, (t) => snapshot && send({ type: 'jump', to: { phase: snapshot.cursor.phase, t } }), sum.dhNorms ?? s.dhNorms);
+  labels = new Map(sum.params.map((p) => [p.name, { rows: p.rowLabels, cols: p.colLabels }]));
   const built = build(s, sum.T);
-  if (app.dataset.state === 'waiting') app.replaceChildren(header, ...(trainingShown ? [training.element] : []), errorsSlot, timelineSlot, stripSlot, views, flow.element);
+  if (app.dataset.state === 'waiting') app.replaceChildren(header, ...(trainingShown ? [training.element] : []), errorsSlot, timelineSlot, views, flow.element);
   flow.stale(sum.cell);
   summary = sum;
   title.textContent = sum.name;

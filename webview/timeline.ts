@@ -1,10 +1,13 @@
 /**
  * The unrolled network as a timeline: a column per timestep with its input, target and L_t, the
- * cursor, and the truncation (chunk boundaries, or the k steps the current L_t reaches back).
+ * cursor, the truncation (chunk boundaries, or the k steps the current L_t reaches back), and
+ * ||dL/dh_t|| as a bar on a fixed log scale (the whole trace's range, so it never rescales), filled
+ * in as the backward pass reaches each step: it scrolls with the columns.
  */
 import type { Cursor, TraceSummary } from '../src/protocol';
 import { formatNumber } from '../src/format';
 import { el, sym } from './dom';
+import { tokenText } from './tokens';
 
 export interface Timeline {
   element: HTMLElement;
@@ -23,8 +26,21 @@ function truncationNote(s: TraceSummary): string {
   }
 }
 
-export function timeline(s: TraceSummary, onPick: (t: number) => void): Timeline {
+/** The log10 range of the finite positive norms, at least one decade wide. */
+function logRange(norms: (number | null)[]): { lo: number; hi: number } | null {
+  let lo = Infinity, hi = -Infinity;
+  for (const v of norms) if (v !== null && v > 0 && Number.isFinite(v)) (lo = Math.min(lo, Math.log10(v))), (hi = Math.max(hi, Math.log10(v)));
+  if (!(lo <= hi)) return null;
+  const mid = (lo + hi) / 2;
+  return hi - lo >= 1 ? { lo: Math.floor(lo), hi: Math.ceil(hi) } : { lo: Math.floor(mid - 0.5), hi: Math.ceil(mid + 0.5) };
+}
+
+const pow10 = (e: number): string => (e >= -3 && e <= 3 ? String(Number(Math.pow(10, e).toPrecision(1))) : `1e${e}`);
+
+export function timeline(s: TraceSummary, onPick: (t: number) => void, dhNorms: (number | null)[] = s.dhNorms ?? []): Timeline {
   const cols: HTMLElement[] = [];
+  const bars: HTMLElement[] = [];
+  const range = logRange(dhNorms);
   const maxLoss = Math.max(0, ...s.timeline.map((c) => c.loss ?? 0));
   const track = el('div', { class: 'tl-track', role: 'list' });
   for (const c of s.timeline) {
@@ -38,14 +54,21 @@ export function timeline(s: TraceSummary, onPick: (t: number) => void): Timeline
         role: 'listitem',
         'data-testid': `timeline-${c.t}`,
         'data-t': c.t,
-        title: `t = ${c.t} · input ${c.input} · target ${c.target ?? 'none'} · L_${c.t} = ${formatNumber(c.loss)} (click to go there)`,
+        title: `t = ${c.t} · input ${tokenText(c.input)} · target ${c.target === null ? 'none' : tokenText(c.target)} · L_${c.t} = ${formatNumber(c.loss)} (click to go there)`,
       },
       el('span', { class: 'tl-t', text: String(c.t) }),
-      el('span', { class: 'tl-in', 'data-testid': `timeline-input-${c.t}`, text: c.input }),
-      el('span', { class: `tl-target${c.target === null ? ' none' : ''}`, 'data-testid': `timeline-target-${c.t}`, text: c.target ?? '·' }),
+      el('span', { class: 'tl-in', 'data-testid': `timeline-input-${c.t}`, text: tokenText(c.input) }),
+      el('span', { class: `tl-target${c.target === null ? ' none' : ''}`, 'data-testid': `timeline-target-${c.t}`, text: c.target === null ? '·' : tokenText(c.target) }),
       el('span', { class: 'tl-loss num', 'data-testid': `timeline-loss-${c.t}`, text: c.loss === null ? '—' : formatNumber(c.loss) }),
       lossBar,
     );
+    const v = dhNorms[c.t - 1] ?? null;
+    const bar = el('span', { class: 'dh-bar' });
+    if (v !== null && range) bar.style.height = `${Math.max(2, Math.min(100, (100 * (Math.log10(Math.max(v, 1e-300)) - range.lo)) / (range.hi - range.lo)))}%`;
+    else bar.style.height = '0';
+    const dh = el('span', { class: 'tl-dh empty', 'data-testid': `dhnorm-${c.t}`, 'data-value': '', role: 'img' }, el('span', { class: 'dh-track' }, bar));
+    bars.push(dh);
+    col.append(dh);
     col.addEventListener('click', () => onPick(c.t));
     cols.push(col);
     track.append(col);
@@ -58,6 +81,13 @@ export function timeline(s: TraceSummary, onPick: (t: number) => void): Timeline
     el('span', { class: 'tl-target', text: 'target' }),
     el('span', { class: 'tl-loss' }, sym('L')),
     el('span', { class: 'tl-lossbar-head' }),
+    el(
+      'span',
+      { class: 'tl-dh-head', title: '‖dL/dh_t‖ on a log scale fixed for the whole trace; it fills in as the backward pass reaches each step' },
+      el('span', { class: 'tl-dh-axis num', 'data-testid': 'dh-range', text: range ? `${pow10(range.hi)}` : '' }),
+      el('span', { class: 'tl-dh-name' }, '‖dL/d', sym('h', 't'), '‖'),
+      el('span', { class: 'tl-dh-axis num', text: range ? `${pow10(range.lo)}` : '' }),
+    ),
   );
   const scroller = el('div', { class: 'tl-scroll' }, heads, track);
   const element = el(
@@ -68,6 +98,16 @@ export function timeline(s: TraceSummary, onPick: (t: number) => void): Timeline
   );
 
   function update(cursor: Cursor): void {
+    const backward = cursor.phase === 'backward';
+    bars.forEach((b, i) => {
+      const t = i + 1, v = dhNorms[i] ?? null;
+      const known = backward && t >= cursor.t;
+      const text = !known ? (backward ? 'not reached yet' : 'known once the backward pass reaches it') : formatNumber(v);
+      b.classList.toggle('empty', !known);
+      b.dataset.value = known ? formatNumber(v) : '';
+      b.title = `‖dL/dh_${t}‖ = ${text}`;
+      b.setAttribute('aria-label', `‖dL/dh_${t}‖ = ${text}`);
+    });
     for (const col of cols) {
       const t = Number(col.dataset.t);
       const here = t === cursor.t;

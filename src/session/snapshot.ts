@@ -3,11 +3,24 @@
  * (phase, t). Pure: no vscode, so it is tested in Node and measured in the bench.
  */
 import { cellInfo, type Params, type Problem, type Trace } from '../engine';
-import type { Cursor, Matrix, NamedVector, StepSnapshot, TraceSummary } from '../protocol';
-import { formatVector } from '../format';
+import { STRIP_IN_SNAPSHOT, type Cursor, type Matrix, type NamedVector, type StepSnapshot, type TraceSummary } from '../protocol';
+import { formatNumber, formatVector } from '../format';
 import { backwardEquations, forwardEquations } from './equations';
 
-const arr = (v: Float64Array): number[] => Array.from(v);
+/**
+ * A number at the precision the panel writes it (src/format.ts): 4 decimals, or 3 significant
+ * digits when tiny or huge. A snapshot carries what is shown, no more: a third of the bytes.
+ */
+export function shown(v: number): number {
+  if (!Number.isFinite(v) || v === 0) return v;
+  const a = Math.abs(v);
+  const r = a < 1e-4 || a >= 1e6 ? Number(v.toPrecision(3)) : Number(v.toFixed(4));
+  // Rounding must not move a value across the 1e-4 or 1e6 boundary (it would be written differently).
+  const ra = Math.abs(r);
+  return (a < 1e-4) === (ra < 1e-4) && (a >= 1e6) === (ra >= 1e6) ? r : v;
+}
+
+const arr = (v: ArrayLike<number>): number[] => Array.from(v, shown);
 
 function describe(p: Problem): string {
   const c = p.config;
@@ -16,7 +29,22 @@ function describe(p: Problem): string {
 }
 
 function label(p: Problem, t: number): string {
-  return p.sequence.inputLabels?.[t - 1] ?? formatVector(p.sequence.inputs[t - 1], 4);
+  const given = p.sequence.inputLabels?.[t - 1];
+  if (given != null) return given;
+  const x = p.sequence.inputs[t - 1];
+  // A scalar input is a number, not a one-element vector.
+  return x.length === 1 ? formatNumber(x[0]) : formatVector(x, 4);
+}
+
+/** The tokens along a parameter's rows or columns: the input vocabulary for W_x* (one-hot inputs), the output's for W_hy and b_y. */
+function axisLabels(p: Problem, name: string, shape: number[]): { rowLabels?: string[]; colLabels?: string[] } {
+  const vocab = p.vocab?.vocab;
+  if (!vocab) return {};
+  const { D, K } = p.config;
+  const out: { rowLabels?: string[]; colLabels?: string[] } = {};
+  if (/^W_x/.test(name) && shape[1] === D && vocab.length === D) out.colLabels = vocab;
+  if ((name === 'W_hy' || name === 'b_y') && shape[0] === K && vocab.length === K) out.rowLabels = vocab;
+  return out;
 }
 
 function targetLabel(p: Problem, t: number): string | null {
@@ -44,7 +72,8 @@ export function summarize(problem: Problem, trace: Trace, file: string): TraceSu
       target: targetLabel(problem, i + 1),
       loss,
     })),
-    params: Object.entries(trace.grads).map(([name, t]) => ({ name, shape: t.shape })),
+    dhNorms: dhNormsOf(trace).map((v) => (Number.isFinite(v) ? shown(v) : null)),
+    params: Object.entries(trace.grads).map(([name, t]) => ({ name, shape: t.shape, ...axisLabels(problem, name, t.shape) })),
   };
 }
 
@@ -62,12 +91,22 @@ function dhNormsOf(trace: Trace): number[] {
 
 /** Largest heatmap side sent to the panel; bigger matrices are pooled by max magnitude. */
 export const MAX_GRID = 48;
+/** Heatmap cells one snapshot sends at most, over every parameter's two heatmaps: it stays under 100 KB. */
+export const GRID_BUDGET = 4800;
 
-function matrix(p: Params, name: string): Matrix {
+/** The largest side (<= MAX_GRID) at which every parameter's two heatmaps fit GRID_BUDGET cells. */
+export function gridSide(shapes: number[][]): number {
+  const cells = (s: number): number => shapes.reduce((n, sh) => n + 2 * Math.min(sh[0], s) * Math.min(sh.length > 1 ? sh[1] : 1, s), 0);
+  let side = MAX_GRID;
+  while (side > 4 && cells(side) > GRID_BUDGET) side--;
+  return side;
+}
+
+function matrix(p: Params, name: string, side = MAX_GRID): Matrix {
   const { shape, data } = p[name];
   const rows = shape[0], cols = shape.length > 1 ? shape[1] : 1;
-  if (rows <= MAX_GRID && cols <= MAX_GRID) return { shape, grid: [rows, cols], data: arr(data) };
-  const br = Math.ceil(rows / MAX_GRID), bc = Math.ceil(cols / MAX_GRID);
+  if (rows <= side && cols <= side) return { shape, grid: [rows, cols], data: arr(data) };
+  const br = Math.ceil(rows / side), bc = Math.ceil(cols / side);
   const gr = Math.ceil(rows / br), gc = Math.ceil(cols / bc);
   const out = new Array<number>(gr * gc).fill(0);
   for (let i = 0; i < rows; i++) {
@@ -76,7 +115,7 @@ function matrix(p: Params, name: string): Matrix {
       if (Math.abs(v) > Math.abs(out[k])) out[k] = v;
     }
   }
-  return { shape, grid: [gr, gc], data: out, block: [br, bc] };
+  return { shape, grid: [gr, gc], data: out.map(shown), block: [br, bc] };
 }
 
 export function snapshotAt(problem: Problem, trace: Trace, cursor: Cursor): StepSnapshot {
@@ -92,18 +131,19 @@ export function snapshotAt(problem: Problem, trace: Trace, cursor: Cursor): Step
     config.output === 'softmax'
       ? arr(f.y).map((p, k) => ({
           label: problem.vocab?.vocab[k] ?? String(k),
-          p,
+          p: shown(p),
           target: target !== null && (target.kind === 'class' ? target.index === k : target.values[k] > 0),
         }))
       : null;
   // The strip fills as the backward pass proceeds: t' >= t are known in the backward phase.
-  const dhNorms = dhNormsOf(trace).map((v, i) => (cursor.phase === 'backward' && i + 1 >= t ? v : null));
+  const dhNorms = trace.T > STRIP_IN_SNAPSHOT ? [] : dhNormsOf(trace).map((v, i) => (cursor.phase === 'backward' && i + 1 >= t ? shown(v) : null));
   if (cursor.phase === 'forward') {
     return { cursor, forward, loss: f.loss, distribution, equations: forwardEquations(config, f, targetLabel(problem, t)), backward: null, dhNorms, grads: null };
   }
   const b = trace.backward(t);
   const contribution = trace.contribution(t);
   const accumulated = trace.accumulated(t);
+  const side = gridSide(Object.values(contribution).map((p) => p.shape));
   return {
     cursor,
     forward,
@@ -119,6 +159,6 @@ export function snapshotAt(problem: Problem, trace: Trace, cursor: Cursor): Step
       dstates: Object.entries(b.dstates).map(([s, values]) => ({ name: `d${s}`, values: arr(values) })),
     },
     dhNorms,
-    grads: Object.keys(contribution).map((name) => ({ name, contribution: matrix(contribution, name), accumulated: matrix(accumulated, name) })),
+    grads: Object.keys(contribution).map((name) => ({ name, contribution: matrix(contribution, name, side), accumulated: matrix(accumulated, name, side) })),
   };
 }

@@ -34,7 +34,8 @@ export function expectedText(problem: Problem, trace: Trace, c: Cursor): Record<
 export function mismatches(problem: Problem, trace: Trace, c: Cursor, shown: Shown): string[] {
   const bad: string[] = [];
   for (const [id, want] of Object.entries(expectedText(problem, trace, c))) {
-    const got = shown.ids[id]?.text;
+    // A vector's cells write their numbers alike (data-value holds each one's own formatting).
+    const got = shown.ids[id]?.value ?? shown.ids[id]?.text;
     if (got !== want) bad.push(`${id}: shown ${JSON.stringify(got)}, trace ${want}`);
     const title = shown.ids[id]?.title;
     if (title != null && !title.includes(want)) bad.push(`${id}: title ${JSON.stringify(title)} lacks ${want}`);

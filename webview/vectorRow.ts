@@ -1,0 +1,86 @@
+/**
+ * One labelled vector: up to STRIP_AFTER values each written out with its colour behind it; a
+ * longer one as a compact strip (a canvas a pixel per value, scaled) whose title follows the
+ * pointer, with its range written beside it, so a 256-wide h_t stays one line.
+ */
+import { formatNumber } from '../src/format';
+import { diverging, divergingRgb, palette } from './colors';
+import { el } from './dom';
+
+/** Vectors longer than this are drawn as a strip. */
+export const STRIP_AFTER = 16;
+
+export interface VectorRowOptions {
+  /** The row's label, e.g. a sym("h", 3) element. */
+  label: Node | string;
+  /** Prefix of each cell's data-testid: `${testid}-${i}`. */
+  testid: string;
+  /** ±scale of the tint; 0 leaves the cells untinted. */
+  scale: number;
+  /** What the values are for the tooltip, e.g. "h_3". */
+  name: string;
+  /** Extra class on the row (e.g. "total" for a sum). */
+  class?: string;
+  /** Text before the label column, e.g. "+" or "=" in a sum. */
+  op?: string;
+  /** Labels of the entries (tokens) instead of their 1-based index. */
+  labels?: string[];
+}
+
+/**
+ * How the numbers of one vector are written, all alike so they line up: 4 decimals, or when its
+ * largest value needs it (below 1e-4 or from 1e6) 3 significant digits in exponent form. The exact
+ * value is in each cell's title.
+ */
+export function vectorFormat(values: ArrayLike<number>): (v: number) => string {
+  let max = 0;
+  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) max = Math.max(max, Math.abs(values[i]));
+  if (max >= 1e6 || (max > 0 && max < 1e-4)) return (v) => (Number.isFinite(v) ? (v === 0 ? '0' : v.toExponential(2)) : formatNumber(v));
+  return (v) => (Number.isFinite(v) ? v.toFixed(4) : formatNumber(v));
+}
+
+export function vectorRow(values: ArrayLike<number>, o: VectorRowOptions): HTMLElement {
+  const body = values.length > STRIP_AFTER ? strip(values, o) : cells(values, o);
+  return el('div', { class: `vrow ${o.class ?? ''}`.trim() }, el('span', { class: 'op', 'aria-hidden': 'true', text: o.op ?? '' }), el('span', { class: 'vlabel' }, o.label), body);
+}
+
+const entry = (o: VectorRowOptions, i: number): string => `${o.name}[${i + 1}]${o.labels?.[i] !== undefined ? ` (${o.labels[i]})` : ''}`;
+
+function cells(values: ArrayLike<number>, o: VectorRowOptions): HTMLElement {
+  const fmt = vectorFormat(values);
+  const box = el('div', { class: 'cells', 'data-testid': o.testid });
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    const c = el('span', { class: 'cell num', 'data-testid': `${o.testid}-${i}`, 'data-value': formatNumber(v), title: `${entry(o, i)} = ${formatNumber(v)}`, text: fmt(v) });
+    if (o.scale > 0) c.style.backgroundColor = diverging(v, o.scale, 45);
+    box.append(c);
+  }
+  return box;
+}
+
+function strip(values: ArrayLike<number>, o: VectorRowOptions): HTMLElement {
+  const n = values.length;
+  const px = Math.max(1, Math.min(4, Math.floor(384 / n)));
+  const canvas = el('canvas', { class: 'vstrip-canvas', role: 'img', 'aria-label': `${o.name}: ${n} values; hover for each`, title: `${o.name}: hover for values` });
+  canvas.width = n;
+  canvas.height = 1;
+  canvas.style.width = `${n * px}px`;
+  const ctx = canvas.getContext('2d');
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < n; i++) if (Number.isFinite(values[i])) (lo = Math.min(lo, values[i])), (hi = Math.max(hi, values[i]));
+  if (ctx) {
+    const img = ctx.createImageData(n, 1);
+    const p = palette();
+    for (let i = 0; i < n; i++) {
+      const [r, g, b] = o.scale > 0 ? divergingRgb(values[i], o.scale, p) : divergingRgb(values[i], Math.max(Math.abs(lo), Math.abs(hi), 1e-300), p);
+      img.data.set([r, g, b, 255], 4 * i);
+    }
+    ctx.putImageData(img, 0, 0);
+  }
+  canvas.addEventListener('mousemove', (e) => {
+    const i = Math.floor(e.offsetX / px);
+    if (i >= 0 && i < n) canvas.title = `${entry(o, i)} = ${formatNumber(values[i])}`;
+  });
+  const range = el('span', { class: 'vstrip-range num muted', text: `${n} values, ${formatNumber(lo)} … ${formatNumber(hi)}` });
+  return el('div', { class: 'cells vstrip', 'data-testid': o.testid, 'data-length': n }, canvas, range);
+}
