@@ -10,8 +10,8 @@ export const LIMITS = {
   params: 50_000_000,
   /** T * H (hidden states to hold), and T * D, T * K (one-hot or target numbers), at most. */
   cells: 200_000_000,
-  /** Characters of a data.file corpus at most. */
-  corpus: 100_000_000,
+  /** Characters of a data.file corpus at most (the file itself is at most 64 MiB). */
+  corpus: 64 * 1024 * 1024,
 } as const;
 
 export type Obj = Record<string, unknown>;

@@ -19,6 +19,8 @@ export interface DataContext {
   /** model.inputs and model.outputs when given. */
   inputs?: number;
   outputs?: number;
+  /** K as init.weights gives it (the rows of W_hy, else the length of b_y), when it does. */
+  weightsK?: { K: number; from: string };
   readFile?: (relPath: string) => string;
 }
 
@@ -87,22 +89,33 @@ function resolveFile(data: Obj, dc: DataContext): DataResult | null {
     ctx.error(['data', 'file'], `'${file}' has ${sci(text.length)} characters; the limit is ${sci(LIMITS.corpus)}`);
     return null;
   }
-  const chars = Array.from(text);
-  if (chars.length < seq + 1) {
-    ctx.error(['data', 'seq'], `${seq} steps need at least ${seq + 1} characters in '${file}', which has ${chars.length}`);
+  // One pass over the code points (no array of T strings): the vocabulary, then the indices.
+  let n = 0;
+  const firstSeen: string[] = [];
+  const seenChars = new Set<string>();
+  for (const ch of text) {
+    n++;
+    if (!seenChars.has(ch) && seenChars.size <= LIMITS.dim) {
+      seenChars.add(ch);
+      firstSeen.push(ch);
+    }
+  }
+  if (n < seq + 1) {
+    ctx.error(['data', 'seq'], `${seq} steps need at least ${seq + 1} characters in '${file}', which has ${n}`);
     return null;
   }
-  const vocab = vocabulary(data, chars, true, dc, ['data', 'file']);
+  const vocab = vocabulary(data, firstSeen, true, dc, ['data', 'file']);
   if (!vocab) return null;
   const index = new Map(vocab.map((t, i) => [t, i]));
-  const indices = new Int32Array(chars.length);
-  for (let i = 0; i < chars.length; i++) {
-    const id = index.get(chars[i]);
+  const indices = new Int32Array(n);
+  let i = 0;
+  for (const ch of text) {
+    const id = index.get(ch);
     if (id === undefined) {
-      ctx.error(['data', 'file'], `character ${JSON.stringify(chars[i])} (at position ${i + 1} of '${file}') is not in data.vocab`);
+      ctx.error(['data', 'file'], `character ${JSON.stringify(ch)} (at position ${i + 1} of '${file}') is not in data.vocab`);
       return null;
     }
-    indices[i] = id;
+    indices[i++] = id;
   }
   if (!sizesFit(['data', 'seq'], seq, vocab.length, dc)) return null;
   const traced = charSequence(indices.subarray(0, seq + 1), vocab);
@@ -169,20 +182,27 @@ export function sizesFit(path: (string | number)[], T: number, D: number, dc: Da
   return true;
 }
 
-/** One-hot inputs ids[0..n-2], class targets ids[1..n-1], labelled by the tokens. */
+/**
+ * One-hot inputs ids[0..n-2], class targets ids[1..n-1], labelled by the tokens. The steps share
+ * one vector and one target per token (read-only), so a long text costs pointers, not T vectors.
+ */
 function charSequence(ids: Int32Array, vocab: string[]): { sequence: Sequence } {
   const T = ids.length - 1;
-  const inputs: Float64Array[] = [];
-  const targets: Target[] = [];
-  const inputLabels: string[] = [];
-  const targetLabels: string[] = [];
-  for (let t = 0; t < T; t++) {
+  const hot = vocab.map((_, v) => {
     const x = new Float64Array(vocab.length);
-    x[ids[t]] = 1;
-    inputs.push(x);
-    targets.push({ kind: 'class', index: ids[t + 1] });
-    inputLabels.push(vocab[ids[t]]);
-    targetLabels.push(vocab[ids[t + 1]]);
+    x[v] = 1;
+    return x;
+  });
+  const classes: Target[] = vocab.map((_, v) => ({ kind: 'class', index: v }));
+  const inputs: Float64Array[] = new Array(T);
+  const targets: Target[] = new Array(T);
+  const inputLabels: string[] = new Array(T);
+  const targetLabels: string[] = new Array(T);
+  for (let t = 0; t < T; t++) {
+    inputs[t] = hot[ids[t]];
+    targets[t] = classes[ids[t + 1]];
+    inputLabels[t] = vocab[ids[t]];
+    targetLabels[t] = vocab[ids[t + 1]];
   }
   return { sequence: { inputs, targets, inputLabels, targetLabels } };
 }

@@ -10,7 +10,9 @@ const CLOSE_BRACKET = 4;
 const LINE_COMMENT = 12;
 const BLOCK_COMMENT = 13;
 const EOF = 17;
-import { MAX_DEPTH, SourceMap, setOwn } from './source';
+const NULL_KEYWORD = 7;
+const NUMERIC_LITERAL = 11;
+import { MAX_DEPTH, MAX_SPEC_VALUES, SourceMap, setOwn } from './source';
 import type { Issue, Parsed, Path } from './source';
 
 export function parseJsonc(text: string): Parsed {
@@ -27,6 +29,11 @@ export function parseJsonc(text: string): Parsed {
       span: { offset: pre.tooDeepAt, length: 1 },
       path: [],
     });
+    return { value: null, empty: false, map, issues };
+  }
+  if (pre.tooManyAt !== null) {
+    const message = `the spec has more than ${MAX_SPEC_VALUES.toLocaleString('en-US')} values, the limit; put long data in a file (data.file)`;
+    issues.push({ severity: 'error', message, span: { offset: pre.tooManyAt, length: 1 }, path: [] });
     return { value: null, empty: false, map, issues };
   }
   const errors: ParseError[] = [];
@@ -47,18 +54,20 @@ export function parseJsonc(text: string): Parsed {
   return { value, empty: false, map, issues };
 }
 
-function prescan(text: string): { empty: boolean; tooDeepAt: number | null } {
+function prescan(text: string): { empty: boolean; tooDeepAt: number | null; tooManyAt: number | null } {
   const scanner = createScanner(text, true);
   let depth = 0;
   let empty = true;
+  let values = 0;
   for (let kind = scanner.scan(); kind !== EOF; kind = scanner.scan()) {
     if (kind === LINE_COMMENT || kind === BLOCK_COMMENT) continue;
     empty = false;
     if (kind === OPEN_BRACE || kind === OPEN_BRACKET) {
-      if (++depth > MAX_DEPTH) return { empty, tooDeepAt: scanner.getTokenOffset() };
+      if (++depth > MAX_DEPTH) return { empty, tooDeepAt: scanner.getTokenOffset(), tooManyAt: null };
     } else if (kind === CLOSE_BRACE || kind === CLOSE_BRACKET) depth = Math.max(0, depth - 1);
+    else if (kind >= NULL_KEYWORD && kind <= NUMERIC_LITERAL && ++values > MAX_SPEC_VALUES) return { empty, tooDeepAt: null, tooManyAt: scanner.getTokenOffset() };
   }
-  return { empty, tooDeepAt: null };
+  return { empty, tooDeepAt: null, tooManyAt: null };
 }
 
 /** jsonc-parser's ParseErrorCode (a const enum) in words. */

@@ -52,6 +52,7 @@ export function resolve(spec: Obj, ctx: Ctx, opts: ResolveOptions): Problem | nu
     loss,
     inputs: has(model, 'inputs') ? (model.inputs as number) : undefined,
     outputs: has(model, 'outputs') ? (model.outputs as number) : undefined,
+    weightsK: outputsFromWeights(sub(init, 'weights')),
     readFile: opts.readFile,
   });
   if (!data) return null;
@@ -143,6 +144,15 @@ function withinLimits(config: ModelConfig, T: number, ctx: Ctx): boolean {
     return false;
   }
   return true;
+}
+
+/** K from init.weights: W_hy's rows (a list of lists), else b_y's length (a list of numbers). */
+function outputsFromWeights(weights: Obj): { K: number; from: string } | undefined {
+  const W = weights.W_hy;
+  if (Array.isArray(W) && W.length > 0 && W.every((row) => Array.isArray(row))) return { K: W.length, from: 'init.weights.W_hy' };
+  const b = weights.b_y;
+  if (Array.isArray(b) && b.length > 0 && b.every((v) => typeof v === 'number')) return { K: b.length, from: 'init.weights.b_y' };
+  return undefined;
 }
 
 /** train.clip: a number > 0, or none / null to disable. */

@@ -92,6 +92,12 @@ export class LineIndex {
 export const MAX_DEPTH = 64;
 /** Values produced by expanding YAML aliases, at most (a billion-laughs document hits this). */
 export const MAX_ALIAS_NODES = 100_000;
+/** YAML aliases (`*name`) in a spec, at most: a spec needs a few, a time bomb needs thousands. */
+export const MAX_ALIASES = 1000;
+/** Characters in a spec, at most (4 MiB): longer data belongs in data.file. Checked before parsing. */
+export const MAX_SPEC_CHARS = 4 * 1024 * 1024;
+/** Values (numbers, strings, ...) in a spec, at most; counted by a fast scan before parsing. */
+export const MAX_SPEC_VALUES = 500_000;
 /** Issues reported at most; beyond, one note says how many more there were. */
 export const MAX_ISSUES = 100;
 

@@ -61,8 +61,11 @@ export function resolveVectors(data: Obj, dc: DataContext): DataResult | null {
     } else if (has(data, 'vocab')) {
       K = (data.vocab as string[]).length;
       kFrom = 'data.vocab';
+    } else if (dc.weightsK) {
+      K = dc.weightsK.K;
+      kFrom = dc.weightsK.from;
     } else {
-      ctx.error(['model'], "missing field 'outputs': class targets do not say how many classes there are; set model.outputs to K", 'key');
+      ctx.error(['model'], "missing field 'outputs': class targets do not say how many classes there are; set model.outputs to K (or give init.weights.W_hy, K rows)", 'key');
       return null;
     }
   }

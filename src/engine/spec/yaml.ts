@@ -1,7 +1,7 @@
 /** YAML text -> a plain JS value, the span of every value and key, and positioned problems. */
-import { isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
-import type { Document, YAMLError } from 'yaml';
-import { MAX_ALIAS_NODES, MAX_DEPTH, SourceMap, setOwn } from './source';
+import { isAlias, isMap, isScalar, isSeq, Lexer, parseDocument, visit } from 'yaml';
+import type { Alias, Document, YAMLError } from 'yaml';
+import { MAX_ALIAS_NODES, MAX_ALIASES, MAX_DEPTH, MAX_SPEC_VALUES, SourceMap, setOwn } from './source';
 import type { Issue, Parsed, Path, Span } from './source';
 
 class Stop extends Error {}
@@ -9,6 +9,11 @@ class Stop extends Error {}
 export function parseYaml(text: string): Parsed {
   const map = new SourceMap();
   const issues: Issue[] = [];
+  const tooMany = prescan(text);
+  if (tooMany) {
+    issues.push(tooMany);
+    return { value: null, empty: false, map, issues };
+  }
   let doc: Document.Parsed;
   try {
     doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
@@ -21,8 +26,8 @@ export function parseYaml(text: string): Parsed {
   for (const w of doc.warnings) issues.push(yamlIssue(text, w, 'warning'));
   if (doc.errors.length > 0) return { value: null, empty: false, map, issues };
   if (doc.contents === null || doc.contents === undefined) return { value: null, empty: true, map, issues };
-  const walker = new Walker(doc, map, issues);
   try {
+    const walker = new Walker(doc, map, issues);
     return { value: walker.walk(doc.contents, [], 0, false), empty: false, map, issues };
   } catch (e) {
     if (e instanceof Stop) return { value: null, empty: false, map, issues };
@@ -32,6 +37,50 @@ export function parseYaml(text: string): Parsed {
     }
     throw e;
   }
+}
+
+/** Lexer token markers that stand for no source text (yaml's CST: doc mode, flow end, scalar). */
+const MARKERS = new Set(['\x02', '\x18', '\x1f']);
+
+/**
+ * One pass of yaml's lexer (fast, and before the much slower parser): more values than
+ * MAX_SPEC_VALUES, or more aliases than MAX_ALIASES, is an issue at the first one past the limit.
+ */
+function prescan(text: string): Issue | null {
+  let offset = 0;
+  let values = 0;
+  let aliases = 0;
+  for (const tok of new Lexer().lex(text)) {
+    if (MARKERS.has(tok)) {
+      if (tok === '\x1f') values++;
+      continue;
+    }
+    const c = tok.charCodeAt(0);
+    if (c === 0x22 || c === 0x27 || c === 0x7c || c === 0x3e) values++; // " ' | >
+    else if (c === 0x2a && ++aliases > MAX_ALIASES) {
+      const message = `more than ${MAX_ALIASES} aliases (*name) in the spec; a spec needs only a few, so this one is refused`;
+      return { severity: 'error', message, span: { offset, length: tok.length }, path: [] };
+    }
+    if (values > MAX_SPEC_VALUES) {
+      const message = `the spec has more than ${MAX_SPEC_VALUES.toLocaleString('en-US')} values, the limit; put long data in a file (data.file)`;
+      return { severity: 'error', message, span: { offset, length: tok.length }, path: [] };
+    }
+    offset += tok.length;
+  }
+  return null;
+}
+
+/** Each alias's target: the last node before it with its anchor (as YAML defines), in one pass. */
+function aliasTargets(doc: Document.Parsed): Map<Alias, unknown> {
+  const latest = new Map<string, unknown>();
+  const targets = new Map<Alias, unknown>();
+  visit(doc, {
+    Node(_key, node) {
+      if (isAlias(node)) targets.set(node, latest.get(node.source));
+      else if (node.anchor) latest.set(node.anchor, node);
+    },
+  });
+  return targets;
 }
 
 function tooDeep(): string {
@@ -69,12 +118,16 @@ function spanOf(node: { range?: [number, number, number] | null }): Span | null 
 class Walker {
   private aliasNodes = 0;
   private readonly active = new Set<unknown>();
+  // yaml's Alias.resolve scans the whole document each time: quadratic over many aliases.
+  private readonly targets: Map<Alias, unknown>;
 
   constructor(
-    private readonly doc: Document.Parsed,
+    doc: Document.Parsed,
     private readonly map: SourceMap,
     private readonly issues: Issue[],
-  ) {}
+  ) {
+    this.targets = aliasTargets(doc);
+  }
 
   private fail(message: string, span: Span | null, path: Path): never {
     this.issues.push({ severity: 'error', message, span: span ?? this.map.value(path), path });
@@ -89,7 +142,7 @@ class Walker {
       this.fail(`aliases expand to more than ${MAX_ALIAS_NODES} values; a spec does not need that many (is it a "billion laughs" document?)`, null, path);
     if (span && !viaAlias) this.map.setValue(path, span);
     if (isAlias(node)) {
-      const target = node.resolve(this.doc);
+      const target = this.targets.get(node);
       if (!target) this.fail(`unknown alias *${node.source}`, span, path);
       if (this.active.has(target)) this.fail(`alias *${node.source} refers to itself`, span, path);
       return this.walk(target, path, depth + 1, true);
