@@ -14,6 +14,8 @@ export interface GradcheckResult {
   name: string;
   /** The largest relative error |a - n| / max(|a|, |n|, floor) over the checked entries. */
   maxRelError: number;
+  /** The floor used: gradients smaller than this are compared absolutely (see gradcheck). */
+  floor: number;
   /** Where that largest error was: [row, col] or [i]. */
   index: number[];
   analytic: number;
@@ -27,8 +29,22 @@ export interface GradcheckOptions {
   eps?: number;
   /** Entries checked per parameter at most (evenly spread); the rest are skipped. */
   maxEntries?: number;
-  /** Denominator floor: below it, errors count as absolute. */
+  /** Denominator floor: below it, errors count as absolute (default: from the difference's rounding noise). */
   floor?: number;
+  /** The relative error a pass allows, which the default floor is set for (default 1e-6). */
+  tolerance?: number;
+}
+
+/**
+ * The default floor: the finite difference of a loss L carries rounding noise of about
+ * c·ε·|L| / eps (the loss's own rounding, amplified by 1/eps), so a gradient entry smaller than
+ * noise / tolerance cannot be resolved to that relative tolerance; below it the error counts as
+ * absolute (|a - n| / floor), as a standard relative error with a floor does. Without it a long
+ * sequence's tiny entries (LSTM H=64, T=200: |g| ~ 1e-6) failed on noise alone.
+ */
+export function defaultFloor(loss: number, eps: number, tolerance: number): number {
+  const noise = (4 * Number.EPSILON * Math.max(1, Math.abs(loss))) / eps;
+  return Math.max(1e-6, noise / tolerance);
 }
 
 /** The loss as BPTT (with the spec's truncation) differentiates it, at the given parameters. */
@@ -63,9 +79,9 @@ export function objective(problem: Problem, p: Params, base: ForwardPass): numbe
 /** Compares each parameter's BPTT gradient with a sixth-order central difference. */
 export function gradcheck(problem: Problem, opts: GradcheckOptions = {}): GradcheckResult[] {
   const eps = opts.eps ?? 5e-3;
-  const floor = opts.floor ?? 1e-6;
   const maxEntries = opts.maxEntries ?? 200;
   const trace = runTrace(problem);
+  const floor = opts.floor ?? defaultFloor(trace.loss, eps, opts.tolerance ?? 1e-6);
   const cell = makeCell(problem.config);
   const base = forwardPass(cell, problem.config, problem.params, problem.sequence, problem.s0);
   const p = cloneParams(problem.params);
@@ -73,7 +89,7 @@ export function gradcheck(problem: Problem, opts: GradcheckOptions = {}): Gradch
   for (const [name, tensor] of Object.entries(p)) {
     const n = tensor.data.length;
     const count = Math.min(n, maxEntries);
-    const res: GradcheckResult = { name, maxRelError: 0, index: [], analytic: 0, numeric: 0, checked: count };
+    const res: GradcheckResult = { name, maxRelError: 0, floor, index: [], analytic: 0, numeric: 0, checked: count };
     for (let e = 0; e < count; e++) {
       const idx = count === n ? e : Math.round((e * (n - 1)) / Math.max(1, count - 1));
       const at = (delta: number): number => {

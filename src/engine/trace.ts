@@ -4,8 +4,9 @@
  * from the saved gate gradients, and running sums from checkpoints every ~sqrt(T) steps, so a
  * jump to any t costs at most sqrt(T) contributions, never a re-run of the sequence.
  *
- * Above a size (T·H > CHECKPOINT_THRESHOLD) the trace keeps no per-step records: it keeps the state
- * every ~sqrt(T) steps and recomputes a segment when the cursor enters it (CheckpointedTrace).
+ * Above a size (the bytes a plain trace would hold, plainTraceBytes > PLAIN_TRACE_BYTES) the trace
+ * keeps no per-step records: it keeps the state every ~sqrt(T) steps and recomputes a segment when
+ * the cursor enters it (CheckpointedTrace).
  */
 import type { BpttConfig, ModelConfig, Params, Problem } from './types';
 import type { BackwardRecord, ForwardRecord, TraceView } from './records';
@@ -19,8 +20,19 @@ import { CheckpointedTrace } from './checkpointedTrace';
 
 /** runTrace checkpoints a trace (full BPTT or chunks) when T·H is above this. */
 export const CHECKPOINT_THRESHOLD = 2e6;
-/** Window truncation is never checkpointed: above this T·H its plain trace is refused. */
-export const WINDOW_LIMIT = 8e6;
+/** runTrace checkpoints a trace (full BPTT or chunks) when a plain one would hold more bytes than this. */
+export const PLAIN_TRACE_BYTES = 384 * 1024 * 1024;
+/** Window truncation is never checkpointed: above this many bytes its plain trace is refused. */
+export const WINDOW_LIMIT_BYTES = 1024 * 1024 * 1024;
+
+/**
+ * The bytes a plain trace holds, estimated from above: per step some 30 small typed arrays and
+ * records (~160 bytes each in V8 before their numbers: it is the count, not T·H, that sinks a
+ * hidden-1 model on a long text), and their numbers, at most ~16 vectors of H and 4 of K.
+ */
+export function plainTraceBytes(config: Pick<ModelConfig, 'H' | 'K'>, T: number): number {
+  return T * (30 * 160 + 8 * (16 * config.H + 4 * config.K));
+}
 
 export interface TraceOptions {
   /** Force (true) or forbid (false) the checkpointed trace; by default chosen by size. */
@@ -149,13 +161,16 @@ export class Trace implements TraceView {
     this.config = problem.config;
     this.bptt = problem.bptt;
     this.params = params;
-    const size = problem.sequence.inputs.length * problem.config.H;
+    const T = problem.sequence.inputs.length;
+    const size = T * problem.config.H;
+    const bytes = plainTraceBytes(problem.config, T);
     const windowed = problem.bptt.truncate === 'window';
     if (options.checkpointed && windowed) throw new RangeError('a checkpointed trace supports truncate none and chunks, not window');
-    this.checkpointed = options.checkpointed ?? (!windowed && size > CHECKPOINT_THRESHOLD);
-    if (!this.checkpointed && windowed && size > WINDOW_LIMIT && options.checkpointed === undefined) {
+    this.checkpointed = options.checkpointed ?? (!windowed && (size > CHECKPOINT_THRESHOLD || bytes > PLAIN_TRACE_BYTES));
+    if (!this.checkpointed && windowed && bytes > WINDOW_LIMIT_BYTES && options.checkpointed === undefined) {
+      const mb = (b: number) => `${Math.round(b / (1024 * 1024))} MB`;
       throw new RangeError(
-        `truncate: window keeps every step's records and is not checkpointed; T·H = ${size} is above ${WINDOW_LIMIT}. Use truncate: chunks or none, or a shorter sequence.`,
+        `truncate: window keeps every step's records and is not checkpointed; T = ${T} steps would take about ${mb(bytes)}, above ${mb(WINDOW_LIMIT_BYTES)}. Use truncate: chunks or none, or a shorter sequence.`,
       );
     }
     // The parameters stay resident in wasm memory for the passes (the kernels copy only vectors).

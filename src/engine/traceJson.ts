@@ -29,34 +29,44 @@ export interface TraceJson {
   grads: Record<string, number[] | number[][]>;
 }
 
+/** forward[t] of the JSON contract. */
+export function forwardJson(trace: Trace, t: number): Record<string, unknown> {
+  const f = trace.forward(t);
+  return {
+    t,
+    x: arr(f.x),
+    h: arr(f.h),
+    ...states(f.states, ''),
+    pre: record(f.pre),
+    gates: record(f.gates),
+    z: arr(f.z),
+    y: arr(f.y),
+    ...(f.p ? { p: arr(f.p) } : {}),
+    loss: f.loss,
+  };
+}
+
+/** backward[t] of the JSON contract. */
+export function backwardJson(trace: Trace, t: number): Record<string, unknown> {
+  const b = trace.backward(t);
+  return {
+    t,
+    dh: arr(b.dh),
+    dh_from_output: arr(b.dh_from_output),
+    dh_from_future: arr(b.dh_from_future),
+    ...states(b.dstates, 'd'),
+    dz: arr(b.dz),
+    dgates: record(b.dgates),
+  };
+}
+
 /** The whole trace as plain JSON data; t counts from 1 to T as in the notes. */
 export function traceJson(trace: Trace): TraceJson {
   const forward: unknown[] = [];
   const backward: unknown[] = [];
   for (let t = 1; t <= trace.T; t++) {
-    const f = trace.forward(t);
-    forward.push({
-      t,
-      x: arr(f.x),
-      h: arr(f.h),
-      ...states(f.states, ''),
-      pre: record(f.pre),
-      gates: record(f.gates),
-      z: arr(f.z),
-      y: arr(f.y),
-      ...(f.p ? { p: arr(f.p) } : {}),
-      loss: f.loss,
-    });
-    const b = trace.backward(t);
-    backward.push({
-      t,
-      dh: arr(b.dh),
-      dh_from_output: arr(b.dh_from_output),
-      dh_from_future: arr(b.dh_from_future),
-      ...states(b.dstates, 'd'),
-      dz: arr(b.dz),
-      dgates: record(b.dgates),
-    });
+    forward.push(forwardJson(trace, t));
+    backward.push(backwardJson(trace, t));
   }
   return { loss: trace.loss, forward, backward, grads: paramsJson(trace.grads) };
 }

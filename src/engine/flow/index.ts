@@ -1,7 +1,7 @@
 /** Gradient flow: vanishing and exploding gradients, measured (flow map, Jacobian norms, spectra, clipping). */
 export { flowMap, type FlowMap, type FlowMapOptions } from './flowMap';
 export { jacobianRow, gammaOf, type JacobianRow } from './jacobianRow';
-export { spectralNorm, spectralRadius } from './spectral';
+export { spectralNorm, spectralRadius, spectralIsEstimated, SPECTRAL_EXACT_MAX } from './spectral';
 export { recurrentSpectra, recurrentNames, type RecurrentSpectra } from './recurrent';
 export { clipPreview, type ClipPreview } from './clip';
 export { truncationCuts, type TruncationLoss } from './truncation';

@@ -1,10 +1,21 @@
 /**
- * Spectral radius and spectral norm, exact up to floating point (no power iteration):
- * the norm as sqrt(λmax(A Aᵀ)) by Householder tridiagonalisation and Sturm bisection,
- * the radius from the real Schur form (ml-matrix's EigenvalueDecomposition: Hessenberg + Francis QR).
+ * Spectral radius and spectral norm. Up to SPECTRAL_EXACT_MAX rows and columns, exact up to floating
+ * point: the norm as sqrt(λmax(A Aᵀ)) by Householder tridiagonalisation and Sturm bisection, the
+ * radius from the real Schur form (ml-matrix's EigenvalueDecomposition: Hessenberg + Francis QR).
+ * Those cost O(n³) (a minute at n = 1200), so above it a bounded Krylov method estimates them
+ * (krylov.ts: Lanczos for the norm, Arnoldi for the radius; O(m·n²) with m = KRYLOV_STEPS).
  */
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import type { Tensor } from '../types';
+import { arnoldiRadius, lanczosNorm } from './krylov';
+
+/** Matrices up to this size (the smaller side, for the norm) get the exact O(n³) methods. */
+export const SPECTRAL_EXACT_MAX = 320;
+
+/** Whether spectralNorm / spectralRadius of a rows×cols matrix is a Krylov estimate rather than exact. */
+export function spectralIsEstimated(rows: number, cols: number): boolean {
+  return Math.min(rows, cols) > SPECTRAL_EXACT_MAX;
+}
 
 /** Largest eigenvalue of a symmetric n×n matrix (row-major; overwritten). Accurate to ~n·eps·‖A‖. */
 export function symmetricMaxEigenvalue(A: Float64Array, n: number): number {
@@ -55,7 +66,7 @@ export function symmetricMaxEigenvalue(A: Float64Array, n: number): number {
 }
 
 /** Largest eigenvalue of the symmetric tridiagonal matrix (diagonal d, off-diagonal e), by bisection. */
-function tridiagonalMaxEigenvalue(d: Float64Array, e: Float64Array): number {
+export function tridiagonalMaxEigenvalue(d: Float64Array, e: Float64Array): number {
   const n = d.length;
   let lo = Infinity, hi = -Infinity;
   for (let i = 0; i < n; i++) {
@@ -97,6 +108,7 @@ export function matrixSpectralNorm(M: Float64Array, rows: number, cols: number):
   let amax = 0;
   for (let i = 0; i < M.length; i++) amax = Math.max(amax, Math.abs(M[i]));
   if (amax === 0 || !Number.isFinite(amax)) return amax;
+  if (spectralIsEstimated(rows, cols)) return lanczosNorm(M, rows, cols, amax);
   const s = 1 / amax;
   const byRows = rows <= cols; // Gram of the rows (M Mᵀ: rows×rows) or of the columns (Mᵀ M)
   const n = byRows ? rows : cols;
@@ -132,6 +144,7 @@ export function spectralRadius(W: Tensor): number {
   if (W.shape.length !== 2 || W.shape[1] !== n) throw new RangeError(`spectralRadius needs a square matrix, got [${W.shape.join(',')}]`);
   if (n === 0) return 0;
   if (n === 1) return Math.abs(W.data[0]);
+  if (spectralIsEstimated(n, n)) return arnoldiRadius(W.data, n);
   const rows = Array.from({ length: n }, (_, i) => Array.from(W.data.subarray(i * n, (i + 1) * n)));
   const evd = new EigenvalueDecomposition(new Matrix(rows), { assumeSymmetric: false });
   let r = 0;

@@ -23,7 +23,8 @@
  * Matrices are lists of rows (rows = outputs), vectors lists of numbers, in each parameter's shape.
  * Slots per optimizer: sgd none, momentum v, adagrad G, adam m and v, each keyed like params.
  * progress.epoch counts completed epochs, step the updates applied, batch / chunk / carry where
- * the run is inside an epoch, losses the mean loss per sequence of each completed epoch. No RNG
+ * the run is inside an epoch, losses the mean loss per sequence of completed epochs (all of the last
+ * 1000, and every S-th before them: see lossHistory.ts, which keeps the file's size bounded). No RNG
  * state is needed: each epoch's shuffle is seeded by (train.seed, epoch). "optimizer" and
  * "progress" may be left out (weights from elsewhere): such a file traces and samples, not resumes.
  * Numbers are written so they parse back to the same float64 (see jsonText.ts).
@@ -34,6 +35,7 @@ import { cellInfo } from '../cells';
 import { OPTIMIZER_SLOTS, type OptimizerState } from './optimizers';
 import type { TrainProgress, TrainerState } from './trainer';
 import { formatJson } from './jsonText';
+import { thinLosses } from './lossHistory';
 
 export const WEIGHTS_FORMAT = 'bptt-stepper-weights';
 export const WEIGHTS_VERSION = 1;
@@ -78,6 +80,7 @@ export function serializeWeights(problem: Problem, state: Pick<TrainerState, 'pa
     progress: state.progress
       ? {
           ...state.progress,
+          losses: thinLosses(state.progress.losses, state.progress.epoch),
           carry: state.progress.carry ? Object.fromEntries(Object.entries(state.progress.carry).map(([name, v]) => [name, v.map((x) => Array.from(x))])) : null,
         }
       : undefined,
@@ -99,7 +102,7 @@ const fail = (msg: string): never => {
 export function parseWeights(text: string, problem: Problem): WeightsFile {
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    doc = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text); // a byte-order mark is not JSON, but editors write one
   } catch (e) {
     return fail(`not valid JSON (${e instanceof Error ? e.message : String(e)})`);
   }
@@ -154,11 +157,17 @@ function readTensor(v: unknown, shape: number[], where: string): Tensor {
     if (!Array.isArray(row) || row.length !== cols) fail(`${where}${shape.length === 2 ? `[${i}]` : ''}: expected ${cols} numbers (${expect}), found ${describe(row)}`);
     for (let j = 0; j < cols; j++) {
       const x = (row as unknown[])[j];
-      if (typeof x !== 'number' || !Number.isFinite(x)) fail(`${where}: entry ${shape.length === 2 ? `[${i},${j}]` : `[${j}]`} is ${JSON.stringify(x)}, not a finite number`);
+      if (typeof x !== 'number' || !Number.isFinite(x)) fail(`${where}: entry ${shape.length === 2 ? `[${i},${j}]` : `[${j}]`} is ${describeEntry(x)}, not a finite number`);
       data[i * cols + j] = x as number;
     }
   }
   return { shape: shape.slice(), data };
+}
+
+/** An entry as read: a number too large for float64 (1e999) parses as ±Infinity, which JSON.stringify would call null. */
+function describeEntry(x: unknown): string {
+  if (typeof x === 'number' && !Number.isFinite(x)) return Number.isNaN(x) ? 'NaN' : `a number beyond the float64 range (it reads as ${x}, e.g. 1e999)`;
+  return x === undefined ? 'missing' : JSON.stringify(x);
 }
 
 function describe(v: unknown): string {
@@ -185,7 +194,9 @@ function readProgress(v: unknown, H: number, stateNames: string[]): TrainProgres
   if (!isObj(v)) return fail('"progress" is not an object');
   const losses = v.losses;
   if (!Array.isArray(losses) || losses.some((x) => typeof x !== 'number')) fail('progress.losses should be a list of numbers');
-  if (typeof v.epochLoss !== 'number') fail('progress.epochLoss should be a number');
+  const badLoss = (losses as number[]).findIndex((x) => !Number.isFinite(x));
+  if (badLoss >= 0) fail(`progress.losses[${badLoss}] is ${describeEntry((losses as number[])[badLoss])}, not a finite number`);
+  if (typeof v.epochLoss !== 'number' || !Number.isFinite(v.epochLoss)) fail(`progress.epochLoss should be a finite number, found ${describeEntry(v.epochLoss)}`);
   let carry: TrainProgress['carry'] = null;
   if (v.carry !== null && v.carry !== undefined) {
     const c = v.carry;
