@@ -5,6 +5,7 @@ import { COMMANDS, findCommand } from './commands';
 import { CliError, EXIT, usageError } from './errors';
 import type { Io } from './io';
 import { commandUsage, globalUsage } from './usage';
+import { escapeControls } from './escape';
 
 const specs = () => COMMANDS.map((c) => c.spec);
 
@@ -33,7 +34,7 @@ export async function cli(argv: string[], io: Io, env: NodeJS.ProcessEnv = proce
     return await dispatch(argv, io);
   } catch (err) {
     if (err instanceof CliError) {
-      io.err(err.lines.join('\n') + '\n');
+      io.err(err.lines.map((l) => escapeControls(l)).join('\n') + '\n');
       if (err.usageOf !== undefined) {
         const c = err.usageOf ? findCommand(err.usageOf) : undefined;
         io.err('\n' + (c ? commandUsage(c.spec, false) : globalUsage(specs())) + '\n');
@@ -41,7 +42,7 @@ export async function cli(argv: string[], io: Io, env: NodeJS.ProcessEnv = proce
       return err.code;
     }
     const message = err instanceof Error ? err.message : String(err);
-    io.err(`bptt: internal error: ${message.split('\n')[0]}\n`);
+    io.err(`bptt: internal error: ${escapeControls(message.split('\n')[0])}\n`);
     if (env.BPTT_DEBUG === '1' && err instanceof Error && err.stack) io.err(err.stack + '\n');
     return EXIT.internal;
   }

@@ -1,11 +1,12 @@
 /** `bptt flow SPEC [--json] [--t N]`: gradient flow, ‖dL_t/dh_k‖ and ‖dh_t/dh_k‖ beside the notes' bound. */
-import { cellInfo, flowMap, jacobianRow, recurrentSpectra, type FlowMap, type JacobianRow, type Problem } from '../engine';
+import { cellInfo, flowMap, jacobianRow, recurrentSpectra, spectralIsEstimated, SPECTRAL_EXACT_MAX, type FlowMap, type JacobianRow, type Problem, type RecurrentSpectra } from '../engine';
 import { formatNumber } from '../format';
 import type { CommandSpec, ParsedArgs } from './args';
 import { EXIT, usageError } from './errors';
 import type { Io } from './io';
 import { loadSpecFile } from './specFile';
 import { renderTable } from './table';
+import { jsonForTerminal } from './escape';
 import { describeProblem } from './traceCommand';
 
 export const flowSpec: CommandSpec = {
@@ -36,8 +37,7 @@ function rowOf(value: string | boolean | undefined, T: number): number {
 const orNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
 /** The JSON object: norms with exactly T rows (null for rows not computed under a bound). */
-export function flowJson(problem: Problem, map: FlowMap, row: JacobianRow): Record<string, unknown> {
-  const spectra = recurrentSpectra(problem.config, problem.params);
+export function flowJson(problem: Problem, map: FlowMap, row: JacobianRow, spectra: RecurrentSpectra = recurrentSpectra(problem.config, problem.params)): Record<string, unknown> {
   const norms: ((number | null)[] | null)[] = new Array(map.T).fill(null);
   map.rows.forEach((t, i) => (norms[t - 1] = map.norms[i]));
   return {
@@ -50,6 +50,7 @@ export function flowJson(problem: Problem, map: FlowMap, row: JacobianRow): Reco
     jacobian: { t: row.t, norms: row.norms.map(orNull), bound: row.bound, gamma: row.gamma, lambda: row.lambda, bounded: row.bounded },
     spectral_radius: spectra.radius,
     spectral_norm: spectra.norm,
+    spectral_estimated: spectralIsEstimated(problem.config.H, problem.config.H),
     recurrent: spectra.perMatrix,
     gate_path: row.gatePath,
   };
@@ -61,8 +62,9 @@ export function runFlowCommand(args: ParsedArgs, io: Io): number {
   const t = rowOf(args.values.t, T);
   const map = flowMap(problem);
   const row = jacobianRow(problem, t);
-  if (args.values.json) io.out(JSON.stringify(flowJson(problem, map, row)) + '\n');
-  else io.out(flowReport(problem, map, row, io.style.bold).join('\n') + '\n');
+  const spectra = recurrentSpectra(problem.config, problem.params); // once: O(H³) exact, or a bounded estimate above H = 320
+  if (args.values.json) io.out(jsonForTerminal(flowJson(problem, map, row, spectra)) + '\n');
+  else io.out(flowReport(problem, map, row, io.style.bold, spectra).join('\n') + '\n');
   return EXIT.ok;
 }
 
@@ -75,8 +77,7 @@ function shownSteps(t: number): number[] {
 }
 
 /** The readable summary: the Jacobian row beside its bound, and ‖dL_t/dh_k‖ along the last target row. */
-export function flowReport(problem: Problem, map: FlowMap, row: JacobianRow, bold: (s: string) => string): string[] {
-  const spectra = recurrentSpectra(problem.config, problem.params);
+export function flowReport(problem: Problem, map: FlowMap, row: JacobianRow, bold: (s: string) => string, spectra: RecurrentSpectra = recurrentSpectra(problem.config, problem.params)): string[] {
   const path = cellInfo(problem.config).path;
   const gated = path !== null;
   const lastIdx = map.rows.map((t, i) => ({ t, i })).reverse().find(({ i }) => map.norms[i].some((v) => v !== null));
@@ -102,6 +103,8 @@ export function flowReport(problem: Problem, map: FlowMap, row: JacobianRow, bol
     '',
     ...renderTable(columns, tableRows, bold),
   ];
+  if (spectralIsEstimated(problem.config.H, problem.config.H))
+    lines.push('', `Spectral radius and λ are Krylov estimates (80 vectors): the exact O(H³) methods run up to H = ${SPECTRAL_EXACT_MAX}`);
   if (row.bounded) lines.push('', `Jacobian row bounded: ${row.bounded}`);
   if (map.bounded) lines.push('', `Flow map bounded: ${map.bounded}`);
   if (map.truncationLoss) {

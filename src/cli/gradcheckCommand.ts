@@ -5,6 +5,7 @@ import { EXIT } from './errors';
 import type { Io } from './io';
 import { loadSpecFile } from './specFile';
 import { renderTable } from './table';
+import { escapeControls, jsonForTerminal } from './escape';
 
 /** A parameter passes when its largest relative error is at most this. */
 export const GRADCHECK_THRESHOLD = 1e-6;
@@ -18,6 +19,8 @@ export const gradcheckSpec: CommandSpec = {
   },
   details: [
     `Prints the largest relative error per parameter, PASS at or below ${GRADCHECK_THRESHOLD.toExponential()}, FAIL above.`,
+    'The relative error is |a - n| / max(|a|, |n|, floor), the floor set by the finite difference\'s',
+    'rounding noise (about 4·ε·|L| / step, over the threshold), so tiny entries count absolutely.',
     'Exit status 1 when any parameter fails. With truncated BPTT the check differentiates the',
     'truncated objective, the one BPTT computes the gradient of.',
   ],
@@ -27,11 +30,11 @@ const passes = (r: GradcheckResult): boolean => r.maxRelError <= GRADCHECK_THRES
 
 export function runGradcheckCommand(args: ParsedArgs, io: Io): number {
   const problem = loadSpecFile(args.positionals[0]);
-  const results = gradcheck(problem);
+  const results = gradcheck(problem, { tolerance: GRADCHECK_THRESHOLD });
   const pass = results.every(passes);
   if (args.values.json) {
     const out = { name: problem.name, threshold: GRADCHECK_THRESHOLD, pass, results: results.map((r) => ({ ...r, pass: passes(r) })) };
-    io.out(JSON.stringify(out) + '\n');
+    io.out(jsonForTerminal(out) + '\n');
   } else {
     const s = io.style;
     const e = (v: number) => (Number.isFinite(v) ? v.toExponential(2) : String(v));
@@ -59,8 +62,8 @@ export function runGradcheckCommand(args: ParsedArgs, io: Io): number {
     );
     const failed = results.filter((r) => !passes(r)).length;
     const summary = pass
-      ? `${problem.name}: all ${results.length} parameters PASS (max relative error ≤ ${GRADCHECK_THRESHOLD.toExponential()})`
-      : `${problem.name}: ${failed} of ${results.length} parameters FAIL (max relative error > ${GRADCHECK_THRESHOLD.toExponential()})`;
+      ? `${escapeControls(problem.name)}: all ${results.length} parameters PASS (max relative error ≤ ${GRADCHECK_THRESHOLD.toExponential()})`
+      : `${escapeControls(problem.name)}: ${failed} of ${results.length} parameters FAIL (max relative error > ${GRADCHECK_THRESHOLD.toExponential()})`;
     io.out([...table, '', summary].join('\n') + '\n');
   }
   return pass ? EXIT.ok : EXIT.failed;

@@ -6,6 +6,8 @@ export interface Io {
   err(text: string): void;
   /** Styling for stdout: plain unless stdout is a terminal. */
   style: Style;
+  /** Resolves once stdout has room again (long outputs wait on it rather than buffer everything). */
+  drain?: () => Promise<void>;
 }
 
 /** The process's own streams. */
@@ -14,5 +16,6 @@ export function processIo(): Io {
     out: (text) => void process.stdout.write(text),
     err: (text) => void process.stderr.write(text),
     style: styleFor(process.stdout),
+    drain: () => (process.stdout.writableNeedDrain ? new Promise<void>((r) => process.stdout.once('drain', () => r())) : Promise.resolve()),
   };
 }

@@ -1,5 +1,6 @@
 /** How a timestep's input and target read in a terminal: the token when known, else the vector. */
 import type { Problem, Target } from '../engine';
+import { jsonForTerminal } from './escape';
 
 /** A number in at most 4 significant digits, without trailing zeros: 1, 0.5, -0.1235, 1.2e-7. */
 const compact = (v: number): string => String(Number(v.toPrecision(4)));
@@ -16,7 +17,7 @@ export function showVector(v: ArrayLike<number>): string {
 
 /** A token as typed: bare when it is plain, quoted (with escapes) when it has spaces or controls. */
 export function showToken(s: string): string {
-  return s === '' || /[\s\p{C}"]/u.test(s) ? JSON.stringify(s) : s;
+  return s === '' || /[\s\p{C}"]/u.test(s) ? jsonForTerminal(s) : s;
 }
 
 /** The input at timestep t (1-based). */

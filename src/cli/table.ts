@@ -16,7 +16,9 @@ const pad = (s: string, width: number, align: Column['align']): string => {
  * `styleHeader` may embolden the header (it must not change the visible width).
  */
 export function renderTable(columns: Column[], rows: string[][], styleHeader: (s: string) => string = (s) => s): string[] {
-  const widths = columns.map((c, j) => Math.max(visibleWidth(c.title), ...rows.map((r) => visibleWidth(r[j] ?? ''))));
+  // A loop, not Math.max(...rows): a trace of 150,000 steps has that many rows, past the call stack.
+  const widths = columns.map((c) => visibleWidth(c.title));
+  for (const r of rows) for (let j = 0; j < columns.length; j++) widths[j] = Math.max(widths[j], visibleWidth(r[j] ?? ''));
   const line = (cells: string[]) =>
     cells
       .map((s, j) => pad(s, widths[j], columns[j].align))

@@ -1,21 +1,26 @@
 /** `bptt train SPEC [--epochs N] [--out FILE] [--resume]`: trains, with a progress line and atomic checkpoints. */
-import { changedSettings, NonFiniteError, resumableState, serializeWeights, Trainer, type StepResult } from '../engine';
+import { join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { changedSettings, resumableState, Trainer } from '../engine';
+import type { FromWorker, StartTraining, ToWorker, WorkerProgress } from '../extension/training/messages';
+import { removeStaleTemps } from '../node/atomicWrite';
 import type { CommandSpec, ParsedArgs } from './args';
 import { CliError, EXIT, usageError } from './errors';
 import type { Io } from './io';
-import { loadSpecFile } from './specFile';
-import { defaultWeightsPath, readWeightsFile, writeAtomic } from './weightsFile';
+import { loadSpecFile, namedFileRoots, readSpecText } from './specFile';
+import { escapeControls } from './escape';
+import { defaultWeightsPath, readWeightsFile, readWeightsText, writeAtomic } from './weightsFile';
 
 /** Exit status after SIGINT or SIGTERM (128 + SIGINT), with the last checkpoint written. */
 export const EXIT_INTERRUPTED = 130;
 
 export const trainSpec: CommandSpec = {
   name: 'train',
-  summary: "train the spec's model and write its weights (NAME.weights.json beside the spec)",
+  summary: "train the spec's model and write its weights (SPEC.weights.json beside the spec)",
   args: ['SPEC'],
   options: {
     epochs: { type: 'string', value: 'N', description: 'train until N epochs in total (default: train.epochs)' },
-    out: { type: 'string', value: 'FILE', description: 'the weights file (default: NAME.weights.json beside the spec)' },
+    out: { type: 'string', value: 'FILE', description: 'the weights file (default: SPEC.weights.json beside SPEC.rnn.yaml)' },
     resume: { type: 'boolean', description: "continue the run saved in the weights file, exactly where it stopped" },
     'checkpoint-seconds': { type: 'string', value: 'S', description: 'write a checkpoint every S seconds (default 10)' },
     'checkpoint-epochs': { type: 'string', value: 'N', description: 'also write a checkpoint every N epochs' },
@@ -23,7 +28,9 @@ export const trainSpec: CommandSpec = {
   details: [
     'A progress line (epoch, loss, steps/s) goes to stderr. Every write is atomic (FILE.tmp-PID, then',
     'renamed), so a crash or kill leaves the previous checkpoint or the new one, never a partial file.',
-    'SIGINT or SIGTERM stops at the next update, writes the checkpoint and exits with status 130.',
+    'SIGINT or SIGTERM stops after the update under way, writes the checkpoint and exits with status',
+    '130; a second SIGINT or SIGTERM exits at once, the last checkpoint as it was. Stale FILE.tmp-PID',
+    'files of killed runs are removed at the start.',
     'A NaN or infinite loss, gradient or parameter stops training with the step and the parameter',
     '(exit status 1); the last checkpoint is left as it was.',
   ],
@@ -42,12 +49,14 @@ export async function runTrainCommand(args: ParsedArgs, io: Io): Promise<number>
   const everySeconds = positive(args.values['checkpoint-seconds'], 'checkpoint-seconds', false) ?? 10;
   const everyEpochs = positive(args.values['checkpoint-epochs'], 'checkpoint-epochs', true);
   const problem = loadSpecFile(specPath);
-  const out = typeof args.values.out === 'string' ? args.values.out : defaultWeightsPath(specPath, problem);
+  const out = typeof args.values.out === 'string' ? args.values.out : defaultWeightsPath(specPath);
   const overrides = epochs === undefined ? {} : { epochs };
   let trainer: Trainer;
+  let resumeText: string | null = null;
   try {
     if (args.values.resume) {
       const saved = readWeightsFile(out, problem);
+      resumeText = readWeightsText(out);
       trainer = Trainer.resume(problem, resumableState(saved), overrides);
       const changed = changedSettings(saved, problem, trainer.train);
       if (changed.length) io.err(`bptt train: warning: resuming with ${changed.join(', ')}; the run will differ from an uninterrupted one\n`);
@@ -56,70 +65,120 @@ export async function runTrainCommand(args: ParsedArgs, io: Io): Promise<number>
     if (err instanceof CliError) throw err;
     throw new CliError([`bptt train: ${out}: ${err instanceof Error ? err.message : String(err)}`], EXIT.usage);
   }
-  const save = (): void => writeAtomic(out, serializeWeights(problem, trainer.state(), trainer.train));
+  // Temporary files of earlier runs killed mid-write (kill -9): theirs, never a running writer's.
+  removeStaleTemps(out);
+  const start: StartTraining = {
+    type: 'start',
+    specText: readSpecText(specPath),
+    file: resolve(specPath),
+    format: /\.json$/i.test(specPath) ? 'json' : 'yaml',
+    resumeText,
+    epochs,
+    checkpointMs: everySeconds * 1000,
+    checkpointEpochs: everyEpochs,
+    roots: namedFileRoots(specPath),
+  };
+  return trainInWorker(start, { out, epochs: trainer.train.epochs, name: problem.name }, io);
+}
 
+/**
+ * Training runs in a worker thread (dist/trainWorker.js, the extension's), so this thread is free
+ * for signals even while one update takes seconds: the first SIGINT or SIGTERM asks the worker to
+ * stop after its slice and writes the last state; a second one exits at once, leaving the last
+ * checkpoint (every write is atomic) as it was.
+ */
+function trainInWorker(start: StartTraining, run: { out: string; epochs: number; name: string }, io: Io): Promise<number> {
+  const { out } = run;
+  const worker = new Worker(join(__dirname, 'trainWorker.js'));
+  const line = progressLine(io, process.stderr.isTTY === true, run.epochs);
   let signal: NodeJS.Signals | null = null;
-  const onSignal = (s: NodeJS.Signals): void => void (signal = s);
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  const line = progressLine(io, process.stderr.isTTY === true, trainer);
-  try {
-    let lastSave = Date.now();
-    let savedEpoch = trainer.state().progress.epoch;
-    while (!trainer.done && signal === null) {
-      line.update(trainer.runFor(50, () => Date.now()));
-      const epoch = trainer.state().progress.epoch;
-      if (Date.now() - lastSave >= everySeconds * 1000 || (everyEpochs !== undefined && epoch - savedEpoch >= everyEpochs)) {
-        save();
-        lastSave = Date.now();
-        savedEpoch = epoch;
+  return new Promise<number>((finish, fail) => {
+    const settle = (f: () => void): void => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      void worker.terminate();
+      f();
+    };
+    const onSignal = (s: NodeJS.Signals): void => {
+      if (signal === null) {
+        signal = s;
+        worker.postMessage({ type: 'cancel' } satisfies ToWorker);
+        return;
       }
-      await new Promise<void>((r) => setImmediate(r)); // let a signal in
-    }
-    save();
-    line.end();
-    const p = trainer.state().progress;
-    const loss = p.losses.length ? ` loss ${p.losses[p.losses.length - 1].toPrecision(6)},` : '';
-    if (signal !== null) {
-      io.err(`bptt train: stopped by ${signal} at step ${p.step} (epoch ${p.epoch}/${trainer.train.epochs});${loss} checkpoint written to ${out}\n`);
-      return EXIT_INTERRUPTED;
-    }
-    io.err(`${problem.name}: ${p.epoch} epochs, ${p.step} steps,${loss} weights written to ${out}\n`);
-    return EXIT.ok;
-  } catch (err) {
-    line.end();
-    if (err instanceof NonFiniteError) throw new CliError([`bptt train: ${err.message}`, `the last checkpoint (if any) in ${out} is unchanged`], EXIT.failed);
-    throw err;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+      line.end();
+      io.err(`bptt train: stopped at once by a second ${s}; the last checkpoint (if any) in ${out} is as it was\n`);
+      process.exit(EXIT_INTERRUPTED); // the write in progress, if any, is atomic: it lands whole or not at all
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    worker.on('error', (err) => settle(() => fail(err)));
+    worker.on('message', (m: FromWorker) => {
+      try {
+        switch (m.type) {
+          case 'progress':
+            line.update(m);
+            break;
+          case 'sample':
+            break;
+          case 'checkpoint':
+            writeAtomic(out, m.text);
+            break;
+          case 'failed':
+            line.end();
+            settle(() =>
+              fail(
+                m.nonFinite
+                  ? new CliError([`bptt train: ${m.message}`, `the last checkpoint (if any) in ${out} is unchanged`], EXIT.failed)
+                  : new CliError([`bptt train: ${m.message}`], EXIT.failed),
+              ),
+            );
+            break;
+          case 'done': {
+            writeAtomic(out, m.text);
+            line.end();
+            const loss = m.loss !== null ? ` loss ${m.loss.toPrecision(6)},` : '';
+            if (signal !== null) {
+              io.err(`bptt train: stopped by ${signal} at step ${m.step} (epoch ${m.epoch}/${run.epochs});${loss} checkpoint written to ${out}\n`);
+              settle(() => finish(EXIT_INTERRUPTED));
+            } else {
+              io.err(`${escapeControls(run.name)}: ${m.epoch} epochs, ${m.step} steps,${loss} weights written to ${out}\n`);
+              settle(() => finish(EXIT.ok));
+            }
+            break;
+          }
+          default: {
+            const never: never = m;
+            throw new Error(`unknown message from the training worker: ${JSON.stringify(never)}`);
+          }
+        }
+      } catch (err) {
+        line.end();
+        settle(() => fail(err));
+      }
+    });
+    worker.postMessage(start satisfies ToWorker);
+  });
 }
 
 /** The progress line: rewritten in place on a terminal (~10 times a second), else a line a second. */
-function progressLine(io: Io, tty: boolean, trainer: Trainer) {
+function progressLine(io: Io, tty: boolean, epochs: number) {
   const every = tty ? 100 : 1000;
-  let last = Date.now();
-  let stepsSince = 0;
+  let last = 0;
   let shown = false;
-  let lastLoss: number | null = null;
   return {
-    update(results: StepResult[]): void {
-      stepsSince += results.length;
-      for (const r of results) if (r.epochLoss !== null) lastLoss = r.epochLoss;
+    update(m: WorkerProgress): void {
       const now = Date.now();
-      if (now - last < every || results.length === 0) return;
-      const r = results[results.length - 1];
-      const rate = (stepsSince * 1000) / (now - last);
-      const loss = lastLoss ?? r.loss;
-      const text = `epoch ${r.epoch}/${trainer.train.epochs}  step ${r.step}  loss ${loss.toPrecision(5)}  ${rate.toFixed(rate < 100 ? 1 : 0)} steps/s`;
+      if (now - last < every) return;
+      const loss = m.epochLoss ?? m.loss;
+      const rate = m.stepsPerSecond;
+      const text = `epoch ${m.epoch}/${epochs}  step ${m.step}  loss ${loss.toPrecision(5)}  ${rate.toFixed(rate < 100 ? 1 : 0)} steps/s`;
       io.err(tty ? `\r\x1b[K${text}` : `${text}\n`);
       shown = true;
       last = now;
-      stepsSince = 0;
     },
     end(): void {
       if (tty && shown) io.err('\r\x1b[K');
+      shown = false;
     },
   };
 }

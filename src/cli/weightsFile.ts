@@ -5,12 +5,16 @@ import { cloneParams, parseWeights, WeightsError, type WeightsFile } from '../en
 import { readStateDict, torchToParams, TorchFileError, weightsFormat } from '../engine/pytorch';
 import { utf8 } from '../engine/pytorch/tensor';
 import { writeAtomic as writeAtomicFile } from '../node/atomicWrite';
-import { readBoundedSync } from '../node/readBounded';
+import { MAX_WEIGHTS_BYTES, readBoundedSync } from '../node/readBounded';
+import { readNamedTextSync } from '../node/safeRead';
 import { CliError, EXIT } from './errors';
 
-/** SPEC.rnn.yaml -> NAME.weights.json in the spec's directory (NAME = the spec's name). */
-export function defaultWeightsPath(specPath: string, problem: Problem): string {
-  const stem = problem.name || basename(specPath).replace(/(\.rnn)?\.(ya?ml|json)$/i, '');
+/**
+ * SPEC.rnn.yaml -> SPEC.weights.json in the spec's folder. From the spec's file name only, never
+ * from its contents: `name: ../../ESCAPED` in a spec must not choose where files are written.
+ */
+export function defaultWeightsPath(specPath: string): string {
+  const stem = basename(specPath).replace(/(\.rnn)?\.(ya?ml|json)$/i, '') || 'spec';
   return join(dirname(specPath), `${stem}.weights.json`);
 }
 
@@ -20,6 +24,16 @@ export function writeAtomic(path: string, text: string): void {
     writeAtomicFile(path, text);
   } catch (err) {
     throw new CliError([`${path}: cannot write the weights: ${err instanceof Error ? err.message : String(err)}`], EXIT.failed);
+  }
+}
+
+/** A JSON weights file's text (to resume from), by the safe reader; a CliError naming the file. */
+export function readWeightsText(path: string): string {
+  try {
+    // A regular file under the cap (a symlink to /dev/zero in a cloned repository is refused).
+    return readNamedTextSync(path, { baseDir: process.cwd(), maxBytes: MAX_WEIGHTS_BYTES });
+  } catch (err) {
+    throw new CliError([`${path}: cannot read the weights: ${err instanceof Error ? err.message : String(err)}`], EXIT.usage);
   }
 }
 

@@ -1,6 +1,45 @@
 /** Atomic file writes, shared by the CLI and the extension host (Node only). */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+/** Whether a process with this id is running (a signal 0 probes without sending anything). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'; // exists, but not ours
+  }
+}
+
+/**
+ * Removes PATH.tmp-PID files left by writers that were killed (kill -9) between writing and
+ * renaming: those whose process is gone, and one with our own id (a former process's, as we have
+ * not written yet). Files of running writers are left alone. Returns the names removed.
+ */
+export function removeStaleTemps(path: string): string[] {
+  const prefix = `${basename(path)}.tmp-`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !/^\d+$/.test(name.slice(prefix.length))) continue;
+    const pid = Number(name.slice(prefix.length));
+    if (pid !== process.pid && alive(pid)) continue;
+    try {
+      rmSync(join(dirname(path), name), { force: true });
+      removed.push(name);
+    } catch {
+      // Not ours to remove (permissions): leave it.
+    }
+  }
+  return removed;
+}
 
 /**
  * Writes `text` to `path` atomically: into PATH.tmp-PID, flushed to disk, then renamed over PATH.
