@@ -1,10 +1,10 @@
 /** Which documents are specs, and loading one through the engine's spec loader. */
 import * as vscode from 'vscode';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadSpec } from '../engine/spec';
 import { weightsReader } from '../node/weightsReader';
 import type { Diagnostic, Problem } from '../engine';
+import { specBytesReader, specFileReader } from './namedFiles';
 
 /** Spec files by name: *.rnn.yaml, *.rnn.yml, *.rnn.json. */
 export const SPEC_GLOB = '**/*.rnn.{yaml,yml,json}';
@@ -41,34 +41,25 @@ export function loadSpecDocument(doc: vscode.TextDocument): LoadedSpec {
     return loadSpec(doc.getText(), {
       file,
       format: specFormat(doc.uri),
-      // data.file (a training corpus) is read as text beside the spec: data, never code.
-      readFile: (rel: string) => {
-        if (!dir) throw new Error('an untitled spec cannot refer to other files; save it first');
-        return fs.readFileSync(path.resolve(dir, rel), 'utf8');
-      },
-      // init.weights_file: bounded, inside the workspace, read again only when it changed.
-      readBytes: (rel: string) => {
-        if (!dir) throw new Error('an untitled spec cannot refer to other files; save it first');
-        const roots = workspaceRoots();
-        return weightsReader(dir, roots.length ? roots : [fs.realpathSync(dir)])(rel);
-      },
+      // data.file (a training corpus) is read as text beside the spec: data, never code; under the
+      // workspace's rules (a regular file inside a workspace folder; nothing when untrusted).
+      readFile: dir
+        ? specFileReader(doc.uri.fsPath)
+        : () => {
+            throw new Error('an untitled spec cannot refer to other files; save it first');
+          },
+      // init.weights_file: bounded, inside the workspace, read again only when it changed; nothing when untrusted.
+      readBytes: dir
+        ? specBytesReader(doc.uri.fsPath)
+        : () => {
+            throw new Error('an untitled spec cannot refer to other files; save it first');
+          },
     });
   } catch (e) {
     // loadSpec promises not to throw; should it anyway, the user still gets an error at line 1.
     const message = e instanceof Error ? e.message : String(e);
     return { problem: null, diagnostics: [{ severity: 'error', message, line: 1, column: 1, endLine: 1, endColumn: 1, offset: 0, length: 0, path: [] }] };
   }
-}
-
-/** The workspace folders' real paths (files a spec names must lie inside one). */
-function workspaceRoots(): string[] {
-  return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => {
-    try {
-      return fs.realpathSync(f.uri.fsPath);
-    } catch {
-      return f.uri.fsPath;
-    }
-  });
 }
 
 /** The active editor's document when it is a spec. */

@@ -12,6 +12,10 @@ export interface StartTraining {
   epochs?: number;
   /** How often a checkpoint is posted, in ms. */
   checkpointMs: number;
+  /** Also post a checkpoint every this many epochs (the CLI's --checkpoint-epochs). */
+  checkpointEpochs?: number;
+  /** Folders data.file must lie inside (after symlinks); absent: anywhere (see src/node/safeRead.ts). */
+  roots?: string[];
 }
 
 /** Host -> worker: stop at the end of the current slice and post a last checkpoint. */

@@ -1,8 +1,8 @@
 /** The stepper on trained weights: NAME.weights.json beside a spec, when it exists and is valid. */
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import * as fs from 'node:fs';
 import { parseWeights, type Problem } from '../../engine';
+import { readBesideSpec } from '../namedFiles';
 import { log } from '../output';
 import { weightsPathFor } from './weightsPath';
 
@@ -17,9 +17,12 @@ export function withTrainedWeights(doc: vscode.TextDocument, problem: Problem): 
   const name = path.basename(file);
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    return { problem, note: undefined }; // no weights: the spec's init
+    text = readBesideSpec(file, doc.uri.fsPath); // a regular file inside the workspace, never a device or a FIFO
+  } catch (e) {
+    if ((e as { reason?: string }).reason === 'missing') return { problem, note: undefined }; // no weights: the spec's init
+    const message = e instanceof Error ? e.message : String(e);
+    log(`${name} is not read: ${message}; using the spec's init`);
+    return { problem, note: `weights: spec init (${name} ${message})` };
   }
   try {
     const w = parseWeights(text, problem);

@@ -7,13 +7,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { parseWeights, sample } from '../../engine';
-import { writeAtomicAsync } from '../../node/atomicWrite';
+import { removeStaleTemps, writeAtomicAsync } from '../../node/atomicWrite';
 import { loadSpecDocument, specFormat } from '../specFiles';
 import { log, output } from '../output';
 import type { StepperPanels } from '../panels';
 import type { TrainingProgressMessage, TrainingSampleMessage } from '../../protocol';
 import type { FromWorker, StartTraining } from './messages';
 import { weightsPathFor } from './weightsPath';
+import { namedFileRoots, readBesideSpec } from '../namedFiles';
 
 /** How often the worker posts a checkpoint (and the host writes it). */
 const CHECKPOINT_MS = 2000;
@@ -71,10 +72,11 @@ export class Trainings implements vscode.Disposable {
     let resumeText: string | null = null;
     if (opts.resume) {
       if (!fs.existsSync(weightsPath)) throw new Error(`no weights to resume: ${path.basename(weightsPath)} does not exist beside the spec`);
-      resumeText = fs.readFileSync(weightsPath, 'utf8');
+      resumeText = readBesideSpec(weightsPath, doc.uri.fsPath);
       parseWeights(resumeText, problem); // a bad file is reported before a worker starts
     }
-    const start: StartTraining = { type: 'start', specText: doc.getText(), file: doc.uri.fsPath, format: specFormat(doc.uri), resumeText, epochs: opts.epochs, checkpointMs: CHECKPOINT_MS };
+    const start: StartTraining = { type: 'start', specText: doc.getText(), file: doc.uri.fsPath, format: specFormat(doc.uri), resumeText, epochs: opts.epochs, checkpointMs: CHECKPOINT_MS, roots: namedFileRoots(doc.uri.fsPath) };
+    removeStaleTemps(weightsPath); // temporary files of a window killed mid-write
     const label = path.basename(doc.uri.fsPath);
     log(`${opts.resume ? 'Resume' : 'Train'} ${label}: training in a worker; weights -> ${weightsPath}`);
 
@@ -187,7 +189,7 @@ export async function sampleFromWeights(doc: vscode.TextDocument, given?: { prim
   if (doc.uri.scheme !== 'file') throw new Error('save the spec and train it first');
   const weightsPath = weightsPathFor(doc.uri.fsPath, problem.name);
   if (!fs.existsSync(weightsPath)) throw new Error(`no weights: train the model first (${path.basename(weightsPath)} does not exist beside the spec)`);
-  const weights = parseWeights(fs.readFileSync(weightsPath, 'utf8'), problem);
+  const weights = parseWeights(readBesideSpec(weightsPath, doc.uri.fsPath), problem);
   const prime = given?.prime ?? (await vscode.window.showInputBox({ title: 'BPTT: Sample', prompt: 'Priming text (empty: the first token)', value: '' }));
   if (prime === undefined) return undefined;
   const number = (v: string): string | undefined => (v.trim() !== '' && Number.isFinite(Number(v)) && Number(v) >= 0 ? undefined : 'a number ≥ 0');

@@ -3,13 +3,13 @@
  * ~50 ms slices, yielding between them so a cancel message gets in, and posts progress and
  * checkpoints. It never touches the file system: the host writes the weights.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { loadSpec } from '../../engine/spec';
 import { NonFiniteError, parseWeights, resumableState, sample, serializeWeights, Trainer, type Problem } from '../../engine';
 import type { FromWorker, StartTraining, ToWorker } from './messages';
 import { weightsReader } from '../../node/weightsReader';
+import { readNamedTextSync } from '../../node/safeRead';
 
 const port = parentPort;
 if (!port) throw new Error('trainWorker.js runs only as a worker thread');
@@ -48,7 +48,7 @@ function postSample(problem: Problem, trainer: Trainer): void {
 }
 
 async function train(start: StartTraining): Promise<void> {
-  const loaded = loadSpec(start.specText, { file: start.file, format: start.format, readFile: (rel: string) => readFileSync(resolve(dirname(start.file), rel), 'utf8'), readBytes: weightsReader(dirname(start.file)) });
+  const loaded = loadSpec(start.specText, { file: start.file, format: start.format, readFile: (rel: string) => readNamedTextSync(rel, { baseDir: dirname(start.file), roots: start.roots, rootsName: 'the workspace folders' }), readBytes: weightsReader(dirname(start.file), start.roots) });
   if (!loaded.problem) {
     const first = loaded.diagnostics.find((d) => d.severity === 'error');
     throw new Error(`the spec has errors${first ? `: line ${first.line}: ${first.message}` : ''}`);
@@ -58,6 +58,7 @@ async function train(start: StartTraining): Promise<void> {
   const trainer = start.resumeText === null ? Trainer.create(problem, overrides) : Trainer.resume(problem, resumableState(parseWeights(start.resumeText, problem)), overrides);
   const text = (): string => serializeWeights(problem, trainer.state(), trainer.train);
   let lastCheckpoint = Date.now();
+  let savedEpoch = trainer.state().progress.epoch;
   let lastSample = 0;
   let lastLoss: number | null = null;
   let epochLoss: number | null = null;
@@ -79,9 +80,11 @@ async function train(start: StartTraining): Promise<void> {
       postSample(problem, trainer);
       lastSample = Date.now();
     }
-    if (Date.now() - lastCheckpoint >= start.checkpointMs) {
-      post({ type: 'checkpoint', text: text(), epoch: trainer.state().progress.epoch });
+    const epoch = trainer.state().progress.epoch;
+    if (Date.now() - lastCheckpoint >= start.checkpointMs || (start.checkpointEpochs !== undefined && epoch - savedEpoch >= start.checkpointEpochs)) {
+      post({ type: 'checkpoint', text: text(), epoch });
       lastCheckpoint = Date.now();
+      savedEpoch = epoch;
     }
     await new Promise<void>((r) => setImmediate(r)); // let a cancel in
   }
