@@ -42,7 +42,7 @@ type Stage = { done: true; problem: null; issues: Issue[] } | { done: false; val
 export function loadSpec(text: string, opts: LoadOptions = {}): LoadResult {
   return guarded(text, opts.file, (t) => {
     const stage = prepare(t, opts);
-    return stage.done ? stage : finish(stage, opts.file, opts.readFile);
+    return stage.done ? stage : finish(stage, opts.file, opts.readFile, opts.readBytes);
   });
 }
 
@@ -71,7 +71,7 @@ export async function loadSpecAsync(text: string, opts: LoadAsyncOptions = {}): 
         return got.text as string;
       }
     : undefined;
-  return guarded(text, opts.file, () => finish(ready, opts.file, readFile));
+  return guarded(text, opts.file, () => finish(ready, opts.file, readFile, opts.readBytes));
 }
 
 /** The files a (schema-valid) spec names, relative to the spec: data.file. */
@@ -136,9 +136,14 @@ function prepare(text: string, opts: { file?: string; format?: 'yaml' | 'json' }
 }
 
 /** Semantic checks, sizes and parameters: the Problem. */
-function finish(stage: Extract<Stage, { done: false }>, file: string | undefined, readFile: ((rel: string) => string) | undefined): { problem: Problem | null; issues: Issue[] } {
+function finish(
+  stage: Extract<Stage, { done: false }>,
+  file: string | undefined,
+  readFile: ((rel: string) => string) | undefined,
+  readBytes: LoadOptions['readBytes'],
+): { problem: Problem | null; issues: Issue[] } {
   const ctx = new Ctx(stage.map);
-  const problem = resolve(stage.value, ctx, { file, readFile });
+  const problem = resolve(stage.value, ctx, { file, readFile, readBytes });
   const issues = stage.issues.slice();
   for (const i of ctx.issues) issues.push(i);
   return { problem, issues };
