@@ -1,6 +1,6 @@
 /** Core types shared by the engine, the spec loader and the CLI. Pure data: no vscode, no DOM. */
 
-export type CellKind = 'rnn' | 'lstm' | 'gru';
+export type CellKind = 'rnn' | 'lstm' | 'gru' | 'custom';
 export type Activation = 'tanh' | 'sigmoid' | 'relu' | 'identity';
 export type OutputKind = 'softmax' | 'identity' | 'tanh' | 'sigmoid';
 export type LossKind = 'cross-entropy' | 'mse';
@@ -24,10 +24,22 @@ export interface ModelConfig {
   peephole: boolean;
   /** lstm only: i = 1 - f. */
   coupled: boolean;
+  /** custom only: the cell written as equations (model.state, model.params, model.equations). */
+  custom?: CustomCellSpec;
   /** y = out(W_hy h + b_y). */
   output: OutputKind;
   loss: LossKind;
   reduction: Reduction;
+}
+
+/** A custom cell as the spec writes it. */
+export interface CustomCellSpec {
+  /** State names, h first: each a vector of size H carried between steps. */
+  states: string[];
+  /** Parameter shapes in H, D and integers, by name, in the spec's order. */
+  params: Record<string, (string | number)[]>;
+  /** One assignment a line, in the expression language. */
+  equations: string;
 }
 
 /** A dense tensor, row-major: shape [rows, cols] for matrices, [n] for vectors. */

@@ -4,9 +4,11 @@ import type { Cell, CellInfo } from './cell';
 import { GruCell } from './gru';
 import { LstmCell } from './lstm';
 import { RnnCell } from './rnn';
+import { CustomCell } from './custom';
 
 export type { Cell, CellEquations, CellInfo, CellState, GatePath, GradTerm, StepCache, StepGrad } from './cell';
 export { unroll, zeroState, copyState, type Visit } from './unroll';
+export { CustomCell, compile, EquationError, type EquationIssue } from './custom';
 
 export function makeCell(config: ModelConfig): Cell {
   switch (config.cell) {
@@ -16,7 +18,21 @@ export function makeCell(config: ModelConfig): Cell {
       return new LstmCell(config.D, config.H, config.peephole, config.coupled);
     case 'gru':
       return new GruCell(config.D, config.H, config.variant);
+    case 'custom':
+      return customCell(config);
   }
+}
+
+/** Compiled once per config object and size (compiling checks every line; the cell itself is pure). */
+const compiled = new WeakMap<object, CustomCell>();
+
+function customCell(config: ModelConfig): CustomCell {
+  if (!config.custom) throw new Error('model.cell: custom needs model.state, model.params and model.equations');
+  const have = compiled.get(config.custom);
+  if (have && have.H === config.H && have.D === config.D) return have;
+  const cell = new CustomCell(config.D, config.H, config.custom);
+  compiled.set(config.custom, cell);
+  return cell;
 }
 
 /** What the cell of a config knows about itself. */

@@ -1,6 +1,6 @@
 /** Collects issues at places of a parsed spec, for the semantic checks after the schema. */
 import { showPath } from './source';
-import type { Issue, Path, SourceMap } from './source';
+import type { Issue, Path, SourceMap, Span } from './source';
 
 /** Limits checked before anything is allocated. */
 export const LIMITS = {
@@ -19,7 +19,16 @@ export type Obj = Record<string, unknown>;
 export class Ctx {
   readonly issues: Issue[] = [];
 
-  constructor(readonly map: SourceMap) {}
+  /** text: the spec's source, for places inside a value (an equation's line and column). */
+  constructor(
+    readonly map: SourceMap,
+    readonly text = '',
+  ) {}
+
+  /** An error at a span of the text inside the value of `path`; the message gets the path in front. */
+  errorAt(path: Path, span: Span, message: string): void {
+    this.issues.push({ severity: 'error', message: `${showPath(path)}: ${message}`, span, path });
+  }
 
   /** An error at the value of `path` ('value') or at its key ('key'); the message gets the path in front. */
   error(path: Path, message: string, at: 'value' | 'key' = 'value'): void {

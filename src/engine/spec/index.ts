@@ -36,7 +36,7 @@ export interface LoadResult {
 }
 
 /** A spec after parsing and the schema: either finished (errors) or a value ready to resolve. */
-type Stage = { done: true; problem: null; issues: Issue[] } | { done: false; value: Record<string, unknown>; map: SourceMap; issues: Issue[] };
+type Stage = { done: true; problem: null; issues: Issue[] } | { done: false; value: Record<string, unknown>; map: SourceMap; text: string; issues: Issue[] };
 
 /** Parses, validates and resolves a spec. `problem` is non-null exactly when no diagnostic is an error. */
 export function loadSpec(text: string, opts: LoadOptions = {}): LoadResult {
@@ -132,7 +132,7 @@ function prepare(text: string, opts: { file?: string; format?: 'yaml' | 'json' }
   for (const i of finite) issues.push(i);
   for (const i of schema) issues.push(i);
   if (issues.some((i) => i.severity === 'error')) return { done: true, problem: null, issues };
-  return { done: false, value: value as Record<string, unknown>, map: parsed.map, issues };
+  return { done: false, value: value as Record<string, unknown>, map: parsed.map, text, issues };
 }
 
 /** Semantic checks, sizes and parameters: the Problem. */
@@ -142,7 +142,7 @@ function finish(
   readFile: ((rel: string) => string) | undefined,
   readBytes: LoadOptions['readBytes'],
 ): { problem: Problem | null; issues: Issue[] } {
-  const ctx = new Ctx(stage.map);
+  const ctx = new Ctx(stage.map, stage.text);
   const problem = resolve(stage.value, ctx, { file, readFile, readBytes });
   const issues = stage.issues.slice();
   for (const i of ctx.issues) issues.push(i);

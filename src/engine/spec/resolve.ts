@@ -7,6 +7,7 @@ import type { Obj } from './context';
 import { resolveData } from './data';
 import { sci } from './describe';
 import { applyWeights, resolveState } from './weights';
+import { resolveCustom } from './custom';
 import { readWeightsFileParams, type ReadBytes } from './weightsFile';
 
 export interface ResolveOptions {
@@ -22,7 +23,9 @@ const ONLY_FOR: [string[], string, CellKind][] = [
   [['model', 'variant'], 'gru', 'gru'],
   [['model', 'peephole'], 'lstm', 'lstm'],
   [['model', 'coupled'], 'lstm', 'lstm'],
-  [['init', 'forget_bias'], 'lstm', 'lstm'],
+  [['model', 'state'], 'custom', 'custom'],
+  [['model', 'params'], 'custom', 'custom'],
+  [['model', 'equations'], 'custom', 'custom'],
 ];
 
 /** Whether a model field means something for this cell (fields not in ONLY_FOR mean something for all). */
@@ -60,8 +63,11 @@ export function resolve(spec: Obj, ctx: Ctx, opts: ResolveOptions): Problem | nu
     ctx.error(['loss'], `${loss} does not fit a ${data.vocab.chars ? 'text' : 'token'} model, whose targets are classes (the next token); use cross-entropy`);
     return null;
   }
+  const custom = cell === 'custom' ? resolveCustom(model, H, data.D, ctx) : undefined;
+  if (custom === null) return null;
   const config: ModelConfig = {
     cell,
+    ...(custom ? { custom } : {}),
     D: data.D,
     H,
     K: data.K,
@@ -74,6 +80,9 @@ export function resolve(spec: Obj, ctx: Ctx, opts: ResolveOptions): Problem | nu
     reduction: get<Reduction>(spec, 'reduction', 'sum'),
   };
   if (!withinLimits(config, data.sequence.inputs.length, ctx)) return null;
+  if (has(init, 'forget_bias') && cellInfo(config).forgetBias === null) {
+    ctx.warn(['init', 'forget_bias'], `applies to cells with a forget gate bias b_f (lstm, or a custom cell with a parameter b_f); this model's cell is ${cellInfo(config).label}, so it is ignored`);
+  }
 
   const bpttIn = sub(spec, 'bptt');
   const truncate = get<Truncate>(bpttIn, 'truncate', 'none');
