@@ -46,7 +46,8 @@ export function resolveCustom(model: Obj, H: number, D: number, ctx: Ctx): Custo
     compile(spec, H, D);
   } catch (e) {
     if (!(e instanceof EquationError)) throw e;
-    ctx.errorAt(PATH, fileSpan(ctx, e.issue.offset, e.issue.length, equations), e.issue.message);
+    if (e.issue.state !== undefined) ctx.error(['model', 'state', states.indexOf(e.issue.state)], e.issue.message);
+    else ctx.errorAt(PATH, fileSpan(ctx, e.issue.offset, e.issue.length, equations), e.issue.message);
     return null;
   }
   return spec;

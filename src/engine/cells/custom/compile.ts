@@ -40,6 +40,8 @@ export interface EquationIssue {
   message: string;
   offset: number;
   length: number;
+  /** Set when the problem is a state that no line assigns: it belongs at the state in model.state. */
+  state?: string;
 }
 
 export class EquationError extends Error {
@@ -171,7 +173,7 @@ export function compile(spec: CustomCellSpec, H: number, D: number): Program {
     if (held > MAX_STEP_VALUES) fail(`this step would hold ${held} numbers up to here (a trace keeps every step's); the limit is ${MAX_STEP_VALUES}: avoid large matrices such as outer() in the forward equations`, line.expr);
   }
   const missing = spec.states.find((s) => !assignedOn.has(s));
-  if (missing !== undefined) fail(`the state '${missing}' is never assigned: add a line ${missing} = ...`, { offset: text.length, length: 0 });
+  if (missing !== undefined) throw new EquationError({ message: `the state '${missing}' is never assigned: add a line ${missing} = ...`, offset: text.length, length: 0, state: missing });
   const states = Object.fromEntries(spec.states.map((s) => [s, scope.get(s) as number]));
   return { nodes, assigned, states, gates: assigned.map((a) => a.name).filter((n) => !stateSet.has(n)) };
 }
