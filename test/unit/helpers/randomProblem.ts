@@ -27,6 +27,7 @@ export function randomProblem(o: RandomOptions = {}): Problem {
     output: o.output ?? 'softmax',
     loss: o.loss ?? 'cross-entropy',
     reduction: o.reduction ?? 'sum',
+    ...(o.custom ? { custom: o.custom } : {}),
   };
   const T = o.T ?? 6;
   const params = initParams(config, { seed: (o.seed ?? 1) + 7, scheme: 'normal', scale: o.scale ?? 0.6, forgetBias: 0 });
