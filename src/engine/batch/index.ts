@@ -29,6 +29,8 @@ export function batchGrads(config: ModelConfig, bptt: BpttConfig, p: Params, seq
       return gruBatch(config, bptt, p, seqs, s0);
     case 'rnn':
       return rnnBatch(config, bptt, p, seqs, s0);
+    case 'custom':
+      throw new Error('batched gradients run the built-in cells only; a custom cell trains sequence by sequence');
   }
 }
 

@@ -172,5 +172,7 @@ export function cellCode(c: ModelConfig): CellCode {
         ),
       };
     }
+    case 'custom':
+      throw new Error('exporting a custom cell to PyTorch is not supported yet: only rnn, lstm and gru');
   }
 }
