@@ -16,7 +16,7 @@ const tmp = join(root, '.test-tmp');
 const node = process.execPath;
 
 /** The tsconfigs the type-check covers: the host/CLI/tests, the pure engine, the webview. */
-const TSCONFIGS = ['tsconfig.json', 'src/engine/tsconfig.json', 'tsconfig.webview.json'];
+const TSCONFIGS = ['tsconfig.json', 'src/engine/tsconfig.json', 'src/session/tsconfig.json', 'tsconfig.webview.json'];
 
 /**
  * Runs a command with the console inherited (or, with `capture`, echoed and kept).

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { lstmBatchGrads, runTrace } from '../engine';
-import { snapshotAt } from '../session/snapshot';
+import { StepSession } from '../session/session';
 import { CONFIGS, type BenchConfig } from './configs';
 import { benchBatch, benchProblem } from './problem';
 
@@ -118,18 +118,21 @@ function cursorMove(reps: number, log: (line: string) => void): BenchResult {
   const cfg: BenchConfig = { name: 'cursor', cell: 'lstm', H: 256, T: 1000, D: 64, K: 64, batch: 1 };
   const problem = benchProblem(cfg);
   const t0 = performance.now();
-  const trace = runTrace(problem);
+  const session = StepSession.build(problem, { file: 'bench', text: '', format: 'yaml' });
   const firstBuild = performance.now() - t0;
   // The first backward move builds the running-sum checkpoints (deferred from the trace's build).
   const f0 = performance.now();
-  snapshotAt(problem, trace, { phase: 'backward', t: 1 });
+  session.jump('end');
+  session.snapshot();
   const firstMs = performance.now() - f0;
   let k = 0;
   const cursors = Array.from({ length: 32 }, (_, i) => ({ phase: (i % 2 ? 'backward' : 'forward') as 'forward' | 'backward', t: 1 + ((i * 389) % cfg.T) }));
   const cursorMs = time(Math.max(reps, 16), () => {
-    JSON.stringify(snapshotAt(problem, trace, cursors[k++ % cursors.length]));
+    session.jump(cursors[k++ % cursors.length]);
+    JSON.stringify(session.snapshot());
   });
-  const bytes = JSON.stringify(snapshotAt(problem, trace, { phase: 'backward', t: 500 })).length;
+  session.jump({ phase: 'backward', t: 500 });
+  const bytes = JSON.stringify(session.snapshot()).length;
   log(`cursor move (snapshot of one (phase, t), LSTM H=256 T=1000): ${cursorMs.toFixed(2)} ms median (the first move to backward t=1: ${firstMs.toFixed(0)} ms, building the running-sum checkpoints from T down); a backward snapshot (heatmaps pooled to 48x48) is ${(bytes / 1024).toFixed(0)} KiB as JSON`);
   return { config: 'cursor-move-lstm-h256-t1000', fwd_bwd_ms: cursorMs, runs: Math.max(reps, 16), snapshot_bytes: bytes, build_ms: firstBuild, first_ms: firstMs };
 }

@@ -8,6 +8,7 @@ import { runTraceCommand, traceSpec } from './traceCommand';
 import { runTrainCommand, trainSpec } from './trainCommand';
 import { runSampleCommand, sampleSpec } from './sampleCommand';
 import { exportSpec, runExportCommand } from './exportCommand';
+import { dapSpec, runDapCommand } from './dapCommand';
 
 export interface Command {
   spec: CommandSpec;
@@ -23,6 +24,7 @@ export const COMMANDS: Command[] = [
   { spec: trainSpec, run: runTrainCommand },
   { spec: sampleSpec, run: runSampleCommand },
   { spec: exportSpec, run: runExportCommand },
+  { spec: dapSpec, run: runDapCommand },
 ];
 
 export const findCommand = (name: string): Command | undefined => COMMANDS.find((c) => c.spec.name === name);

@@ -37,6 +37,8 @@ export interface CheckpointedOptions {
    * only every m-th is kept and the others are rebuilt from the next kept one, segment by segment.
    */
   sumBudgetBytes?: number;
+  /** Progress of the build, once a segment; what it throws ends the build. */
+  progress?: (phase: 'forward' | 'backward', done: number, total: number) => void;
 }
 
 export class CheckpointedTrace implements TraceView {
@@ -95,11 +97,15 @@ export class CheckpointedTrace implements TraceView {
     let loss = 0;
     const starts = new Set(this.starts);
     this.states[0] = problem.s0;
+    options.progress?.('forward', 0, this.T);
     unroll(this.cell, params, this.seq.inputs, problem.s0, (cache, i) => {
       const out = output(this.config, params, this.seq, i + 1, cache);
       this.losses[i] = out.loss;
       if (out.loss !== null) loss += out.loss;
-      if (starts.has(i + 2)) this.states[this.segmentOf(i + 2)] = cache.state;
+      if (starts.has(i + 2)) {
+        this.states[this.segmentOf(i + 2)] = cache.state;
+        options.progress?.('forward', i + 1, this.T);
+      }
     });
     this.loss = loss * this.scale;
 
@@ -110,6 +116,7 @@ export class CheckpointedTrace implements TraceView {
     const sum = zerosLike(params);
     this.checkpoints.set(this.T + 1, cloneParams(sum));
     for (let k = S - 1; k >= 0; k--) {
+      options.progress?.('backward', this.T - this.end(k), this.T);
       this.dEnd[k] = dNext;
       const seg = this.recompute(k);
       const steps = this.backwardOf(seg, k);

@@ -34,9 +34,14 @@ export function plainTraceBytes(config: Pick<ModelConfig, 'H' | 'K'>, T: number)
   return T * (30 * 160 + 8 * (16 * config.H + 4 * config.K));
 }
 
+/** Called as a trace is built (forward steps, then backward steps done of total); it may throw to cancel the build. */
+export type TraceProgress = (phase: 'forward' | 'backward', done: number, total: number) => void;
+
 export interface TraceOptions {
   /** Force (true) or forbid (false) the checkpointed trace; by default chosen by size. */
   checkpointed?: boolean;
+  /** Progress of the build; what it throws ends the build (a cancel). */
+  progress?: TraceProgress;
 }
 
 /** Every step's records in memory. */
@@ -61,12 +66,16 @@ class FullTrace implements TraceView {
     readonly params: Params,
     private readonly config: ModelConfig,
     bptt: BpttConfig,
+    progress?: TraceProgress,
   ) {
     const cell = makeCell(config);
     this.terms = [...cell.terms, ...OUTPUT_TERMS];
-    this.fwd = forwardPass(cell, config, params, problem.sequence, problem.s0);
-    this.bwd = backwardPass(cell, config, bptt, params, this.fwd);
     this.T = problem.sequence.inputs.length;
+    // A plain trace is bounded (T·H <= CHECKPOINT_THRESHOLD): progress at the passes' ends suffices.
+    progress?.('forward', 0, this.T);
+    this.fwd = forwardPass(cell, config, params, problem.sequence, problem.s0);
+    progress?.('backward', 0, this.T);
+    this.bwd = backwardPass(cell, config, bptt, params, this.fwd);
     this.loss = this.fwd.loss;
     this.stride = strideOf(this.T);
     this.grads = this.sumSegments();
@@ -174,7 +183,9 @@ export class Trace implements TraceView {
       );
     }
     // The parameters stay resident in wasm memory for the passes (the kernels copy only vectors).
-    this.impl = withParams(params, () => (this.checkpointed ? new CheckpointedTrace(problem, params) : new FullTrace(problem, params, this.config, this.bptt)));
+    this.impl = withParams(params, () =>
+      this.checkpointed ? new CheckpointedTrace(problem, params, { progress: options.progress }) : new FullTrace(problem, params, this.config, this.bptt, options.progress),
+    );
     this.T = this.impl.T;
     this.loss = this.impl.loss;
     this.grads = this.impl.grads;

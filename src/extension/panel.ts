@@ -5,7 +5,8 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { runTrace, Stepper, type Cursor, type Problem, type Trace } from '../engine';
+import { runTrace, type Problem, type Trace } from '../engine';
+import { Stepper, type Cursor } from '../session/cursor';
 import { TrainingLog } from './training/trainingLog';
 import { withTrainedWeights } from './training/trainedWeights';
 import { isCursor, parseWebviewMessage, type FlowData, type HostMessage, type JacobianView, type SpecError, type TrainingProgressMessage, type TrainingSampleMessage, type WebviewMessage } from '../protocol';

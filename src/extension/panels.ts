@@ -1,6 +1,6 @@
 /** The open stepper panels, one per spec, and what keeps them live as their specs change. */
 import * as vscode from 'vscode';
-import type { Cursor } from '../engine';
+import type { Cursor } from '../session/cursor';
 import { Disposable } from './dispose';
 import { StepperPanel, STEPPER_VIEW_TYPE, webviewOptions } from './panel';
 import { isSpecDocument } from './specFiles';

@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = join(__dirname, '..', '..');
 const ENGINE = join(ROOT, 'src', 'engine');
+/** The session is held to the same rule: every front-end (panel, debugger, CLI, worker) can use it. */
+const SESSION = join(ROOT, 'src', 'session');
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -23,10 +25,11 @@ function code(text: string, keepStrings: boolean): string {
 
 const FORBIDDEN_MODULE = /^(vscode|fs|path|os|child_process|worker_threads|crypto|util|node:.*|fs\/.*|path\/.*)$/;
 
-describe('engine purity', () => {
-  const files = sources(ENGINE);
+for (const [name, DIR] of [['engine', ENGINE], ['session', SESSION]] as const)
+describe(`${name} purity`, () => {
+  const files = sources(DIR);
 
-  it('finds the engine sources', () => expect(files.length).toBeGreaterThan(5));
+  it(`finds the ${name} sources`, () => expect(files.length).toBeGreaterThan(5));
 
   it('imports no vscode, no node:* and no Node built-ins', () => {
     const bad: string[] = [];
@@ -50,9 +53,9 @@ describe('engine purity', () => {
     expect(bad).toEqual([]);
   });
 
-  it('type-checks with no DOM and no Node types (src/engine/tsconfig.json)', () => {
+  it(`type-checks with no DOM and no Node types (src/${name}/tsconfig.json)`, () => {
     const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-    const r = spawnSync(process.execPath, [tsc, '--noEmit', '-p', join(ENGINE, 'tsconfig.json')], { cwd: ROOT, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [tsc, '--noEmit', '-p', join(DIR, 'tsconfig.json')], { cwd: ROOT, encoding: 'utf8' });
     expect(r.stdout + r.stderr).toBe('');
     expect(r.status).toBe(0);
   });

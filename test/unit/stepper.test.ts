@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { Stepper, type Cursor } from '../../src/engine';
+import { Stepper, type Cursor } from '../../src/session/cursor';
 
 describe('the stepper cursor', () => {
   test('runs forward 1..T then backward T..1, and stops at both ends', () => {

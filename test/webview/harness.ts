@@ -1,15 +1,15 @@
 /**
  * The webview alone in a real browser: Debian chromium driven by playwright-core, the panel's own
  * HTML (panelHtml) served at http://webview.test/, acquireVsCodeApi stubbed, and a tiny host in
- * the test process that answers ready/step/jump with real snapshots from the engine.
+ * the test process that answers ready/step/jump from a real StepSession (the extension's worker
+ * holds the same session).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { runTrace, Stepper, type Problem, type Trace } from '../../src/engine';
-import { snapshotAt, summarize } from '../../src/session/snapshot';
-import { clipView, flowData, jacobianView } from '../../src/session/flowView';
+import type { Problem, Trace } from '../../src/engine';
+import { StepSession } from '../../src/session/session';
 import { panelHtml } from '../../src/extension/panelHtml';
 import { parseWebviewMessage, type HostMessage, type WebviewMessage } from '../../src/protocol';
 import { COLLECT, initScript, postToPage } from './inPage';
@@ -60,16 +60,22 @@ export class Panel {
   readonly received: WebviewMessage[] = [];
   readonly warnings: string[] = [];
   readonly errors: string[] = [];
-  trace: Trace;
-  stepper: Stepper;
+  readonly session: StepSession;
 
   private constructor(
     readonly page: Page,
-    public problem: Problem,
+    problem: Problem,
     private withholdTrace = false,
   ) {
-    this.trace = runTrace(problem);
-    this.stepper = new Stepper(this.trace.T);
+    this.session = StepSession.build(problem, { file: `file:///examples/${problem.name}.rnn.yaml`, text: '', format: 'yaml' });
+  }
+
+  get problem(): Problem {
+    return this.session.problem;
+  }
+
+  get trace(): Trace {
+    return this.session.trace;
   }
 
   static async open(browser: Browser, problem: Problem, o: PanelOptions = {}): Promise<Panel> {
@@ -108,20 +114,20 @@ export class Panel {
         if (!this.withholdTrace) this.background(this.sendTrace());
         return;
       case 'step':
-        this.stepper.step(m.delta);
+        this.session.step(m.delta, 'panel');
         break;
       case 'jump':
-        this.stepper.jump(m.to);
+        this.session.jump(m.to, 'panel');
         break;
       case 'clip':
-        this.background(this.post({ type: 'clipPreview', clip: clipView(this.trace.grads, m.threshold) }));
+        this.background(this.post({ type: 'clipPreview', clip: this.session.clip(m.threshold) }));
         return;
       default: {
         const never: never = m;
         throw new Error(`unhandled ${JSON.stringify(never)}`);
       }
     }
-    this.background(this.post({ type: 'snapshot', snapshot: snapshotAt(this.problem, this.trace, this.stepper.cursor) }).then(() => this.sendJacobian()));
+    this.background(this.post({ type: 'snapshot', snapshot: this.session.snapshot() }).then(() => this.sendJacobian()));
   }
 
   /** A reply sent without waiting: a page closed meanwhile is no error, anything else is recorded. */
@@ -133,15 +139,15 @@ export class Panel {
 
   /** The trace message the host sends on `ready` or after a recomputation, then (as StepperPanel does) the flow data and the cursor's Jacobian row. */
   async sendTrace(): Promise<void> {
-    await this.post({ type: 'trace', summary: summarize(this.problem, this.trace, `file:///examples/${this.problem.name}.rnn.yaml`), snapshot: snapshotAt(this.problem, this.trace, this.stepper.cursor) });
+    await this.post({ type: 'trace', summary: this.session.summary(), snapshot: this.session.snapshot() });
     await new Promise((r) => setTimeout(r, FLOW_DELAY_MS));
-    await this.post({ type: 'flow', flow: flowData(this.problem, this.trace.grads) });
+    await this.post({ type: 'flow', flow: this.session.flow() });
     await this.sendJacobian();
   }
 
   /** The Jacobian row of the cursor's t (StepperPanel sends it after each snapshot). */
   sendJacobian(): Promise<void> {
-    return this.post({ type: 'jacobian', row: jacobianView(this.problem, this.stepper.cursor.t) });
+    return this.post({ type: 'jacobian', row: this.session.jacobian(this.session.cursor.t) });
   }
 
   /** Sends a message as the host would (JSON, as postMessage serialises it); anything goes. */

@@ -1,13 +1,20 @@
 /**
- * The stepper's cursor over a trace: forward t = 1..T, then backward t = T..1, as one line of 2T
- * places. It belongs to no front-end: the panel observes it now, a debug adapter can later.
+ * The session's cursor over a trace: forward t = 1..T, then backward t = T..1, as one line of 2T
+ * places. It belongs to no front-end: the panel and the debugger both observe it.
  */
+import type { Cursor } from '../protocol';
 
-export type Phase = 'forward' | 'backward';
+export type { Cursor, Phase } from '../protocol';
 
-export interface Cursor {
-  phase: Phase;
-  t: number;
+/** A place's position on the line 0..2T-1 (t clamped to 1..T). */
+export function placeIndex(c: Cursor, T: number): number {
+  const t = Math.min(Math.max(1, Math.round(c.t)), T);
+  return c.phase === 'forward' ? t - 1 : 2 * T - t;
+}
+
+/** The place at position 0..2T-1. */
+export function placeAt(pos: number, T: number): Cursor {
+  return pos < T ? { phase: 'forward', t: pos + 1 } : { phase: 'backward', t: 2 * T - pos };
 }
 
 export class Stepper {
@@ -23,13 +30,12 @@ export class Stepper {
   }
 
   get cursor(): Cursor {
-    return this.pos < this.T ? { phase: 'forward', t: this.pos + 1 } : { phase: 'backward', t: 2 * this.T - this.pos };
+    return placeAt(this.pos, this.T);
   }
 
-  /** Position on the line 0..2T-1 of a cursor. */
-  private static toPos(c: Cursor, T: number): number {
-    const t = Math.min(Math.max(1, Math.round(c.t)), T);
-    return c.phase === 'forward' ? t - 1 : 2 * T - t;
+  /** The cursor's position on the line 0..2T-1. */
+  get position(): number {
+    return this.pos;
   }
 
   /** Moves by delta places, stopping at either end. Returns whether the cursor moved. */
@@ -41,7 +47,7 @@ export class Stepper {
   jump(to: 'start' | 'end' | Cursor): boolean {
     if (to === 'start') return this.set(0);
     if (to === 'end') return this.set(2 * this.T - 1);
-    return this.set(Stepper.toPos(to, this.T));
+    return this.set(placeIndex(to, this.T));
   }
 
   /** A new trace of T steps: keeps the phase and t where they still exist, else the nearest. */
@@ -49,7 +55,7 @@ export class Stepper {
     if (!Number.isInteger(T) || T < 1) throw new RangeError(`a trace needs at least one timestep, got ${T}`);
     const c = this.cursor;
     this.T = T;
-    this.pos = Stepper.toPos(c, T);
+    this.pos = placeIndex(c, T);
     this.emit();
   }
 

@@ -1,0 +1,351 @@
+/**
+ * The debug adapter (debug type `bptt`): VS Code's debugger over a session. One thread; one frame
+ * named `forward t=3` or `backward t=3` at the line of that step's data; Next / Step Back /
+ * Continue / Reverse Continue / Goto move the session's cursor, each move ending with `stopped`;
+ * scopes Step, Gradients, Parameters page their vectors and matrices lazily; evaluate takes the
+ * expression language. It imports no vscode: `bptt dap` runs it on stdio, the extension inline.
+ */
+import { DebugSession, Handles, InitializedEvent, InvalidatedEvent, OutputEvent, Scope, StoppedEvent, TerminatedEvent, Thread } from '@vscode/debugadapter';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { resolve as resolvePath } from 'node:path';
+import type { Cursor } from '../session/cursor';
+import type { Move, MoveResult, SessionApi, SessionChange, SessionInfo, VarNode } from '../session/api';
+import { Breakpoints, NONFINITE_FILTER } from './breakpoints';
+
+/** The launch configuration's fields (see package.json contributes.debuggers). */
+export interface LaunchArgs extends DebugProtocol.LaunchRequestArguments {
+  /** The spec file. */
+  spec: string;
+  /** A weights file whose parameters replace the spec's init. */
+  weights?: string;
+  /** Stop at forward t=1 (default true); else run to the first breakpoint. */
+  stopOnEntry?: boolean;
+}
+
+/** Opens the session of a launch: in this process (`bptt dap`) or in the extension's worker. */
+export type SessionOpener = (args: LaunchArgs) => Promise<SessionApi>;
+
+export const THREAD_ID = 1;
+const FRAME_ID = 1;
+/** Who moves the cursor, as the session's change events name it. */
+export const ORIGIN = 'debugger';
+
+/** `forward t=3`, exactly. */
+export const frameName = (c: Cursor): string => `${c.phase} t=${c.t}`;
+
+const REASONS: Record<NonNullable<MoveResult['hit']>['reason'], string> = {
+  breakpoint: 'breakpoint',
+  'function breakpoint': 'function breakpoint',
+  exception: 'exception',
+  start: 'step',
+  end: 'step',
+};
+
+export class BpttDebugSession extends DebugSession {
+  private api: SessionApi | null = null;
+  private info: SessionInfo | null = null;
+  private cursor: Cursor = { phase: 'forward', t: 1 };
+  private specPath = '';
+  private readonly refs = new Handles<{ at: Cursor; path: string[] }>();
+  private readonly breakpoints = new Breakpoints();
+  private configured!: () => void;
+  private readonly configurationDone = new Promise<void>((r) => (this.configured = r));
+  /** Moves run one after another. */
+  private moving: Promise<unknown> = Promise.resolve();
+  private watching: { dispose(): void } | null = null;
+
+  constructor(private readonly open: SessionOpener) {
+    super();
+    this.setDebuggerLinesStartAt1(true);
+    this.setDebuggerColumnsStartAt1(true);
+  }
+
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+    response.body = {
+      supportsConfigurationDoneRequest: true,
+      supportsStepBack: true,
+      supportsFunctionBreakpoints: true,
+      supportsConditionalBreakpoints: true,
+      supportsEvaluateForHovers: true,
+      supportsGotoTargetsRequest: true,
+      supportsTerminateRequest: true,
+      supportsValueFormattingOptions: false,
+      exceptionBreakpointFilters: [NONFINITE_FILTER],
+    };
+    this.sendResponse(response);
+  }
+
+  protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchArgs): Promise<void> {
+    try {
+      if (typeof args.spec !== 'string' || !args.spec) throw new Error('the launch configuration needs "spec": the path of a spec file (.rnn.yaml or .rnn.json)');
+      this.specPath = resolvePath(args.spec);
+      this.api = await this.open(args);
+      this.info = await this.api.info();
+      this.cursor = this.info.cursor;
+      this.watching = this.api.onDidChange((e) => this.onSessionChange(e));
+      this.sendEvent(new OutputEvent(`bptt: ${this.info.name || args.spec} · T=${this.info.T} · ${2 * this.info.T} places (forward t=1..${this.info.T}, then backward)\n`, 'console'));
+      this.sendEvent(new InitializedEvent());
+      await this.configurationDone;
+      this.sendResponse(response);
+      if (args.stopOnEntry ?? true) await this.move({ kind: 'jump', to: 'start' }, 'entry');
+      else {
+        await this.api.move({ kind: 'jump', to: 'start' }, ORIGIN);
+        await this.move({ kind: 'continue', direction: 1, stops: this.breakpoints.stops, inclusive: true }, 'step');
+      }
+    } catch (e) {
+      this.sendErrorResponse(response, { id: 1001, format: e instanceof Error ? e.message : String(e), showUser: true });
+      this.sendEvent(new TerminatedEvent());
+    }
+  }
+
+  protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
+    this.configured();
+    this.sendResponse(response);
+  }
+
+  protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
+    response.body = { threads: [new Thread(THREAD_ID, this.info?.name || 'bptt')] };
+    this.sendResponse(response);
+  }
+
+  protected override async stackTraceRequest(response: DebugProtocol.StackTraceResponse): Promise<void> {
+    const api = this.need(response);
+    if (!api) return;
+    const line = await api.lineOf(this.cursor.t);
+    const frame: DebugProtocol.StackFrame = { id: FRAME_ID, name: frameName(this.cursor), line, column: 1, source: this.source() };
+    response.body = { stackFrames: [frame], totalFrames: 1 };
+    this.sendResponse(response);
+  }
+
+  protected override async scopesRequest(response: DebugProtocol.ScopesResponse): Promise<void> {
+    const api = this.need(response);
+    if (!api) return;
+    const at = this.cursor;
+    const scopes = await api.scopes(at);
+    response.body = {
+      scopes: scopes.map((s) => {
+        const scope: DebugProtocol.Scope = new Scope(s.name, s.named ? this.refs.create({ at, path: [s.name] }) : 0, s.expensive);
+        scope.namedVariables = s.named;
+        scope.presentationHint = s.name === 'Step' ? 'locals' : undefined;
+        return scope;
+      }),
+    };
+    this.sendResponse(response);
+  }
+
+  protected override async variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): Promise<void> {
+    const api = this.need(response);
+    if (!api) return;
+    const ref = this.refs.get(args.variablesReference);
+    if (!ref) {
+      response.body = { variables: [] };
+      this.sendResponse(response);
+      return;
+    }
+    const nodes = await api.variables(ref.at, ref.path, args.start, args.count);
+    // A vector or matrix has only indexed children; a scope or a parameter only named ones.
+    const indexed = nodes.length > 0 && nodes[0].name.startsWith('[');
+    const wanted = args.filter === undefined || (args.filter === 'indexed') === indexed;
+    response.body = { variables: wanted ? nodes.map((n) => this.variable(n, ref.at)) : [] };
+    this.sendResponse(response);
+  }
+
+  protected override async evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): Promise<void> {
+    const api = this.need(response);
+    if (!api) return;
+    const text = args.expression.trim();
+    const r = await api.evaluate(this.cursor, text);
+    if (!r.ok) {
+      // A hover over a word that names nothing at this place says nothing.
+      const where = r.column !== undefined ? `column ${r.column}: ` : '';
+      this.sendErrorResponse(response, { id: 2001, format: `${where}${r.message}`.replace(/[{}]/g, (c) => (c === '{' ? '(' : ')')), showUser: args.context !== 'hover' });
+      return;
+    }
+    const v = this.variable(r.node, this.cursor);
+    response.body = { result: v.value, type: v.type, variablesReference: v.variablesReference, indexedVariables: v.indexedVariables, namedVariables: v.namedVariables };
+    this.sendResponse(response);
+  }
+
+  // ------------------------------------------------------------------ moves
+
+  protected override nextRequest(response: DebugProtocol.NextResponse): void {
+    this.respondThenMove(response, { kind: 'step', delta: 1 }, 'step');
+  }
+
+  protected override stepInRequest(response: DebugProtocol.StepInResponse): void {
+    this.respondThenMove(response, { kind: 'step', delta: 1 }, 'step');
+  }
+
+  /** Step Out: to the other phase's first place (forward -> backward t=T), or on to the end. */
+  protected override stepOutRequest(response: DebugProtocol.StepOutResponse): void {
+    const to: Cursor | 'end' = this.cursor.phase === 'forward' && this.info ? { phase: 'backward', t: this.info.T } : 'end';
+    this.respondThenMove(response, { kind: 'jump', to }, 'step');
+  }
+
+  protected override stepBackRequest(response: DebugProtocol.StepBackResponse): void {
+    this.respondThenMove(response, { kind: 'step', delta: -1 }, 'step');
+  }
+
+  protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
+    response.body = { allThreadsContinued: true };
+    this.respondThenMove(response, { kind: 'continue', direction: 1, stops: this.breakpoints.stops }, 'step');
+  }
+
+  protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): void {
+    this.respondThenMove(response, { kind: 'continue', direction: -1, stops: this.breakpoints.stops }, 'step');
+  }
+
+  protected override pauseRequest(response: DebugProtocol.PauseResponse): void {
+    // Nothing runs between requests: the cursor is always at a place.
+    this.respondThenMove(response, { kind: 'step', delta: 0 }, 'pause');
+  }
+
+  /** Goto targets on a line of data: each step there, forward and backward (the first 50 steps). */
+  protected override async gotoTargetsRequest(response: DebugProtocol.GotoTargetsResponse, args: DebugProtocol.GotoTargetsArguments): Promise<void> {
+    const api = this.need(response);
+    if (!api || !this.info) return;
+    const [check] = await api.checkLines([args.line]);
+    const targets: DebugProtocol.GotoTarget[] = [];
+    if (check.steps > 0 && check.first !== undefined) {
+      // The ids encode the place: position on the line 0..2T-1, plus 1.
+      const T = this.info.T;
+      for (let t = check.first, n = 0; t <= T && n < 50; t++) {
+        if ((await api.lineOf(t)) !== args.line) continue;
+        n++;
+        targets.push({ id: t, label: `forward t=${t}`, line: args.line }, { id: 2 * T - t + 1, label: `backward t=${t}`, line: args.line });
+      }
+    }
+    response.body = { targets };
+    this.sendResponse(response);
+  }
+
+  protected override gotoRequest(response: DebugProtocol.GotoResponse, args: DebugProtocol.GotoArguments): void {
+    const T = this.info?.T ?? 1;
+    const pos = args.targetId - 1;
+    if (!Number.isInteger(pos) || pos < 0 || pos >= 2 * T) {
+      this.sendErrorResponse(response, { id: 3001, format: `no such goto target: ${args.targetId}`, showUser: true });
+      return;
+    }
+    const to: Cursor = pos < T ? { phase: 'forward', t: pos + 1 } : { phase: 'backward', t: 2 * T - pos };
+    this.respondThenMove(response, { kind: 'jump', to }, 'goto');
+  }
+
+  // ------------------------------------------------------------------ breakpoints
+
+  protected override async setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): Promise<void> {
+    const api = this.need(response);
+    if (!api) return;
+    const requested = args.breakpoints ?? (args.lines ?? []).map((line) => ({ line }));
+    if (!this.isSpec(args.source)) {
+      response.body = { breakpoints: requested.map((b) => ({ verified: false, line: b.line, message: 'breakpoints go on the lines of the spec being debugged' })) };
+      this.sendResponse(response);
+      return;
+    }
+    response.body = { breakpoints: await this.breakpoints.setLines(api, requested, this.source()) };
+    this.sendResponse(response);
+  }
+
+  protected override async setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): Promise<void> {
+    const api = this.need(response);
+    if (!api) return;
+    response.body = { breakpoints: await this.breakpoints.setExpressions(api, args.breakpoints) };
+    this.sendResponse(response);
+  }
+
+  protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
+    this.breakpoints.setExceptionFilters(args.filters);
+    response.body = { breakpoints: args.filters.map(() => ({ verified: true })) };
+    this.sendResponse(response);
+  }
+
+  // ------------------------------------------------------------------ the end
+
+  protected override disconnectRequest(response: DebugProtocol.DisconnectResponse): void {
+    this.end();
+    this.sendResponse(response);
+  }
+
+  protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
+    this.end();
+    this.sendResponse(response);
+    this.sendEvent(new TerminatedEvent());
+  }
+
+  private end(): void {
+    this.watching?.dispose();
+    this.watching = null;
+    this.api?.close();
+    this.api = null;
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  /** Answers the request at once (the client shows "running"), moves, then says where it stopped. */
+  private respondThenMove(response: DebugProtocol.Response, m: Move, reason: string): void {
+    if (!this.need(response)) return;
+    this.sendResponse(response);
+    void this.move(m, reason);
+  }
+
+  private move(m: Move, reason: string): Promise<void> {
+    const run = this.moving.then(async () => {
+      const api = this.api;
+      if (!api) return;
+      try {
+        const r = await api.move(m, ORIGIN);
+        this.cursor = r.cursor;
+        this.refs.reset();
+        const ev: DebugProtocol.StoppedEvent = new StoppedEvent(r.hit ? REASONS[r.hit.reason] : reason, THREAD_ID);
+        ev.body.description = r.hit?.text ?? (r.hit?.reason === 'end' ? 'end of the backward pass' : r.hit?.reason === 'start' ? 'start of the forward pass' : frameName(r.cursor));
+        if (r.hit?.text) ev.body.text = r.hit.text;
+        if (r.hit?.ids.length) ev.body.hitBreakpointIds = r.hit.ids;
+        this.sendEvent(ev);
+      } catch (e) {
+        this.sendEvent(new OutputEvent(`bptt: ${e instanceof Error ? e.message : String(e)}\n`, 'stderr'));
+        this.sendEvent(new StoppedEvent('step', THREAD_ID));
+      }
+    });
+    this.moving = run;
+    return run;
+  }
+
+  /** Another front-end (the panel) moved the cursor, or the spec was edited: the views follow. */
+  private onSessionChange(e: SessionChange): void {
+    if (e.origin === ORIGIN && e.kind === 'move') return;
+    this.cursor = e.cursor;
+    this.refs.reset();
+    if (e.kind === 'trace' && this.api) void this.api.info().then((i) => (this.info = i));
+    const ev: DebugProtocol.StoppedEvent = new StoppedEvent(e.kind === 'trace' ? 'step' : 'goto', THREAD_ID);
+    ev.body.description = e.kind === 'trace' ? `the spec changed: ${frameName(e.cursor)}` : `moved in the ${e.origin ?? 'panel'}: ${frameName(e.cursor)}`;
+    this.sendEvent(ev);
+    this.sendEvent(new InvalidatedEvent(['variables', 'stacks']));
+  }
+
+  private variable(n: VarNode, at: Cursor): DebugProtocol.Variable {
+    const v: DebugProtocol.Variable = { name: n.name, value: n.value, type: n.type, variablesReference: 0 };
+    if (n.evaluateName !== undefined) v.evaluateName = n.evaluateName;
+    if (n.path && (n.indexed || n.named)) {
+      v.variablesReference = this.refs.create({ at, path: n.path });
+      if (n.indexed) v.indexedVariables = n.indexed;
+      if (n.named) v.namedVariables = n.named;
+    }
+    return v;
+  }
+
+  private source(): DebugProtocol.Source {
+    const name = this.specPath.split(/[\\/]/).pop() ?? this.specPath;
+    return { name, path: this.specPath };
+  }
+
+  private isSpec(s: DebugProtocol.Source): boolean {
+    if (!s.path) return false;
+    const norm = (p: string): string => p.replace(/\\/g, '/').replace(/\/+$/, '');
+    return norm(s.path) === norm(this.specPath);
+  }
+
+  private need(response: DebugProtocol.Response): SessionApi | null {
+    if (this.api) return this.api;
+    this.sendErrorResponse(response, { id: 1002, format: 'no spec is being debugged (launch first)', showUser: false });
+    return null;
+  }
+}

@@ -1,0 +1,220 @@
+/**
+ * A spec being stepped: the resolved problem, its trace, the cursor over the 2T places, the flow
+ * and Jacobian caches, the snapshot of the current place. Every front-end (the panel, the debugger,
+ * the CLI's adapter, the bench, the browser tests) drives this one model; it knows none of them.
+ * Pure: no vscode, no DOM, no Node.
+ */
+import { runTrace, type Problem, type Trace, type TraceProgress } from '../engine';
+import type { ClipView, FlowData, JacobianView, StepSnapshot, TraceSummary } from '../protocol';
+import { placeAt, placeIndex, Stepper, type Cursor } from './cursor';
+import { dataLines, stepsOnLine, type DataLines } from './dataLines';
+import { clipView, flowData, jacobianView } from './flowView';
+import { Place } from './place';
+import { snapshotAt, summarize } from './snapshot';
+import { children, scopes, type ScopeName, type VarNode } from './variables';
+
+/** Where a spec came from: its text (for the lines of its data) and the name shown for it. */
+export interface SessionSource {
+  /** The spec's URI or path, as front-ends name it (summary.file). */
+  file: string;
+  text: string;
+  format: 'yaml' | 'json';
+  /** "weights: NAME.weights.json (epoch E)" when the parameters are not the spec's init. */
+  weights?: string;
+}
+
+/** What changed: the cursor moved (by whom, when a front-end said), or a new trace replaced the old. */
+export interface SessionChange {
+  kind: 'move' | 'trace';
+  cursor: Cursor;
+  /** The front-end that asked for the move ('panel', 'debugger', ...), when it said. */
+  origin?: string;
+}
+
+/** Jacobian rows kept: a few dozen at most (on long sequences each row is long). */
+const MAX_JACOBIANS = 64;
+
+export class StepSession {
+  private problemNow: Problem;
+  private traceNow: Trace;
+  private sourceNow: SessionSource;
+  readonly stepper: Stepper;
+  private lines: DataLines | null = null;
+  private flowCache: FlowData | null = null;
+  private readonly jacobians = new Map<number, JacobianView>();
+  private placeCache: Place | null = null;
+  private listeners: ((e: SessionChange) => void)[] = [];
+  private origin: string | undefined;
+
+  constructor(problem: Problem, trace: Trace, source: SessionSource, cursor?: Cursor) {
+    this.problemNow = problem;
+    this.traceNow = trace;
+    this.sourceNow = source;
+    this.stepper = new Stepper(trace.T);
+    if (cursor) this.stepper.jump(cursor);
+    this.stepper.onDidChange((c) => this.emit({ kind: 'move', cursor: c, origin: this.origin }));
+  }
+
+  /** Builds the trace of a problem (progress may throw to cancel) and a session over it. */
+  static build(problem: Problem, source: SessionSource, opts: { cursor?: Cursor; progress?: TraceProgress } = {}): StepSession {
+    return new StepSession(problem, runTrace(problem, undefined, { progress: opts.progress }), source, opts.cursor);
+  }
+
+  get problem(): Problem {
+    return this.problemNow;
+  }
+
+  get trace(): Trace {
+    return this.traceNow;
+  }
+
+  get source(): SessionSource {
+    return this.sourceNow;
+  }
+
+  get T(): number {
+    return this.traceNow.T;
+  }
+
+  get cursor(): Cursor {
+    return this.stepper.cursor;
+  }
+
+  /** The cursor's position on the line 0..2T-1. */
+  get position(): number {
+    return this.stepper.position;
+  }
+
+  /**
+   * A new trace of the same spec (edited, or new weights): the cursor keeps its phase and t where
+   * they still exist, the caches go, and observers hear `trace`.
+   */
+  replace(problem: Problem, trace: Trace, source: SessionSource): void {
+    this.problemNow = problem;
+    this.traceNow = trace;
+    this.sourceNow = source;
+    this.lines = null;
+    this.flowCache = null;
+    this.jacobians.clear();
+    this.placeCache = null;
+    this.quietly(() => this.stepper.retarget(trace.T));
+    this.emit({ kind: 'trace', cursor: this.cursor });
+  }
+
+  /** Moves by delta places (stopping at either end); returns whether the cursor moved. */
+  step(delta: number, origin?: string): boolean {
+    return this.moving(origin, () => this.stepper.step(delta));
+  }
+
+  /** start (forward t = 1), end (backward t = 1) or an exact place. */
+  jump(to: 'start' | 'end' | Cursor, origin?: string): boolean {
+    return this.moving(origin, () => this.stepper.jump(to));
+  }
+
+  /** Moves to a position on the line 0..2T-1. */
+  goto(position: number, origin?: string): boolean {
+    return this.jump(placeAt(Math.min(Math.max(0, position), 2 * this.T - 1), this.T), origin);
+  }
+
+  /** What is known at a place (the cursor's by default); the last one asked is kept. */
+  place(at: Cursor = this.cursor): Place {
+    const c = { phase: at.phase, t: Math.min(Math.max(1, at.t), this.T) };
+    const p = this.placeCache;
+    if (p && p.trace === this.traceNow && p.cursor.phase === c.phase && p.cursor.t === c.t) return p;
+    return (this.placeCache = new Place(this.problemNow, this.traceNow, c));
+  }
+
+  /** Position of a place on the line 0..2T-1. */
+  indexOf(c: Cursor): number {
+    return placeIndex(c, this.T);
+  }
+
+  placeAt(position: number): Cursor {
+    return placeAt(position, this.T);
+  }
+
+  summary(): TraceSummary {
+    const s = summarize(this.problemNow, this.traceNow, this.sourceNow.file);
+    return this.sourceNow.weights ? { ...s, weights: this.sourceNow.weights } : s;
+  }
+
+  snapshot(at: Cursor = this.cursor): StepSnapshot {
+    return snapshotAt(this.problemNow, this.traceNow, at);
+  }
+
+  /** The gradient-flow data of this trace, computed once. */
+  flow(): FlowData {
+    return (this.flowCache ??= flowData(this.problemNow, this.traceNow.grads));
+  }
+
+  /** The Jacobian row at t, kept for the next visit. */
+  jacobian(t: number): JacobianView {
+    let row = this.jacobians.get(t);
+    if (!row) {
+      row = jacobianView(this.problemNow, t);
+      this.jacobians.set(t, row);
+      if (this.jacobians.size > MAX_JACOBIANS) this.jacobians.delete(this.jacobians.keys().next().value as number);
+    }
+    return row;
+  }
+
+  clip(threshold: number): ClipView {
+    return clipView(this.traceNow.grads, threshold);
+  }
+
+  /** The scopes at a place with their sizes. */
+  scopes(at?: Cursor): { name: ScopeName; named: number; expensive: boolean }[] {
+    return scopes(this.place(at));
+  }
+
+  /** A page of the values tree at a place (see variables.ts for paths). */
+  variables(at: Cursor, path: string[], start?: number, count?: number): VarNode[] {
+    return children(this.place(at), path, start, count);
+  }
+
+  /** Lines of each step's data in the spec's text. */
+  dataLines(): DataLines {
+    return (this.lines ??= dataLines(this.sourceNow.text, this.sourceNow.format, this.T));
+  }
+
+  /** The line of step t's data (1-based). */
+  lineOf(t: number): number {
+    return this.dataLines().lineOf[Math.min(Math.max(1, t), this.T) - 1];
+  }
+
+  /** The steps whose data is on a line. */
+  stepsOnLine(line: number): number[] {
+    return stepsOnLine(this.dataLines(), line);
+  }
+
+  onDidChange(listener: (e: SessionChange) => void): { dispose(): void } {
+    this.listeners.push(listener);
+    return { dispose: () => (this.listeners = this.listeners.filter((l) => l !== listener)) };
+  }
+
+  private moving(origin: string | undefined, move: () => boolean): boolean {
+    const before = this.origin;
+    this.origin = origin;
+    try {
+      return move();
+    } finally {
+      this.origin = before;
+    }
+  }
+
+  private quiet = false;
+
+  private quietly(f: () => void): void {
+    this.quiet = true;
+    try {
+      f();
+    } finally {
+      this.quiet = false;
+    }
+  }
+
+  private emit(e: SessionChange): void {
+    if (this.quiet) return;
+    for (const l of [...this.listeners]) l(e);
+  }
+}
