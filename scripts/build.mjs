@@ -42,8 +42,8 @@ const bundles = [
     mainFields: ['module', 'main'], // ESM builds first: jsonc-parser's UMD main does not bundle
   },
   {
-    entryPoints: ['src/extension/training/worker.ts'],
-    outfile: 'dist/trainWorker.js',
+    entryPoints: ['src/extension/engine/worker.ts'],
+    outfile: 'dist/engineWorker.js',
     platform: 'node',
     format: 'cjs',
     target: 'node20',

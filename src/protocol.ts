@@ -264,7 +264,16 @@ export interface TrainingSampleMessage {
   text: string;
 }
 
-export type HostMessage = TraceMessage | SnapshotMessage | ErrorsMessage | FlowMessage | JacobianMessage | ClipPreviewMessage | TrainingProgressMessage | TrainingSampleMessage;
+/** A trace build's progress: running (forward or backward, steps done of total), then how it ended. */
+export interface BuildMessage {
+  type: 'build';
+  status: 'running' | 'done' | 'cancelled' | 'failed';
+  phase: Phase;
+  done: number;
+  total: number;
+}
+
+export type HostMessage = TraceMessage | SnapshotMessage | ErrorsMessage | FlowMessage | JacobianMessage | ClipPreviewMessage | TrainingProgressMessage | TrainingSampleMessage | BuildMessage;
 
 // ---------------------------------------------------------------- webview -> host
 
@@ -289,7 +298,12 @@ export interface ClipMessage {
   threshold: number;
 }
 
-export type WebviewMessage = ReadyMessage | StepMessage | JumpMessage | ClipMessage;
+/** Stop the trace build under way (the last good trace stays). */
+export interface CancelBuildMessage {
+  type: 'cancelBuild';
+}
+
+export type WebviewMessage = ReadyMessage | StepMessage | JumpMessage | ClipMessage | CancelBuildMessage;
 
 // ---------------------------------------------------------------- runtime checks
 
@@ -345,6 +359,8 @@ export function parseWebviewMessage(v: unknown): WebviewMessage | null {
       return isCursor(v.to) ? { type: 'jump', to: { phase: v.to.phase, t: v.to.t } } : null;
     case 'clip':
       return typeof v.threshold === 'number' && Number.isFinite(v.threshold) && v.threshold > 0 ? { type: 'clip', threshold: v.threshold } : null;
+    case 'cancelBuild':
+      return { type: 'cancelBuild' };
     default:
       return null;
   }
@@ -371,6 +387,10 @@ export function parseHostMessage(v: unknown): HostMessage | null {
       return isTrainingProgress(v) ? (v as unknown as TrainingProgressMessage) : null;
     case 'trainingSample':
       return isInt(v.epoch) && typeof v.text === 'string' ? { type: 'trainingSample', epoch: v.epoch, text: v.text } : null;
+    case 'build':
+      return typeof v.status === 'string' && ['running', 'done', 'cancelled', 'failed'].includes(v.status) && (v.phase === 'forward' || v.phase === 'backward') && isInt(v.done) && isInt(v.total)
+        ? { type: 'build', status: v.status as BuildMessage['status'], phase: v.phase, done: v.done, total: v.total }
+        : null;
     default:
       return null;
   }

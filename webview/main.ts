@@ -2,6 +2,7 @@
  * The stepper webview: receives a trace summary and one step's snapshot at a time from the host,
  * draws them, and sends step/jump requests back. No math here: it shows what the host computed.
  */
+import { buildProgress } from './buildProgress';
 import { parseHostMessage, type Cursor, type HostMessage, type StepSnapshot, type TraceSummary, type WebviewMessage } from '../src/protocol';
 import { formatNumber } from '../src/format';
 import { controls as makeControls } from './controls';
@@ -68,6 +69,7 @@ const phaseBadge = el('span', { class: 'phase', 'data-testid': 'phase' });
 const where = el('span', { class: 'where-now num', 'data-testid': 'cursor', 'aria-live': 'polite', title: 'P: the same t in the other phase' });
 const desc = el('div', { class: 'desc muted', 'data-testid': 'description' });
 const errorsSlot = el('div', { class: 'errors-slot' });
+const progress = buildProgress(() => send({ type: 'cancelBuild' }));
 const timelineSlot = el('div', { class: 'timeline-slot' });
 const views = el('div', { class: 'views', 'data-testid': 'views' });
 const flow = flowSection(send, state.clip, (clip) => save({ clip }));
@@ -146,6 +148,14 @@ function handle(m: HostMessage): void {
         trainingShown = true;
         if (app.dataset.state === 'waiting') app.append(training.element);
         else header.after(training.element);
+      }
+      return;
+    case 'build':
+      if (progress.update(m)) {
+        if (!progress.element.isConnected) (app.dataset.state === 'waiting' ? app.replaceChildren(progress.element) : header.after(progress.element));
+      } else {
+        progress.element.remove();
+        if (app.dataset.state === 'waiting' && app.childElementCount === 0) app.replaceChildren(...waiting);
       }
       return;
     case 'errors': {

@@ -51,6 +51,7 @@ export function registerCommands(context: vscode.ExtensionContext, panels: Stepp
         const doc = await resolveSpec(uri, 'Open Stepper');
         if (!doc) return undefined;
         const panel = panels.openOrReveal(doc);
+        await panel.firstBuild; // the trace (or the spec's errors) from the worker
         return { file: doc.uri.toString(), cursor: panel.cursor, T: panel.T };
       }),
     ),
@@ -58,7 +59,7 @@ export function registerCommands(context: vscode.ExtensionContext, panels: Stepp
       COMMANDS.gradientCheck,
       guard('Gradient Check', async (uri?: unknown) => {
         const doc = await resolveSpec(uri, 'Gradient Check');
-        return doc ? runGradientCheck(doc) : undefined;
+        return doc ? runGradientCheck(panels.engine, doc) : undefined;
       }),
     ),
     vscode.commands.registerCommand(

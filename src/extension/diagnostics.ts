@@ -1,9 +1,13 @@
-/** The spec loader's diagnostics in the Problems view, at their place, as the user types. */
+/**
+ * The spec loader's diagnostics in the Problems view, at their place, as the user types. The parse
+ * runs in the engine worker: the same parse rebuilds the spec's open session (panel, debugger).
+ */
 import * as vscode from 'vscode';
 import type { Diagnostic } from '../engine';
 import { Disposable } from './dispose';
-import { isSpecDocument, loadSpecDocument } from './specFiles';
+import { isSpecDocument, specText } from './specFiles';
 import { reportError } from './output';
+import type { EngineClient } from './engine/client';
 
 /** Typing pauses this long before a spec is re-validated. */
 export const DIAGNOSTICS_DEBOUNCE_MS = 300;
@@ -29,15 +33,15 @@ export class SpecDiagnostics extends Disposable {
   readonly collection: vscode.DiagnosticCollection;
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
 
-  constructor() {
+  constructor(private readonly engine: EngineClient) {
     super();
     this.collection = this.register(vscode.languages.createDiagnosticCollection('bptt'));
-    this.register(vscode.workspace.onDidOpenTextDocument((doc) => this.update(doc)));
+    this.register(vscode.workspace.onDidOpenTextDocument((doc) => void this.update(doc)));
     this.register(vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)));
-    this.register(vscode.workspace.onDidSaveTextDocument((doc) => this.update(doc)));
+    this.register(vscode.workspace.onDidSaveTextDocument((doc) => void this.update(doc)));
     this.register(vscode.workspace.onDidCloseTextDocument((doc) => this.clear(doc.uri)));
     this.register({ dispose: () => this.timers.forEach((t) => clearTimeout(t)) });
-    for (const doc of vscode.workspace.textDocuments) this.update(doc);
+    for (const doc of vscode.workspace.textDocuments) void this.update(doc);
   }
 
   /** Re-validates after a pause in typing. */
@@ -49,16 +53,22 @@ export class SpecDiagnostics extends Disposable {
       key,
       setTimeout(() => {
         this.timers.delete(key);
-        if (!doc.isClosed) this.update(doc);
+        if (!doc.isClosed) void this.update(doc);
       }, DIAGNOSTICS_DEBOUNCE_MS),
     );
   }
 
-  /** Validates now. */
-  update(doc: vscode.TextDocument): void {
+  /** Validates now (in the worker); resolves when the diagnostics are shown. */
+  async update(doc: vscode.TextDocument, force = false): Promise<void> {
     if (!isSpecDocument(doc) || this.isDisposed) return;
+    const key = doc.uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.delete(key);
+    const version = doc.version;
     try {
-      const { diagnostics } = loadSpecDocument(doc);
+      const diagnostics = await this.engine.spec(specText(doc), force);
+      // A newer edit's parse may have answered already: only the document's current text counts.
+      if (doc.version !== version || doc.isClosed || this.isDisposed) return;
       this.collection.set(doc.uri, diagnostics.map((d) => toVscodeDiagnostic(doc, d)));
     } catch (e) {
       reportError('validating the spec', e);
@@ -67,6 +77,7 @@ export class SpecDiagnostics extends Disposable {
 
   clear(uri: vscode.Uri): void {
     const key = uri.toString();
+    this.engine.forget(key);
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
     this.collection.delete(uri);

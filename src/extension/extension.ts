@@ -12,6 +12,8 @@ import { registerCommands } from './commands';
 import { SPEC_SELECTOR } from './specFiles';
 import { disposeOutput } from './output';
 import { Trainings } from './training/training';
+import { EngineClient } from './engine/client';
+import { registerDebugging } from './debugging';
 
 /** What activate returns: for the integration tests, not a public API. */
 export interface BpttExtensionApi {
@@ -19,23 +21,28 @@ export interface BpttExtensionApi {
   diagnostics: SpecDiagnostics;
   serializer: StepperSerializer;
   trainings: Trainings;
+  engine: EngineClient;
 }
 
 export function activate(context: vscode.ExtensionContext): BpttExtensionApi {
-  const panels = new StepperPanels(context.extensionUri);
-  const diagnostics = new SpecDiagnostics();
+  // One worker holds every session and runs training; it starts on first use.
+  const engine = new EngineClient(context.extensionUri);
+  const panels = new StepperPanels(context.extensionUri, engine);
+  const diagnostics = new SpecDiagnostics(engine);
   const serializer = new StepperSerializer(panels);
-  const trainings = new Trainings(context.extensionUri, panels);
+  const trainings = new Trainings(engine, panels);
   context.subscriptions.push(
+    engine,
     panels,
     diagnostics,
     trainings,
     vscode.window.registerWebviewPanelSerializer(STEPPER_VIEW_TYPE, serializer),
     vscode.languages.registerCodeLensProvider(SPEC_SELECTOR, new SpecCodeLensProvider()),
     ...registerCommands(context, panels, trainings),
+    ...registerDebugging(engine),
     { dispose: disposeOutput }, // last: the others may still log while they go
   );
-  return { panels, diagnostics, serializer, trainings };
+  return { panels, diagnostics, serializer, trainings, engine };
 }
 
 export function deactivate(): void {

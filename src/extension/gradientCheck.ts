@@ -1,9 +1,10 @@
 /** BPTT: Gradient Check — BPTT's gradients against finite differences, reported in the output channel. */
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { gradcheck, type GradcheckResult } from '../engine';
-import { loadSpecDocument } from './specFiles';
+import type { GradcheckResult } from '../engine';
+import { specText } from './specFiles';
 import { output } from './output';
+import type { EngineClient } from './engine/client';
 
 /** A parameter passes when its largest relative error is below this. */
 export const GRADCHECK_THRESHOLD = 1e-6;
@@ -35,33 +36,26 @@ export function formatReport(name: string, file: string, results: GradcheckResul
   return lines.join('\n');
 }
 
-/** Runs the check off the UI path and writes the report. Returns it (tests read it), or undefined on a spec error. */
-export async function runGradientCheck(doc: vscode.TextDocument): Promise<GradientCheckReport | undefined> {
+/** Runs the check in the engine worker and writes the report. Returns it (tests read it), or undefined on a spec error. */
+export async function runGradientCheck(engine: EngineClient, doc: vscode.TextDocument): Promise<GradientCheckReport | undefined> {
   const file = doc.uri.scheme === 'file' ? vscode.workspace.asRelativePath(doc.uri, false) : path.basename(doc.uri.path);
-  const { problem, diagnostics } = loadSpecDocument(doc);
   const channel = output();
-  if (!problem) {
-    const errors = diagnostics.filter((d) => d.severity === 'error');
-    channel.appendLine(`Gradient check: ${file} has ${errors.length} error(s):`);
-    for (const d of errors) channel.appendLine(`  ${file}:${d.line}:${d.column}: ${d.message}`);
-    channel.show(true);
-    void vscode.window.showErrorMessage(`BPTT: ${file} has errors; see the Problems view.`);
-    return undefined;
-  }
-  return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `BPTT: gradient check of ${problem.name}` },
-    async () => {
-      await new Promise((r) => setImmediate(r)); // let the progress show before the work
-      const t0 = Date.now();
-      const results = gradcheck(problem);
-      const text = formatReport(problem.name, file, results, Date.now() - t0);
-      const passed = results.every((r) => r.maxRelError < GRADCHECK_THRESHOLD);
-      channel.appendLine(text);
-      channel.appendLine('');
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `BPTT: gradient check of ${path.basename(doc.uri.path)}` }, async () => {
+    const r = await engine.gradcheck(specText(doc));
+    if (!r.results) {
+      channel.appendLine(`Gradient check: ${file} has ${r.errors.length} error(s):`);
+      for (const d of r.errors) channel.appendLine(`  ${file}:${d.line}:${d.column}: ${d.message}`);
       channel.show(true);
-      const summary = `BPTT: gradient check of ${problem.name}: ${passed ? 'PASS' : 'FAIL'}`;
-      void (passed ? vscode.window.showInformationMessage(summary) : vscode.window.showWarningMessage(summary));
-      return { file, name: problem.name, passed, results, text };
-    },
-  );
+      void vscode.window.showErrorMessage(`BPTT: ${file} has errors; see the Problems view.`);
+      return undefined;
+    }
+    const text = formatReport(r.name, file, r.results, r.ms);
+    const passed = r.results.every((x) => x.maxRelError < GRADCHECK_THRESHOLD);
+    channel.appendLine(text);
+    channel.appendLine('');
+    channel.show(true);
+    const summary = `BPTT: gradient check of ${r.name}: ${passed ? 'PASS' : 'FAIL'}`;
+    void (passed ? vscode.window.showInformationMessage(summary) : vscode.window.showWarningMessage(summary));
+    return { file, name: r.name, passed, results: r.results, text };
+  });
 }

@@ -1,21 +1,20 @@
 /**
- * The stepper panel: one per spec, beside the editor. The host owns the trace and a Stepper cursor;
- * the webview shows the current step's snapshot and sends step/jump requests back.
+ * The stepper panel: one per spec, beside the editor. The spec's session lives in the engine
+ * worker; the panel watches it (new traces, moves by any front-end, build progress) and relays the
+ * webview's step/jump requests. A host-side mirror of the cursor answers `cursor` at once.
  */
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { runTrace, type Problem, type Trace } from '../engine';
 import { Stepper, type Cursor } from '../session/cursor';
 import { TrainingLog } from './training/trainingLog';
-import { withTrainedWeights } from './training/trainedWeights';
-import { isCursor, parseWebviewMessage, type FlowData, type HostMessage, type JacobianView, type SpecError, type TrainingProgressMessage, type TrainingSampleMessage, type WebviewMessage } from '../protocol';
-import { summarize, snapshotAt } from '../session/snapshot';
-import { clipView, flowData, jacobianView } from '../session/flowView';
+import { isCursor, parseWebviewMessage, type HostMessage, type SpecError, type StepSnapshot, type TraceSummary, type TrainingProgressMessage, type TrainingSampleMessage, type WebviewMessage } from '../protocol';
 import { panelHtml } from './panelHtml';
 import { Disposable } from './dispose';
-import { loadSpecDocument } from './specFiles';
+import { specText } from './specFiles';
 import { log, reportError, safeJson } from './output';
+import type { EngineClient } from './engine/client';
+import type { Built, BuildFailed, BuildProgress, Changed } from './engine/messages';
 
 export const STEPPER_VIEW_TYPE = 'bptt.stepper';
 
@@ -43,30 +42,25 @@ export function parseStepperState(v: unknown): StepperState | null {
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
   return {
     enableScripts: true,
-    retainContextWhenHidden: false, // the webview keeps its state with setState; the host keeps the cursor
+    retainContextWhenHidden: false, // the webview keeps its state with setState; the worker keeps the cursor
     localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
   };
 }
 
 export class StepperPanel extends Disposable {
-  private problem: Problem | null = null;
-  private trace: Trace | null = null;
-  private stepper: Stepper | null = null;
+  /** The cursor as the worker last said (moves by this panel applied at once). */
+  private mirror: Stepper | null = null;
+  private summary: TraceSummary | null = null;
   private errors: SpecError[] = [];
   /** The webview has said `ready` since it was last (re)loaded. */
   private ready = false;
-  /** Set while a recomputation moves the cursor: the trace message carries the snapshot. */
-  private recomputing = false;
-  /** The gradient-flow data of the current trace, computed after the trace is sent (see scheduleFlow). */
-  private flow: FlowData | null = null;
-  /** Jacobian rows of the current trace by t, computed as the cursor reaches them. */
-  private jacobians = new Map<number, JacobianView>();
-  /** "weights: NAME.weights.json (epoch E)" when the trace uses trained weights (see withTrainedWeights). */
-  private weightsNote: string | undefined;
+  private jacobianTimer: ReturnType<typeof setTimeout> | undefined;
   /** The training run of this spec last reported, replayed to a (re)loaded webview. */
   private readonly training = new TrainingLog();
-  private flowTimer: ReturnType<typeof setTimeout> | undefined;
-  private jacobianTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly key: string;
+  private settleFirst!: () => void;
+  /** Resolves when the first build has ended (a trace, or errors). */
+  readonly firstBuild = new Promise<void>((r) => (this.settleFirst = r));
   private readonly onDidDisposeEmitter = this.register(new vscode.EventEmitter<void>());
   readonly onDidDispose = this.onDidDisposeEmitter.event;
 
@@ -74,22 +68,29 @@ export class StepperPanel extends Disposable {
     readonly panel: vscode.WebviewPanel,
     readonly uri: vscode.Uri,
     private readonly extensionUri: vscode.Uri,
+    private readonly engine: EngineClient,
+    doc: vscode.TextDocument,
     private pendingCursor?: Cursor,
   ) {
     super();
-    this.register({ dispose: () => (clearTimeout(this.flowTimer), clearTimeout(this.jacobianTimer)) });
+    this.key = uri.toString();
+    this.register({ dispose: () => clearTimeout(this.jacobianTimer) });
     panel.webview.options = webviewOptions(extensionUri);
     this.register(panel.webview.onDidReceiveMessage((m) => this.onMessage(m)));
     this.register(panel.onDidChangeViewState(() => !panel.visible && (this.ready = false)));
     this.register(panel.onDidDispose(() => this.dispose()));
     this.panel.title = path.basename(uri.path);
     this.panel.webview.html = this.html();
+    this.register(
+      engine.attach(specText(doc), 'panel', { progress: (m) => this.onProgress(m), built: (m) => this.onBuilt(m), failed: (m) => this.onFailed(m), changed: (m) => this.onChanged(m) }, { cursor: pendingCursor }),
+    );
   }
 
   override dispose(): void {
     if (this.isDisposed) return;
     this.onDidDisposeEmitter.fire();
     super.dispose();
+    this.settleFirst();
     try {
       this.panel.dispose();
     } catch {
@@ -99,61 +100,20 @@ export class StepperPanel extends Disposable {
 
   /** The cursor now, or the one waiting for a valid trace. */
   get cursor(): Cursor | undefined {
-    return this.stepper?.cursor ?? this.pendingCursor;
+    return this.mirror?.cursor ?? this.pendingCursor;
   }
 
   get T(): number | undefined {
-    return this.trace?.T;
+    return this.summary?.T;
   }
 
   get lastErrors(): readonly SpecError[] {
     return this.errors;
   }
 
-  /** Re-runs the spec from the document's current text; keeps the cursor where it still makes sense. */
-  refresh(doc: vscode.TextDocument): void {
-    const loaded = loadSpecDocument(doc);
-    const diagnostics = loaded.diagnostics;
-    const { problem, note } = loaded.problem ? withTrainedWeights(doc, loaded.problem) : { problem: null, note: undefined };
-    let trace: Trace | null = null;
-    let errors: SpecError[] = diagnostics.filter((d) => d.severity === 'error').map((d) => ({ line: d.line, column: d.column, message: d.message }));
-    if (problem && errors.length === 0) {
-      try {
-        trace = runTrace(problem);
-      } catch (e) {
-        errors = [{ line: 1, column: 1, message: `the engine could not run this spec: ${e instanceof Error ? e.message : String(e)}` }];
-        log(`trace of ${doc.uri.toString()} failed: ${e instanceof Error ? e.stack : e}`);
-      }
-    }
-    const hadErrors = this.errors.length > 0;
-    this.errors = errors;
-    if (!problem || !trace) {
-      // The webview keeps the last good trace and shows the errors beside it.
-      if (!this.trace) this.panel.title = path.basename(doc.uri.path);
-      this.post({ type: 'errors', file: this.uri.toString(), errors });
-      return;
-    }
-    this.problem = problem;
-    this.weightsNote = note;
-    this.trace = trace;
-    this.flow = null;
-    this.jacobians = new Map();
-    this.panel.title = problem.name || path.basename(doc.uri.path);
-    this.recomputing = true;
-    try {
-      if (!this.stepper) {
-        this.stepper = new Stepper(trace.T);
-        this.register(this.stepper.onDidChange(() => !this.recomputing && this.postSnapshot()));
-        if (this.pendingCursor) this.stepper.jump(this.pendingCursor);
-        this.pendingCursor = undefined;
-      } else {
-        this.stepper.retarget(trace.T);
-      }
-    } finally {
-      this.recomputing = false;
-    }
-    if (hadErrors) this.post({ type: 'errors', file: this.uri.toString(), errors: [] });
-    this.postTrace();
+  /** Re-runs the spec from the document's current text (`force`: even if unchanged, e.g. new weights). */
+  refresh(doc: vscode.TextDocument, force = true): Promise<void> {
+    return this.engine.spec(specText(doc), force).then(() => undefined);
   }
 
   reveal(): void {
@@ -178,19 +138,23 @@ export class StepperPanel extends Disposable {
     switch (msg.type) {
       case 'ready':
         this.ready = true;
-        if (this.trace) this.postTrace();
-        if (this.errors.length) this.post({ type: 'errors', file: this.uri.toString(), errors: this.errors });
-        this.postTraining();
+        if (this.summary) void this.sendTrace();
+        if (this.errors.length) this.post({ type: 'errors', file: this.key, errors: this.errors });
+        for (const m of this.training.replay()) this.post(m);
         return;
       case 'step':
-        // An unmoved cursor (at either end) still answers, so the webview never waits.
-        if (this.stepper && !this.stepper.step(msg.delta)) this.postSnapshot();
-        return;
+        if (!this.mirror) return;
+        this.mirror.step(msg.delta);
+        return this.move({ kind: 'step', delta: msg.delta });
       case 'jump':
-        if (this.stepper && !this.stepper.jump(msg.to)) this.postSnapshot();
-        return;
+        if (!this.mirror) return;
+        this.mirror.jump(msg.to);
+        return this.move({ kind: 'jump', to: msg.to });
       case 'clip':
-        if (this.trace) this.post({ type: 'clipPreview', clip: clipView(this.trace.grads, msg.threshold) });
+        if (this.summary) void this.ask(this.engine.call(this.key, { method: 'clip', threshold: msg.threshold }), (clip) => this.post({ type: 'clipPreview', clip }));
+        return;
+      case 'cancelBuild':
+        this.engine.cancelBuild(this.key);
         return;
       default: {
         const never: never = msg;
@@ -199,72 +163,97 @@ export class StepperPanel extends Disposable {
     }
   }
 
-  private postTrace(): void {
-    if (!this.problem || !this.trace || !this.stepper) return;
-    this.post({
-      type: 'trace',
-      summary: { ...summarize(this.problem, this.trace, this.uri.toString()), ...(this.weightsNote ? { weights: this.weightsNote } : {}) },
-      snapshot: snapshotAt(this.problem, this.trace, this.stepper.cursor),
+  /** Moves the session's cursor; an unmoved cursor (at either end) still answers, so the webview never waits. */
+  private move(move: { kind: 'step'; delta: number } | { kind: 'jump'; to: 'start' | 'end' | Cursor }): void {
+    void this.ask(this.engine.call(this.key, { method: 'move', move, origin: 'panel' }), (r) => {
+      this.mirror?.jump(r.cursor);
+      if (!r.moved) void this.ask(this.engine.call(this.key, { method: 'snapshot' }), (snapshot) => this.postSnapshot(snapshot));
     });
-    this.scheduleFlow();
   }
 
-  private postSnapshot(): void {
-    if (!this.problem || !this.trace || !this.stepper) return;
-    this.post({ type: 'snapshot', snapshot: snapshotAt(this.problem, this.trace, this.stepper.cursor) });
+  private onProgress(m: BuildProgress): void {
+    this.post({ type: 'build', status: 'running', phase: m.phase, done: m.done, total: m.total });
+  }
+
+  private onBuilt(m: Built): void {
+    if (m.warning) void vscode.window.showWarningMessage(`BPTT: ${m.warning}`);
+    const hadErrors = this.errors.length > 0;
+    this.errors = [];
+    this.summary = m.summary;
+    this.panel.title = m.summary.name || path.basename(this.uri.path);
+    if (!this.mirror) this.mirror = new Stepper(m.T);
+    else this.mirror.retarget(m.T);
+    this.mirror.jump(m.cursor);
+    this.pendingCursor = undefined;
+    if (hadErrors) this.post({ type: 'errors', file: this.key, errors: [] });
+    this.post({ type: 'build', status: 'done', phase: 'backward', done: m.T, total: m.T });
+    if (m.snapshot) this.postTrace(m.summary, m.snapshot);
+    this.settleFirst();
+  }
+
+  private onFailed(m: BuildFailed): void {
+    this.errors = m.errors;
+    if (!this.summary) this.panel.title = path.basename(this.uri.path);
+    this.post({ type: 'build', status: m.cancelled ? 'cancelled' : 'failed', phase: 'forward', done: 0, total: 0 });
+    // The webview keeps the last good trace and shows the errors beside it.
+    this.post({ type: 'errors', file: this.key, errors: m.errors });
+    this.settleFirst();
+  }
+
+  private onChanged(m: Changed): void {
+    this.mirror?.jump(m.change.cursor);
+    if (m.snapshot) this.postSnapshot(m.snapshot);
+  }
+
+  /** The trace message, then (computed in the worker after it) the flow data and the cursor's Jacobian row. */
+  private async sendTrace(): Promise<void> {
+    const summary = this.summary;
+    if (!summary) return;
+    await this.ask(this.engine.call(this.key, { method: 'snapshot' }), (snapshot) => this.postTrace(summary, snapshot));
+  }
+
+  private postTrace(summary: TraceSummary, snapshot: StepSnapshot): void {
+    if (!this.ready) return; // `ready` asks again
+    this.post({ type: 'trace', summary, snapshot });
+    void this.engine.call(this.key, { method: 'flow' }).then(
+      (flow) => this.post({ type: 'flow', flow }),
+      (e: unknown) => {
+        log(`the gradient flow of ${this.key} failed: ${e instanceof Error ? e.message : String(e)}`);
+        this.post({ type: 'flow', flow: null, error: e instanceof Error ? e.message : String(e) });
+      },
+    );
     this.scheduleJacobian();
   }
 
-  /**
-   * The flow map can take a moment on long sequences: it is computed once per trace, after the
-   * trace message is on its way, so opening or editing never waits for it; then the cursor's row.
-   */
-  private scheduleFlow(): void {
-    clearTimeout(this.flowTimer);
-    this.flowTimer = setTimeout(() => {
-      const { problem, trace } = this;
-      if (!problem || !trace || !this.ready) return; // `ready` asks again
-      try {
-        this.flow ??= flowData(problem, trace.grads);
-        this.post({ type: 'flow', flow: this.flow });
-      } catch (e) {
-        log(`the gradient flow of ${this.uri.toString()} failed: ${e instanceof Error ? e.stack : e}`);
-        this.post({ type: 'flow', flow: null, error: e instanceof Error ? e.message : String(e) });
-      }
-      this.scheduleJacobian();
-    }, 0);
+  private postSnapshot(snapshot: StepSnapshot): void {
+    this.post({ type: 'snapshot', snapshot });
+    this.scheduleJacobian();
   }
 
   /** The Jacobian row of the cursor's t, after the snapshot; skipped if the cursor has moved on. */
   private scheduleJacobian(): void {
     clearTimeout(this.jacobianTimer);
     this.jacobianTimer = setTimeout(() => {
-      const { problem, trace, stepper } = this;
-      if (!problem || !trace || !stepper || !this.ready) return;
-      const t = stepper.cursor.t;
-      try {
-        let row = this.jacobians.get(t);
-        if (!row) {
-          row = jacobianView(problem, t);
-          this.jacobians.set(t, row);
-          // A few dozen rows at most: on long sequences each row is long.
-          if (this.jacobians.size > 64) this.jacobians.delete(this.jacobians.keys().next().value as number);
-        }
-        this.post({ type: 'jacobian', row });
-      } catch (e) {
-        log(`the Jacobian row at t = ${t} of ${this.uri.toString()} failed: ${e instanceof Error ? e.stack : e}`);
-      }
+      const t = this.mirror?.cursor.t;
+      if (t === undefined || !this.ready) return;
+      void this.ask(this.engine.call(this.key, { method: 'jacobian', t }), (row) => this.post({ type: 'jacobian', row }));
     }, JACOBIAN_DELAY_MS);
+  }
+
+  /** Runs a worker answer into f; a failure is logged (the panel keeps what it shows). */
+  private ask<T>(p: Promise<T>, f: (v: T) => void): Promise<void> {
+    return p.then(
+      (v) => {
+        if (!this.isDisposed) f(v);
+      },
+      (e: unknown) => log(`the stepper of ${this.key}: ${e instanceof Error ? e.message : String(e)}`),
+    );
   }
 
   /** A training run of this spec reports: kept, so a (re)loaded webview gets the whole curve. */
   showTraining(m: TrainingProgressMessage | TrainingSampleMessage): void {
     this.training.record(m);
     this.post(m);
-  }
-
-  private postTraining(): void {
-    for (const m of this.training.replay()) this.post(m);
   }
 
   private post(msg: HostMessage): void {
@@ -286,4 +275,3 @@ export class StepperPanel extends Disposable {
     });
   }
 }
-

@@ -1,28 +1,19 @@
-/** The open stepper panels, one per spec, and what keeps them live as their specs change. */
+/** The open stepper panels, one per spec. Their specs' edits reach them through the engine worker's one parse per edit. */
 import * as vscode from 'vscode';
 import type { Cursor } from '../session/cursor';
 import { Disposable } from './dispose';
 import { StepperPanel, STEPPER_VIEW_TYPE, webviewOptions } from './panel';
-import { isSpecDocument } from './specFiles';
-import { reportError } from './output';
-
-/** Typing pauses this long before an open panel re-runs its spec (saving re-runs at once). */
-export const PANEL_REFRESH_DEBOUNCE_MS = 400;
+import type { EngineClient } from './engine/client';
 
 export class StepperPanels extends Disposable {
   private readonly panels = new Map<string, StepperPanel>();
-  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
 
-  constructor(private readonly extensionUri: vscode.Uri) {
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    readonly engine: EngineClient,
+  ) {
     super();
-    this.register(vscode.workspace.onDidSaveTextDocument((doc) => this.refresh(doc)));
-    this.register(vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)));
-    this.register({
-      dispose: () => {
-        this.timers.forEach((t) => clearTimeout(t));
-        [...this.panels.values()].forEach((p) => p.dispose());
-      },
-    });
+    this.register({ dispose: () => [...this.panels.values()].forEach((p) => p.dispose()) });
   }
 
   get(uri: vscode.Uri): StepperPanel | undefined {
@@ -58,36 +49,11 @@ export class StepperPanels extends Disposable {
 
   private adopt(webviewPanel: vscode.WebviewPanel, doc: vscode.TextDocument, cursor?: Cursor): StepperPanel {
     const key = doc.uri.toString();
-    const panel = new StepperPanel(webviewPanel, doc.uri, this.extensionUri, cursor);
+    const panel = new StepperPanel(webviewPanel, doc.uri, this.extensionUri, this.engine, doc, cursor);
     this.panels.set(key, panel);
     panel.onDidDispose(() => {
       if (this.panels.get(key) === panel) this.panels.delete(key);
     });
-    panel.refresh(doc);
     return panel;
-  }
-
-  private schedule(doc: vscode.TextDocument): void {
-    const key = doc.uri.toString();
-    if (!this.panels.has(key)) return;
-    clearTimeout(this.timers.get(key));
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        if (!doc.isClosed) this.refresh(doc);
-      }, PANEL_REFRESH_DEBOUNCE_MS),
-    );
-  }
-
-  private refresh(doc: vscode.TextDocument): void {
-    const panel = this.panels.get(doc.uri.toString());
-    if (!panel || !isSpecDocument(doc)) return;
-    clearTimeout(this.timers.get(doc.uri.toString()));
-    try {
-      panel.refresh(doc);
-    } catch (e) {
-      reportError('re-running the spec', e);
-    }
   }
 }

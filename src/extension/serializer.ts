@@ -19,7 +19,7 @@ export class StepperSerializer implements vscode.WebviewPanelSerializer {
     }
     try {
       const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(state.file, true));
-      this.panels.revive(panel, doc, state.cursor);
+      await this.panels.revive(panel, doc, state.cursor).firstBuild;
     } catch (e) {
       panel.dispose();
       reportError(`restoring the stepper on ${state.file}`, e);

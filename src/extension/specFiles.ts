@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { loadSpec } from '../engine/spec';
 import { weightsReader } from '../node/weightsReader';
 import type { Diagnostic, Problem } from '../engine';
-import { specBytesReader, specFileReader } from './namedFiles';
+import { namedFileRoots, specBytesReader, specFileReader, UNTRUSTED_MESSAGE } from './namedFiles';
+import type { SpecText } from './engine/messages';
 
 /** Spec files by name: *.rnn.yaml, *.rnn.yml, *.rnn.json. */
 export const SPEC_GLOB = '**/*.rnn.{yaml,yml,json}';
@@ -85,4 +86,19 @@ export async function resolveSpec(arg: unknown, purpose: string): Promise<vscode
     { title: `BPTT: ${purpose}`, placeHolder: 'Pick a spec', matchOnDescription: true },
   );
   return pick ? vscode.workspace.openTextDocument(pick.uri) : undefined;
+}
+
+/** The document's text for the engine worker (unsaved edits included): the session's key is its URI. */
+export function specText(doc: vscode.TextDocument): SpecText {
+  const onDisk = doc.uri.scheme === 'file';
+  return {
+    key: doc.uri.toString(),
+    file: onDisk ? doc.uri.fsPath : path.basename(doc.uri.path),
+    dir: onDisk ? path.dirname(doc.uri.fsPath) : null,
+    roots: onDisk ? namedFileRoots(doc.uri.fsPath) : [],
+    rootsName: vscode.workspace.workspaceFolders?.length ? 'the workspace folders' : "the spec's folder",
+    refuse: vscode.workspace.isTrusted ? null : UNTRUSTED_MESSAGE,
+    format: specFormat(doc.uri),
+    text: doc.getText(),
+  };
 }

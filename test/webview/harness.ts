@@ -122,6 +122,8 @@ export class Panel {
       case 'clip':
         this.background(this.post({ type: 'clipPreview', clip: this.session.clip(m.threshold) }));
         return;
+      case 'cancelBuild':
+        return; // the harness builds before the page loads: nothing to cancel
       default: {
         const never: never = m;
         throw new Error(`unhandled ${JSON.stringify(never)}`);

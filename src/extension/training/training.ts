@@ -1,11 +1,10 @@
 /**
- * BPTT: Train Model / Resume Training / Sample. Training runs in a worker thread (dist/trainWorker.js);
- * the host only shows progress and writes the weights atomically beside the spec.
+ * BPTT: Train Model / Resume Training / Sample. Training runs in the engine worker (dist/engineWorker.js,
+ * beside the sessions); the host only shows progress and writes the weights atomically beside the spec.
  */
 import * as vscode from 'vscode';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { parseWeights, sample } from '../../engine';
 import { removeStaleTemps, writeAtomicAsync } from '../../node/atomicWrite';
 import { loadSpecDocument, specFormat } from '../specFiles';
@@ -13,6 +12,7 @@ import { log, output } from '../output';
 import type { StepperPanels } from '../panels';
 import type { TrainingProgressMessage, TrainingSampleMessage } from '../../protocol';
 import type { FromWorker, StartTraining } from './messages';
+import type { EngineClient } from '../engine/client';
 import { weightsPathFor } from './weightsPath';
 import { namedFileRoots, readBesideSpec } from '../namedFiles';
 
@@ -41,7 +41,7 @@ export class Trainings implements vscode.Disposable {
   private readonly status = vscode.window.createStatusBarItem('bptt.training', vscode.StatusBarAlignment.Left, 50);
 
   constructor(
-    private readonly extensionUri: vscode.Uri,
+    private readonly engine: EngineClient,
     private readonly panels: StepperPanels,
   ) {
     this.status.name = 'BPTT Training';
@@ -86,14 +86,13 @@ export class Trainings implements vscode.Disposable {
     let last: TrainingProgressMessage = { type: 'trainingProgress', status: 'running', epoch: 0, epochs: problem.train.epochs, step: 0, loss: null, stepsPerSecond: 0, points: [], reset: true };
     toPanel(last);
 
-    const worker = new Worker(vscode.Uri.joinPath(this.extensionUri, 'dist', 'trainWorker.js').fsPath);
+    let onMessage: (m: FromWorker) => void = () => undefined;
+    const job = this.engine.train(start, (m) => onMessage(m));
     let cancelRequested = false;
     const cancel = (): void => {
       if (cancelRequested) return;
       cancelRequested = true;
-      worker.postMessage({ type: 'cancel' });
-      // A worker stuck inside one long update is stopped outright; the last checkpoint stays.
-      setTimeout(() => void worker.terminate(), 750).unref?.();
+      job.cancel(); // the run stops at the end of its current ~50 ms slice and posts a last checkpoint
     };
     this.running.set(key, { cancel });
     this.status.text = `$(sync~spin) BPTT: training ${problem.name || label}`;
@@ -113,7 +112,6 @@ export class Trainings implements vscode.Disposable {
             const finish = (r: TrainResult): void => {
               if (settled) return;
               settled = true;
-              void worker.terminate();
               resolve(r);
             };
             // Writes go one after another (the last one wins) and never block the extension host.
@@ -128,7 +126,7 @@ export class Trainings implements vscode.Disposable {
               void vscode.window.showErrorMessage(`BPTT: training ${label} failed: ${message}`, 'Show Output').then((pick) => pick && output().show(true), () => undefined);
               finish({ weightsPath, cancelled: false, error: message, epoch: 0, loss: null });
             };
-            worker.on('message', (m: FromWorker) => {
+            onMessage = (m: FromWorker) => {
               if (m.type === 'progress') {
                 const pct = Math.min(100, (100 * m.epoch) / Math.max(1, m.epochs));
                 const loss = m.epochLoss ?? m.loss;
@@ -150,26 +148,12 @@ export class Trainings implements vscode.Disposable {
                 const nf = m.nonFinite;
                 fail(nf ? `non-finite ${nf.what} at step ${nf.step} (epoch ${nf.epoch})${nf.param ? `, parameter ${nf.param}${nf.index ? `[${nf.index.join(', ')}]` : ''}` : ''} = ${nf.value}; the last checkpoint is unchanged` : m.message);
               }
-            });
-            worker.on('error', (e) => fail(`the training worker crashed: ${e.message}`));
-            worker.on('exit', (code) => {
-              if (settled || ended) return;
-              if (cancelRequested) {
-                log(`Cancelled ${label}: the worker was stopped; the last checkpoint is kept`);
-                toPanel({ ...last, status: 'cancelled', points: [], reset: false });
-                void writing.then(() => finish({ weightsPath, cancelled: true, epoch: 0, loss: null }));
-              } else fail(`the training worker exited (code ${code})`);
-            });
-            worker.postMessage(start);
+            };
           }),
       );
     } finally {
       // The stepper now traces with the new weights.
-      try {
-        this.panels.get(doc.uri)?.refresh(doc);
-      } catch (e) {
-        log(`the stepper could not reload ${label}: ${e instanceof Error ? e.message : String(e)}`);
-      }
+      this.panels.get(doc.uri)?.refresh(doc).catch((e: unknown) => log(`the stepper could not reload ${label}: ${e instanceof Error ? e.message : String(e)}`));
       this.running.delete(key);
       if (this.running.size === 0) this.status.hide();
     }

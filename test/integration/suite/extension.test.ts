@@ -119,7 +119,7 @@ export function defineExtensionTests(): void {
       const examples = (await vscode.workspace.findFiles('*.rnn.{yaml,yml,json}')).filter((u) => !/\/(broken|live)\.rnn\.(yaml|json)$/.test(u.path));
       assert.ok(examples.length >= 3, `only ${examples.length} examples in the workspace`);
       for (const uri of examples) {
-        api.diagnostics.update(await vscode.workspace.openTextDocument(uri));
+        await api.diagnostics.update(await vscode.workspace.openTextDocument(uri));
         const messages = vscode.languages.getDiagnostics(uri).filter((x) => x.source === 'bptt').map((d) => `${d.range.start.line + 1}: ${d.message}`);
         assert.deepEqual(messages, [], uri.path);
       }

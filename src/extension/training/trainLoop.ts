@@ -1,26 +1,19 @@
 /**
- * The training worker (bundled as dist/trainWorker.js, run in a worker_threads Worker): trains in
- * ~50 ms slices, yielding between them so a cancel message gets in, and posts progress and
- * checkpoints. It never touches the file system: the host writes the weights.
+ * A training run inside the engine worker: trains in ~50 ms slices, yielding between them so other
+ * messages (a cancel, a session's step) get in, and posts progress and checkpoints. It never
+ * writes a file: the host writes the weights.
  */
 import { dirname } from 'node:path';
-import { parentPort } from 'node:worker_threads';
 import { loadSpec } from '../../engine/spec';
 import { NonFiniteError, parseWeights, resumableState, sample, serializeWeights, Trainer, type Problem } from '../../engine';
-import type { FromWorker, StartTraining, ToWorker } from './messages';
+import type { FromWorker, StartTraining } from './messages';
 import { weightsReader } from '../../node/weightsReader';
 import { readNamedTextSync } from '../../node/safeRead';
 
-const port = parentPort;
-if (!port) throw new Error('trainWorker.js runs only as a worker thread');
-let cancelled = false;
-
-const post = (m: FromWorker): void => port.postMessage(m);
-
-port.on('message', (m: ToWorker) => {
-  if (m.type === 'cancel') cancelled = true;
-  else if (m.type === 'start') void train(m).catch((e: unknown) => post(failure(e)));
-});
+/** Runs one training to its end (or a cancel); every message goes to post, a failure too. */
+export function runTraining(start: StartTraining, post: (m: FromWorker) => void, cancelled: () => boolean): Promise<void> {
+  return train(start, post, cancelled).catch((e: unknown) => post(failure(e)));
+}
 
 function failure(e: unknown): FromWorker {
   if (e instanceof NonFiniteError) {
@@ -33,12 +26,11 @@ function failure(e: unknown): FromWorker {
 const SAMPLE_MS = 1000;
 
 /** A greedy sample, as long as the training text (capped), from its first token; char and token models only. */
-let sampledEpoch = -1;
-function postSample(problem: Problem, trainer: Trainer): void {
+function postSample(problem: Problem, trainer: Trainer, post: (m: FromWorker) => void, last: { epoch: number }): void {
   if (!problem.vocab || problem.config.output !== 'softmax') return;
   const epoch = trainer.state().progress.epoch;
-  if (epoch === sampledEpoch) return; // the same weights as the last sample
-  sampledEpoch = epoch;
+  if (epoch === last.epoch) return; // the same weights as the last sample
+  last.epoch = epoch;
   try {
     const length = Math.min(60, Math.max(4, problem.corpus?.seq ?? problem.sequence.inputs.length));
     post({ type: 'sample', epoch, text: sample(problem, trainer.state().params, { length, temperature: 0, seed: 0 }) });
@@ -47,7 +39,8 @@ function postSample(problem: Problem, trainer: Trainer): void {
   }
 }
 
-async function train(start: StartTraining): Promise<void> {
+async function train(start: StartTraining, post: (m: FromWorker) => void, cancelled: () => boolean): Promise<void> {
+  const sampled = { epoch: -1 };
   const loaded = loadSpec(start.specText, { file: start.file, format: start.format, readFile: (rel: string) => readNamedTextSync(rel, { baseDir: dirname(start.file), roots: start.roots, rootsName: 'the workspace folders' }), readBytes: weightsReader(dirname(start.file), start.roots) });
   if (!loaded.problem) {
     const first = loaded.diagnostics.find((d) => d.severity === 'error');
@@ -62,7 +55,7 @@ async function train(start: StartTraining): Promise<void> {
   let lastSample = 0;
   let lastLoss: number | null = null;
   let epochLoss: number | null = null;
-  while (!trainer.done && !cancelled) {
+  while (!trainer.done && !cancelled()) {
     const t0 = Date.now();
     const results = trainer.runFor(50, () => Date.now());
     const dt = Math.max(1, Date.now() - t0);
@@ -77,7 +70,7 @@ async function train(start: StartTraining): Promise<void> {
       post({ type: 'progress', epoch: last.epoch, epochs: trainer.train.epochs, step: last.step, loss: last.loss, epochLoss, stepsPerSecond: (results.length * 1000) / dt, points });
     }
     if (Date.now() - lastSample >= SAMPLE_MS) {
-      postSample(problem, trainer);
+      postSample(problem, trainer, post, sampled);
       lastSample = Date.now();
     }
     const epoch = trainer.state().progress.epoch;
@@ -88,7 +81,7 @@ async function train(start: StartTraining): Promise<void> {
     }
     await new Promise<void>((r) => setImmediate(r)); // let a cancel in
   }
-  postSample(problem, trainer);
+  postSample(problem, trainer, post, sampled);
   const p = trainer.state().progress;
-  post({ type: 'done', cancelled, text: text(), epoch: p.epoch, step: p.step, loss: p.losses.length ? p.losses[p.losses.length - 1] : lastLoss });
+  post({ type: 'done', cancelled: cancelled(), text: text(), epoch: p.epoch, step: p.step, loss: p.losses.length ? p.losses[p.losses.length - 1] : lastLoss });
 }

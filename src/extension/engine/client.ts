@@ -1,0 +1,230 @@
+/**
+ * The host's side of the engine worker: one worker_threads Worker for the extension, started on
+ * first use. Requests are answered by id; build progress, new traces, cursor moves and training
+ * messages are events, routed by spec key (or job). Cancelling a build flips a shared flag the
+ * worker's build reads between segments, so a cancel gets in while the worker is busy.
+ */
+import * as vscode from 'vscode';
+import { Worker } from 'node:worker_threads';
+import type { Diagnostic } from '../../engine';
+import type { GradcheckResult } from '../../engine';
+import type { SpecError } from '../../protocol';
+import { log } from '../output';
+import type { FromWorker, StartTraining } from '../training/messages';
+import { CANCEL_SLOTS, type BuildFailed, type BuildProgress, type Built, type CallResults, type Changed, type DiagnosticsValue, type FromEngine, type SessionCall, type SpecText, type ToEngine, type Watcher } from './messages';
+
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
+
+/** What a spec's watchers hear. */
+export interface SpecEvents {
+  progress?(m: BuildProgress): void;
+  built?(m: Built): void;
+  failed?(m: BuildFailed): void;
+  changed?(m: Changed): void;
+}
+
+export class EngineClient implements vscode.Disposable {
+  private worker: Worker | null = null;
+  private disposed = false;
+  private readonly cancel = new SharedArrayBuffer(4 * CANCEL_SLOTS);
+  private readonly flags = new Int32Array(this.cancel);
+  private nextId = 1;
+  private nextBuild = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly listeners = new Map<string, Set<SpecEvents>>();
+  private readonly jobs = new Map<number, (m: FromWorker) => void>();
+  /** The latest build asked for, per spec key (cancelled when a newer one supersedes it). */
+  private readonly builds = new Map<string, number>();
+  private readonly building = new Map<string, number>();
+  private readonly notes = new Map<string, { report(text: string): void; end(): void }>();
+
+  constructor(private readonly extensionUri: vscode.Uri) {}
+
+  // ------------------------------------------------------------ specs and sessions
+
+  /** One parse per edit: the diagnostics, and a rebuild of the spec's session if one is open. */
+  async spec(spec: SpecText, force = false): Promise<Diagnostic[]> {
+    // A rebuild happens only where a front-end watches the session.
+    const build = this.listeners.get(spec.key)?.size ? this.newBuild(spec.key) : 0;
+    const r = await this.request<DiagnosticsValue>({ type: 'spec', id: this.nextId++, spec, build, force });
+    if (!r.rebuilding && this.building.get(spec.key) === build) this.building.delete(spec.key);
+    return r.diagnostics;
+  }
+
+  /** A front-end watches the spec's session: built now if needed; events go to `events`. */
+  attach(spec: SpecText, who: Watcher, events: SpecEvents, opts: { cursor?: vscode.Position | unknown; weights?: string } = {}): vscode.Disposable {
+    let set = this.listeners.get(spec.key);
+    if (!set) this.listeners.set(spec.key, (set = new Set()));
+    set.add(events);
+    const build = this.newBuild(spec.key);
+    this.send({ type: 'attach', spec, who, build, cursor: opts.cursor as Built['cursor'] | undefined, weights: opts.weights });
+    return {
+      dispose: () => {
+        set.delete(events);
+        this.send({ type: 'detach', key: spec.key, who });
+      },
+    };
+  }
+
+  /** Stops the spec's build under way (if any); the last good trace stays. */
+  cancelBuild(key: string): boolean {
+    const b = this.building.get(key);
+    if (b === undefined) return false;
+    Atomics.store(this.flags, b % CANCEL_SLOTS, b);
+    return true;
+  }
+
+  /** Whether a build of the spec is under way. */
+  isBuilding(key: string): boolean {
+    return this.building.has(key);
+  }
+
+  call<M extends SessionCall['method']>(key: string, call: Extract<SessionCall, { method: M }>): Promise<CallResults[M]> {
+    return this.request<CallResults[M]>({ type: 'call', id: this.nextId++, key, call });
+  }
+
+  forget(key: string): void {
+    if (this.worker) this.send({ type: 'forget', key });
+  }
+
+  gradcheck(spec: SpecText): Promise<{ name: string; results: GradcheckResult[] | null; errors: SpecError[]; ms: number }> {
+    return this.request({ type: 'gradcheck', id: this.nextId++, spec });
+  }
+
+  // ------------------------------------------------------------ training
+
+  /** Starts a training run; its messages go to onMessage. Returns the cancel. */
+  train(start: StartTraining, onMessage: (m: FromWorker) => void): { cancel(): void } {
+    const job = this.nextId++;
+    this.jobs.set(job, (m) => {
+      if (m.type === 'done' || m.type === 'failed') this.jobs.delete(job);
+      onMessage(m);
+    });
+    this.send({ type: 'train', job, start });
+    return { cancel: () => this.send({ type: 'trainCancel', job }) };
+  }
+
+  // ------------------------------------------------------------ plumbing
+
+  private newBuild(key: string): number {
+    const previous = this.builds.get(key);
+    if (previous !== undefined) Atomics.store(this.flags, previous % CANCEL_SLOTS, previous); // superseded
+    const build = this.nextBuild++;
+    Atomics.store(this.flags, build % CANCEL_SLOTS, 0);
+    this.builds.set(key, build);
+    this.building.set(key, build);
+    return build;
+  }
+
+  private request<T>(m: ToEngine & { id: number }): Promise<T> {
+    if (this.disposed) return Promise.reject(new Error('the extension is shutting down'));
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(m.id, { resolve: resolve as (v: unknown) => void, reject });
+      this.send(m);
+    });
+  }
+
+  private send(m: ToEngine): void {
+    if (this.disposed) return; // shutting down: the worker is gone and stays gone
+    this.start().postMessage(m);
+  }
+
+  private start(): Worker {
+    if (this.worker) return this.worker;
+    const w = new Worker(vscode.Uri.joinPath(this.extensionUri, 'dist', 'engineWorker.js').fsPath, { workerData: { cancel: this.cancel } });
+    w.on('message', (m: FromEngine) => this.onMessage(m));
+    w.on('error', (e) => log(`the engine worker failed: ${e.stack ?? e.message}`));
+    w.on('exit', (code) => {
+      if (this.worker !== w) return;
+      this.worker = null;
+      log(`the engine worker exited (code ${code}); it restarts on the next request`);
+      for (const p of this.pending.values()) p.reject(new Error('the engine worker stopped'));
+      this.pending.clear();
+      for (const [job, on] of this.jobs) on({ type: 'failed', message: `the engine worker exited (code ${code})` }), this.jobs.delete(job);
+      for (const [key, build] of this.building) this.endNote(key), this.emit(key, (l) => l.failed?.({ type: 'buildFailed', key, build, errors: [{ line: 1, column: 1, message: 'the engine worker stopped' }], cancelled: false }));
+      this.building.clear();
+    });
+    this.worker = w;
+    return w;
+  }
+
+  private emit(key: string, f: (l: SpecEvents) => void): void {
+    for (const l of [...(this.listeners.get(key) ?? [])]) {
+      try {
+        f(l);
+      } catch (e) {
+        log(`a listener of ${key} failed: ${e instanceof Error ? e.stack : String(e)}`);
+      }
+    }
+  }
+
+  private onMessage(m: FromEngine): void {
+    switch (m.type) {
+      case 'reply': {
+        const p = this.pending.get(m.id);
+        this.pending.delete(m.id);
+        if (m.ok) p?.resolve(m.value);
+        else p?.reject(new Error(m.error));
+        return;
+      }
+      case 'progress':
+        if (this.builds.get(m.key) !== m.build) return;
+        this.notify(m);
+        this.emit(m.key, (l) => l.progress?.(m));
+        return;
+      case 'built':
+        this.endNote(m.key);
+        if (this.building.get(m.key) === m.build) this.building.delete(m.key);
+        this.emit(m.key, (l) => l.built?.(m));
+        return;
+      case 'buildFailed':
+        if (this.builds.get(m.key) === m.build) this.endNote(m.key);
+        if (this.building.get(m.key) === m.build) this.building.delete(m.key);
+        // A superseded build's cancel is no news: the newer build reports.
+        if (m.cancelled && this.builds.get(m.key) !== m.build) return;
+        this.emit(m.key, (l) => l.failed?.(m));
+        return;
+      case 'changed':
+        this.emit(m.key, (l) => l.changed?.(m));
+        return;
+      case 'training':
+        this.jobs.get(m.job)?.(m.message);
+        return;
+      default: {
+        const never: never = m;
+        log(`unknown message from the engine worker: ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  /** A long build's notification, "BPTT: tracing hello.rnn.yaml · forward 12,000 / 60,000", with Cancel. */
+  private notify(m: BuildProgress): void {
+    const text = `${m.phase} ${m.done.toLocaleString('en-US')} / ${m.total.toLocaleString('en-US')}`;
+    const note = this.notes.get(m.key);
+    if (note) return note.report(text);
+    let report: (text: string) => void = () => undefined;
+    let end: () => void = () => undefined;
+    const done = new Promise<void>((r) => (end = r));
+    this.notes.set(m.key, { report: (t) => report(t), end: () => end() });
+    const name = decodeURIComponent(m.key.replace(/^.*\//, ''));
+    void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `BPTT: tracing ${name}`, cancellable: true }, (progress, token) => {
+      report = (t) => progress.report({ message: t });
+      report(text);
+      token.onCancellationRequested(() => this.cancelBuild(m.key));
+      return done;
+    });
+  }
+
+  private endNote(key: string): void {
+    this.notes.get(key)?.end();
+    this.notes.delete(key);
+  }
+
+  dispose(): void {
+    for (const key of [...this.notes.keys()]) this.endNote(key);
+    this.disposed = true;
+    const w = this.worker;
+    this.worker = null;
+    void w?.terminate();
+  }
+}

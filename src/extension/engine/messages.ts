@@ -1,0 +1,190 @@
+/**
+ * The messages between the extension host and the engine worker (dist/engineWorker.js), in both
+ * directions, and nothing else. The worker holds every spec's session and runs training; the host
+ * relays. Plain data: everything here crosses postMessage (structured clone).
+ */
+import type { Diagnostic } from '../../engine';
+import type { ClipView, Cursor, FlowData, JacobianView, SpecError, StepSnapshot, TraceSummary } from '../../protocol';
+import type { EvalResult, LineCheck, Move, MoveResult, ScopeName, SessionChange, SessionInfo, VarNode } from '../../session/api';
+import type { FromWorker, StartTraining } from '../training/messages';
+
+/** A spec's text as the editor has it now (unsaved edits included). */
+export interface SpecText {
+  /** The document's URI as a string: the key of its session. */
+  key: string;
+  /** Shown in diagnostics and messages (a path, or the untitled name). */
+  file: string;
+  /** The folder files named in the spec resolve against; null for an untitled spec. */
+  dir: string | null;
+  /** The folders (real paths) files named in the spec must lie inside: the workspace folders, else the spec's folder. */
+  roots: string[];
+  /** How messages name those folders. */
+  rootsName: string;
+  /** Set in an untrusted workspace (Restricted Mode): why no file named in the spec is read. */
+  refuse: string | null;
+  format: 'yaml' | 'json';
+  text: string;
+}
+
+/** Who watches a session: its panel, or a debug session. */
+export type Watcher = 'panel' | 'debugger';
+
+// ---------------------------------------------------------------- host -> worker
+
+/** Parse this text (one parse per edit): diagnostics back; an open session rebuilds from it. */
+export interface SpecRequest {
+  type: 'spec';
+  id: number;
+  spec: SpecText;
+  /** The build id for a rebuild (the host cancels a superseded build by it). */
+  build: number;
+  /** Rebuild even if the text is unchanged (the weights beside the spec changed). */
+  force?: boolean;
+}
+
+/** A front-end starts watching the spec's session (built now if there is none). */
+export interface AttachRequest {
+  type: 'attach';
+  spec: SpecText;
+  who: Watcher;
+  build: number;
+  /** Where the cursor starts when the session is new (a restored panel). */
+  cursor?: Cursor;
+  /** A weights file whose parameters replace the spec's init (a launch configuration's weights). */
+  weights?: string;
+}
+
+export interface DetachRequest {
+  type: 'detach';
+  key: string;
+  who: Watcher;
+}
+
+/** A question to a session, answered by a reply with the same id. */
+export type SessionCall =
+  | { method: 'info' }
+  | { method: 'move'; move: Move; origin?: string }
+  | { method: 'lineOf'; t: number }
+  | { method: 'scopes'; at: Cursor }
+  | { method: 'variables'; at: Cursor; path: string[]; start?: number; count?: number }
+  | { method: 'evaluate'; at: Cursor; text: string }
+  | { method: 'checkLines'; lines: number[] }
+  | { method: 'checkExpression'; text: string }
+  | { method: 'snapshot' }
+  | { method: 'flow' }
+  | { method: 'jacobian'; t: number }
+  | { method: 'clip'; threshold: number };
+
+/** What each call answers. */
+export interface CallResults {
+  info: SessionInfo;
+  move: MoveResult & { moved: boolean };
+  lineOf: number;
+  scopes: { name: ScopeName; named: number; expensive: boolean }[];
+  variables: VarNode[];
+  evaluate: EvalResult;
+  checkLines: LineCheck[];
+  checkExpression: { ok: true } | { ok: false; message: string; column: number };
+  snapshot: StepSnapshot;
+  flow: FlowData;
+  jacobian: JacobianView;
+  clip: ClipView;
+}
+
+export interface CallRequest {
+  type: 'call';
+  id: number;
+  key: string;
+  call: SessionCall;
+}
+
+/** BPTT's gradients against finite differences, on the text given. */
+export interface GradcheckRequest {
+  type: 'gradcheck';
+  id: number;
+  spec: SpecText;
+}
+
+export interface TrainRequest {
+  type: 'train';
+  job: number;
+  start: StartTraining;
+}
+
+export interface TrainCancelRequest {
+  type: 'trainCancel';
+  job: number;
+}
+
+/** The document was closed and no front-end watches it: drop what the worker keeps of it. */
+export interface ForgetRequest {
+  type: 'forget';
+  key: string;
+}
+
+export type ToEngine = SpecRequest | AttachRequest | DetachRequest | CallRequest | GradcheckRequest | TrainRequest | TrainCancelRequest | ForgetRequest;
+
+// ---------------------------------------------------------------- worker -> host
+
+export type Reply = { type: 'reply'; id: number; ok: true; value: unknown } | { type: 'reply'; id: number; ok: false; error: string };
+
+/** The diagnostics of one parse (the answer to a SpecRequest, by id). */
+export interface DiagnosticsValue {
+  diagnostics: Diagnostic[];
+  /** Whether an open session is rebuilding from this text (its `built` or `buildFailed` follows). */
+  rebuilding: boolean;
+}
+
+/** A build is under way: how far (posted a few times a second). */
+export interface BuildProgress {
+  type: 'progress';
+  key: string;
+  build: number;
+  phase: 'forward' | 'backward';
+  done: number;
+  total: number;
+}
+
+/** A session has a (new) trace. */
+export interface Built {
+  type: 'built';
+  key: string;
+  build: number;
+  summary: TraceSummary;
+  T: number;
+  cursor: Cursor;
+  /** Set when a panel watches. */
+  snapshot: StepSnapshot | null;
+  /** Something the user should hear about (invalid weights beside the spec). */
+  warning?: string;
+}
+
+/** A build did not produce a trace: the spec's errors, or a cancel. The last good trace stays. */
+export interface BuildFailed {
+  type: 'buildFailed';
+  key: string;
+  build: number;
+  errors: SpecError[];
+  cancelled: boolean;
+}
+
+/** The cursor moved (by any front-end) or a new trace replaced the old. */
+export interface Changed {
+  type: 'changed';
+  key: string;
+  change: SessionChange;
+  /** Set when a panel watches. */
+  snapshot: StepSnapshot | null;
+}
+
+/** A training run's messages, as the training loop posts them. */
+export interface TrainingEvent {
+  type: 'training';
+  job: number;
+  message: FromWorker;
+}
+
+export type FromEngine = Reply | BuildProgress | Built | BuildFailed | Changed | TrainingEvent;
+
+/** The cancel flags the host and the worker share: slot build % CANCEL_SLOTS holds a cancelled build's id. */
+export const CANCEL_SLOTS = 1024;

@@ -1,0 +1,248 @@
+/**
+ * The worker's side of the sessions: each spec's last text and parse, its session when a front-end
+ * watches it, and the builds. One parse per edit feeds the diagnostics, the panel, the debugger; a
+ * build reports progress and stops when the host flags it cancelled (a newer edit, or the user).
+ */
+import { resolve } from 'node:path';
+import { weightsPathFor } from '../training/weightsPath';
+import { gradcheck, parseWeights, runTrace, type Diagnostic, type GradcheckResult, type Problem } from '../../engine';
+import { loadSpec } from '../../engine/spec';
+import { weightsReader } from '../../node/weightsReader';
+import { readNamedTextSync, type SafeReadOptions } from '../../node/safeRead';
+import { answer, applyMove } from '../../session/api';
+import { StepSession } from '../../session/session';
+import { checkExpression } from '../../session/stops';
+import type { SpecError } from '../../protocol';
+import type { AttachRequest, CallResults, FromEngine, SessionCall, SpecText, Watcher } from './messages';
+
+/** Thrown from a build's progress callback when the host has cancelled it. */
+export class BuildCancelled extends Error {
+  constructor() {
+    super('the trace build was cancelled');
+  }
+}
+
+interface Entry {
+  spec: SpecText;
+  parsed: { problem: Problem | null; diagnostics: Diagnostic[] };
+  session: StepSession | null;
+  watchers: Set<Watcher>;
+  /** A weights file a launch configuration named (replaces the spec's init). */
+  weights?: string;
+}
+
+/** Posts progress at most this often (ms). */
+const PROGRESS_MS = 100;
+
+const specErrors = (diagnostics: Diagnostic[]): SpecError[] => diagnostics.filter((d) => d.severity === 'error').map((d) => ({ line: d.line, column: d.column, message: d.message }));
+
+export class Specs {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly post: (m: FromEngine) => void,
+    /** Whether the host has cancelled build `id`. */
+    private readonly isCancelled: (build: number) => boolean,
+  ) {}
+
+  /**
+   * One parse of the text. Returns its diagnostics, and whether an open session should rebuild
+   * from it (the caller answers with the diagnostics first, then calls rebuild).
+   */
+  parse(spec: SpecText, force = false): { diagnostics: Diagnostic[]; rebuild: boolean } {
+    const entry = this.entries.get(spec.key);
+    const same = entry && entry.spec.text === spec.text && entry.spec.file === spec.file;
+    if (same && !force) return { diagnostics: entry.parsed.diagnostics, rebuild: false };
+    const parsed = load(spec);
+    if (entry) {
+      entry.spec = spec;
+      entry.parsed = parsed;
+      return { diagnostics: parsed.diagnostics, rebuild: entry.watchers.size > 0 };
+    }
+    this.entries.set(spec.key, { spec, parsed, session: null, watchers: new Set() });
+    return { diagnostics: parsed.diagnostics, rebuild: false };
+  }
+
+  /** Rebuilds a watched session from its entry's last parse. */
+  rebuild(key: string, build: number): void {
+    const entry = this.entries.get(key);
+    if (entry && entry.watchers.size) this.build(entry, build);
+  }
+
+  attach(m: AttachRequest): void {
+    let entry = this.entries.get(m.spec.key);
+    const changed = !entry || entry.spec.text !== m.spec.text || (m.weights !== undefined && m.weights !== entry.weights);
+    if (!entry) {
+      entry = { spec: m.spec, parsed: load(m.spec), session: null, watchers: new Set() };
+      this.entries.set(m.spec.key, entry);
+    } else if (entry.spec.text !== m.spec.text) {
+      entry.spec = m.spec;
+      entry.parsed = load(m.spec);
+    }
+    if (m.weights !== undefined) entry.weights = m.weights;
+    entry.watchers.add(m.who);
+    if (!entry.session || changed) this.build(entry, m.build, m.cursor);
+    else {
+      // Already built: tell the new watcher what there is.
+      const s = entry.session;
+      this.post({ type: 'built', key: m.spec.key, build: m.build, summary: s.summary(), T: s.T, cursor: s.cursor, snapshot: entry.watchers.has('panel') ? s.snapshot() : null });
+    }
+  }
+
+  detach(key: string, who: Watcher): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    entry.watchers.delete(who);
+    if (entry.watchers.size === 0) entry.session = null; // its memory goes; the parse stays for diagnostics
+  }
+
+  forget(key: string): void {
+    const entry = this.entries.get(key);
+    if (entry && entry.watchers.size === 0) this.entries.delete(key);
+  }
+
+  /** Answers a question to the session of a spec. */
+  call(key: string, c: SessionCall): CallResults[SessionCall['method']] {
+    const s = this.entries.get(key)?.session;
+    if (!s) throw new Error(`no session for ${key}: open the stepper or start debugging it`);
+    switch (c.method) {
+      case 'info':
+        return answer.info(s);
+      case 'move': {
+        const before = s.position;
+        const r = applyMove(s, c.move, c.origin);
+        return { ...r, moved: s.position !== before };
+      }
+      case 'lineOf':
+        return s.lineOf(c.t);
+      case 'scopes':
+        return s.scopes(c.at);
+      case 'variables':
+        return answer.variables(s, c.at, c.path, c.start, c.count);
+      case 'evaluate':
+        return answer.evaluate(s, c.at, c.text);
+      case 'checkLines':
+        return answer.checkLines(s, c.lines);
+      case 'checkExpression':
+        return checkExpression(c.text);
+      case 'snapshot':
+        return s.snapshot();
+      case 'flow':
+        return s.flow();
+      case 'jacobian':
+        return s.jacobian(c.t);
+      case 'clip':
+        return s.clip(c.threshold);
+      default: {
+        const never: never = c;
+        throw new Error(`unknown call ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  /** Gradient check of a spec's text (its own parse: the text may not be open anywhere). */
+  gradcheck(spec: SpecText): { name: string; results: GradcheckResult[] | null; errors: SpecError[]; ms: number } {
+    const { problem, diagnostics } = load(spec);
+    if (!problem) return { name: '', results: null, errors: specErrors(diagnostics), ms: 0 };
+    const t0 = Date.now();
+    const results = gradcheck(problem);
+    return { name: problem.name, results, errors: [], ms: Date.now() - t0 };
+  }
+
+  /** Builds (or rebuilds) the entry's trace; a cancel or an error leaves the last good session. */
+  private build(entry: Entry, build: number, cursor?: Cursor): void {
+    const key = entry.spec.key;
+    const { problem: parsed, diagnostics } = entry.parsed;
+    const errors = specErrors(diagnostics);
+    if (!parsed || errors.length) {
+      this.post({ type: 'buildFailed', key, build, errors: errors.length ? errors : [{ line: 1, column: 1, message: 'the spec could not be loaded' }], cancelled: false });
+      return;
+    }
+    let last = 0;
+    const progress = (phase: 'forward' | 'backward', done: number, total: number): void => {
+      if (this.isCancelled(build)) throw new BuildCancelled();
+      const now = Date.now();
+      if (now - last < PROGRESS_MS) return;
+      last = now;
+      this.post({ type: 'progress', key, build, phase, done, total });
+    };
+    try {
+      if (this.isCancelled(build)) throw new BuildCancelled();
+      const { problem, note, warning } = withWeights(entry, parsed);
+      const trace = runTrace(problem, undefined, { progress });
+      const source = { file: key, text: entry.spec.text, format: entry.spec.format, weights: note };
+      if (entry.session) entry.session.replace(problem, trace, source);
+      else {
+        entry.session = new StepSession(problem, trace, source, cursor);
+        entry.session.onDidChange((change) => {
+          const s = entry.session;
+          if (!s || change.kind === 'trace') return; // a new trace is announced by `built`
+          this.post({ type: 'changed', key, change, snapshot: entry.watchers.has('panel') ? s.snapshot() : null });
+        });
+      }
+      const s = entry.session;
+      this.post({ type: 'built', key, build, summary: s.summary(), T: s.T, cursor: s.cursor, snapshot: entry.watchers.has('panel') ? s.snapshot() : null, warning });
+    } catch (e) {
+      const cancelled = e instanceof BuildCancelled;
+      const message = cancelled ? 'the trace build was cancelled; edit or save the spec (or reopen the stepper) to run it again' : `the engine could not run this spec: ${e instanceof Error ? e.message : String(e)}`;
+      this.post({ type: 'buildFailed', key, build, errors: [{ line: 1, column: 1, message }], cancelled });
+    }
+  }
+}
+
+type Cursor = NonNullable<AttachRequest['cursor']>;
+
+/** The safe reader's rules for files the spec names: inside the roots after symlinks, none when untrusted. */
+function named(spec: SpecText): SafeReadOptions {
+  if (spec.refuse) throw new Error(spec.refuse);
+  if (!spec.dir) throw new Error('an untitled spec cannot refer to other files; save it first');
+  return { baseDir: spec.dir, roots: spec.roots, rootsName: spec.rootsName };
+}
+
+function load(spec: SpecText): { problem: Problem | null; diagnostics: Diagnostic[] } {
+  try {
+    return loadSpec(spec.text, {
+      file: spec.file,
+      format: spec.format,
+      // data.file (a training corpus) is read as text beside the spec: data, never code.
+      readFile: (rel: string) => readNamedTextSync(rel, named(spec)),
+      // init.weights_file: bounded, inside the roots, read again only when it changed.
+      readBytes: (rel: string) => {
+        const o = named(spec);
+        return weightsReader(o.baseDir as string, spec.roots)(rel);
+      },
+    });
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    return { problem: null, diagnostics: [{ severity: 'error', message, line: 1, column: 1, endLine: 1, endColumn: 1, offset: 0, length: 0, path: [] }] };
+  }
+}
+
+/**
+ * The parameters a session traces: a launch's weights file, else NAME.weights.json beside the spec
+ * when it exists (trained weights), else the spec's init. An invalid file is a warning, not an error.
+ */
+function withWeights(entry: Entry, problem: Problem): { problem: Problem; note?: string; warning?: string } {
+  const dir = entry.spec.dir;
+  // SPEC.weights.json beside SPEC.rnn.yaml: from the file name, never from the spec's contents.
+  const file = entry.weights ? resolve(dir ?? '.', entry.weights) : dir ? weightsPathFor(entry.spec.file) : null;
+  if (!file) return { problem };
+  const name = file.replace(/^.*[\\/]/, '');
+  let text: string;
+  try {
+    // A regular file inside the roots, never a device or a FIFO; nothing in Restricted Mode.
+    text = readNamedTextSync(file, { ...named(entry.spec), maxBytes: 256 * 1024 * 1024 });
+  } catch (e) {
+    if (entry.weights) throw new Error(`cannot read the weights ${entry.weights}: ${e instanceof Error ? e.message : String(e)}`);
+    if ((e as { reason?: string }).reason === 'missing' || entry.spec.refuse) return { problem }; // no trained weights: the spec's init
+    return { problem, note: `weights: spec init (${name} ${e instanceof Error ? e.message : String(e)})` };
+  }
+  try {
+    const w = parseWeights(text, problem);
+    return { problem: { ...problem, params: w.params }, note: `weights: ${name}${w.progress ? ` (epoch ${w.progress.epoch})` : ''}` };
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    if (entry.weights) throw new Error(`${entry.weights} is not valid weights for this spec: ${message}`);
+    return { problem, note: `weights: spec init (${name} is invalid: ${message})`, warning: `${name} is not valid weights for this spec (${message}); the stepper uses the spec's init.` };
+  }
+}
