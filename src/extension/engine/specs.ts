@@ -158,7 +158,8 @@ export class Specs {
       this.post({ type: 'buildFailed', key, build, errors: errors.length ? errors : [{ line: 1, column: 1, message: 'the spec could not be loaded' }], cancelled: false });
       return;
     }
-    let last = 0;
+    // A short build reports nothing: progress (and the host's notification) only past the first PROGRESS_MS.
+    let last = Date.now();
     const progress = (phase: 'forward' | 'backward', done: number, total: number): void => {
       if (this.isCancelled(build)) throw new BuildCancelled();
       const now = Date.now();
