@@ -11,7 +11,7 @@ import type { GradcheckResult } from '../../engine';
 import type { SpecError } from '../../protocol';
 import { log } from '../output';
 import type { FromWorker, StartTraining } from '../training/messages';
-import { CANCEL_SLOTS, type BuildFailed, type BuildProgress, type Built, type CallResults, type Changed, type DiagnosticsValue, type FromEngine, type SessionCall, type SpecText, type ToEngine, type Watcher } from './messages';
+import { CANCEL_SLOTS, type BuildFailed, type BuildProgress, type Built, type CallResults, type Changed, type DiagnosticsValue, type FromEngine, type SpecDescription, type SessionCall, type SpecText, type ToEngine, type Watcher } from './messages';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 
@@ -85,6 +85,10 @@ export class EngineClient implements vscode.Disposable {
 
   forget(key: string): void {
     if (this.worker) this.send({ type: 'forget', key });
+  }
+
+  describe(spec: SpecText, weightsText: string | null = null): Promise<SpecDescription> {
+    return this.request({ type: 'describe', id: this.nextId++, spec, weightsText });
   }
 
   gradcheck(spec: SpecText): Promise<{ name: string; results: GradcheckResult[] | null; errors: SpecError[]; ms: number }> {

@@ -105,6 +105,27 @@ export interface GradcheckRequest {
   spec: SpecText;
 }
 
+/** What the host needs to know of a spec before training it (its parse, in the worker). */
+export interface DescribeRequest {
+  type: 'describe';
+  id: number;
+  spec: SpecText;
+  /** A weights file's text to check against the spec's model (a resume), else null. */
+  weightsText: string | null;
+}
+
+/** The answer to a DescribeRequest. */
+export interface SpecDescription {
+  /** The first error (positioned), or null when the spec loads. */
+  error: string | null;
+  name: string;
+  epochs: number;
+  /** Whether sampling makes sense (a char or token model with a softmax output). */
+  samples: boolean;
+  /** Why the weights file does not fit the model, or null. */
+  weightsError: string | null;
+}
+
 export interface TrainRequest {
   type: 'train';
   job: number;
@@ -122,7 +143,7 @@ export interface ForgetRequest {
   key: string;
 }
 
-export type ToEngine = SpecRequest | AttachRequest | DetachRequest | CallRequest | GradcheckRequest | TrainRequest | TrainCancelRequest | ForgetRequest;
+export type ToEngine = DescribeRequest | SpecRequest | AttachRequest | DetachRequest | CallRequest | GradcheckRequest | TrainRequest | TrainCancelRequest | ForgetRequest;
 
 // ---------------------------------------------------------------- worker -> host
 

@@ -13,7 +13,7 @@ import { answer, applyMove } from '../../session/api';
 import { StepSession } from '../../session/session';
 import { checkExpression } from '../../session/stops';
 import type { SpecError } from '../../protocol';
-import type { AttachRequest, CallResults, FromEngine, SessionCall, SpecText, Watcher } from './messages';
+import type { AttachRequest, CallResults, FromEngine, SessionCall, SpecDescription, SpecText, Watcher } from './messages';
 
 /** Thrown from a build's progress callback when the host has cancelled it. */
 export class BuildCancelled extends Error {
@@ -138,6 +138,23 @@ export class Specs {
         throw new Error(`unknown call ${JSON.stringify(never)}`);
       }
     }
+  }
+
+  /** The name, epochs and first error of a spec's text (for training), and whether weights fit it. */
+  describe(spec: SpecText, weightsText: string | null): SpecDescription {
+    const entry = this.entries.get(spec.key);
+    const { problem, diagnostics } = entry && entry.spec.text === spec.text ? entry.parsed : load(spec);
+    const first = diagnostics.find((d) => d.severity === 'error');
+    if (!problem) return { error: first ? `line ${first.line}: ${first.message}` : 'the spec could not be loaded', name: '', epochs: 0, samples: false, weightsError: null };
+    let weightsError: string | null = null;
+    if (weightsText !== null) {
+      try {
+        parseWeights(weightsText, problem);
+      } catch (e) {
+        weightsError = e instanceof Error ? e.message : String(e);
+      }
+    }
+    return { error: null, name: problem.name, epochs: problem.train.epochs, samples: !!problem.vocab && problem.config.output === 'softmax', weightsError };
   }
 
   /** Gradient check of a spec's text (its own parse: the text may not be open anywhere). */

@@ -46,6 +46,8 @@ port.on('message', (m: ToEngine) => {
       return specs.forget(m.key);
     case 'call':
       return reply(m.id, () => specs.call(m.key, m.call));
+    case 'describe':
+      return reply(m.id, () => specs.describe(m.spec, m.weightsText));
     case 'gradcheck':
       return reply(m.id, () => specs.gradcheck(m.spec));
     case 'train':

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseWeights, sample } from '../../engine';
 import { removeStaleTemps, writeAtomicAsync } from '../../node/atomicWrite';
-import { loadSpecDocument, specFormat } from '../specFiles';
+import { loadSpecDocument, specFormat, specText } from '../specFiles';
 import { log, output } from '../output';
 import type { StepperPanels } from '../panels';
 import type { TrainingProgressMessage, TrainingSampleMessage } from '../../protocol';
@@ -63,18 +63,19 @@ export class Trainings implements vscode.Disposable {
       void vscode.window.showInformationMessage(`BPTT: ${path.basename(doc.uri.fsPath)} is already training.`);
       return undefined;
     }
-    const { problem, diagnostics } = loadSpecDocument(doc);
-    if (!problem) {
-      const first = diagnostics.find((d) => d.severity === 'error');
-      throw new Error(`the spec has errors${first ? ` (line ${first.line}: ${first.message})` : ''}`);
-    }
-    const weightsPath = weightsPathFor(doc.uri.fsPath, problem.name);
+    // The spec is parsed in the engine worker, as everywhere: the host never runs the loader.
+    const spec = specText(doc);
+    const head = await this.engine.describe(spec);
+    if (head.error) throw new Error(`the spec has errors (${head.error})`);
+    const weightsPath = weightsPathFor(doc.uri.fsPath, head.name);
     let resumeText: string | null = null;
     if (opts.resume) {
       if (!fs.existsSync(weightsPath)) throw new Error(`no weights to resume: ${path.basename(weightsPath)} does not exist beside the spec`);
       resumeText = readBesideSpec(weightsPath, doc.uri.fsPath);
-      parseWeights(resumeText, problem); // a bad file is reported before a worker starts
+      const checked = await this.engine.describe(spec, resumeText); // a bad file is reported before training starts
+      if (checked.weightsError) throw new Error(checked.weightsError);
     }
+    const problem = { name: head.name, train: { epochs: head.epochs } };
     const start: StartTraining = { type: 'start', specText: doc.getText(), file: doc.uri.fsPath, format: specFormat(doc.uri), resumeText, epochs: opts.epochs, checkpointMs: CHECKPOINT_MS, roots: namedFileRoots(doc.uri.fsPath) };
     removeStaleTemps(weightsPath); // temporary files of a window killed mid-write
     const label = path.basename(doc.uri.fsPath);
