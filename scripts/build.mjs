@@ -42,6 +42,14 @@ const bundles = [
     mainFields: ['module', 'main'], // ESM builds first: jsonc-parser's UMD main does not bundle
   },
   {
+    entryPoints: ['src/extension/training/trainWorker.ts'],
+    outfile: 'dist/trainWorker.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    mainFields: ['module', 'main'],
+  },
+  {
     entryPoints: ['src/extension/engine/worker.ts'],
     outfile: 'dist/engineWorker.js',
     platform: 'node',

@@ -2,7 +2,6 @@
  * `bptt dap`: the debug adapter on stdin/stdout (the Debug Adapter Protocol), the same adapter the
  * extension runs inline. Each launch opens its spec in this process.
  */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CommandSpec, ParsedArgs } from './args';
 import type { Io } from './io';
@@ -10,7 +9,7 @@ import { BpttDebugSession, type LaunchArgs } from '../debug/adapter';
 import { LocalSessionApi, type SessionApi } from '../session/api';
 import { StepSession } from '../session/session';
 import { CliError } from './errors';
-import { loadSpecFile } from './specFile';
+import { loadSpecFile, readSpecText } from './specFile';
 import { readWeightsFile } from './weightsFile';
 
 export const dapSpec: CommandSpec = {
@@ -42,7 +41,7 @@ export async function openLocalSession(args: LaunchArgs): Promise<SessionApi> {
     }
     weights = `weights: ${args.weights}`;
   }
-  const text = readFileSync(path, 'utf8');
+  const text = readSpecText(path);
   const session = StepSession.build(problem, { file: path, text, format: /\.json$/i.test(path) ? 'json' : 'yaml', weights });
   return new LocalSessionApi(session);
 }

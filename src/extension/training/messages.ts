@@ -1,4 +1,4 @@
-/** Messages between the extension host and the training worker (dist/trainWorker.js). */
+/** Messages of a training run: the engine worker's (extension) and dist/trainWorker.js's (bptt train). */
 
 /** Host -> worker, once: what to train. The worker loads the spec itself (plain data crosses). */
 export interface StartTraining {
