@@ -64,6 +64,7 @@ describe('evaluate: values checked by hand', () => {
     ['sqrt(x * x)', { shape: [3], data: [1, 2, 3] }],
     ['abs(1 - x)', { shape: [3], data: [0, 1, 2] }],
     ['softplus(0)', Math.LN2],
+    ['step(x - 2)', { shape: [3], data: [0, 0, 1] }],
     ['tanh(W)[0][0]', Math.tanh(1)],
   ])('%s', (src, expected) => expect(run(src)).toEqual(expected));
 

@@ -13,11 +13,12 @@ const POINTS: Record<ElementwiseName, number[]> = {
   sqrt: [0.04, 0.5, 1, 9, 100],
   abs: [-3, -0.2, 0.6, 4],
   softplus: [-20, -2, -0.1, 0, 0.4, 3, 25],
+  step: [-2, -0.1, 0.1, 3],
 };
 
 describe('ELEMENTWISE', () => {
-  it('lists exactly the design\'s element-wise functions', () => {
-    expect(Object.keys(ELEMENTWISE).sort()).toEqual(['abs', 'exp', 'log', 'relu', 'sigmoid', 'softplus', 'sqrt', 'tanh']);
+  it('lists the design\'s element-wise functions and step (for relu\'s derivative)', () => {
+    expect(Object.keys(ELEMENTWISE).sort()).toEqual(['abs', 'exp', 'log', 'relu', 'sigmoid', 'softplus', 'sqrt', 'step', 'tanh']);
   });
 
   it.each(Object.keys(POINTS) as ElementwiseName[])('%s: df(x, f(x)) matches a central difference', (name) => {
@@ -37,6 +38,7 @@ describe('ELEMENTWISE', () => {
     expect(ELEMENTWISE.sigmoid.df(0, 0.25)).toBe(0.1875); // y(1 - y)
     expect(ELEMENTWISE.relu.df(0, 0)).toBe(0);
     expect(ELEMENTWISE.abs.df(-2, 2)).toBe(-1);
+    expect([-1, 0, 1e-300, 2].map(ELEMENTWISE.step.f)).toEqual([0, 0, 1, 1]);
   });
 });
 

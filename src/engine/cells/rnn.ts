@@ -6,7 +6,7 @@ import { shapesOf, type Cell, type CellInfo, type CellState, type GradTerm, type
 const SYMBOLS: Record<string, string[]> = { W_xh: ['H', 'D'], W_hh: ['H', 'H'], b_h: ['H'] };
 
 /** f'(a) in the expression language, from the saved output h = f(a) where the notes do so. */
-const DERIVATIVE: Record<Activation, string> = { tanh: '(1 - h * h)', sigmoid: 'h * (1 - h)', relu: '(a > 0)', identity: '1' };
+const DERIVATIVE: Record<Activation, string> = { tanh: '(1 - h * h)', sigmoid: 'h * (1 - h)', relu: 'step(a)', identity: '1' };
 
 export class RnnCell implements Cell {
   // a = W_xh x + W_hh h_prev + b_h: the gradient at a feeds all three.

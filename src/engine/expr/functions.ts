@@ -19,7 +19,7 @@ export function softplus(x: number): number {
   return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
 }
 
-export type ElementwiseName = 'sigmoid' | 'tanh' | 'relu' | 'exp' | 'log' | 'sqrt' | 'abs' | 'softplus';
+export type ElementwiseName = 'sigmoid' | 'tanh' | 'relu' | 'exp' | 'log' | 'sqrt' | 'abs' | 'softplus' | 'step';
 
 /** Element-wise functions by name, each local derivative beside its forward (micrograd style). */
 export const ELEMENTWISE: Readonly<Record<ElementwiseName, ElementwiseFn>> = Object.freeze({
@@ -31,6 +31,8 @@ export const ELEMENTWISE: Readonly<Record<ElementwiseName, ElementwiseFn>> = Obj
   sqrt: { f: Math.sqrt, df: (_x: number, y: number) => 1 / (2 * y) },
   abs: { f: Math.abs, df: (x: number) => Math.sign(x) }, // 0 at 0 (a subgradient)
   softplus: { f: softplus, df: (x: number) => sigmoid(x) },
+  // Heaviside [x > 0], element-wise (comparisons do not take tensors): relu' = step(a) in backward equations.
+  step: { f: (x: number) => (x > 0 ? 1 : 0), df: () => 0 },
 });
 
 export type ReductionName = 'norm' | 'sum' | 'mean' | 'max' | 'min';
