@@ -33,8 +33,39 @@ export interface NamedVector {
   values: number[];
 }
 
+/** An equation's right-hand side as a tree to typeset (the expression language's, without positions). */
+export type MathNode =
+  | { k: 'name'; name: string }
+  | { k: 'num'; value: number }
+  | { k: 'un'; op: string; arg: MathNode }
+  | { k: 'bin'; op: string; left: MathNode; right: MathNode }
+  | { k: 'call'; fn: string; args: MathNode[] };
+
+/**
+ * A value written into an equation: a vector ([n]) or matrix ([r, c]) at display precision; long
+ * ones elided to the rows and columns listed (0-based), the panel drawing ⋯ at each gap.
+ */
+export interface TermValue {
+  shape: number[];
+  rows: number[];
+  cols: number[];
+  /** rows.length × cols.length, row-major. */
+  data: number[];
+}
+
+/** A line typeset: the target, the right-hand side, every name's value at t, and the result. */
+export interface EquationMath {
+  target: string;
+  expr: MathNode;
+  /** Values of the names in expr (params: param = true, written without t). */
+  values: { name: string; value: TermValue; param?: boolean }[];
+  result: TermValue | null;
+}
+
 /** One line of the step's equations with the numbers filled in. */
 export interface EquationLine {
+  /** The line typeset with its numbers, when the host could build it; absent from older hosts. */
+  math?: EquationMath;
   /** The symbolic form, e.g. "h_t = tanh(W_xh x_t + W_hh h_{t-1} + b_h)". */
   symbolic: string;
   /** The same with numbers, e.g. "h_2 = tanh([0.1, …]) = [0.0997, …]". */
@@ -88,6 +119,8 @@ export interface StepSnapshot {
     dh_from_output: number[];
     dh_from_future: number[];
     dc: number[] | null;
+    /** dL/dc_t (and any state but h) as its two parts, like dL/dh_t: through h_t at t, and from step t+1; absent from older hosts. */
+    stateParts?: { name: string; local: number[]; fromFuture: number[] }[];
     dgates: NamedVector[];
     /** dL/ds_t for every state s of the cell but h (lstm: dc; a custom cell: each of its states), named d<s>. */
     dstates?: NamedVector[];

@@ -28,14 +28,26 @@ function dhSum(b: Backward, t: number): HTMLElement {
     'div',
     { class: 'vrows sum', 'data-testid': 'dh-sum' },
     vectorRow(b.dh_from_output, { label: el('span', {}, 'from the output ', el('span', { class: 'muted' }, sym('W', 'hy'), 'ᵀ', sym('dz', t))), name: `dh_${t} from the output`, testid: 'bwd-dh_from_output', scale }),
-    vectorRow(b.dh_from_future, { label: el('span', {}, 'from the future ', el('span', { class: 'muted' }, 'via ', sym('h', t + 1))), name: `dh_${t} from the future`, testid: 'bwd-dh_from_future', scale, op: '+' }),
-    vectorRow(b.dh, { label: el('span', {}, 'dL/d', sym('h', t)), name: `dL/dh_${t}`, testid: 'bwd-dh', scale, op: '=', class: 'total' }),
+    vectorRow(b.dh_from_future, { label: el('span', {}, 'from the future ', el('span', { class: 'muted' }, 'via ', sym('h', t + 1))), name: `dh_${t} from the future`, testid: 'bwd-dh_from_future', scale, op: '+', term: 'dh_next' }),
+    vectorRow(b.dh, { label: el('span', {}, 'dL/d', sym('h', t)), name: `dL/dh_${t}`, testid: 'bwd-dh', scale, op: '=', class: 'total', term: 'dh' }),
   );
 }
 
 interface Scales {
   at: number;
   sum: number;
+}
+
+/** dL/dc_t as its two parts: through h_t (dh_t ⊙ o_t ⊙ tanh'(c_t), and the peephole) and from c_{t+1} through f_{t+1}. */
+function dcSum(dc: number[], p: { local: number[]; fromFuture: number[] }, t: number): HTMLElement {
+  const scale = maxAbs(dc, p.local, p.fromFuture);
+  return el(
+    'div',
+    { class: 'vrows sum', 'data-testid': 'dc-sum' },
+    vectorRow(p.local, { label: el('span', {}, 'through ', sym('h', t), ' ', el('span', { class: 'muted' }, sym('dh', t), ' ⊙ ', sym('o', t), ' ⊙ tanh′')), name: `dc_${t} through h_${t}`, testid: 'bwd-dc_local', scale }),
+    vectorRow(p.fromFuture, { label: el('span', {}, 'from the future ', el('span', { class: 'muted' }, 'via ', sym('c', t + 1), ', ', sym('f', t + 1))), name: `dc_${t} from the future`, testid: 'bwd-dc_from_future', scale, op: '+', term: 'dc_next' }),
+    vectorRow(dc, { label: el('span', {}, 'dL/d', sym('c', t)), name: `dL/dc_${t}`, testid: 'bwd-dc', scale, op: '=', class: 'total', term: 'dc' }),
+  );
 }
 
 function gradCard(g: Grad, t: number, T: number, o: BackwardOptions, shared: Scales | null): HTMLElement {
@@ -48,7 +60,7 @@ function gradCard(g: Grad, t: number, T: number, o: BackwardOptions, shared: Sca
   const common = { log: o.view.log, rowLabels: lab.rows, colLabels: lab.cols };
   return el(
     'div',
-    { class: 'grad-card', 'data-testid': `grad-${g.name}`, 'data-name': g.name },
+    { class: 'grad-card', 'data-testid': `grad-${g.name}`, 'data-name': g.name, 'data-term-for': `d${g.name}` },
     el('div', { class: 'grad-head' }, el('span', { class: 'grad-name', text: `d${g.name}` }), el('span', { class: 'muted', text: ` ${shape}${pooled}` })),
     el(
       'div',
@@ -82,13 +94,15 @@ export function backwardView(s: StepSnapshot, T: number, o: BackwardOptions): HT
   const t = s.cursor.t;
   const b = s.backward;
   if (!b) return el('section', { class: 'region backward', 'data-testid': 'backward' });
+  const cParts = b.stateParts?.find((p) => p.name === 'c');
   const local = [
-    b.dc ? vectorRow(b.dc, { label: el('span', {}, 'dL/d', sym('c', t), el('span', { class: 'long muted', text: ' cell state' })), name: `dL/dc_${t}`, testid: 'bwd-dc', scale: maxAbs(b.dc) }) : null,
+    b.dc && !cParts ? vectorRow(b.dc, { label: el('span', {}, 'dL/d', sym('c', t), el('span', { class: 'long muted', text: ' cell state' })), name: `dL/dc_${t}`, testid: 'bwd-dc', scale: maxAbs(b.dc), term: 'dc' }) : null,
     ...b.dgates.map((g) =>
       vectorRow(g.values, {
         label: el('span', { title: `at the pre-activation of the ${LONG_NAMES[g.name] ?? g.name}` }, 'dL/d', g.name === 'a' ? sym('a', t) : sym('a', `${g.name},${t}`), el('span', { class: 'long muted', text: ` ${g.name === 'a' ? 'pre-activation' : `${LONG_NAMES[g.name] ?? g.name} pre-activation`}` })),
         name: g.name === 'a' ? `dL/da_${t}` : `dL/da_${g.name},${t}`,
         testid: `bwd-da_${g.name}`,
+        term: `d${g.name}`,
         scale: maxAbs(g.values),
       }),
     ),
@@ -100,7 +114,10 @@ export function backwardView(s: StepSnapshot, T: number, o: BackwardOptions): HT
     { class: 'region backward', 'data-testid': 'backward', 'aria-label': `Backward pass at t = ${t}` },
     el('h2', { class: 'region-title' }, 'Backward at ', sym('t'), ` = ${t}`),
     el('div', { class: 'bw-grid' },
-      el('div', {}, el('h3', { class: 'sub-title' }, 'dL/d', sym('h', t), ' = from the output + from the future'), dhSum(b, t)),
+      el('div', {},
+        el('h3', { class: 'sub-title' }, 'dL/d', sym('h', t), ' = from the output + from the future'), dhSum(b, t),
+        b.dc && cParts ? el('h3', { class: 'sub-title' }, 'dL/d', sym('c', t), ' = through ', sym('h', t), ' + from the future') : null,
+        b.dc && cParts ? dcSum(b.dc, cParts, t) : null),
       el('div', {}, el('h3', { class: 'sub-title', text: 'Local gradients' }), el('div', { class: 'vrows' }, local)),
     ),
     el('div', { class: 'grads-head' }, el('h3', { class: 'sub-title' }, 'Parameter gradients: contribution at ', sym('t'), ' and the sum so far'), viewSwitches(o)),

@@ -36,6 +36,7 @@ export function forwardView(s: StepSnapshot): HTMLElement {
       label: el('span', { title: LONG_NAMES[name] ?? name }, sym(name, t), LONG_NAMES[name] ? el('span', { class: 'long muted', text: ` ${LONG_NAMES[name]}` }) : null),
       name: `${name}_${t}`,
       testid: `fwd-${name}`,
+      term: name,
       scale: name === 'x' ? 0 : unitScale(byName.get(name) ?? []),
       class: name === 'h' ? 'total' : undefined,
     }),

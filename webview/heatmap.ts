@@ -9,6 +9,7 @@ import { formatNumber } from '../src/format';
 import { diverging, divergingRgb, palette } from './colors';
 import { el } from './dom';
 import { tokenText } from './tokens';
+import { vectorFormat } from './vectorRow';
 
 export interface HeatmapOptions {
   /** The parameter's name, e.g. W_hh. */
@@ -79,13 +80,14 @@ function numericGrid(m: Matrix, o: HeatmapOptions, rows: number, cols: number): 
   grid.style.gridTemplateColumns = `auto repeat(${cols}, auto)`;
   const shape = m.shape.length > 1 ? m.shape : [m.shape[0], 1];
   grid.append(el('span', { class: 'hm-corner' }));
+  const fmt = vectorFormat(m.data); // one format for the whole matrix, so its numbers line up
   for (let j = 0; j < cols; j++) grid.append(el('span', { class: 'hm-col-label', text: cols === 1 && m.shape.length === 1 ? '' : axisLabel(j, undefined, shape[1], o.colLabels) }));
   for (let i = 0; i < rows; i++) {
     grid.append(el('span', { class: 'hm-row-label', text: axisLabel(i, undefined, shape[0], o.rowLabels) }));
     for (let j = 0; j < cols; j++) {
       const v = m.data[i * cols + j];
       const text = cellText(m, o, i, j, v);
-      const cell = el('span', { class: 'hm-cell num', role: 'cell', title: `${text} · ${o.caption}`, 'aria-label': text, 'data-row': i, 'data-col': j, 'data-value': formatNumber(v), text: formatNumber(v) });
+      const cell = el('span', { class: 'hm-cell num', role: 'cell', title: `${text} · ${o.caption}`, 'aria-label': text, 'data-row': i, 'data-col': j, 'data-value': formatNumber(v), text: fmt(v) });
       cell.style.backgroundColor = diverging(colourPosition(v, o.scale, o.log), 1, 55);
       grid.append(cell);
     }

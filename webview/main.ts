@@ -82,8 +82,8 @@ const header = el('header', { class: 'top' }, el('div', { class: 'title-row' }, 
 function build(s: StepSnapshot, T: number): HTMLElement[] {
   const { phase, t } = s.cursor;
   return phase === 'backward'
-    ? [backwardView(s, T, { view: state.view ?? parseView(undefined), onView: setView, labels }), equationList(s.equations, `Backward equations at t = ${t}`), forwardView(s)]
-    : [forwardView(s), equationList(s.equations, `Forward equations at t = ${t}`)];
+    ? [backwardView(s, T, { view: state.view ?? parseView(undefined), onView: setView, labels }), equationList(s.equations, `Backward equations at t = ${t}`, t), forwardView(s)]
+    : [forwardView(s), equationList(s.equations, `Forward equations at t = ${t}`, t)];
 }
 
 function show(s: StepSnapshot, built: HTMLElement[], T: number): void {

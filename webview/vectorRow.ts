@@ -23,6 +23,8 @@ export interface VectorRowOptions {
   class?: string;
   /** Text before the label column, e.g. "+" or "=" in a sum. */
   op?: string;
+  /** The equation name this row shows (h, dh, df, …): hovering that term in an equation lights the row. */
+  term?: string;
   /** Labels of the entries (tokens) instead of their 1-based index. */
   labels?: string[];
 }
@@ -41,7 +43,7 @@ export function vectorFormat(values: ArrayLike<number>): (v: number) => string {
 
 export function vectorRow(values: ArrayLike<number>, o: VectorRowOptions): HTMLElement {
   const body = values.length > STRIP_AFTER ? strip(values, o) : cells(values, o);
-  return el('div', { class: `vrow ${o.class ?? ''}`.trim() }, el('span', { class: 'op', 'aria-hidden': 'true', text: o.op ?? '' }), el('span', { class: 'vlabel' }, o.label), body);
+  return el('div', { class: `vrow ${o.class ?? ''}`.trim(), 'data-term-for': o.term }, el('span', { class: 'op', 'aria-hidden': 'true', text: o.op ?? '' }), el('span', { class: 'vlabel' }, o.label), body);
 }
 
 const entry = (o: VectorRowOptions, i: number): string => `${o.name}[${i + 1}]${o.labels?.[i] !== undefined ? ` (${o.labels[i]})` : ''}`;

@@ -6,6 +6,7 @@ import { cellInfo, type Params, type Problem, type Trace } from '../engine';
 import { STRIP_IN_SNAPSHOT, type Cursor, type Matrix, type NamedVector, type StepSnapshot, type TraceSummary } from '../protocol';
 import { formatNumber, formatVector } from '../format';
 import { backwardEquations, forwardEquations } from './equations';
+import { EquationScope } from './equationMath';
 
 /**
  * A number at the precision the panel writes it (src/format.ts): 4 decimals, or 3 significant
@@ -137,24 +138,42 @@ export function snapshotAt(problem: Problem, trace: Trace, cursor: Cursor): Step
       : null;
   // The strip fills as the backward pass proceeds: t' >= t are known in the backward phase.
   const dhNorms = trace.T > STRIP_IN_SNAPSHOT ? [] : dhNormsOf(trace).map((v, i) => (cursor.phase === 'backward' && i + 1 >= t ? shown(v) : null));
+  // What the equations name at t: the weights, x_t, the previous states (s0 at t = 1).
+  const scope = new EquationScope(problem.params, shown);
+  scope.set('x', f.x);
+  const prev = t > 1 ? trace.forward(t - 1).states : problem.s0;
+  for (const [s, v] of Object.entries(prev)) scope.set(`${s}_prev`, v);
   if (cursor.phase === 'forward') {
-    return { cursor, forward, loss: f.loss, distribution, equations: forwardEquations(config, f, targetLabel(problem, t)), backward: null, dhNorms, grads: null };
+    return { cursor, forward, loss: f.loss, distribution, equations: forwardEquations(config, f, targetLabel(problem, t), scope), backward: null, dhNorms, grads: null };
   }
+  for (const [name, v] of [...Object.entries(f.pre), ...Object.entries(f.gates), ...Object.entries(f.states)]) scope.set(name, v);
+  scope.set('z', f.z);
+  scope.set('y', f.y);
+  if (target) scope.set('v', target.kind === 'class' ? Float64Array.from({ length: config.K }, (_, k) => (k === target.index ? 1 : 0)) : target.values);
+  else scope.set('v', f.y); // no target: dz = 0
   const b = trace.backward(t);
   const contribution = trace.contribution(t);
   const accumulated = trace.accumulated(t);
   const side = gridSide(Object.values(contribution).map((p) => p.shape));
+  const equations = backwardEquations(config, b, scope.withGradient(b), contribution);
+  // Each state but h as its two parts, from what the equations put in the scope (d<s>_next).
+  const stateParts = Object.entries(b.dstates).flatMap(([name, total]) => {
+    const next = scope.get(`d${name}_next`);
+    if (!next || typeof next !== 'object' || !('data' in next)) return [];
+    return [{ name, fromFuture: arr(next.data), local: arr(Float64Array.from(total, (x, i) => x - next.data[i])) }];
+  });
   return {
     cursor,
     forward,
     loss: f.loss,
     distribution,
-    equations: backwardEquations(config, b),
+    equations,
     backward: {
       dh: arr(b.dh),
       dh_from_output: arr(b.dh_from_output),
       dh_from_future: arr(b.dh_from_future),
       dc: b.dc ? arr(b.dc) : null,
+      stateParts,
       dgates: Object.entries(b.dgates).map(([name, values]) => ({ name, values: arr(values) })),
       dstates: Object.entries(b.dstates).map(([s, values]) => ({ name: `d${s}`, values: arr(values) })),
     },
