@@ -11,8 +11,8 @@ import type { Tensor } from '../engine/types';
 import type { EquationMath, MathNode, TermValue } from '../protocol';
 
 /** Rows or columns written out in full up to this many; longer ones show the first MAX_HEAD and the last. */
-export const MAX_SHOWN = 6;
-const MAX_HEAD = 4;
+export const MAX_SHOWN = 5;
+const MAX_HEAD = 3;
 
 /** A number at the precision the panel writes it (see snapshot.ts). */
 export type Round = (v: number) => number;

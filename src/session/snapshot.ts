@@ -93,7 +93,7 @@ function dhNormsOf(trace: Trace): number[] {
 /** Largest heatmap side sent to the panel; bigger matrices are pooled by max magnitude. */
 export const MAX_GRID = 48;
 /** Heatmap cells one snapshot sends at most, over every parameter's two heatmaps: it stays under 100 KB. */
-export const GRID_BUDGET = 4800;
+export const GRID_BUDGET = 3400;
 
 /** The largest side (<= MAX_GRID) at which every parameter's two heatmaps fit GRID_BUDGET cells. */
 export function gridSide(shapes: number[][]): number {
