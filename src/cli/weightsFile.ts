@@ -56,7 +56,7 @@ export function readWeightsFile(path: string, problem: Problem, warn: (line: str
       if (text === null) throw new WeightsError('not UTF-8 text (a .json weights file is written by bptt train)');
       return parseWeights(text, problem);
     }
-    const found = torchToParams(readStateDict(bytes, path), { config: problem.config, layers: 1, embedding: null }, problem.pytorch);
+    const found = torchToParams(readStateDict(bytes, path), { config: problem.config, layers: problem.config.layers ?? 1, embedding: problem.config.embedding ?? null }, problem.pytorch);
     for (const w of found.warnings) warn(`${path}: warning: ${w}`);
     const params = cloneParams(problem.params);
     for (const [name, t] of Object.entries(found.params)) {

@@ -39,7 +39,8 @@ export function addStep(terms: GradTerm[], cache: StepCache, step: BackwardStep,
     else if (term.kind === 'diag') {
       const v = inputOf(cache, term.input);
       for (let j = 0; j < g.length; j++) P.data[j] += g[j] * v[j];
-    } else outerAdd(P.data, P.shape[0], P.shape[1], g, inputOf(cache, term.input));
+    } else if (term.kind === 'outerT') outerAdd(P.data, P.shape[0], P.shape[1], inputOf(cache, term.input), g);
+    else outerAdd(P.data, P.shape[0], P.shape[1], g, inputOf(cache, term.input));
   }
 }
 
@@ -68,6 +69,10 @@ export function addRange(terms: GradTerm[], caches: StepCache[], steps: Backward
     if (term.kind === 'outer') {
       const A = pack(`g:${term.grad}`, (i) => gradOf(steps[i], term.grad));
       const B = pack(`x:${term.input}`, (i) => inputOf(caches[i], term.input));
+      gemmAtB(P.data, A, B, n, P.shape[0], P.shape[1]);
+    } else if (term.kind === 'outerT') {
+      const A = pack(`x:${term.input}`, (i) => inputOf(caches[i], term.input));
+      const B = pack(`g:${term.grad}`, (i) => gradOf(steps[i], term.grad));
       gemmAtB(P.data, A, B, n, P.shape[0], P.shape[1]);
     } else {
       for (let i = lo; i < hi; i++) {

@@ -27,6 +27,23 @@ export interface ForwardRecord {
   p?: Float64Array;
   /** L_t, or null when step t has no target. */
   loss: number | null;
+  /** Stacked layers (model.layers > 1, or an embedding): each layer's h_t, states, pre-activations and gates, bottom first. */
+  layers?: LayerForward[];
+}
+
+/** One layer's forward record in a stack (plain state and gate names). */
+export interface LayerForward {
+  h: Float64Array;
+  states: Record<string, Float64Array>;
+  pre: Record<string, Float64Array>;
+  gates: Record<string, Float64Array>;
+}
+
+/** One layer's backward record in a stack: dL/ds_t in total for each state, the gate gradients. */
+export interface LayerBackward {
+  dh: Float64Array;
+  dstates: Record<string, Float64Array>;
+  dgates: Record<string, Float64Array>;
 }
 
 /** What the backward pass computed at timestep t. */
@@ -46,6 +63,8 @@ export interface BackwardRecord {
   dz: Float64Array;
   /** Gradients at the gate pre-activations (rnn: { a }). */
   dgates: Record<string, Float64Array>;
+  /** Stacked layers, bottom first (the top one's are also dh, dstates, dgates above). */
+  layers?: LayerBackward[];
 }
 
 /** Random access to a computed trace. */

@@ -43,6 +43,8 @@ export function forwardJson(trace: Trace, t: number): Record<string, unknown> {
     y: arr(f.y),
     ...(f.p ? { p: arr(f.p) } : {}),
     loss: f.loss,
+    // A stack: every layer's record, bottom first (the top layer's are also the fields above).
+    ...(f.layers ? { layers: f.layers.map((l) => ({ h: arr(l.h), ...states(l.states, ''), pre: record(l.pre), gates: record(l.gates) })) } : {}),
   };
 }
 
@@ -57,6 +59,7 @@ export function backwardJson(trace: Trace, t: number): Record<string, unknown> {
     ...states(b.dstates, 'd'),
     dz: arr(b.dz),
     dgates: record(b.dgates),
+    ...(b.layers ? { layers: b.layers.map((l) => ({ dh: arr(l.dh), ...states(l.dstates, 'd'), dgates: record(l.dgates) })) } : {}),
   };
 }
 

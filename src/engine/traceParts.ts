@@ -25,23 +25,29 @@ export function segmentStarts(T: number, stride: number): number[] {
 }
 
 export function forwardRecord(config: ModelConfig, t: number, cache: StepCache, out: OutputStep): ForwardRecord {
-  const rec: ForwardRecord = { t, x: cache.x, h: cache.h, states: cache.state, pre: cache.pre, gates: cache.gates, z: out.z, y: out.y, loss: out.loss };
+  // A stack's records are its top layer's (plain names), with every layer's under layers.
+  const top = cache.layers ? cache.layers[cache.layers.length - 1] : cache;
+  const rec: ForwardRecord = { t, x: cache.x, h: cache.h, states: top.state, pre: top.pre, gates: top.gates, z: out.z, y: out.y, loss: out.loss };
+  if (cache.layers) rec.layers = cache.layers.map((c) => ({ h: c.h, states: c.state, pre: c.pre, gates: c.gates }));
   if (cache.state.c) rec.c = cache.state.c;
   if (config.output === 'softmax') rec.p = out.y;
   return rec;
 }
 
 export function backwardRecord(t: number, s: BackwardStep): BackwardRecord {
+  const others = (d: Record<string, Float64Array>) => Object.fromEntries(Object.entries(d).filter(([k]) => k !== 'h'));
+  const top = s.grad.layers ? s.grad.layers[s.grad.layers.length - 1] : s.grad;
   const rec: BackwardRecord = {
     t,
     dh: s.dh,
     dh_from_output: s.dhFromOutput,
     dh_from_future: s.dhFromFuture,
     dz: s.dz,
-    dgates: s.grad.dgates,
-    dstates: Object.fromEntries(Object.entries(s.grad.dstate).filter(([k]) => k !== 'h')),
+    dgates: top.dgates,
+    dstates: others(top.dstate),
   };
-  if (s.grad.dstate.c) rec.dc = s.grad.dstate.c;
+  if (top.dstate.c) rec.dc = top.dstate.c;
+  if (s.grad.layers) rec.layers = s.grad.layers.map((g) => ({ dh: g.dstate.h, dstates: others(g.dstate), dgates: g.dgates }));
   return rec;
 }
 

@@ -26,6 +26,10 @@ export interface ModelConfig {
   coupled: boolean;
   /** custom only: the cell written as equations (model.state, model.params, model.equations). */
   custom?: CustomCellSpec;
+  /** model.layers: stacked cells of this kind (1 when absent); layer l >= 2's parameters end in _l{l}. */
+  layers?: number;
+  /** model.embedding: E, a token table W_emb [V = D, E] before the first layer; null or absent without one. */
+  embedding?: number | null;
   /** y = out(W_hy h + b_y). */
   output: OutputKind;
   loss: LossKind;

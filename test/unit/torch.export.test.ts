@@ -22,10 +22,22 @@ function problems(): [string, Problem][] {
     const g = JSON.parse(readFileSync(join(FIX, 'golden', f), 'utf8')) as { spec: unknown };
     out.push([f.replace('.json', ''), loadSpec(JSON.stringify(g.spec), { format: 'json' }).problem as Problem]);
   }
-  for (const f of readdirSync(join(FIX, 'torch')).filter((f) => /_l1.*\.rnn\.yaml$/.test(f)).sort()) {
+  for (const f of readdirSync(join(FIX, 'torch')).filter((f) => f.endsWith('.rnn.yaml')).sort()) {
     const file = join(FIX, 'torch', f);
     const { problem } = loadSpec(readFileSync(file, 'utf8'), { file, readBytes: (rel) => new Uint8Array(readFileSync(join(dirname(file), rel))) });
     out.push([f.replace('.rnn.yaml', ''), problem as Problem]);
+  }
+  // Stacks of the notes' variants, written step by step, with each truncation.
+  const stacks = [
+    ['lstm-peephole-l2-emb-chunks', 'cell: lstm, peephole: true, layers: 2, embedding: 3', '{ truncate: chunks, k: 3 }'],
+    ['gru-classic-l3-window', 'cell: gru, layers: 3', '{ truncate: window, k: 2 }'],
+    ['rnn-sigmoid-l2-emb', 'cell: rnn, activation: sigmoid, layers: 2, embedding: 2', '{ truncate: none }'],
+    ['lstm-l2-window', 'cell: lstm, layers: 2', '{ truncate: window, k: 3 }'],
+    ['gru-pytorch-l2-emb-chunks', 'cell: gru, variant: pytorch, layers: 2, embedding: 3', '{ truncate: chunks, k: 4 }'],
+  ];
+  for (const [name, model, bptt] of stacks) {
+    const text = `model: { ${model}, hidden: 3 }\ndata: { text: "abcabd cab" }\nbptt: ${bptt}\ninit: { scheme: normal, scale: 0.5, seed: 5, h0: random }\n`;
+    out.push([name, loadSpec(text).problem as Problem]);
   }
   return out;
 }
@@ -59,9 +71,9 @@ describe('exported PyTorch scripts equal bptt trace (1e-9)', () => {
   }, 120_000);
 
   it('covers every cell form and truncation', () => {
-    expect(cases.length).toBeGreaterThanOrEqual(24);
+    expect(cases.length).toBeGreaterThanOrEqual(35);
     const text = cases.map(([n]) => readFileSync(join(tmp, `${n}.py`), 'utf8')).join('\n');
-    for (const form of ['torch.nn.RNN(', 'torch.nn.LSTM(', 'torch.nn.GRU(', 'def step(x, state)', 'def step(x, h_prev)', '# Window truncation', '# Truncated BPTT in chunks']) expect(text).toContain(form);
+    for (const form of ['torch.nn.RNN(', 'torch.nn.LSTM(', 'torch.nn.GRU(', 'def step(x, state)', 'def step(x, h_prev)', '# Window truncation', '# Truncated BPTT in chunks', 'num_layers=3', 'def p(name, l)', 'P["W_emb"][torch.tensor(INPUTS)]']) expect(text).toContain(form);
   });
 
   for (const [name, problem] of cases) {

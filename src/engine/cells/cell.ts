@@ -26,6 +26,8 @@ export interface StepCache {
   gates: Record<string, Float64Array>;
   /** Cell-specific saved intermediates (tanh(c_t), r*h_prev, W_hn h_prev + b_hn, ...). */
   aux: Record<string, Float64Array>;
+  /** Stacked layers: each layer's own step, bottom first (see stacked.ts). */
+  layers?: StepCache[];
 }
 
 /** What one timestep's backward returns. Linear in the incoming gradients, given the cache. */
@@ -40,6 +42,8 @@ export interface StepGrad {
   dx: Float64Array | null;
   /** Further per-step gradients the cell's terms read (a custom cell's parameter gradients). */
   extra?: Record<string, Float64Array>;
+  /** Stacked layers: each layer's own backward step, bottom first. */
+  layers?: StepGrad[];
 }
 
 /** The gate product that carries a gated cell's state path (flow's gate path), e.g. Π f. */
@@ -117,7 +121,9 @@ export interface Cell {
 export type GradTerm =
   | { kind: 'outer'; param: string; grad: string; input: string }
   | { kind: 'bias'; param: string; grad: string }
-  | { kind: 'diag'; param: string; grad: string; input: string };
+  | { kind: 'diag'; param: string; grad: string; input: string }
+  /** dP += input ⊗ grad: a table read by row, such as the embedding's dW_emb = x ⊗ de. */
+  | { kind: 'outerT'; param: string; grad: string; input: string };
 
 /** The usual terms of a gate q: W_xq, W_hq from x and h_prev, and b_q. */
 export function gateTerms(q: string, grad = q, hInput = 'h_prev'): GradTerm[] {

@@ -5,12 +5,23 @@ import { GruCell } from './gru';
 import { LstmCell } from './lstm';
 import { RnnCell } from './rnn';
 import { CustomCell } from './custom';
+import { StackedCell } from './stacked';
 
 export type { Cell, CellEquations, CellInfo, CellState, GatePath, GradTerm, StepCache, StepGrad } from './cell';
 export { unroll, zeroState, copyState, type Visit } from './unroll';
 export { CustomCell, compile, EquationError, type EquationIssue } from './custom';
+export { layerParam } from './stacked';
 
+/** The config's cell; with model.layers > 1 or model.embedding, a stack of them (stacked.ts). */
 export function makeCell(config: ModelConfig): Cell {
+  const L = config.layers ?? 1;
+  const E = config.embedding ?? null;
+  if (L === 1 && E === null) return oneCell(config);
+  const layers = Array.from({ length: L }, (_, k) => oneCell({ ...config, D: k > 0 ? config.H : (E ?? config.D) }));
+  return new StackedCell(layers, E === null ? null : { V: config.D, E });
+}
+
+function oneCell(config: ModelConfig): Cell {
   switch (config.cell) {
     case 'rnn':
       return new RnnCell(config.D, config.H, config.activation);

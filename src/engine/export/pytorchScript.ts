@@ -30,8 +30,8 @@ import torch
 
 torch.set_default_dtype(torch.float64)
 
-# Sizes: x in R^D, h in R^H, y in R^K; T steps.
-D, H, K, T = ${c.D}, ${c.H}, ${c.K}, ${T}
+# Sizes: x in R^D, h in R^H, y in R^K; T steps.${c.layers && c.layers > 1 ? ' L layers.' : ''}${c.embedding ? ' Tokens embedded in R^E.' : ''}
+D, H, K, T = ${c.D}, ${c.H}, ${c.K}, ${T}${c.layers && c.layers > 1 ? `\nL = ${c.layers}` : ''}${c.embedding ? `\nE = ${c.embedding}` : ''}
 
 # Parameters by BPTT Stepper's names; matrices have one row per output.
 P = {
@@ -69,14 +69,21 @@ function dataCode(problem: Problem): string {
   if (vocab) lines.push(`VOCAB = ${JSON.stringify(vocab.vocab)}`);
   if (oneHot) {
     lines.push(`INPUTS = ${JSON.stringify(s.inputs.map((x) => x.indexOf(1)))}  # token indices`);
-    lines.push('X = torch.nn.functional.one_hot(torch.tensor(INPUTS), D).double()  # [T, D]');
+    if (c.embedding) lines.push('X = P["W_emb"][torch.tensor(INPUTS)]  # [T, E]: the embedding looks up row v of W_emb for token v (as nn.Embedding)');
+    else lines.push('X = torch.nn.functional.one_hot(torch.tensor(INPUTS), D).double()  # [T, D]');
   } else {
     lines.push(`X = torch.tensor([\n${s.inputs.map((x) => `    ${pyList(x)},`).join('\n')}\n])  # [T, D]`);
   }
   const targets = s.targets.map((t) => (t === null ? 'None' : t.kind === 'class' ? String(t.index) : `torch.tensor(${pyList(t.values)})`));
   lines.push(`TARGETS = [${targets.join(', ')}]  # ${s.targets.some((t) => t?.kind === 'class') ? 'class indices' : 'vectors'}`);
-  lines.push(`h0 = torch.tensor(${pyList(problem.s0.h)})`);
-  if (c.cell === 'lstm') lines.push(`c0 = torch.tensor(${pyList(problem.s0.c ?? new Float64Array(c.H))})`);
+  const L = c.layers ?? 1;
+  // A stack's initial states, bottom first: the engine's lower layers are h_l1, h_l2, ..., the top one h.
+  const ofLayer = (s: string, l: number) => problem.s0[l === L - 1 ? s : `${s}_l${l + 1}`] ?? new Float64Array(c.H);
+  const states = c.cell === 'lstm' ? ['h', 'c'] : ['h'];
+  for (const s of states) {
+    if (L === 1) lines.push(`${s}0 = torch.tensor(${pyList(ofLayer(s, 0))})`);
+    else lines.push(`${s}0 = torch.tensor([${Array.from({ length: L }, (_, l) => pyList(ofLayer(s, l))).join(', ')}])  # [L, H], layer 1 first`);
+  }
   return lines.join('\n');
 }
 
@@ -108,10 +115,16 @@ total = SCALE * sum(step_loss(hs[t], target) for t, target in enumerate(TARGETS)
   if (truncate === 'chunks')
     return `# Truncated BPTT in chunks of k steps: the state is carried across, detached at each chunk's start.
 k = ${k}
+
+
+def detach(state):
+    return tuple(detach(s) for s in state) if isinstance(state, tuple) else state.detach()
+
+
 total = torch.zeros(())
 state = initial_state()
 for start in range(0, T, k):
-    state = tuple(s.detach() for s in state) if isinstance(state, tuple) else state.detach()
+    state = detach(state)
     hs, state = run(X[start : start + k], state)
     for t in range(start, min(start + k, T)):
         if TARGETS[t] is not None:

@@ -79,6 +79,14 @@ export function resolve(spec: Obj, ctx: Ctx, opts: ResolveOptions): Problem | nu
     loss,
     reduction: get<Reduction>(spec, 'reduction', 'sum'),
   };
+  if (has(model, 'layers') && (model.layers as number) > 1) config.layers = model.layers as number;
+  if (has(model, 'embedding')) {
+    if (!data.vocab) {
+      ctx.error(['model', 'embedding'], 'an embedding looks up tokens: it needs token data (data.text, data.tokens or data.file), not data.inputs vectors', 'key');
+      return null;
+    }
+    config.embedding = model.embedding as number;
+  }
   if (!withinLimits(config, data.sequence.inputs.length, ctx)) return null;
   if (has(init, 'forget_bias') && cellInfo(config).forgetBias === null) {
     ctx.warn(['init', 'forget_bias'], `applies to cells with a forget gate bias b_f (lstm, or a custom cell with a parameter b_f); this model's cell is ${cellInfo(config).label}, so it is ignored`);
@@ -134,7 +142,9 @@ function initialState(init: Obj, states: string[], H: number, seed: number, scal
     const m = /^(.+)0$/.exec(key);
     if (m && key !== 'h0' && !states.includes(m[1])) ctx.warn(['init', key], `applies to cells with a state ${m[1]} (lstm, or a custom cell that lists it); this cell's states are ${states.join(', ')}, so it is ignored`);
   }
-  return Object.fromEntries(states.map((s, i) => [s, resolveState(init[`${s}0`], `${s}0`, H, seed + 1 + i, scale, ctx)]));
+  // A stack's lower layers (h_l1, c_l1) start from the same init.h0, init.c0 as the top.
+  const base = (s: string) => s.replace(/_l\d+$/, '');
+  return Object.fromEntries(states.map((s, i) => [s, resolveState(init[`${base(s)}0`], `${base(s)}0`, H, seed + 1 + i, scale, ctx)]));
 }
 
 /** Parameters, sizes and states within the limits, checked before anything is allocated. */

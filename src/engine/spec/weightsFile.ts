@@ -37,7 +37,7 @@ export function readWeightsFileParams(init: Obj, config: ModelConfig, vocab: Voc
       return parseWeights(text, { config, vocab, params } as unknown as Problem).params;
     }
     const init_ = init.pytorch as TorchPrefixes | undefined;
-    const { params: found, warnings } = torchToParams(readStateDict(bytes, file), { config, layers: 1, embedding: null }, init_ ?? {});
+    const { params: found, warnings } = torchToParams(readStateDict(bytes, file), { config, layers: config.layers ?? 1, embedding: config.embedding ?? null }, init_ ?? {});
     for (const w of warnings) ctx.warn(PATH, `'${file}': ${w}`, 'value');
     const unknown = Object.keys(found).filter((k) => !(k in params));
     if (unknown.length) {

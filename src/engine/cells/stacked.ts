@@ -1,0 +1,185 @@
+/**
+ * Stacked layers and a token embedding, composed into one Cell so the time loop, truncation,
+ * traces, gradient check, training and sampling take stacks unchanged.
+ *
+ * Layer l reads layer l-1's h_t (layer 1 reads x_t, or the embedding e_t = W_emb^T x_t, row v of
+ * W_emb for token v); the output layer reads the top layer's h. Names:
+ *  - parameters: layer 1 plain (W_xh), layer l >= 2 with the suffix _l{l} (W_xh_l2); W_emb [V, E];
+ *  - states, gates and saved vectors: the top layer's plain (h, c, i, ...: what the output reads and
+ *    the records show), a lower layer l's with the suffix _l{l} (h_l1, c_l1, i_l1).
+ */
+import type { Params } from '../types';
+import { addInto, matTVecAdd, matVecAdd } from '../linalg';
+import type { Cell, CellInfo, CellState, GradTerm, StepCache, StepGrad } from './cell';
+
+/** Our name of a layer's parameter (layer counts from 1). */
+export const layerParam = (name: string, layer: number): string => (layer <= 1 ? name : `${name}_l${layer}`);
+
+/** A stack of cells of one kind, with an optional embedding before the first. */
+export class StackedCell implements Cell {
+  readonly D: number;
+  readonly H: number;
+  readonly info: CellInfo;
+  readonly terms: GradTerm[];
+  private readonly L: number;
+  /** Per layer: our parameter name -> the layer cell's own name. */
+  private readonly own: Record<string, string>[];
+
+  /**
+   * layers[k] is layer k+1, already sized (layer 1: D = E or the input width; above: D = H).
+   * V and E: the embedding's table size, or null.
+   */
+  constructor(
+    private readonly layers: Cell[],
+    private readonly embedding: { V: number; E: number } | null,
+  ) {
+    this.L = layers.length;
+    const top = layers[this.L - 1];
+    this.H = top.H;
+    this.D = embedding ? embedding.V : layers[0].D;
+    this.own = layers.map((c, k) => Object.fromEntries(Object.keys(c.info.shapes).map((n) => [layerParam(n, k + 1), n])));
+    this.terms = this.buildTerms();
+    this.info = this.buildInfo();
+  }
+
+  /** The suffix of a lower layer's states, gates and saved vectors ('' for the top layer). */
+  private sfx(k: number): string {
+    return k === this.L - 1 ? '' : `_l${k + 1}`;
+  }
+
+  /** The layer's parameters under its cell's own names (a view: no copies). */
+  private view(p: Params, k: number): Params {
+    const out: Params = {};
+    for (const [ours, theirs] of Object.entries(this.own[k])) out[theirs] = p[ours];
+    return out;
+  }
+
+  private pick(r: Record<string, Float64Array>, k: number, names: string[]): CellState {
+    const s = this.sfx(k);
+    return Object.fromEntries(names.map((n) => [n, r[n + s]]));
+  }
+
+  private put(into: Record<string, Float64Array>, from: Record<string, Float64Array>, k: number): void {
+    const s = this.sfx(k);
+    for (const [n, v] of Object.entries(from)) into[n + s] = v;
+  }
+
+  forward(p: Params, x: Float64Array, prev: CellState): StepCache {
+    const aux: Record<string, Float64Array> = {};
+    let input = x;
+    if (this.embedding) {
+      const { V, E } = this.embedding;
+      input = new Float64Array(E);
+      matTVecAdd(input, p.W_emb.data, V, E, x); // W_emb^T: [E,V] · x: [V] (row v for token v)
+      aux.x_emb = input;
+    }
+    const state: CellState = {};
+    const pre: Record<string, Float64Array> = {};
+    const gates: Record<string, Float64Array> = {};
+    const layers: StepCache[] = [];
+    for (let k = 0; k < this.L; k++) {
+      const cell = this.layers[k];
+      const c = cell.forward(this.view(p, k), input, this.pick(prev, k, cell.info.states));
+      layers.push(c);
+      this.put(state, c.state, k);
+      this.put(pre, c.pre, k);
+      this.put(gates, c.gates, k);
+      this.put(aux, c.aux, k);
+      input = c.h;
+    }
+    return { x, prev, state, h: state.h, pre, gates, aux, layers };
+  }
+
+  backward(p: Params, cache: StepCache, d: CellState, withDx = false): StepGrad {
+    const caches = cache.layers as StepCache[];
+    const grads: StepGrad[] = new Array(this.L);
+    const dgates: Record<string, Float64Array> = {};
+    const dstate: CellState = {};
+    const dprev: CellState = {};
+    const extra: Record<string, Float64Array> = {};
+    let fromAbove: Float64Array | null = null;
+    for (let k = this.L - 1; k >= 0; k--) {
+      const cell = this.layers[k];
+      const dk = this.pick(d, k, cell.info.states);
+      for (const n of cell.info.states) if (!dk[n]) dk[n] = new Float64Array(this.H);
+      if (fromAbove) {
+        // dL/dh of a lower layer: from its own future and from the layer above (its dx).
+        const dh = dk.h.slice();
+        addInto(dh, fromAbove);
+        dk.h = dh;
+      }
+      const g = cell.backward(this.view(p, k), caches[k], dk, k > 0 || this.embedding !== null || withDx);
+      grads[k] = g;
+      this.put(dgates, g.dgates, k);
+      this.put(dstate, g.dstate, k);
+      this.put(dprev, g.dprev, k);
+      if (g.extra) this.put(extra, g.extra, k);
+      fromAbove = g.dx;
+    }
+    let dx: Float64Array | null = fromAbove;
+    if (this.embedding) {
+      extra.dx_emb = fromAbove as Float64Array;
+      dx = null;
+      if (withDx) {
+        dx = new Float64Array(this.embedding.V);
+        matVecAdd(dx, p.W_emb.data, this.embedding.V, this.embedding.E, fromAbove as Float64Array); // W_emb: [V,E] · de: [E]
+      }
+    }
+    return { dgates, dstate, dprev, dx: withDx ? dx : null, extra, layers: grads };
+  }
+
+  /** Each layer's terms under our names; the embedding's dW_emb = x ⊗ de (row v for token v). */
+  private buildTerms(): GradTerm[] {
+    const out: GradTerm[] = [];
+    if (this.embedding) out.push({ kind: 'outerT', param: 'W_emb', grad: 'dx_emb', input: 'x' });
+    this.layers.forEach((cell, k) => {
+      const s = this.sfx(k);
+      const states = new Set(cell.info.states);
+      const inputName = (key: string): string => {
+        if (key === 'x') return k > 0 ? `h${this.sfx(k - 1)}` : this.embedding ? 'x_emb' : 'x';
+        if (key.endsWith('_prev') && states.has(key.slice(0, -5))) return `${key.slice(0, -5)}${s}_prev`;
+        return key + s;
+      };
+      for (const t of cell.terms) {
+        const param = layerParam(t.param, k + 1);
+        if (t.kind === 'bias') out.push({ ...t, param, grad: t.grad + s });
+        else out.push({ ...t, param, grad: t.grad + s, input: inputName(t.input) } as GradTerm);
+      }
+    });
+    return out;
+  }
+
+  private buildInfo(): CellInfo {
+    const top = this.layers[this.L - 1].info;
+    const shapes: Record<string, number[]> = {};
+    const symbols: Record<string, string[]> = {};
+    if (this.embedding) {
+      shapes.W_emb = [this.embedding.V, this.embedding.E];
+      symbols.W_emb = ['V', 'E'];
+    }
+    this.layers.forEach((cell, k) => {
+      for (const [n, shape] of Object.entries(cell.info.shapes)) {
+        shapes[layerParam(n, k + 1)] = shape;
+        symbols[layerParam(n, k + 1)] = cell.info.symbols[n].map((sym) => (sym === 'D' && k > 0 ? 'H' : sym === 'D' && this.embedding ? 'E' : sym));
+      }
+    });
+    const states = [...top.states, ...this.layers.slice(0, -1).flatMap((c, k) => c.info.states.map((n) => n + this.sfx(k)))];
+    const topParams = Object.keys(this.layers[this.L - 1].info.shapes);
+    // The top layer's equations read its own parameters and the layer below's h as its x.
+    const rename = (line: string) =>
+      topParams.reduce((s, n) => s.replace(new RegExp(`\\b${n}\\b`, 'g'), layerParam(n, this.L)), line).replace(/\bx\b/g, this.L > 1 ? `h_l${this.L - 1}` : 'x_emb');
+    const parts = [this.L > 1 ? `${this.L} layers` : '', this.embedding ? `embedding ${this.embedding.E}` : ''].filter(Boolean);
+    return {
+      ...top,
+      label: `${top.label}, ${parts.join(', ')}`,
+      states,
+      shapes,
+      symbols,
+      recurrent: this.layers.flatMap((c, k) => c.info.recurrent.map((n) => layerParam(n, k + 1))),
+      mainRecurrent: layerParam(top.mainRecurrent, this.L),
+      forgetBias: top.forgetBias,
+      settings: [...top.settings, 'layers', 'embedding'],
+      equations: { forward: top.equations.forward.map(rename), backward: top.equations.backward.map(rename) },
+    };
+  }
+}
