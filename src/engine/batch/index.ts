@@ -16,6 +16,7 @@ export type { BatchResult, BatchState } from './common';
 /** Whether batchGrads runs this model and truncation. */
 export function batchable(config: ModelConfig, bptt: BpttConfig): boolean {
   if (bptt.truncate === 'window') return false;
+  if ((config.layers ?? 1) > 1 || config.embedding) return false; // stacks train sequence by sequence
   if (config.cell === 'lstm') return !config.peephole && !config.coupled;
   return config.cell === 'gru' || config.cell === 'rnn';
 }
