@@ -133,6 +133,19 @@ export interface StepSnapshot {
   dhNorms: (number | null)[];
   /** Backward only: each parameter's contribution at t and the sum accumulated from T down to t. */
   grads: { name: string; contribution: Matrix; accumulated: Matrix }[] | null;
+  /**
+   * A stack (model.layers > 1 or an embedding): every layer at t, bottom first (the top one is also
+   * forward/backward above). For the panel's layer switch; absent for a single cell.
+   */
+  layers?: LayerSnapshot[];
+}
+
+/** One layer of a stack at the cursor: its gates, states and h; in the backward phase dL/dh, dgates, dstates. */
+export interface LayerSnapshot {
+  /** 1 = the bottom layer. */
+  layer: number;
+  forward: NamedVector[];
+  backward: { dh: number[]; dgates: NamedVector[]; dstates: NamedVector[] } | null;
 }
 
 /** A problem in the spec, positioned. */

@@ -2,8 +2,8 @@
  * Builds what the panel shows from a trace: a summary once per trace, and the snapshot of one
  * (phase, t). Pure: no vscode, so it is tested in Node and measured in the bench.
  */
-import { cellInfo, type Params, type Problem, type Trace } from '../engine';
-import { STRIP_IN_SNAPSHOT, type Cursor, type Matrix, type NamedVector, type StepSnapshot, type TraceSummary } from '../protocol';
+import { cellInfo, type BackwardRecord, type ForwardRecord, type Params, type Problem, type Trace } from '../engine';
+import { STRIP_IN_SNAPSHOT, type Cursor, type LayerSnapshot, type Matrix, type NamedVector, type StepSnapshot, type TraceSummary } from '../protocol';
 import { formatNumber, formatVector } from '../format';
 import { backwardEquations, forwardEquations } from './equations';
 import { EquationScope } from './equationMath';
@@ -143,8 +143,13 @@ export function snapshotAt(problem: Problem, trace: Trace, cursor: Cursor): Step
   scope.set('x', f.x);
   const prev = t > 1 ? trace.forward(t - 1).states : problem.s0;
   for (const [s, v] of Object.entries(prev)) scope.set(`${s}_prev`, v);
+  // A stack's equations are its top layer's: they read the layer below's h_t as h_l{L-1}.
+  f.layers?.slice(0, -1).forEach((l, k) => {
+    for (const [s, v] of Object.entries(l.states)) scope.set(`${s}_l${k + 1}`, v);
+  });
+  const layers = f.layers ? { layers: layerSnapshots(f.layers, cursor.phase === 'backward' ? trace.backward(t).layers : undefined) } : {};
   if (cursor.phase === 'forward') {
-    return { cursor, forward, loss: f.loss, distribution, equations: forwardEquations(config, f, targetLabel(problem, t), scope), backward: null, dhNorms, grads: null };
+    return { cursor, forward, loss: f.loss, distribution, equations: forwardEquations(config, f, targetLabel(problem, t), scope), backward: null, dhNorms, grads: null, ...layers };
   }
   for (const [name, v] of [...Object.entries(f.pre), ...Object.entries(f.gates), ...Object.entries(f.states)]) scope.set(name, v);
   scope.set('z', f.z);
@@ -179,5 +184,16 @@ export function snapshotAt(problem: Problem, trace: Trace, cursor: Cursor): Step
     },
     dhNorms,
     grads: Object.keys(contribution).map((name) => ({ name, contribution: matrix(contribution, name, side), accumulated: matrix(accumulated, name, side) })),
+    ...layers,
   };
+}
+
+/** Every layer of a stack at t, bottom first. */
+function layerSnapshots(fl: NonNullable<ForwardRecord['layers']>, bl: BackwardRecord['layers']): LayerSnapshot[] {
+  const named = (r: Record<string, Float64Array>, prefix = '') => Object.entries(r).map(([name, v]) => ({ name: prefix + name, values: arr(v) }));
+  return fl.map((l, k) => ({
+    layer: k + 1,
+    forward: [...named(l.gates), ...Object.entries(l.states).filter(([s]) => s !== 'h').map(([name, v]) => ({ name, values: arr(v) })), { name: 'h', values: arr(l.h) }],
+    backward: bl ? { dh: arr(bl[k].dh), dgates: named(bl[k].dgates), dstates: named(bl[k].dstates, 'd') } : null,
+  }));
 }

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { CheckpointedTrace } from '../../src/engine/checkpointedTrace';
 import { gradcheck, runTrace, sample, traceJson, Trainer } from '../../src/engine';
 import { loadSpec } from '../../src/engine/spec';
+import { snapshotAt } from '../../src/session/snapshot';
 
 const DIR = join(__dirname, '..', 'fixtures', 'torch');
 type Nested = number | Nested[];
@@ -117,5 +118,22 @@ describe('the spec: model.layers and model.embedding', () => {
     expect(shapes.W_hf_l3).toEqual([2, 2]);
     expect(Object.keys(problem!.s0).sort()).toEqual(['c', 'c_l1', 'c_l2', 'h', 'h_l1', 'h_l2']);
     expect(Array.from(problem!.s0.h_l1)).toEqual([1, 2]);
+  });
+});
+
+describe('the step snapshot of a stack (for the panel)', () => {
+  it('carries every layer, bottom first, and the top layer equations evaluate with the layer below as input', () => {
+    const problem = loadSpec('model: { cell: lstm, hidden: 3, layers: 2, embedding: 2 }\ndata: { text: hello }\n').problem!;
+    const trace = runTrace(problem);
+    const fwd = snapshotAt(problem, trace, { phase: 'forward', t: 2 });
+    expect(fwd.layers!.map((l) => l.layer)).toEqual([1, 2]);
+    expect(fwd.layers![1].forward.find((v) => v.name === 'h')!.values).toEqual(fwd.forward.find((v) => v.name === 'h')!.values);
+    expect(fwd.layers![0].backward).toBeNull();
+    expect(fwd.equations[0].symbolic).toBe('i = sigmoid(W_xi_l2 @ h_l1 + W_hi_l2 @ h_prev + b_i_l2)');
+    const i = Array.from(trace.forward(2).gates.i, (v) => v.toFixed(4)).join(', ');
+    expect(fwd.equations[0].numeric).toContain(`= [${i}]`);
+    const bwd = snapshotAt(problem, trace, { phase: 'backward', t: 2 });
+    Array.from(trace.backward(2).layers![0].dh).forEach((v, j) => expect(bwd.layers![0].backward!.dh[j]).toBeCloseTo(v, 3));
+    expect(bwd.layers![0].backward!.dstates.map((d) => d.name)).toEqual(['dc']);
   });
 });
