@@ -98,6 +98,8 @@ describe('evaluate: comparisons and logic', () => {
     ['t && 1', true],
     ['t && zero', false],
     ['zero || t', true],
+    ['!log(-1)', true], // NaN is false, as in JavaScript
+    ['log(-1) || zero', false],
     ['norm(x) < 1e-6', false],
     ['max(abs(W)) >= 6', true],
     ['(1 < 2) == (3 < 4)', true],

@@ -8,7 +8,7 @@ import { ELEMENTWISE, isElementwise, isReduction, MATRIX_FUNCTIONS, NAME_FUNCTIO
 import { arith, describeValue, isTensor, mapValue, matmul, tooLarge, type ArithOp } from './ops';
 
 /**
- * The value of `node` in `scope`. `&&` and `||` short-circuit; numbers count as true when non-zero.
+ * The value of `node` in `scope`. `&&` and `||` short-circuit; numbers count as true when non-zero (NaN is false).
  * Throws ExprError positioned at the offending node (offsets as in the node; see locateError for blocks).
  */
 export function evaluate(node: ExprNode, scope: ExprScope): ExprValue {
@@ -55,7 +55,7 @@ function numeric(v: ExprValue, op: string, at: ExprNode): number | Tensor {
 /** A boolean operand of `op`; numbers are true when non-zero. */
 function truthy(v: ExprValue, op: string, at: ExprNode): boolean {
   if (typeof v === 'boolean') return v;
-  if (typeof v === 'number') return v !== 0;
+  if (typeof v === 'number') return v !== 0 && !Number.isNaN(v); // as in JavaScript: 0 and NaN are false
   throw nodeError(`'${op}' needs a boolean, got ${describeValue(v)}${isTensor(v) ? ' (reduce it first, e.g. norm(...) > 0)' : ''}`, at);
 }
 
