@@ -6,6 +6,7 @@ import { runGradientCheck } from './gradientCheck';
 import { newSpecFromExample } from './newSpec';
 import { guard } from './output';
 import { sampleFromWeights, type Trainings } from './training/training';
+import { exportToPytorch, importPytorchWeights } from './pytorch';
 
 export const COMMANDS = {
   openStepper: 'bptt.openStepper',
@@ -15,6 +16,8 @@ export const COMMANDS = {
   resumeTraining: 'bptt.resumeTraining',
   cancelTraining: 'bptt.cancelTraining',
   sample: 'bptt.sample',
+  exportPytorch: 'bptt.exportPytorch',
+  importPytorchWeights: 'bptt.importPytorchWeights',
 } as const;
 
 export function registerCommands(context: vscode.ExtensionContext, panels: StepperPanels, trainings: Trainings): vscode.Disposable[] {
@@ -61,6 +64,17 @@ export function registerCommands(context: vscode.ExtensionContext, panels: Stepp
         const doc = await resolveSpec(uri, 'Gradient Check');
         return doc ? runGradientCheck(panels.engine, doc) : undefined;
       }),
+    ),
+    vscode.commands.registerCommand(
+      COMMANDS.exportPytorch,
+      guard('Export to PyTorch', async (uri?: unknown, out?: unknown) => {
+        const doc = await resolveSpec(uri, 'Export to PyTorch');
+        return doc ? exportToPytorch(context.extensionUri, doc, typeof out === 'string' ? out : undefined) : undefined;
+      }),
+    ),
+    vscode.commands.registerCommand(
+      COMMANDS.importPytorchWeights,
+      guard('Import PyTorch Weights', (file?: unknown) => importPytorchWeights(typeof file === 'string' ? file : undefined)),
     ),
     vscode.commands.registerCommand(
       COMMANDS.newSpecFromExample,

@@ -27,6 +27,15 @@ function problems(): [string, Problem][] {
     const { problem } = loadSpec(readFileSync(file, 'utf8'), { file, readBytes: (rel) => new Uint8Array(readFileSync(join(dirname(file), rel))) });
     out.push([f.replace('.rnn.yaml', ''), problem as Problem]);
   }
+  // Every example (custom cells among them: written from their equations).
+  const EX = join(__dirname, '..', '..', 'examples');
+  for (const f of readdirSync(EX).filter((f) => f.endsWith('.rnn.yaml')).sort()) {
+    const file = join(EX, f);
+    const { problem } = loadSpec(readFileSync(file, 'utf8'), { file, readFile: (rel) => readFileSync(join(EX, rel), 'utf8') });
+    if (problem) out.push([`example-${f.replace('.rnn.yaml', '')}`, problem]);
+  }
+  const custom = readFileSync(join(EX, 'mgu.rnn.yaml'), 'utf8').replace('  hidden: 3\n', '  hidden: 3\n  layers: 2\n');
+  out.push(['custom-mgu-l2', loadSpec(custom).problem as Problem]);
   // Stacks of the notes' variants, written step by step, with each truncation.
   const stacks = [
     ['lstm-peephole-l2-emb-chunks', 'cell: lstm, peephole: true, layers: 2, embedding: 3', '{ truncate: chunks, k: 3 }'],
@@ -73,7 +82,7 @@ describe('exported PyTorch scripts equal bptt trace (1e-9)', () => {
   it('covers every cell form and truncation', () => {
     expect(cases.length).toBeGreaterThanOrEqual(35);
     const text = cases.map(([n]) => readFileSync(join(tmp, `${n}.py`), 'utf8')).join('\n');
-    for (const form of ['torch.nn.RNN(', 'torch.nn.LSTM(', 'torch.nn.GRU(', 'def step(x, state)', 'def step(x, h_prev)', '# Window truncation', '# Truncated BPTT in chunks', 'num_layers=3', 'def p(name, l)', 'P["W_emb"][torch.tensor(INPUTS)]']) expect(text).toContain(form);
+    for (const form of ['torch.nn.RNN(', 'torch.nn.LSTM(', 'torch.nn.GRU(', 'def step(x, state)', 'def step(x, h_prev)', '# Window truncation', '# Truncated BPTT in chunks', 'num_layers=3', 'def p(name, l)', 'P["W_emb"][torch.tensor(INPUTS)]', "custom cell"]) expect(text).toContain(form);
   });
 
   for (const [name, problem] of cases) {

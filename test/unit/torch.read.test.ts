@@ -166,3 +166,20 @@ describe('init.weights_file in the spec', () => {
     expect(Array.from(problem!.params.W_xi.data)).toEqual(flat(ex.params.W_xi));
   });
 });
+
+describe('a spec inferred from a PyTorch file (BPTT: Import PyTorch Weights…)', () => {
+  it('names the modules, sizes and prefixes; with the data added it loads the file and traces to autograd', async () => {
+    const { specFromStateDict } = await import('../../src/engine/pytorch');
+    const text = specFromStateDict(readPt(bytes(join(DIR, 'gru_l2_emb.pt'))), 'gru_l2_emb.pt', 'imported');
+    expect(text).toContain('# Imported from gru_l2_emb.pt by BPTT Stepper: nn.GRU(4, 3, num_layers=2), nn.Embedding(8, 4), nn.Linear(3, 8).');
+    expect(text).toContain('  layers: 2\n  embedding: 4\n');
+    expect(text).toContain('pytorch: { rnn: "rnn", embedding: "emb", output: "out" }');
+    // As written, the data is a placeholder: the spec says so with an error, not a crash.
+    expect(loadSpec(text, { readBytes: (rel) => bytes(join(DIR, rel)) }).problem).toBeNull();
+    const withData = text.replace('  text: replace me with your data', '  text: hello world');
+    const { problem, diagnostics } = loadSpec(withData, { readBytes: (rel) => bytes(join(DIR, rel)) });
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const ex = JSON.parse(readFileSync(join(DIR, 'gru_l2_emb.expected.json'), 'utf8')) as Expected;
+    expect(Math.abs(runTrace(problem!).loss - ex.loss)).toBeLessThan(1e-9);
+  });
+});

@@ -4,7 +4,8 @@
  * step by step otherwise (the notes' variants: sigmoid/identity RNN, peephole or coupled LSTM, the
  * classic GRU).
  */
-import type { ModelConfig } from '../types';
+import type { CustomCellSpec, ModelConfig } from '../types';
+import { customStep } from './customCode';
 
 export interface CellCode {
   /** One line saying what the cell is. */
@@ -67,8 +68,9 @@ def run(xs, state):
 }
 
 /** Step-by-step cells: `step(x, state)` is the notes' equations, one line each; a stack loops over layers. */
-function stepCell(L: number, hasC: boolean, body: string): string {
-  const init = hasC ? '(h0, c0)' : 'h0';
+function stepCell(L: number, states: string[], body: string): string {
+  const init = states.length === 1 ? `${states[0]}0` : `(${states.map((s) => `${s}0`).join(', ')})`;
+  const initL = states.length === 1 ? `${states[0]}0[l]` : `(${states.map((s) => `${s}0[l]`).join(', ')})`;
   // h0 (and c0) hold one row per layer in a stack.
   const loop =
     L === 1
@@ -89,7 +91,7 @@ function stepCell(L: number, hasC: boolean, body: string): string {
 ${L > 1 ? '\n\ndef p(name, l):\n    """Layer l + 1\'s parameter: layer 1 plain, layer l + 1 >= 2 with the suffix _l{l + 1}."""\n    return P[name if l == 0 else f"{name}_l{l + 1}"]\n' : ''}
 
 def initial_state():
-    return ${L === 1 ? init : `tuple(${hasC ? '(h0[l], c0[l])' : 'h0[l]'} for l in range(L))`}
+    return ${L === 1 ? init : `tuple(${initL} for l in range(L))`}
 
 
 ${body}
@@ -118,7 +120,7 @@ export function cellCode(c: ModelConfig): CellCode {
       const f = c.activation === 'sigmoid' ? 'torch.sigmoid(a)' : 'a  # identity';
       return {
         about: `a step-by-step RNN${L > 1 ? ` of ${L} layers` : ''}: h_t = ${c.activation}(W_xh x_t + W_hh h_{t-1} + b_h)`,
-        code: stepCell(L, false, `${sig('h_prev')}\n    a = ${P('W_xh')} @ x + ${P('W_hh')} @ h_prev + ${P('b_h')}  # [H]\n    h = ${f}\n    return h, h`),
+        code: stepCell(L, ['h'], `${sig('h_prev')}\n    a = ${P('W_xh')} @ x + ${P('W_hh')} @ h_prev + ${P('b_h')}  # [H]\n    h = ${f}\n    return h, h`),
       };
     }
     case 'lstm': {
@@ -138,7 +140,7 @@ export function cellCode(c: ModelConfig): CellCode {
       ];
       return {
         about: `a step-by-step LSTM${L > 1 ? ` of ${L} layers` : ''} (${[c.peephole ? 'peephole' : '', c.coupled ? 'coupled' : ''].filter(Boolean).join(', ')}, as in the notes)`,
-        code: stepCell(L, true, `${sig('state')}\n    h_prev, c_prev = state\n${lines.join('\n')}\n    return h, (h, c)`),
+        code: stepCell(L, ['h', 'c'], `${sig('state')}\n    h_prev, c_prev = state\n${lines.join('\n')}\n    return h, (h, c)`),
       };
     }
     case 'gru': {
@@ -151,7 +153,7 @@ export function cellCode(c: ModelConfig): CellCode {
         about: `a step-by-step GRU${L > 1 ? ` of ${L} layers` : ''} in the notes' classic form: n = tanh(W_xn x + W_hn (r h_prev) + b_n), h = (1 - z) h_prev + z n`,
         code: stepCell(
           L,
-          false,
+          ['h'],
           `${sig('h_prev')}
     r = torch.sigmoid(${P('W_xr')} @ x + ${P('W_hr')} @ h_prev + ${P('b_r')})
     z = torch.sigmoid(${P('W_xz')} @ x + ${P('W_hz')} @ h_prev + ${P('b_z')})
@@ -161,7 +163,12 @@ export function cellCode(c: ModelConfig): CellCode {
         ),
       };
     }
-    case 'custom':
-      throw new Error('exporting a custom cell to PyTorch is not supported yet: only rnn, lstm and gru');
+    case 'custom': {
+      const spec = c.custom as CustomCellSpec;
+      return {
+        about: `the spec's custom cell${L > 1 ? ` in ${L} layers` : ''}, step by step (states ${spec.states.join(', ')})`,
+        code: stepCell(L, spec.states, customStep(spec, P, L > 1)),
+      };
+    }
   }
 }

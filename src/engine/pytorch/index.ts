@@ -7,6 +7,7 @@ import type { StateDict } from './tensor';
 export { TorchFileError, TORCH_LIMITS } from './errors';
 export { findTorchModel, type TorchModel, type TorchPrefixes } from './find';
 export { layerName, torchToParams, type TorchParams, type TorchTarget } from './mapping';
+export { specFromStateDict } from './importSpec';
 export { unpickle } from './pickle';
 export { readPt } from './ptFile';
 export { readSafetensors } from './safetensors';

@@ -7,6 +7,7 @@ import Mocha from 'mocha';
 import { appendFileSync } from 'node:fs';
 import { defineExtensionTests } from './extension.test';
 import { defineTrainingTests } from './training.test';
+import { definePytorchTests } from './pytorch.test';
 
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'tdd', timeout: 30_000, color: false, reporter: 'spec' });
@@ -14,6 +15,7 @@ export function run(): Promise<void> {
   mocha.suite.emit(Mocha.Suite.constants.EVENT_FILE_PRE_REQUIRE, globalThis, 'bundle', mocha);
   defineExtensionTests();
   defineTrainingTests();
+  definePytorchTests();
   const out = process.env.BPTT_TEST_RESULTS;
   const record = (r: { title: string; ok: boolean; ms?: number; error?: string }) => {
     if (out) appendFileSync(out, JSON.stringify(r) + '\n');
