@@ -9,9 +9,18 @@ import { vectorRow } from './vectorRow';
 import { tokenText } from './tokens';
 import { LONG_NAMES, unitScale } from './vectors';
 
+/** Entries of the output distribution listed at most (the target is always listed). */
+const TOP = 12;
+
 function distribution(s: StepSnapshot): HTMLElement | null {
   if (!s.distribution) return null;
+  // A large vocabulary: the most likely entries and the target, the rest summed up in a line.
+  const order = s.distribution.map((d, k) => ({ d, k })).sort((a, b) => b.d.p - a.d.p);
+  const shownKs = new Set(order.slice(0, TOP).map((x) => x.k));
+  s.distribution.forEach((d, k) => d.target && shownKs.add(k));
+  const hidden = s.distribution.length - shownKs.size;
   const rows = s.distribution.map((d, k) => {
+    if (!shownKs.has(k)) return null;
     const bar = el('span', { class: 'bar-fill' });
     bar.style.width = `${Math.max(0, Math.min(1, d.p)) * 100}%`;
     const text = formatNumber(d.p);
@@ -24,7 +33,8 @@ function distribution(s: StepSnapshot): HTMLElement | null {
       el('span', { class: 'dist-mark', text: d.target ? 'target' : '' }),
     );
   });
-  return el('div', { class: 'dist', 'data-testid': 'distribution', role: 'list', 'aria-label': 'output distribution' }, rows);
+  const rest = hidden > 0 ? el('div', { class: 'dist-rest muted', 'data-testid': 'dist-rest', text: `… and ${hidden} less likely entries` }) : null;
+  return el('div', { class: 'dist', 'data-testid': 'distribution', role: 'list', 'aria-label': 'output distribution' }, rows.filter((r): r is HTMLDivElement => r !== null), rest);
 }
 
 export function forwardView(s: StepSnapshot): HTMLElement {

@@ -162,7 +162,7 @@ function canvasHeatmap(m: Matrix, o: HeatmapOptions, rows: number, cols: number)
   const unitCol = (j: number): number => j * (m.block?.[1] ?? 1) + 1;
   const rowAxis = el('div', { class: 'hm-axis rows', 'aria-hidden': 'true' });
   rowAxis.style.height = canvas.style.height;
-  for (const { i, text } of axisTicks(rows, cell, 12, (i) => axisLabel(i, m.block?.[0], shape[0], o.rowLabels), unitRow)) {
+  for (const { i, text } of axisTicks(rows, cell, 12, (i) => (m.block ? String(unitRow(i)) : axisLabel(i, undefined, shape[0], o.rowLabels)), unitRow)) {
     const t = el('span', { class: 'hm-tick', text });
     t.style.top = `${(i + 0.5) * cell}px`;
     rowAxis.append(t);
@@ -170,7 +170,7 @@ function canvasHeatmap(m: Matrix, o: HeatmapOptions, rows: number, cols: number)
   const colAxis = el('div', { class: 'hm-axis cols', 'aria-hidden': 'true' });
   colAxis.style.width = canvas.style.width;
   if (cols > 1 || m.shape.length > 1) {
-    for (const { i, text } of axisTicks(cols, cell, 22, (j) => axisLabel(j, m.block?.[1], shape[1], o.colLabels), unitCol)) {
+    for (const { i, text } of axisTicks(cols, cell, 22, (j) => (m.block ? String(unitCol(j)) : axisLabel(j, undefined, shape[1], o.colLabels)), unitCol)) {
       const t = el('span', { class: 'hm-tick', text });
       t.style.left = `${(i + 0.5) * cell}px`;
       colAxis.append(t);

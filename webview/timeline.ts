@@ -81,19 +81,19 @@ export function timeline(s: TraceSummary, onPick: (t: number) => void, dhNorms: 
     el('span', { class: 'tl-target', text: 'target' }),
     el('span', { class: 'tl-loss' }, sym('L')),
     el('span', { class: 'tl-lossbar-head' }),
-    el(
-      'span',
-      { class: 'tl-dh-head', title: '‖dL/dh_t‖ on a log scale fixed for the whole trace; it fills in as the backward pass reaches each step' },
-      el('span', { class: 'tl-dh-axis num', 'data-testid': 'dh-range', text: range ? `${pow10(range.hi)}` : '' }),
-      el('span', { class: 'tl-dh-name' }, '‖dL/d', sym('h', 't'), '‖'),
-      el('span', { class: 'tl-dh-axis num', text: range ? `${pow10(range.lo)}` : '' }),
-    ),
+    el('span', { class: 'tl-dh-head', title: '‖dL/dh_t‖ on a log scale fixed for the whole trace; it fills in as the backward pass reaches each step' }, '‖dL/d', sym('h', 't'), '‖'),
   );
   const scroller = el('div', { class: 'tl-scroll' }, heads, track);
   const element = el(
     'section',
     { class: 'region timeline', 'data-testid': 'timeline', 'data-truncate': s.truncate, 'aria-label': 'Timeline' },
-    el('h2', { class: 'region-title' }, 'Timeline', el('span', { class: 'muted', 'data-testid': 'truncation', text: ` · ${truncationNote(s)}` })),
+    el(
+      'h2',
+      { class: 'region-title' },
+      'Timeline',
+      el('span', { class: 'muted', 'data-testid': 'truncation', text: ` · ${truncationNote(s)}` }),
+      el('span', { class: 'muted', 'data-testid': 'dh-range', text: range ? ` · ‖dL/dh_t‖ bars on a log scale from ${pow10(range.lo)} to ${pow10(range.hi)}, filled in going backward` : '' }),
+    ),
     scroller,
   );
 

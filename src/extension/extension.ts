@@ -14,6 +14,7 @@ import { disposeOutput } from './output';
 import { Trainings } from './training/training';
 import { EngineClient } from './engine/client';
 import { registerDebugging } from './debugging';
+import { registerYamlAssist } from './yamlAssist';
 
 /** What activate returns: for the integration tests, not a public API. */
 export interface BpttExtensionApi {
@@ -40,6 +41,7 @@ export function activate(context: vscode.ExtensionContext): BpttExtensionApi {
     vscode.languages.registerCodeLensProvider(SPEC_SELECTOR, new SpecCodeLensProvider()),
     ...registerCommands(context, panels, trainings),
     ...registerDebugging(engine),
+    ...registerYamlAssist(context.extensionUri),
     { dispose: disposeOutput }, // last: the others may still log while they go
   );
   return { panels, diagnostics, serializer, trainings, engine };

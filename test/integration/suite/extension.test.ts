@@ -126,6 +126,41 @@ export function defineExtensionTests(): void {
     });
   });
 
+  suite('editor assistance for YAML specs (no YAML extension needed)', () => {
+    test('completion offers the schema’s keys in model: and the values of model.cell', async () => {
+      const uri = await writeSpec('assist.rnn.yaml', ['name: assist', 'model:', '  cell: rnn', '  ', 'data:', '  text: hello', ''].join('\n'));
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc);
+      const keys = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, new vscode.Position(3, 2));
+      const labels = keys.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+      for (const k of ['hidden', 'activation', 'output']) assert.ok(labels.includes(k), `${k} not offered: ${labels.join(', ')}`);
+      await replaceAll(doc, ['name: assist', 'model:', '  cell: ', '  hidden: 3', 'data:', '  text: hello', ''].join('\n'));
+      const values = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, new vscode.Position(2, 8));
+      const v = values.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+      for (const k of ['rnn', 'lstm', 'gru']) assert.ok(v.includes(k), `${k} not offered: ${v.join(', ')}`);
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(3, 4));
+      const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+      assert.match(text, /size of the hidden state/);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      await vscode.workspace.fs.delete(uri);
+    });
+
+    test("a misspelt value's 'did you mean' comes with a quick fix that repairs the spec", async () => {
+      const uri = await writeSpec('typo.rnn.yaml', BROKEN);
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc);
+      const diag = await waitFor('the typo diagnostic', () => vscode.languages.getDiagnostics(uri).find((d) => d.source === 'bptt' && /did you mean 'rnn'/.test(d.message)));
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diag.range, vscode.CodeActionKind.QuickFix.value);
+      const fix = actions.find((a) => a.title === "Change to 'rnn'");
+      assert.ok(fix?.edit, `no quick fix among: ${actions.map((a) => a.title).join(', ')}`);
+      assert.ok(await vscode.workspace.applyEdit(fix.edit));
+      assert.equal(doc.lineAt(2).text, '  cell: rnn');
+      await waitFor('the diagnostics to clear', () => vscode.languages.getDiagnostics(uri).filter((x) => x.source === 'bptt').length === 0);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      await vscode.workspace.fs.delete(uri);
+    });
+  });
+
   suite('CodeLens', () => {
     test('a spec has Step Through BPTT and Gradient Check on its first line', async () => {
       await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(hello)); // the provider runs on an open model
