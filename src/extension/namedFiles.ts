@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readNamedTextSync, type SafeReadOptions } from '../node/safeRead';
 import { weightsReader } from '../node/weightsReader';
+import { MAX_WEIGHTS_BYTES } from '../node/readBounded';
 
 /** Said at data.file in Restricted Mode, instead of reading the file. */
 export const UNTRUSTED_MESSAGE = 'files named in a spec are not read in an untrusted workspace (Restricted Mode); trust the workspace to read it';
@@ -48,5 +49,5 @@ export function specBytesReader(specPath: string): (rel: string) => Uint8Array {
 
 /** A weights file beside the spec (SPEC.weights.json), read under the same rules; throws SafeReadError. */
 export function readBesideSpec(file: string, specPath: string): string {
-  return readNamedTextSync(file, { ...namedFileOptions(specPath), maxBytes: 256 * 1024 * 1024 });
+  return readNamedTextSync(file, { ...namedFileOptions(specPath), maxBytes: MAX_WEIGHTS_BYTES });
 }

@@ -1,5 +1,5 @@
 /**
- * Safe reading of files named in a spec (data.file, NAME.weights.json, a weights file): Node only.
+ * Safe reading of files named in a spec (data.file, SPEC.weights.json, a weights file): Node only.
  *
  * A spec is data, and often someone else's (a cloned repository), so the files it names are read
  * under rules: resolved relative to the spec's folder; a regular file only (never a device, a FIFO,
@@ -55,7 +55,8 @@ function kindOf(st: Stats): string {
   return 'not a regular file';
 }
 
-const mb = (bytes: number): string => `${(bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+/** 2048 bytes, 1.5 MB, 64 MB. */
+const mb = (bytes: number): string => (bytes < 1024 * 1024 ? `${bytes} bytes` : `${(bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`);
 
 function inside(real: string, root: string): boolean {
   const rel = relative(root, real);
@@ -88,9 +89,14 @@ function checkPlace(real: string, realRoots: string[] | null, opts: SafeReadOpti
     throw new SafeReadError(`lies outside ${opts.rootsName ?? 'the allowed folders'} (it resolves to ${real}); a spec may name only files inside ${opts.rootsName ?? 'them'}`, 'outside');
 }
 
+/** A regular file: what anything else is, named (a device, a FIFO, a directory). */
+function checkKind(st: Stats): void {
+  if (!st.isFile()) throw new SafeReadError(`is ${kindOf(st)}, not a regular file`, 'not-regular');
+}
+
 /** The checks on a file's status: a regular file, not above the size cap. */
 function checkStats(st: Stats, max: number): void {
-  if (!st.isFile()) throw new SafeReadError(`is ${kindOf(st)}, not a regular file`, 'not-regular');
+  checkKind(st);
   if (st.size > max) throw new SafeReadError(`is ${mb(st.size)}, above the limit of ${mb(max)} for a file named in a spec`, 'too-large');
 }
 
@@ -104,8 +110,9 @@ export async function readNamedBytes(name: string, opts: SafeReadOptions): Promi
   try {
     const real = await realpath(resolve(opts.baseDir, name));
     const realRoots = opts.roots ? await Promise.all(opts.roots.map((r) => realpath(r).catch(() => resolve(r)))) : null;
-    checkPlace(real, realRoots, opts);
     const before = await stat(real);
+    checkKind(before);
+    checkPlace(real, realRoots, opts);
     checkStats(before, max);
     const handle = await open(real, constants.O_RDONLY | O_NONBLOCK | O_NOCTTY);
     try {
@@ -144,8 +151,9 @@ export function readNamedBytesSync(name: string, opts: SafeReadOptions): Uint8Ar
           }
         })
       : null;
-    checkPlace(real, realRoots, opts);
     const before = statSync(real);
+    checkKind(before);
+    checkPlace(real, realRoots, opts);
     checkStats(before, max);
     const fd = openSync(real, constants.O_RDONLY | O_NONBLOCK | O_NOCTTY);
     try {
