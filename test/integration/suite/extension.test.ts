@@ -115,8 +115,26 @@ export function defineExtensionTests(): void {
       await vscode.workspace.fs.delete(uri);
     });
 
+    test('data.file outside the workspace folder, or a device, is refused at its place, not read', async () => {
+      for (const [file, message] of [
+        ['../../../../../../../../etc/passwd', /data\.file: cannot read '.*': lies outside the workspace folders \(it resolves to \/etc\/passwd\)/],
+        ['/dev/zero', /data\.file: cannot read '\/dev\/zero': is a character device, not a regular file/],
+      ] as const) {
+        const uri = await writeSpec('named.rnn.yaml', `model: {cell: rnn, hidden: 2}\ndata:\n  file: ${file}\n  seq: 3\n`);
+        const doc = await vscode.workspace.openTextDocument(uri);
+        api.diagnostics.update(doc);
+        const [d] = await waitFor('a diagnostic', () => {
+          const x = vscode.languages.getDiagnostics(uri).filter((y) => y.source === 'bptt');
+          return x.length > 0 && x;
+        });
+        assert.match(d.message, message);
+        assert.deepEqual([d.range.start.line, d.range.start.character], [2, 8], d.message);
+        await vscode.workspace.fs.delete(uri);
+      }
+    });
+
     test('the bundled examples have no diagnostics', async () => {
-      const examples = (await vscode.workspace.findFiles('*.rnn.{yaml,yml,json}')).filter((u) => !/\/(broken|live)\.rnn\.(yaml|json)$/.test(u.path));
+      const examples = (await vscode.workspace.findFiles('*.rnn.{yaml,yml,json}')).filter((u) => !/\/(broken|live|named)\.rnn\.(yaml|json)$/.test(u.path));
       assert.ok(examples.length >= 3, `only ${examples.length} examples in the workspace`);
       for (const uri of examples) {
         await api.diagnostics.update(await vscode.workspace.openTextDocument(uri));
