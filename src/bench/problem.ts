@@ -30,3 +30,16 @@ export function benchBatch(c: BenchConfig): { problem: Problem; sequences: Seque
   const sequences = [problem.sequence, ...Array.from({ length: c.batch - 1 }, (_, b) => benchProblem(c, b + 2).sequence)];
   return { problem, sequences };
 }
+
+/** The training bench: a char model (one-hot inputs over a vocabulary of 64), LSTM H=256, batch 32, seq 64. */
+export const TRAIN_BENCH = { vocab: 64, H: 256, batch: 32, seq: 64 };
+
+/** A char model on a seeded random corpus of 32 sequences of TRAIN_BENCH.seq tokens: one batch an update. */
+export function trainProblem(): Problem {
+  const { vocab, H, batch, seq } = TRAIN_BENCH;
+  const c: BenchConfig = { name: 'train-char-lstm', cell: 'lstm', H, T: seq, D: vocab, K: vocab, batch };
+  const problem = benchProblem(c);
+  const rng = new Rng(3);
+  const indices = Int32Array.from({ length: batch * seq + 1 }, () => rng.int(vocab));
+  return { ...problem, train: { ...problem.train, lr: 0.002, epochs: 1_000_000, clip: 5 }, corpus: { indices, seq } };
+}

@@ -8,18 +8,26 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { lstmBatchGrads, runTrace } from '../engine';
+import { lstmBatchGrads, runTrace, Trainer } from '../engine';
+import { setKernels, usingWasm } from '../engine/linalg';
 import { StepSession } from '../session/session';
 import { CONFIGS, type BenchConfig } from './configs';
-import { benchBatch, benchProblem } from './problem';
+import { benchBatch, benchProblem, TRAIN_BENCH, trainProblem } from './problem';
 
 export interface BenchResult {
   config: string;
   fwd_bwd_ms: number;
   runs: number;
+  /** The faster of PyTorch's two ways of writing the model (nn.LSTMCell loop, nn.LSTM module), float64. */
   torch_f64_ms?: number;
   torch_f32_ms?: number;
+  /** Each way apart: the Python loop over the cell, and the nn module over the whole sequence. */
+  torch_cell_f64_ms?: number;
+  torch_nn_f64_ms?: number;
   ratio_f64?: number;
+  /** The training bench: tokens per second, ours and PyTorch's. */
+  tokens_per_s?: number;
+  torch_tokens_per_s?: number;
   snapshot_bytes?: number;
   /** The checkpointed T=100,000 trace: retained bytes (heap + external, after GC), build time, peak RSS. */
   trace_bytes?: number;
@@ -31,6 +39,8 @@ export interface BenchResult {
 
 export interface BenchOptions {
   reps: number;
+  /** 'js' runs our side on the JavaScript kernels only (to compare with WebAssembly). */
+  kernels?: 'auto' | 'js';
   json?: string;
   root: string;
   log: (line: string) => void;
@@ -69,24 +79,38 @@ function time(reps: number, f: () => void): number {
   return median(times);
 }
 
-/** PyTorch's medians by config and dtype, or the reason it could not run. */
-function torchReference(configs: BenchConfig[], reps: number, root: string): Map<string, number> | string {
+interface TorchReference {
+  /** Medians by `config/dtype/style` (style cell or nn). */
+  ms: Map<string, number>;
+  train: { tokens_per_s: number } | null;
+}
+
+/** PyTorch's medians, or the reason it could not run. */
+function torchReference(configs: BenchConfig[], reps: number, root: string): TorchReference | string {
   const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
   const script = join(root, 'scripts', 'bench_torch.py');
-  const r = spawnSync(python, [script, String(reps)], { input: JSON.stringify(configs), encoding: 'utf8', maxBuffer: 1 << 24 });
+  const input = JSON.stringify({ configs, train: TRAIN_BENCH });
+  const r = spawnSync(python, [script, String(reps)], { input, encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) return (r.stderr || r.error?.message || 'failed').trim().split('\n').pop() ?? 'failed';
-  const out = JSON.parse(r.stdout) as { results: { config: string; dtype: string; fwd_bwd_ms: number }[] };
-  return new Map(out.results.map((x) => [`${x.config}/${x.dtype}`, x.fwd_bwd_ms]));
+  const out = JSON.parse(r.stdout) as { results: { config: string; dtype: string; style: string; fwd_bwd_ms: number }[]; train: { tokens_per_s: number } | null };
+  return { ms: new Map(out.results.map((x) => [`${x.config}/${x.dtype}/${x.style}`, x.fwd_bwd_ms])), train: out.train };
 }
+
+const fastest = (...xs: (number | undefined)[]): number | undefined => {
+  const ok = xs.filter((x): x is number => x !== undefined);
+  return ok.length ? Math.min(...ok) : undefined;
+};
 
 export function runBench(opts: BenchOptions): BenchResult[] {
   const { reps, log } = opts;
-  log(`bptt bench: ${reps} runs per configuration after a warm-up, medians (Node ${process.version})`);
+  setKernels(opts.kernels ?? 'auto');
+  log(`bptt bench: ${reps} runs per configuration after a warm-up, medians (Node ${process.version}, ${cpus().length} cpus, ${cpus()[0]?.model ?? '?'}; kernels: ${usingWasm() ? 'WebAssembly SIMD' : 'JavaScript'})`);
   const torch = torchReference(CONFIGS, reps, opts.root);
   if (typeof torch === 'string') log(`PyTorch reference unavailable (${torch}); ours only.`);
+  else log('PyTorch: one thread; "cell" is a Python loop over nn.LSTMCell/GRUCell/RNNCell, "nn" the nn.LSTM/GRU/RNN module over the sequence; the ratio is against the faster f64.');
   const results: BenchResult[] = [];
   const pad = (s: string, n: number): string => s.padStart(n);
-  log(`${'config'.padEnd(16)}${pad('ours ms', 10)}${pad('torch f64', 11)}${pad('torch f32', 11)}${pad('ours/f64', 10)}`);
+  log(`${'config'.padEnd(16)}${pad('ours ms', 10)}${pad('cell f64', 10)}${pad('nn f64', 10)}${pad('best f32', 10)}${pad('ours/f64', 10)}`);
   for (const c of CONFIGS) {
     let ms: number;
     if (c.batch > 1) {
@@ -99,18 +123,32 @@ export function runBench(opts: BenchOptions): BenchResult[] {
     }
     const r: BenchResult = { config: c.name, fwd_bwd_ms: ms, runs: reps };
     if (typeof torch !== 'string') {
-      r.torch_f64_ms = torch.get(`${c.name}/float64`);
-      r.torch_f32_ms = torch.get(`${c.name}/float32`);
+      r.torch_cell_f64_ms = torch.ms.get(`${c.name}/float64/cell`);
+      r.torch_nn_f64_ms = torch.ms.get(`${c.name}/float64/nn`);
+      r.torch_f64_ms = fastest(r.torch_cell_f64_ms, r.torch_nn_f64_ms);
+      r.torch_f32_ms = fastest(torch.ms.get(`${c.name}/float32/cell`), torch.ms.get(`${c.name}/float32/nn`));
       if (r.torch_f64_ms) r.ratio_f64 = ms / r.torch_f64_ms;
     }
     results.push(r);
     const f = (v?: number): string => (v === undefined ? '—' : v.toFixed(1));
-    log(`${c.name.padEnd(16)}${pad(f(ms), 10)}${pad(f(r.torch_f64_ms), 11)}${pad(f(r.torch_f32_ms), 11)}${pad(r.ratio_f64 ? r.ratio_f64.toFixed(2) : '—', 10)}`);
+    log(`${c.name.padEnd(16)}${pad(f(ms), 10)}${pad(f(r.torch_cell_f64_ms), 10)}${pad(f(r.torch_nn_f64_ms), 10)}${pad(f(r.torch_f32_ms), 10)}${pad(r.ratio_f64 ? r.ratio_f64.toFixed(2) : '—', 10)}`);
   }
+  results.push(trainBench(reps, typeof torch === 'string' ? null : torch.train, log));
   results.push(cursorMove(reps, log));
   results.push(bigTrace(reps, log));
-  if (opts.json) writeFileSync(opts.json, JSON.stringify({ machine: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model }, results }, null, 2));
+  if (opts.json) writeFileSync(opts.json, JSON.stringify({ machine: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, kernels: usingWasm() ? 'wasm' : 'js' }, results }, null, 2));
   return results;
+}
+
+/** Training a char model: the median time of one Trainer update (a batch of 32 sequences of 64 tokens, Adam), as tokens per second. */
+function trainBench(reps: number, torch: { tokens_per_s: number } | null, log: (line: string) => void): BenchResult {
+  const trainer = Trainer.create(trainProblem());
+  const ms = time(reps, () => trainer.step());
+  const tokens = (TRAIN_BENCH.batch * TRAIN_BENCH.seq) / (ms / 1000);
+  const { vocab, H, batch, seq } = TRAIN_BENCH;
+  const vs = torch ? `; PyTorch nn.LSTM + Adam f64 ${torch.tokens_per_s.toFixed(0)} tokens/s, ratio ours/PyTorch ${(tokens / torch.tokens_per_s).toFixed(2)} (higher is faster)` : '';
+  log(`training (char model, vocab ${vocab}, LSTM H=${H}, batch ${batch}, seq ${seq}, Adam): ${tokens.toFixed(0)} tokens/s (${ms.toFixed(0)} ms an update)${vs}`);
+  return { config: 'train-char-lstm-h256-b32-s64', fwd_bwd_ms: ms, runs: reps, tokens_per_s: tokens, torch_tokens_per_s: torch?.tokens_per_s };
 }
 
 /** Moving the panel's cursor: one snapshot of an arbitrary (phase, t) on a T=1,000 H=256 LSTM trace. */
