@@ -13,11 +13,52 @@ const F: usize = 8;
   return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
 }
 
-/** out[i] += Σ_j W[i,j] x[j]    W: [rows, cols] · x: [cols] -> out: [rows]. Four rows at a time. */
+/** out[i] += Σ_j W[i,j] x[j]    W: [rows, cols] · x: [cols] -> out: [rows]. Eight rows, then four, at a time. */
 export function matVecAdd(out: usize, W: usize, rows: i32, cols: i32, x: usize): void {
   const rowBytes = <usize>cols * F;
   const pairs = cols & ~1;
   let i = 0;
+  for (; i + 7 < rows; i += 8) {
+    const r0 = W + <usize>i * rowBytes, r1 = r0 + rowBytes, r2 = r1 + rowBytes, r3 = r2 + rowBytes;
+    const r4 = r3 + rowBytes, r5 = r4 + rowBytes, r6 = r5 + rowBytes, r7 = r6 + rowBytes;
+    let s0 = f64x2.splat(0), s1 = f64x2.splat(0), s2 = f64x2.splat(0), s3 = f64x2.splat(0);
+    let s4 = f64x2.splat(0), s5 = f64x2.splat(0), s6 = f64x2.splat(0), s7 = f64x2.splat(0);
+    let j = 0;
+    for (; j < pairs; j += 2) {
+      const o = <usize>j * F;
+      const xv = v128.load(x + o);
+      s0 = f64x2.add(s0, f64x2.mul(v128.load(r0 + o), xv));
+      s1 = f64x2.add(s1, f64x2.mul(v128.load(r1 + o), xv));
+      s2 = f64x2.add(s2, f64x2.mul(v128.load(r2 + o), xv));
+      s3 = f64x2.add(s3, f64x2.mul(v128.load(r3 + o), xv));
+      s4 = f64x2.add(s4, f64x2.mul(v128.load(r4 + o), xv));
+      s5 = f64x2.add(s5, f64x2.mul(v128.load(r5 + o), xv));
+      s6 = f64x2.add(s6, f64x2.mul(v128.load(r6 + o), xv));
+      s7 = f64x2.add(s7, f64x2.mul(v128.load(r7 + o), xv));
+    }
+    let t0 = hsum(s0), t1 = hsum(s1), t2 = hsum(s2), t3 = hsum(s3), t4 = hsum(s4), t5 = hsum(s5), t6 = hsum(s6), t7 = hsum(s7);
+    if (j < cols) {
+      const o = <usize>j * F;
+      const xj = load<f64>(x + o);
+      t0 += load<f64>(r0 + o) * xj;
+      t1 += load<f64>(r1 + o) * xj;
+      t2 += load<f64>(r2 + o) * xj;
+      t3 += load<f64>(r3 + o) * xj;
+      t4 += load<f64>(r4 + o) * xj;
+      t5 += load<f64>(r5 + o) * xj;
+      t6 += load<f64>(r6 + o) * xj;
+      t7 += load<f64>(r7 + o) * xj;
+    }
+    const p = out + <usize>i * F;
+    store<f64>(p, load<f64>(p) + t0);
+    store<f64>(p + 8, load<f64>(p + 8) + t1);
+    store<f64>(p + 16, load<f64>(p + 16) + t2);
+    store<f64>(p + 24, load<f64>(p + 24) + t3);
+    store<f64>(p + 32, load<f64>(p + 32) + t4);
+    store<f64>(p + 40, load<f64>(p + 40) + t5);
+    store<f64>(p + 48, load<f64>(p + 48) + t6);
+    store<f64>(p + 56, load<f64>(p + 56) + t7);
+  }
   for (; i + 3 < rows; i += 4) {
     const r0 = W + <usize>i * rowBytes, r1 = r0 + rowBytes, r2 = r1 + rowBytes, r3 = r2 + rowBytes;
     let s0 = f64x2.splat(0), s1 = f64x2.splat(0), s2 = f64x2.splat(0), s3 = f64x2.splat(0);

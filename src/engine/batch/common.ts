@@ -6,7 +6,7 @@
 import type { BpttConfig, ModelConfig, Params, Sequence } from '../types';
 import { lossScale } from '../bptt';
 import { outputFromLogits } from '../output';
-import { gemmAB, gemmABt, gemmAtBStrided } from '../linalg';
+import { gemmABt, gemmAtBStrided } from '../linalg';
 
 /** Per state name (h; the lstm's c), one vector per sequence of the batch: where each starts or ends. */
 export type BatchState = Record<string, Float64Array[]>;
@@ -100,9 +100,19 @@ export function outputBlock(config: ModelConfig, p: Params, s: BatchShape, seqs:
   return loss;
 }
 
-/** dL/dh_t from the outputs of block t: dh += DZ_t · W_hy ([B,K] · [K,H]). */
-export function dhFromOutput(dh: Float64Array, p: Params, s: BatchShape, DZ: Float64Array, t: number): void {
-  gemmAB(dh, block(DZ, t, s.B, s.K), p.W_hy.data, s.B, s.K, s.H);
+/** dL/dh_t from the outputs of block t: dh += DZ_t · W_hy ([B,K] · [K,H]), given W_hyT = W_hyᵀ. */
+export function dhFromOutput(dh: Float64Array, WyT: Float64Array, s: BatchShape, DZ: Float64Array, t: number): void {
+  gemmABt(dh, block(DZ, t, s.B, s.K), WyT, s.B, s.H, s.K);
+}
+
+/**
+ * Wᵀ of a [rows, cols] matrix, as [cols, rows]. The backward's products A·W run as A·(Wᵀ)ᵀ: the
+ * dot-product kernel over contiguous rows was the faster of the two on this machine.
+ */
+export function transpose(W: Float64Array, rows: number, cols: number): Float64Array {
+  const out = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = W[i * cols + j];
+  return out;
 }
 
 /** Whether the backward sweep cuts what flows from the future at step index t (chunks truncation). */

@@ -5,11 +5,11 @@
  *   pytorch: all three from h_prev·W_hᵀ ([3H, H] stacked); n = tanh(a_xn + r⊙(hn + b_hn)).
  */
 import type { BpttConfig, ModelConfig, Params, Sequence } from '../types';
-import { gemmAB, gemmABt, sigmoid, withResident } from '../linalg';
+import { gemmABt, sigmoid, withResident } from '../linalg';
 import { zerosLike } from '../params';
 import {
   atb, batchShape, block, colSum, cutsAt, dhFromOutput, fillRows, lastRows, outputBlock, outputGrads, stack, stateRows, unstackInto,
-  type BatchResult, type BatchState,
+  transpose, type BatchResult, type BatchState,
 } from './common';
 
 const names = (prefix: string, gates = ['r', 'z', 'n']): string[] => gates.map((q) => `${prefix}${q}`);
@@ -23,7 +23,8 @@ export function gruBatch(config: ModelConfig, bptt: BpttConfig, p: Params, seqs:
   const Wx = stack(p, names('W_x')), bias = stack(p, names('b_'));
   const Wh = stack(p, classic ? names('W_h', ['r', 'z']) : names('W_h'));
   const Whn = p.W_hn.data;
-  return withResident([Wx, Wh, Whn, p.W_hy.data], () => {
+  const WhT = transpose(Wh, GH, H), WhnT = transpose(Whn, H, H), WyT = transpose(p.W_hy.data, s.K, H);
+  return withResident([Wx, Wh, Whn, WhT, WhnT, WyT, p.W_hy.data], () => {
     const Hs = stateRows(s0.h, T, H);
     const A = new Float64Array(T * B * G3); // r, z, n values; then dL/d(pre-activations)
     // classic: r⊙h_prev (W_hn's input); pytorch: hn = W_hn h_prev + b_hn, then its gradient r⊙da_n.
@@ -70,7 +71,7 @@ export function gruBatch(config: ModelConfig, bptt: BpttConfig, p: Params, seqs:
     for (let t = T - 1; t >= 0; t--) {
       if (cutsAt(bptt, t)) dhNext.fill(0);
       const dh = dhNext;
-      dhFromOutput(dh, p, s, DZ, t);
+      dhFromOutput(dh, WyT, s, DZ, t);
       const a = block(A, t, B, G3), hPrev = block(Hs, t, B, H), aux = block(AUX, t, B, H);
       const dhPrev = new Float64Array(BH);
       for (let b = 0; b < B; b++) {
@@ -93,7 +94,7 @@ export function gruBatch(config: ModelConfig, bptt: BpttConfig, p: Params, seqs:
       if (classic) {
         const dan = new Float64Array(BH), drh = new Float64Array(BH);
         for (let b = 0; b < B; b++) dan.set(a.subarray(b * G3 + 2 * H, (b + 1) * G3), b * H);
-        gemmAB(drh, dan, Whn, B, H, H); // d(r⊙h_prev) = da_n: [B,H] · W_hn: [H,H]
+        gemmABt(drh, dan, WhnT, B, H, H); // d(r⊙h_prev) = da_n: [B,H] · W_hn: [H,H]
         for (let b = 0; b < B; b++) {
           for (let j = 0; j < H; j++) {
             const k = b * H + j, r = a[b * G3 + j];
@@ -107,7 +108,7 @@ export function gruBatch(config: ModelConfig, bptt: BpttConfig, p: Params, seqs:
         dA.set(a.subarray(b * G3, b * G3 + 2 * H), b * GH);
         if (!classic) dA.set(aux.subarray(b * H, (b + 1) * H), b * GH + 2 * H);
       }
-      gemmAB(dhPrev, dA, Wh, B, GH, H);
+      gemmABt(dhPrev, dA, WhT, B, H, GH);
       dhNext = dhPrev;
     }
 

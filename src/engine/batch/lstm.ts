@@ -4,11 +4,11 @@
  * and back dh_prev = dA·W_h in one product. Gate order in a row: i, f, g, o.
  */
 import type { BpttConfig, ModelConfig, Params, Sequence } from '../types';
-import { gemmAB, gemmABt, sigmoid, withResident } from '../linalg';
+import { gemmABt, sigmoid, withResident } from '../linalg';
 import { zerosLike } from '../params';
 import {
   atb, batchShape, block, colSum, cutsAt, dhFromOutput, fillRows, lastRows, outputBlock, outputGrads, stack, stateRows, unstackInto,
-  type BatchResult, type BatchState,
+  transpose, type BatchResult, type BatchState,
 } from './common';
 
 const GATES = ['i', 'f', 'g', 'o'];
@@ -20,7 +20,8 @@ export function lstmBatch(config: ModelConfig, bptt: BpttConfig, p: Params, seqs
   const { B, T, D, H, X } = s;
   const BH = B * H, G4 = 4 * H;
   const Wx = stack(p, names('W_x')), Wh = stack(p, names('W_h')), bias = stack(p, names('b_'));
-  return withResident([Wx, Wh, p.W_hy.data], () => {
+  const WhT = transpose(Wh, G4, H), WyT = transpose(p.W_hy.data, s.K, H);
+  return withResident([Wx, Wh, WhT, WyT, p.W_hy.data], () => {
     const Hs = stateRows(s0.h, T, H), Cs = stateRows(s0.c, T, H);
     const A = new Float64Array(T * B * G4); // gate values, then (in the backward) dL/d(pre-activation)
     const TC = new Float64Array(T * BH);
@@ -56,7 +57,7 @@ export function lstmBatch(config: ModelConfig, bptt: BpttConfig, p: Params, seqs
         dcNext.fill(0);
       }
       const dh = dhNext; // dL/dh_t: from the future, plus from the output below
-      dhFromOutput(dh, p, s, DZ, t);
+      dhFromOutput(dh, WyT, s, DZ, t);
       const a = block(A, t, B, G4), cPrev = block(Cs, t, B, H), tc = block(TC, t, B, H);
       const dcPrev = new Float64Array(BH);
       for (let b = 0; b < B; b++) {
@@ -73,7 +74,7 @@ export function lstmBatch(config: ModelConfig, bptt: BpttConfig, p: Params, seqs
         }
       }
       const dhPrev = new Float64Array(BH);
-      gemmAB(dhPrev, a, Wh, B, G4, H); // dA: [B,4H] · W_h: [4H,H]
+      gemmABt(dhPrev, a, WhT, B, H, G4); // dA: [B,4H] · W_h: [4H,H]
       dhNext = dhPrev;
       dcNext = dcPrev;
     }

@@ -1,9 +1,9 @@
 /** The vanilla RNN over a batch: a = b_h + x·W_xhᵀ + h_prev·W_hhᵀ as [B, H] blocks, h = f(a). */
 import type { BpttConfig, ModelConfig, Params, Sequence } from '../types';
 import { activate, derivative } from '../cells/rnn';
-import { gemmAB, gemmABt, withResident } from '../linalg';
+import { gemmABt, withResident } from '../linalg';
 import { zerosLike } from '../params';
-import { atb, batchShape, block, colSum, cutsAt, dhFromOutput, fillRows, lastRows, outputBlock, outputGrads, stateRows, type BatchResult, type BatchState } from './common';
+import { atb, batchShape, block, colSum, cutsAt, dhFromOutput, fillRows, lastRows, outputBlock, outputGrads, stateRows, transpose, type BatchResult, type BatchState } from './common';
 
 export function rnnBatch(config: ModelConfig, bptt: BpttConfig, p: Params, seqs: Sequence[], s0: BatchState): BatchResult {
   if (config.cell !== 'rnn') throw new Error('rnnBatch runs the vanilla RNN');
@@ -11,7 +11,8 @@ export function rnnBatch(config: ModelConfig, bptt: BpttConfig, p: Params, seqs:
   const { B, T, D, H, X } = s;
   const BH = B * H, f = config.activation;
   const Wx = p.W_xh.data, Wh = p.W_hh.data;
-  return withResident([Wx, Wh, p.W_hy.data], () => {
+  const WhT = transpose(Wh, H, H), WyT = transpose(p.W_hy.data, s.K, H);
+  return withResident([Wx, Wh, WhT, WyT, p.W_hy.data], () => {
     const Hs = stateRows(s0.h, T, H);
     const A = new Float64Array(T * BH); // pre-activations; then dL/da
     const DZ = new Float64Array(T * B * s.K);
@@ -28,11 +29,11 @@ export function rnnBatch(config: ModelConfig, bptt: BpttConfig, p: Params, seqs:
     for (let t = T - 1; t >= 0; t--) {
       if (cutsAt(bptt, t)) dhNext.fill(0);
       const dh = dhNext;
-      dhFromOutput(dh, p, s, DZ, t);
+      dhFromOutput(dh, WyT, s, DZ, t);
       const a = block(A, t, B, H), h = block(Hs, t + 1, B, H);
       for (let k = 0; k < BH; k++) a[k] = dh[k] * derivative(f, h[k], a[k]);
       const dhPrev = new Float64Array(BH);
-      gemmAB(dhPrev, a, Wh, B, H, H); // da: [B,H] · W_hh: [H,H]
+      gemmABt(dhPrev, a, WhT, B, H, H); // da: [B,H] · W_hh: [H,H]
       dhNext = dhPrev;
     }
     const grads = zerosLike(p);

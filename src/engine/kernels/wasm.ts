@@ -35,9 +35,6 @@ const BLOCK_BYTES = 4 << 20;
 /** Operands are placed at multiples of 16 bytes (one v128). */
 const align = (bytes: number): number => (bytes + 15) & ~15;
 
-/** A byte offset in wasm memory, or an array to copy there for one call. */
-type Operand = Float64Array;
-
 export class WasmKernels {
   private f64: Float64Array;
   /** End of the pinned (resident) arrays: a stack, scratch above. */
@@ -55,9 +52,10 @@ export class WasmKernels {
 
   /** Makes the memory at least `bytes` long, refreshing the view (growing detaches the old buffer). */
   private reserve(bytes: number): void {
+    if (bytes <= this.f64.byteLength) return;
     const have = this.memory.buffer.byteLength;
     if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / PAGE));
-    if (this.f64.buffer !== this.memory.buffer) this.f64 = new Float64Array(this.memory.buffer);
+    this.f64 = new Float64Array(this.memory.buffer);
   }
 
   /** The byte offset of a pinned array, or undefined. */
@@ -95,51 +93,55 @@ export class WasmKernels {
     }
   }
 
-  /**
-   * Places the operands (resident ones where they are, the others copied into scratch) and returns
-   * their byte offsets. `outs` marks operands the kernel writes, copied back by `finish`.
-   */
-  private place(ops: Operand[]): number[] {
-    let need = this.top;
-    for (const a of ops) if (!this.resident.has(a)) need = align(need + a.byteLength);
-    this.reserve(need);
-    let s = this.top;
-    return ops.map((a) => {
-      const r = this.resident.get(a);
-      if (r) return r.at;
-      const at = s;
-      this.f64.set(a, at / 8);
-      s = align(s + a.byteLength);
-      return at;
-    });
+  /** Next free byte of the scratch area during one call. */
+  private cursor = 0;
+
+  /** Starts a call whose copied operands take at most `bytes`: scratch begins above the pinned arrays. */
+  private begin(bytes: number): void {
+    this.reserve(this.top + bytes + 16 * 8);
+    this.cursor = this.top;
   }
 
-  /** Copies a written operand back, unless it is resident (then it is updated in place there too). */
+  /** The byte offset of an operand: where it is resident, else a fresh copy in scratch. */
+  private slot(a: Float64Array): number {
+    const r = this.resident.get(a);
+    if (r !== undefined) return r.at;
+    const at = this.cursor;
+    this.f64.set(a, at >> 3);
+    this.cursor = align(at + a.byteLength);
+    return at;
+  }
+
+  /** Copies a written operand back from wasm memory. */
   private back(a: Float64Array, at: number): void {
-    a.set(this.f64.subarray(at / 8, at / 8 + a.length));
+    a.set(this.f64.subarray(at >> 3, (at >> 3) + a.length));
   }
 
   matVecAdd(out: Float64Array, W: Float64Array, rows: number, cols: number, x: Float64Array): void {
-    const [o, w, xp] = this.place([out, W, x]);
+    this.begin(out.byteLength + W.byteLength + x.byteLength);
+    const o = this.slot(out), w = this.slot(W), xp = this.slot(x);
     this.k.matVecAdd(o, w, rows, cols, xp);
     this.back(out, o);
   }
 
   matVecAdd2(outA: Float64Array, A: Float64Array, outB: Float64Array, B: Float64Array, rows: number, cols: number, x: Float64Array): void {
-    const [oa, a, ob, b, xp] = this.place([outA, A, outB, B, x]);
+    this.begin(outA.byteLength + outB.byteLength + A.byteLength + B.byteLength + x.byteLength);
+    const oa = this.slot(outA), a = this.slot(A), ob = this.slot(outB), b = this.slot(B), xp = this.slot(x);
     this.k.matVecAdd2(oa, a, ob, b, rows, cols, xp);
     this.back(outA, oa);
     this.back(outB, ob);
   }
 
   matTVecAdd(out: Float64Array, W: Float64Array, rows: number, cols: number, v: Float64Array): void {
-    const [o, w, vp] = this.place([out, W, v]);
+    this.begin(out.byteLength + W.byteLength + v.byteLength);
+    const o = this.slot(out), w = this.slot(W), vp = this.slot(v);
     this.k.matTVecAdd(o, w, rows, cols, vp);
     this.back(out, o);
   }
 
   matTVecAdd2(out: Float64Array, A: Float64Array, u: Float64Array, B: Float64Array, v: Float64Array, rows: number, cols: number): void {
-    const [o, a, up, b, vp] = this.place([out, A, u, B, v]);
+    this.begin(out.byteLength + A.byteLength + u.byteLength + B.byteLength + v.byteLength);
+    const o = this.slot(out), a = this.slot(A), up = this.slot(u), b = this.slot(B), vp = this.slot(v);
     this.k.matTVecAdd2(o, a, up, b, vp, rows, cols);
     this.back(out, o);
   }
@@ -172,14 +174,16 @@ export class WasmKernels {
 
   /** C[m,n] += A[m,k] · W[k,n] */
   gemmAB(C: Float64Array, A: Float64Array, W: Float64Array, m: number, k: number, n: number): void {
-    const [c, a, w] = this.place([C, A, W]);
+    this.begin(C.byteLength + A.byteLength + W.byteLength);
+    const c = this.slot(C), a = this.slot(A), w = this.slot(W);
     this.k.gemmRows(c, n, a, k, 1, w, n, m, n, k);
     this.back(C, c);
   }
 
   /** C[m,n] += A[m,k] · W[n,k]ᵀ */
   gemmABt(C: Float64Array, A: Float64Array, W: Float64Array, m: number, n: number, k: number): void {
-    const [c, a, w] = this.place([C, A, W]);
+    this.begin(C.byteLength + A.byteLength + W.byteLength);
+    const c = this.slot(C), a = this.slot(A), w = this.slot(W);
     this.k.gemmABt(c, a, w, m, n, k);
     this.back(C, c);
   }
