@@ -63,6 +63,15 @@ function retained(): number {
   return m.heapUsed + m.external;
 }
 
+/**
+ * Process CPU time in ms (user + system, every thread). Both sides are timed so: on a machine shared
+ * with other work it counts the work done, not the time spent waiting for a core.
+ */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -72,9 +81,9 @@ function time(reps: number, f: () => void): number {
   f(); // warm-up: compile and settle the JIT
   const times: number[] = [];
   for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
+    const t0 = cpuMs();
     f();
-    times.push(performance.now() - t0);
+    times.push(cpuMs() - t0);
   }
   return median(times);
 }
@@ -104,7 +113,7 @@ const fastest = (...xs: (number | undefined)[]): number | undefined => {
 export function runBench(opts: BenchOptions): BenchResult[] {
   const { reps, log } = opts;
   setKernels(opts.kernels ?? 'auto');
-  log(`bptt bench: ${reps} runs per configuration after a warm-up, medians (Node ${process.version}, ${cpus().length} cpus, ${cpus()[0]?.model ?? '?'}; kernels: ${usingWasm() ? 'WebAssembly SIMD' : 'JavaScript'})`);
+  log(`bptt bench: ${reps} runs per configuration after a warm-up, medians of process CPU time (Node ${process.version}, ${cpus().length} cpus, ${cpus()[0]?.model ?? '?'}; kernels: ${usingWasm() ? 'WebAssembly SIMD' : 'JavaScript'})`);
   const torch = torchReference(CONFIGS, reps, opts.root);
   if (typeof torch === 'string') log(`PyTorch reference unavailable (${torch}); ours only.`);
   else log('PyTorch: one thread; "cell" is a Python loop over nn.LSTMCell/GRUCell/RNNCell, "nn" the nn.LSTM/GRU/RNN module over the sequence; the ratio is against the faster f64.');
@@ -155,14 +164,14 @@ function trainBench(reps: number, torch: { tokens_per_s: number } | null, log: (
 function cursorMove(reps: number, log: (line: string) => void): BenchResult {
   const cfg: BenchConfig = { name: 'cursor', cell: 'lstm', H: 256, T: 1000, D: 64, K: 64, batch: 1 };
   const problem = benchProblem(cfg);
-  const t0 = performance.now();
+  const t0 = cpuMs();
   const session = StepSession.build(problem, { file: 'bench', text: '', format: 'yaml' });
-  const firstBuild = performance.now() - t0;
+  const firstBuild = cpuMs() - t0;
   // The first backward move builds the running-sum checkpoints (deferred from the trace's build).
-  const f0 = performance.now();
+  const f0 = cpuMs();
   session.jump('end');
   session.snapshot();
-  const firstMs = performance.now() - f0;
+  const firstMs = cpuMs() - f0;
   let k = 0;
   const cursors = Array.from({ length: 32 }, (_, i) => ({ phase: (i % 2 ? 'backward' : 'forward') as 'forward' | 'backward', t: 1 + ((i * 389) % cfg.T) }));
   const cursorMs = time(Math.max(reps, 16), () => {
@@ -185,9 +194,9 @@ function bigTrace(reps: number, log: (line: string) => void): BenchResult {
   const before = retained();
   let problem: ReturnType<typeof benchProblem> | null = benchProblem(cfg);
   const withProblem = retained();
-  const t0 = performance.now();
+  const t0 = cpuMs();
   let trace: ReturnType<typeof runTrace> | null = runTrace(problem);
-  const buildMs = performance.now() - t0;
+  const buildMs = cpuMs() - t0;
   const bytes = retained() - withProblem;
   const problemBytes = withProblem - before;
   let seed = 7;
@@ -196,14 +205,14 @@ function bigTrace(reps: number, log: (line: string) => void): BenchResult {
   const n = Math.max(reps, 16);
   for (let i = 0; i < n; i++) {
     const t = 1 + Math.floor(rnd() * cfg.T);
-    const start = performance.now();
+    const start = cpuMs();
     trace.forward(t);
     if (i % 2) {
       trace.backward(t);
       trace.contribution(t);
       trace.accumulated(t);
     }
-    times.push(performance.now() - start);
+    times.push(cpuMs() - start);
   }
   const moveMs = median(times);
   const maxRss = process.resourceUsage().maxRSS * 1024;
