@@ -4,7 +4,7 @@
  * A cell with more states (lstm h_k and c_k) carries them all back: dL_t/dh_k is the h-part (c_k fixed).
  */
 import type { Problem } from '../types';
-import { norm2 } from '../linalg';
+import { norm2, withParams } from '../linalg';
 import { zeroState, type CellState } from '../cells';
 import { backwardCost, DEFAULT_MAX_ROWS, FLOW_BUDGET } from './budget';
 import { droppedPairs, truncationLoss, type TruncationLoss } from './truncation';
@@ -55,6 +55,10 @@ export function flowBounds(T: number, stepBudget: number, maxRows: number, maxSp
 
 /** ‖dL_t/dh_k‖_2 over (t, k), bounded work: at most ~1e8 multiply-adds after one forward pass. */
 export function flowMap(problem: Problem, opts: FlowMapOptions = {}): FlowMap {
+  return withParams(problem.params, () => flowMapOf(problem, opts)); // the matrices stay in wasm memory for the sweeps
+}
+
+function flowMapOf(problem: Problem, opts: FlowMapOptions = {}): FlowMap {
   const T = problem.sequence.inputs.length;
   const { config, params: p } = problem;
   const stepBudget = Math.max(1, Math.floor(FLOW_BUDGET / backwardCost(config)));

@@ -10,6 +10,7 @@
  * at a time by the cells' own backward (a vector-Jacobian product), then the spectral norm of the
  * H×H block is sqrt(λmax) of its Gram matrix (tridiagonalisation and bisection).
  */
+import { withParams } from '../linalg';
 import type { ModelConfig, Problem } from '../types';
 import { cellInfo, zeroState, type CellState } from '../cells';
 import { backwardCost, DEFAULT_MAX_SPAN, JACOBIAN_BUDGET } from './budget';
@@ -53,6 +54,10 @@ export function jacobianSpan(config: ModelConfig): number {
 
 /** ‖dh_t/dh_k‖_2 along row t, the bound (γλ)^(t-k), and the gates' path; at most maxSpan steps back. */
 export function jacobianRow(problem: Problem, t: number, opts: { maxSpan?: number } = {}): JacobianRow {
+  return withParams(problem.params, () => jacobianRowOf(problem, t, opts)); // the matrices stay in wasm memory for the sweeps
+}
+
+function jacobianRowOf(problem: Problem, t: number, opts: { maxSpan?: number } = {}): JacobianRow {
   const T = problem.sequence.inputs.length;
   if (!Number.isInteger(t) || t < 1 || t > T) throw new RangeError(`timestep ${t} is outside 1..${T}`);
   const { config, params: p } = problem;
