@@ -111,6 +111,47 @@ export function matVecAdd2(outA: usize, A: usize, outB: usize, B: usize, rows: i
   const rowBytes = <usize>cols * F;
   const pairs = cols & ~1;
   let i = 0;
+  for (; i + 3 < rows; i += 4) {
+    const a0 = A + <usize>i * rowBytes, a1 = a0 + rowBytes, a2 = a1 + rowBytes, a3 = a2 + rowBytes;
+    const b0 = B + <usize>i * rowBytes, b1 = b0 + rowBytes, b2 = b1 + rowBytes, b3 = b2 + rowBytes;
+    let s0 = f64x2.splat(0), s1 = f64x2.splat(0), s2 = f64x2.splat(0), s3 = f64x2.splat(0);
+    let s4 = f64x2.splat(0), s5 = f64x2.splat(0), s6 = f64x2.splat(0), s7 = f64x2.splat(0);
+    let j = 0;
+    for (; j < pairs; j += 2) {
+      const o = <usize>j * F;
+      const xv = v128.load(x + o);
+      s0 = f64x2.add(s0, f64x2.mul(v128.load(a0 + o), xv));
+      s1 = f64x2.add(s1, f64x2.mul(v128.load(a1 + o), xv));
+      s2 = f64x2.add(s2, f64x2.mul(v128.load(a2 + o), xv));
+      s3 = f64x2.add(s3, f64x2.mul(v128.load(a3 + o), xv));
+      s4 = f64x2.add(s4, f64x2.mul(v128.load(b0 + o), xv));
+      s5 = f64x2.add(s5, f64x2.mul(v128.load(b1 + o), xv));
+      s6 = f64x2.add(s6, f64x2.mul(v128.load(b2 + o), xv));
+      s7 = f64x2.add(s7, f64x2.mul(v128.load(b3 + o), xv));
+    }
+    let t0 = hsum(s0), t1 = hsum(s1), t2 = hsum(s2), t3 = hsum(s3), t4 = hsum(s4), t5 = hsum(s5), t6 = hsum(s6), t7 = hsum(s7);
+    if (j < cols) {
+      const o = <usize>j * F;
+      const xj = load<f64>(x + o);
+      t0 += load<f64>(a0 + o) * xj;
+      t1 += load<f64>(a1 + o) * xj;
+      t2 += load<f64>(a2 + o) * xj;
+      t3 += load<f64>(a3 + o) * xj;
+      t4 += load<f64>(b0 + o) * xj;
+      t5 += load<f64>(b1 + o) * xj;
+      t6 += load<f64>(b2 + o) * xj;
+      t7 += load<f64>(b3 + o) * xj;
+    }
+    const pa = outA + <usize>i * F, pb = outB + <usize>i * F;
+    store<f64>(pa, load<f64>(pa) + t0);
+    store<f64>(pa + 8, load<f64>(pa + 8) + t1);
+    store<f64>(pa + 16, load<f64>(pa + 16) + t2);
+    store<f64>(pa + 24, load<f64>(pa + 24) + t3);
+    store<f64>(pb, load<f64>(pb) + t4);
+    store<f64>(pb + 8, load<f64>(pb + 8) + t5);
+    store<f64>(pb + 16, load<f64>(pb + 16) + t6);
+    store<f64>(pb + 24, load<f64>(pb + 24) + t7);
+  }
   for (; i + 1 < rows; i += 2) {
     const a0 = A + <usize>i * rowBytes, a1 = a0 + rowBytes, b0 = B + <usize>i * rowBytes, b1 = b0 + rowBytes;
     let s0 = f64x2.splat(0), s1 = f64x2.splat(0), s2 = f64x2.splat(0), s3 = f64x2.splat(0);
@@ -191,6 +232,34 @@ export function matTVecAdd2(out: usize, A: usize, u: usize, B: usize, v: usize, 
   const rowBytes = <usize>cols * F;
   const pairs = cols & ~1;
   let i = 0;
+  for (; i + 3 < rows; i += 4) {
+    const a0 = A + <usize>i * rowBytes, a1 = a0 + rowBytes, a2 = a1 + rowBytes, a3 = a2 + rowBytes;
+    const b0 = B + <usize>i * rowBytes, b1 = b0 + rowBytes, b2 = b1 + rowBytes, b3 = b2 + rowBytes;
+    const ui = u + <usize>i * F, vi = v + <usize>i * F;
+    const u0s = load<f64>(ui), u1s = load<f64>(ui + 8), u2s = load<f64>(ui + 16), u3s = load<f64>(ui + 24);
+    const v0s = load<f64>(vi), v1s = load<f64>(vi + 8), v2s = load<f64>(vi + 16), v3s = load<f64>(vi + 24);
+    const u0 = f64x2.splat(u0s), u1 = f64x2.splat(u1s), u2 = f64x2.splat(u2s), u3 = f64x2.splat(u3s);
+    const v0 = f64x2.splat(v0s), v1 = f64x2.splat(v1s), v2 = f64x2.splat(v2s), v3 = f64x2.splat(v3s);
+    let j = 0;
+    for (; j < pairs; j += 2) {
+      const o = <usize>j * F;
+      const sa = f64x2.add(
+        f64x2.add(f64x2.mul(v128.load(a0 + o), u0), f64x2.mul(v128.load(a1 + o), u1)),
+        f64x2.add(f64x2.mul(v128.load(a2 + o), u2), f64x2.mul(v128.load(a3 + o), u3)),
+      );
+      const sb = f64x2.add(
+        f64x2.add(f64x2.mul(v128.load(b0 + o), v0), f64x2.mul(v128.load(b1 + o), v1)),
+        f64x2.add(f64x2.mul(v128.load(b2 + o), v2), f64x2.mul(v128.load(b3 + o), v3)),
+      );
+      v128.store(out + o, f64x2.add(v128.load(out + o), f64x2.add(sa, sb)));
+    }
+    if (j < cols) {
+      const o = <usize>j * F;
+      const sa = load<f64>(a0 + o) * u0s + load<f64>(a1 + o) * u1s + (load<f64>(a2 + o) * u2s + load<f64>(a3 + o) * u3s);
+      const sb = load<f64>(b0 + o) * v0s + load<f64>(b1 + o) * v1s + (load<f64>(b2 + o) * v2s + load<f64>(b3 + o) * v3s);
+      store<f64>(out + o, load<f64>(out + o) + (sa + sb));
+    }
+  }
   for (; i + 1 < rows; i += 2) {
     const a0 = A + <usize>i * rowBytes, a1 = a0 + rowBytes, b0 = B + <usize>i * rowBytes, b1 = b0 + rowBytes;
     const ui = u + <usize>i * F, vi = v + <usize>i * F;
