@@ -95,10 +95,10 @@ interface TorchReference {
 }
 
 /** PyTorch's medians, or the reason it could not run. */
-function torchReference(configs: BenchConfig[], reps: number, root: string): TorchReference | string {
+function torchReference(configs: BenchConfig[], reps: number, root: string, withTrain: boolean): TorchReference | string {
   const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
   const script = join(root, 'scripts', 'bench_torch.py');
-  const input = JSON.stringify({ configs, train: TRAIN_BENCH });
+  const input = JSON.stringify({ configs, train: withTrain ? TRAIN_BENCH : null });
   const r = spawnSync(python, [script, String(reps)], { input, encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) return (r.stderr || r.error?.message || 'failed').trim().split('\n').pop() ?? 'failed';
   const out = JSON.parse(r.stdout) as { results: { config: string; dtype: string; style: string; fwd_bwd_ms: number }[]; train: { tokens_per_s: number } | null };
@@ -114,13 +114,16 @@ export function runBench(opts: BenchOptions): BenchResult[] {
   const { reps, log } = opts;
   setKernels(opts.kernels ?? 'auto');
   log(`bptt bench: ${reps} runs per configuration after a warm-up, medians of process CPU time (Node ${process.version}, ${cpus().length} cpus, ${cpus()[0]?.model ?? '?'}; kernels: ${usingWasm() ? 'WebAssembly SIMD' : 'JavaScript'})`);
-  const torch = torchReference(CONFIGS, reps, opts.root);
-  if (typeof torch === 'string') log(`PyTorch reference unavailable (${torch}); ours only.`);
-  else log('PyTorch: one thread; "cell" is a Python loop over nn.LSTMCell/GRUCell/RNNCell, "nn" the nn.LSTM/GRU/RNN module over the sequence; the ratio is against the faster f64.');
+  log('PyTorch: one thread; "cell" is a Python loop over nn.LSTMCell/GRUCell/RNNCell, "nn" the nn.LSTM/GRU/RNN module over the sequence; the ratio is against the faster f64.');
+  log('Each configuration runs PyTorch, then ours, back to back, so both meet the same load on a shared machine.');
   const results: BenchResult[] = [];
   const pad = (s: string, n: number): string => s.padStart(n);
   log(`${'config'.padEnd(16)}${pad('ours ms', 10)}${pad('cell f64', 10)}${pad('nn f64', 10)}${pad('best f32', 10)}${pad('ours/f64', 10)}`);
+  let torchTrain: TorchReference['train'] = null;
   for (const c of CONFIGS) {
+    const torch = torchReference([c], reps, opts.root, c === CONFIGS[CONFIGS.length - 1]);
+    if (typeof torch === 'string') log(`PyTorch reference unavailable (${torch}); ours only.`);
+    else torchTrain = torch.train ?? torchTrain;
     let ms: number;
     if (c.batch > 1) {
       // Batched training: one forward and backward over the batch, gradients summed.
@@ -142,7 +145,7 @@ export function runBench(opts: BenchOptions): BenchResult[] {
     const f = (v?: number): string => (v === undefined ? '—' : v.toFixed(1));
     log(`${c.name.padEnd(16)}${pad(f(ms), 10)}${pad(f(r.torch_cell_f64_ms), 10)}${pad(f(r.torch_nn_f64_ms), 10)}${pad(f(r.torch_f32_ms), 10)}${pad(r.ratio_f64 ? r.ratio_f64.toFixed(2) : '—', 10)}`);
   }
-  results.push(trainBench(reps, typeof torch === 'string' ? null : torch.train, log));
+  results.push(trainBench(reps, torchTrain, log));
   results.push(cursorMove(reps, log));
   results.push(bigTrace(reps, log));
   if (opts.json) writeFileSync(opts.json, JSON.stringify({ machine: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, kernels: usingWasm() ? 'wasm' : 'js' }, results }, null, 2));
