@@ -440,13 +440,11 @@ describe('bounded work', () => {
 
   it('T = 10,000, H = 256 rnn: flowMap and a Jacobian row finish and say how they were bounded', () => {
     const p = randomProblem({ cell: 'rnn', T: 10_000, H: 256, D: 8, K: 8, scale: 0.06, seed: 3 });
-    const t0 = performance.now();
+    // No timing assertion (COMMON: speed goes in npm run bench): the bound is the work, said below.
     const map = flowMap(p);
     const row = jacobianRow(p, 10_000);
-    const ms = performance.now() - t0;
     expect(map.bounded).toMatch(/most recent \d+ of 10000 rows/);
     expect(row.bounded).toMatch(/k >= t-\d+/);
-    expect(ms).toBeLessThan(5000); // ~0.6 s alone on the development machine
   });
 });
 
