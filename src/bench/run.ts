@@ -82,7 +82,7 @@ function torchReference(configs: BenchConfig[], reps: number, root: string): Map
 export function runBench(opts: BenchOptions): BenchResult[] {
   const { reps, log } = opts;
   log(`bptt bench: ${reps} runs per configuration after a warm-up, medians (Node ${process.version})`);
-  const torch = torchReference(CONFIGS, reps, opts.root);
+  const torch = torchReference(CONFIGS.filter((c) => c.cell !== 'custom'), reps, opts.root);
   if (typeof torch === 'string') log(`PyTorch reference unavailable (${torch}); ours only.`);
   const results: BenchResult[] = [];
   const pad = (s: string, n: number): string => s.padStart(n);
@@ -105,7 +105,9 @@ export function runBench(opts: BenchOptions): BenchResult[] {
     }
     results.push(r);
     const f = (v?: number): string => (v === undefined ? '—' : v.toFixed(1));
-    log(`${c.name.padEnd(16)}${pad(f(ms), 10)}${pad(f(r.torch_f64_ms), 11)}${pad(f(r.torch_f32_ms), 11)}${pad(r.ratio_f64 ? r.ratio_f64.toFixed(2) : '—', 10)}`);
+    const base = c.equationsOf ? results.find((b) => b.config === `${c.equationsOf}-b1`) : undefined;
+    const vs = base ? `   ${(ms / base.fwd_bwd_ms).toFixed(2)}x the built-in ${base.config}` : '';
+    log(`${c.name.padEnd(16)}${pad(f(ms), 10)}${pad(f(r.torch_f64_ms), 11)}${pad(f(r.torch_f32_ms), 11)}${pad(r.ratio_f64 ? r.ratio_f64.toFixed(2) : '—', 10)}${vs}`);
   }
   results.push(cursorMove(reps, log));
   results.push(bigTrace(reps, log));
