@@ -65,11 +65,20 @@ def param_shapes(model, D, H, K):
             gate(q)
         if model.get("variant", "classic") == "pytorch":
             shapes["b_hn"] = [H]
+    elif cell == "custom":
+        size = {"H": H, "D": D}
+        for name, dims in model["params"].items():
+            shapes[name] = [size.get(d, d) for d in dims]
     else:
         raise ValueError(cell)
     shapes["W_hy"] = [K, H]
     shapes["b_y"] = [K]
     return shapes
+
+
+def has_c(model):
+    """Whether the cell carries a state c besides h (lstm, or a custom cell listing it)."""
+    return model["cell"] == "lstm" or (model["cell"] == "custom" and "c" in model["state"])
 
 
 def act(name, a):
@@ -84,9 +93,34 @@ def act(name, a):
     raise ValueError(name)
 
 
+# Custom cells: each case's equations written out here in torch, by hand, not read from the spec's
+# text (the fixture checks the engine's parser, graph and reverse mode, so it must not share them).
+
+
+def mgu_step(P, x, h_prev, c_prev):
+    f = torch.sigmoid(P["W_f"] @ x + P["U_f"] @ h_prev + P["b_f"])
+    n = torch.tanh(P["W_n"] @ x + P["U_n"] @ (f * h_prev) + P["b_n"])
+    h = (1 - f) * h_prev + f * n
+    return h, None, {"f": f, "n": n}
+
+
+def design_step(P, x, h_prev, c_prev):
+    """DESIGN.md's example: a coupled-gate cell with states h and c, and a peephole-like scale and norm."""
+    f = torch.sigmoid(P["W_f"] @ x + P["U_f"] @ h_prev + P["b_f"])
+    cand = torch.tanh(P["W_c"] @ x + P["U_c"] @ h_prev + P["b_c"]) / (1 + torch.linalg.vector_norm(c_prev))
+    c = f * c_prev + (1 - f) * cand
+    h = torch.tanh(c) * torch.exp(-P["s"] * P["s"]) - 0.1 * torch.relu(-c)
+    return h, c, {"f": f, "cand": cand}
+
+
+CUSTOM_STEPS = {"mgu": mgu_step, "design": design_step}
+
+
 def cell_step(model, P, x, h_prev, c_prev):
     """One step of the cell. Returns (h, c, gates)."""
     cell = model["cell"]
+    if cell == "custom":
+        return CUSTOM_STEPS[model["_step"]](P, x, h_prev, c_prev)
     if cell == "rnn":
         a = P["W_xh"] @ x + P["W_hh"] @ h_prev + P["b_h"]
         return act(model.get("activation", "tanh"), a), None, {}
@@ -198,7 +232,7 @@ def resolve(spec):
         assert list(t.shape) == shape, (name, list(t.shape), shape)
         P[name] = t.clone().requires_grad_(True)
     h0 = torch.tensor(spec["init"]["h0"], dtype=torch.float64)
-    c0 = torch.tensor(spec["init"]["c0"], dtype=torch.float64) if model["cell"] == "lstm" else None
+    c0 = torch.tensor(spec["init"]["c0"], dtype=torch.float64) if has_c(model) else None
     X = [torch.tensor(x) for x in xs]
     Vt = [None if v is None else torch.tensor(v) for v in vs]
     return P, h0, c0, X, Vt, (D, H, K)
@@ -218,7 +252,7 @@ def run(spec):
     n_targets = sum(1 for v in V if v is not None)
     scale = 1.0 / n_targets if spec.get("reduction", "sum") == "mean" else 1.0
     out_kind = model.get("output", "softmax")
-    is_lstm = model["cell"] == "lstm"
+    is_lstm = has_c(model)
 
     # Plain forward (values for the forward records; every truncation mode computes the same values).
     fwd = []
@@ -420,7 +454,7 @@ def case(name, about, model, data, *, seed, D, K, loss="cross-entropy", reductio
     weights = gen_weights(rng, model, D, H, K, scale)
     init = {"seed": seed, "scheme": "zeros"}
     init["h0"] = (rng.normal(0.0, 0.5, size=H).tolist() if h0 == "random" else [0.0] * H)
-    if model["cell"] == "lstm":
+    if has_c(model):
         init["c0"] = (rng.normal(0.0, 0.5, size=H).tolist() if c0 == "random" else [0.0] * H)
     init["weights"] = weights
     spec = {"name": name, "description": about, "model": model, "loss": loss, "reduction": reduction, "data": data, "init": init}
@@ -536,6 +570,20 @@ def cases():
                     {"cell": "gru", "hidden": 3, "variant": "pytorch"},
                     {"inputs": vec_inputs(r, 9, 2), "targets": [int(t) for t in r.integers(0, 3, size=9)]},
                     seed=34, D=2, K=3, bptt={"truncate": "chunks", "k": 4}, h0="random", scale=0.7))
+
+    # --- custom cells (model.cell: custom): the equations as the spec writes them; torch steps above
+    out.append(case("custom-mgu-ce", "custom cell: the minimal gated unit written as equations, cross-entropy, non-zero h0",
+                    {"cell": "custom", "hidden": 3, "state": ["h"], "_step": "mgu",
+                     "params": {"W_f": ["H", "D"], "U_f": ["H", "H"], "b_f": ["H"], "W_n": ["H", "D"], "U_n": ["H", "H"], "b_n": ["H"]},
+                     "equations": "f = sigmoid(W_f @ x + U_f @ h_prev + b_f)\nn = tanh(W_n @ x + U_n @ (f * h_prev) + b_n)\nh = (1 - f) * h_prev + f * n\n"},
+                    {"inputs": vec_inputs(r, 6, 2), "targets": [int(t) for t in r.integers(0, 3, size=6)]},
+                    seed=40, D=2, K=3, h0="random", scale=0.7))
+    out.append(case("custom-two-states-chunks", "custom cell with states h and c (a coupled gate, a norm, exp, relu, a scalar parameter), mse, chunks of 3, non-zero h0 and c0",
+                    {"cell": "custom", "hidden": 3, "state": ["h", "c"], "_step": "design", "output": "identity",
+                     "params": {"W_f": ["H", "D"], "U_f": ["H", "H"], "b_f": ["H"], "W_c": ["H", "D"], "U_c": ["H", "H"], "b_c": ["H"], "s": [1]},
+                     "equations": "f = sigmoid(W_f @ x + U_f @ h_prev + b_f)\ncand = tanh(W_c @ x + U_c @ h_prev + b_c) / (1 + norm(c_prev))\nc = f * c_prev + (1 - f) * cand\nh = tanh(c) * exp(-sum(s * s)) - 0.1 * relu(-c)\n"},
+                    {"inputs": vec_inputs(r, 7, 2), "targets": r.normal(0, 0.5, size=(7, 2)).tolist()},
+                    seed=41, D=2, K=2, loss="mse", bptt={"truncate": "chunks", "k": 3}, h0="random", c0="random", scale=0.7))
     return out
 
 
@@ -569,6 +617,8 @@ def main():
         grads = {k: tolist(v) for k, v in res["grads"].items()}
         for name, g in grads.items():
             assert all(math.isfinite(x) for x in np.ravel(g)), name
+        # The torch step's name (custom cells) is this script's, not the spec's.
+        spec = {**spec, "model": {k: v for k, v in spec["model"].items() if k != "_step"}}
         doc = {
             "about": c["about"] + ". Generated by scripts/golden.py (PyTorch autograd, float64); do not edit.",
             "spec": spec,

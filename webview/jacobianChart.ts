@@ -7,6 +7,17 @@ import type { JacobianView, SpectralInfo } from '../src/protocol';
 import { formatNumber } from '../src/format';
 import { el, sym } from './dom';
 
+/** The least and largest of a list, by a loop: Math.min(...xs) overflows the call stack past ~100,000 values (a long trace). */
+function extent(xs: readonly number[]): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const x of xs) {
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
+  return [lo, hi];
+}
+
 const SVG = 'http://www.w3.org/2000/svg';
 
 interface Series {
@@ -98,8 +109,10 @@ export function jacobianChart(row: JacobianView, cell: string): HTMLElement {
   // bound (1e200) would flatten the curves that matter; what leaves the chart is said below it.
   const measuredOnly = series.filter((x) => x.key !== 'bound').flatMap((x) => x.values.filter(ok));
   const measured = measuredOnly.length ? measuredOnly : all;
-  const mlo = Math.log10(Math.min(...measured)), mhi = Math.log10(Math.max(...measured));
-  let lo = Math.max(Math.log10(Math.min(...all)), mlo - DECADES), hi = Math.min(Math.log10(Math.max(...all)), mhi + DECADES);
+  const [mMin, mMax] = extent(measured);
+  const [aMin, aMax] = extent(all);
+  const mlo = Math.log10(mMin), mhi = Math.log10(mMax);
+  let lo = Math.max(Math.log10(aMin), mlo - DECADES), hi = Math.min(Math.log10(aMax), mhi + DECADES);
   if (hi - lo < 0.5) (lo -= 0.25), (hi += 0.25);
   const outside = row.bound.filter((v) => ok(v) && (Math.log10(v) < lo - 1e-9 || Math.log10(v) > hi + 1e-9));
   const pad = (hi - lo) * 0.06;
@@ -173,8 +186,8 @@ export function jacobianChart(row: JacobianView, cell: string): HTMLElement {
     el('div', { class: 'jc-xrow' }, el('span', { class: 'jc-xname muted' }, sym('k')), xAxis),
   );
   if (outside.length) {
-    const b = row.bound.filter(ok);
-    figure.append(el('p', { class: 'muted jc-note', 'data-testid': 'jacobian-clipped', text: `The bound runs off the chart for ${outside.length} of ${n} steps (it reaches ${formatNumber(Math.max(...b))} … ${formatNumber(Math.min(...b))}); each point’s value is in its tooltip.` }));
+    const [bMin, bMax] = extent(row.bound.filter(ok));
+    figure.append(el('p', { class: 'muted jc-note', 'data-testid': 'jacobian-clipped', text: `The bound runs off the chart for ${outside.length} of ${n} steps (it reaches ${formatNumber(bMax)} … ${formatNumber(bMin)}); each point’s value is in its tooltip.` }));
   }
   if (row.bounded) figure.append(el('p', { class: 'muted jc-note', 'data-testid': 'jacobian-bounded', text: `Bounded: ${row.bounded} (work kept small on long sequences).` }));
   return figure;

@@ -7,6 +7,17 @@ import type { TrainingProgressMessage, TrainingSampleMessage } from '../src/prot
 import { formatNumber } from '../src/format';
 import { el } from './dom';
 
+/** The least and largest of a list, by a loop: Math.min(...xs) overflows the call stack past ~100,000 values (a long trace). */
+function extent(xs: readonly number[]): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const x of xs) {
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
+  return [lo, hi];
+}
+
 const SVG = 'http://www.w3.org/2000/svg';
 const W = 480;
 const H = 160;
@@ -65,8 +76,9 @@ export function trainingSection(): TrainingSection {
       return;
     }
     const finite = points.filter(([, y]) => Number.isFinite(y));
-    const lo = Math.min(0, ...finite.map(([, y]) => y));
-    const hi = Math.max(...finite.map(([, y]) => y), lo + 1e-12);
+    const [yMin, yMax] = extent(finite.map(([, y]) => y));
+    const lo = Math.min(0, yMin);
+    const hi = Math.max(yMax, lo + 1e-12);
     const x0 = points[0][0];
     const x1 = Math.max(points[points.length - 1][0], x0 + 1);
     const sx = (x: number): number => PAD.l + ((x - x0) / (x1 - x0)) * (W - PAD.l - PAD.r);

@@ -9,6 +9,8 @@ export interface BenchConfig {
   D: number;
   K: number;
   batch: number;
+  /** custom: the built-in cell of this kind written as equations (model.cell: custom), timed against it. */
+  equationsOf?: CellKind;
 }
 
 export const CONFIGS: BenchConfig[] = [
@@ -16,4 +18,5 @@ export const CONFIGS: BenchConfig[] = [
   { name: 'gru-b1', cell: 'gru', H: 256, T: 256, D: 64, K: 64, batch: 1 },
   { name: 'rnn-h128-t1000', cell: 'rnn', H: 128, T: 1000, D: 64, K: 64, batch: 1 },
   { name: 'lstm-b32', cell: 'lstm', H: 256, T: 256, D: 64, K: 64, batch: 32 },
+  { name: 'lstm-equations-b1', cell: 'custom', equationsOf: 'lstm', H: 256, T: 256, D: 64, K: 64, batch: 1 },
 ];

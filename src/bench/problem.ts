@@ -1,13 +1,18 @@
 /** Random problems of a benchmark configuration: seeded, so every run measures the same work. */
-import { initParams, makeCell, Rng, zeroState, type Problem, type Sequence } from '../engine';
+import { initParams, makeCell, Rng, zeroState, type ModelConfig, type Problem, type Sequence } from '../engine';
 import type { BenchConfig } from './configs';
 
 export function benchProblem(c: BenchConfig, seed = 1): Problem {
   const rng = new Rng(seed);
-  const config = {
+  const config: ModelConfig = {
     cell: c.cell, D: c.D, H: c.H, K: c.K, activation: 'tanh' as const, variant: 'classic' as const,
     peephole: false, coupled: false, output: 'softmax' as const, loss: 'cross-entropy' as const, reduction: 'sum' as const,
   };
+  if (c.equationsOf) {
+    // The built-in cell's own equations and parameters, as a custom cell.
+    const { info } = makeCell({ ...config, cell: c.equationsOf });
+    config.custom = { states: info.states, params: info.symbols, equations: info.equations.forward.join('\n') };
+  }
   return {
     name: c.name,
     config,

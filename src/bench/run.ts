@@ -120,10 +120,11 @@ export function runBench(opts: BenchOptions): BenchResult[] {
   const pad = (s: string, n: number): string => s.padStart(n);
   log(`${'config'.padEnd(16)}${pad('ours ms', 10)}${pad('cell f64', 10)}${pad('nn f64', 10)}${pad('best f32', 10)}${pad('ours/f64', 10)}`);
   let torchTrain: TorchReference['train'] = null;
+  const builtIn = CONFIGS.filter((c) => c.cell !== 'custom'); // PyTorch has no custom cell
   for (const c of CONFIGS) {
-    const torch = torchReference([c], reps, opts.root, c === CONFIGS[CONFIGS.length - 1]);
+    const torch = c.cell === 'custom' ? null : torchReference([c], reps, opts.root, c === builtIn[builtIn.length - 1]);
     if (typeof torch === 'string') log(`PyTorch reference unavailable (${torch}); ours only.`);
-    else torchTrain = torch.train ?? torchTrain;
+    else if (torch) torchTrain = torch.train ?? torchTrain;
     let ms: number;
     if (c.batch > 1) {
       // Batched training: one forward and backward over the batch, gradients summed.
@@ -134,7 +135,7 @@ export function runBench(opts: BenchOptions): BenchResult[] {
       ms = time(reps, () => runTrace(problem));
     }
     const r: BenchResult = { config: c.name, fwd_bwd_ms: ms, runs: reps };
-    if (typeof torch !== 'string') {
+    if (torch && typeof torch !== 'string') {
       r.torch_cell_f64_ms = torch.ms.get(`${c.name}/float64/cell`);
       r.torch_nn_f64_ms = torch.ms.get(`${c.name}/float64/nn`);
       r.torch_f64_ms = fastest(r.torch_cell_f64_ms, r.torch_nn_f64_ms);
@@ -143,7 +144,9 @@ export function runBench(opts: BenchOptions): BenchResult[] {
     }
     results.push(r);
     const f = (v?: number): string => (v === undefined ? '—' : v.toFixed(1));
-    log(`${c.name.padEnd(16)}${pad(f(ms), 10)}${pad(f(r.torch_cell_f64_ms), 10)}${pad(f(r.torch_nn_f64_ms), 10)}${pad(f(r.torch_f32_ms), 10)}${pad(r.ratio_f64 ? r.ratio_f64.toFixed(2) : '—', 10)}`);
+    const base = c.equationsOf ? results.find((b) => b.config === `${c.equationsOf}-b1`) : undefined;
+    const vs = base ? `   ${(ms / base.fwd_bwd_ms).toFixed(2)}x the built-in ${base.config}` : '';
+    log(`${c.name.padEnd(16)}${pad(f(ms), 10)}${pad(f(r.torch_cell_f64_ms), 10)}${pad(f(r.torch_nn_f64_ms), 10)}${pad(f(r.torch_f32_ms), 10)}${pad(r.ratio_f64 ? r.ratio_f64.toFixed(2) : '—', 10)}${vs}`);
   }
   results.push(trainBench(reps, torchTrain, log));
   results.push(cursorMove(reps, log));

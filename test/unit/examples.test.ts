@@ -42,6 +42,12 @@ describe('examples', () => {
       'truncated-window',
       'long-dependency-rnn',
       'long-dependency-lstm',
+      // custom cells: equations in the spec
+      'indrnn',
+      'mgu',
+      'minimalrnn',
+      'gru-equations',
+      'lstm-equations',
     ])
       expect(files).toContain(`${name}.rnn.yaml`);
   });
