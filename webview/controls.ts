@@ -13,6 +13,7 @@ const ICONS = {
   pause: 'M4 3h3v10H4zM9 3h3v10H9z',
   forward: 'M4 3v10l7.5-5z',
   end: 'M11.5 3H13v10h-1.5zM3 3v10l7.5-5z',
+  phase: 'M2 5h9V2.5L14.5 6 11 9.5V7H2zM14 11H5V8.5L1.5 12 5 15.5V13h9z',
 };
 
 export const SPEEDS = [
@@ -48,6 +49,7 @@ export function controls(send: (m: WebviewMessage) => void, speed: string, onSpe
     play: iconButton({ label: 'Play', title: 'Play (Space)', icon: playIcon(false), testid: 'btn-play' }),
     forward: iconButton({ label: 'Step forward', title: 'Step forward (→)', icon: icon(ICONS.forward), testid: 'btn-forward' }),
     end: iconButton({ label: 'To end', title: 'To end: last backward step, t = 1 (End)', icon: icon(ICONS.end), testid: 'btn-end' }),
+    phase: iconButton({ label: 'Switch phase', title: 'Switch phase: the same t in the other pass (P)', icon: icon(ICONS.phase), testid: 'btn-phase' }),
   };
 
   function step(delta: number): void {
@@ -75,6 +77,7 @@ export function controls(send: (m: WebviewMessage) => void, speed: string, onSpe
   buttons.play.addEventListener('click', () => setPlaying(timer === null));
   buttons.forward.addEventListener('click', () => step(1));
   buttons.end.addEventListener('click', () => send({ type: 'jump', to: 'end' }));
+  buttons.phase.addEventListener('click', () => cursor && send({ type: 'jump', to: { phase: cursor.phase === 'forward' ? 'backward' : 'forward', t: cursor.t } }));
 
   const speedBox = dropdown({
     label: 'Play speed',
@@ -90,7 +93,7 @@ export function controls(send: (m: WebviewMessage) => void, speed: string, onSpe
   });
 
   const element = el('div', { class: 'controls', role: 'toolbar', 'aria-label': 'Stepper controls', 'data-testid': 'controls' },
-    buttons.start, buttons.back, buttons.play, buttons.forward, buttons.end, speedBox);
+    buttons.start, buttons.back, buttons.play, buttons.forward, buttons.end, buttons.phase, speedBox);
 
   return {
     element,

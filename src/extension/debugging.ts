@@ -6,7 +6,15 @@ import * as vscode from 'vscode';
 import { BpttDebugSession, type LaunchArgs } from '../debug/adapter';
 import type { EngineClient } from './engine/client';
 import { openWorkerSession } from './engine/workerSession';
-import { activeSpec } from './specFiles';
+import { activeSpec, isSpecDocument } from './specFiles';
+
+/** The spec F5 means: the active editor's, else the one spec visible beside (the panel may have focus). */
+function specToDebug(): vscode.TextDocument | undefined {
+  const active = activeSpec();
+  if (active) return active;
+  const visible = vscode.window.visibleTextEditors.map((e) => e.document).filter(isSpecDocument);
+  return visible.length === 1 ? visible[0] : undefined;
+}
 
 export const DEBUG_TYPE = 'bptt';
 
@@ -18,10 +26,10 @@ class ConfigurationProvider implements vscode.DebugConfigurationProvider {
     return [INITIAL_CONFIGURATION];
   }
 
-  /** F5 without a launch.json arrives empty: the active spec then. */
+  /** F5 without a launch.json arrives empty (or with only our type): the active spec then. */
   resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.DebugConfiguration | undefined {
-    if (!config.type && !config.request && !config.name) {
-      const doc = activeSpec();
+    if (!config.request && !config.name) {
+      const doc = specToDebug();
       if (!doc) {
         void vscode.window.showInformationMessage('BPTT: open a spec (*.rnn.yaml, *.rnn.json) to step through it with F5.');
         return undefined;
@@ -29,7 +37,7 @@ class ConfigurationProvider implements vscode.DebugConfigurationProvider {
       return { ...INITIAL_CONFIGURATION, spec: doc.uri.fsPath };
     }
     if (!config.spec) {
-      const doc = activeSpec();
+      const doc = specToDebug();
       if (!doc) {
         void vscode.window.showErrorMessage('BPTT: the launch configuration needs "spec" (the path of a spec file).');
         return undefined;

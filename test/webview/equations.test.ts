@@ -94,3 +94,20 @@ test('lstm, backward: dL/dc_t as through h_t plus from the future, the latter dc
     await panel.close();
   }
 });
+
+test('the phase switch button: the same t in the other pass, its shortcut in its title', async () => {
+  const panel = await Panel.open(browser, await loadExample('hello'), { theme: 'dark' });
+  try {
+    await panel.at('forward', 1);
+    await panel.page.keyboard.press('ArrowRight');
+    await panel.at('forward', 2);
+    const b = panel.page.getByTestId('btn-phase');
+    expect(await b.getAttribute('title')).toContain('(P)');
+    await b.click();
+    await panel.at('backward', 2);
+    expect(panel.received).toContainEqual({ type: 'jump', to: { phase: 'backward', t: 2 } });
+    for (const id of ['btn-start', 'btn-back', 'btn-play', 'btn-forward', 'btn-end']) expect(await panel.page.getByTestId(id).getAttribute('title')).toMatch(/\((Home|←|Space|→|End)\)$/);
+  } finally {
+    await panel.close();
+  }
+});

@@ -9,6 +9,7 @@ import type { Browser } from 'playwright-core';
 import { formatNumber } from '../../src/format';
 import { randomProblem } from '../unit/helpers/randomProblem';
 import { launch, Panel, root } from './harness';
+import { OVERFLOW } from './inPage';
 
 const shots = join(root, 'test', 'webview', 'screenshots');
 const problem = { ...randomProblem({ cell: 'lstm', H: 256, D: 64, K: 64, T: 2000, seed: 5, scale: 0.08 }), name: 'lstm-h256-t2000' };
@@ -36,10 +37,12 @@ describe('H = 256, T = 2000', () => {
       expect(await h.textContent()).toContain(`${formatNumber(Math.min(...f1))} … ${formatNumber(Math.max(...f1))}`);
       const box = await h.boundingBox();
       expect(box!.width).toBeLessThan(1280);
+      expect(await panel.page.evaluate(OVERFLOW)).toBeLessThanOrEqual(0); // the page never scrolls sideways
       await panel.page.screenshot({ path: join(shots, `scale-forward-${theme}.png`), fullPage: false });
       await panel.page.keyboard.press('End');
       await at('backward', 1);
       expect(await panel.page.locator('.grad-card canvas.heatmap-canvas').count()).toBeGreaterThan(0);
+      expect(await panel.page.evaluate(OVERFLOW)).toBeLessThanOrEqual(0);
       // ||dL/dh_1|| is known at the end of the backward pass.
       expect(await panel.page.getByTestId('dhnorm-1').getAttribute('data-value')).toBe(formatNumber(Math.hypot(...panel.trace.backward(1).dh)));
       await panel.page.getByTestId('backward').screenshot({ path: join(shots, `scale-backward-${theme}.png`) });

@@ -8,14 +8,17 @@ import { appendFileSync } from 'node:fs';
 import { defineExtensionTests } from './extension.test';
 import { defineTrainingTests } from './training.test';
 import { definePytorchTests } from './pytorch.test';
+import { defineDebuggerTests } from './debugger.test';
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'tdd', timeout: 30_000, color: false, reporter: 'spec' });
+  // BPTT_TEST_GREP runs only the tests whose full title matches (a focused run while working).
+  const mocha = new Mocha({ ui: 'tdd', timeout: 30_000, color: false, reporter: 'spec', grep: process.env.BPTT_TEST_GREP || undefined });
   // The tests are bundled into this file: give them mocha's globals, then define them.
   mocha.suite.emit(Mocha.Suite.constants.EVENT_FILE_PRE_REQUIRE, globalThis, 'bundle', mocha);
   defineExtensionTests();
   defineTrainingTests();
   definePytorchTests();
+  defineDebuggerTests();
   const out = process.env.BPTT_TEST_RESULTS;
   const record = (r: { title: string; ok: boolean; ms?: number; error?: string }) => {
     if (out) appendFileSync(out, JSON.stringify(r) + '\n');

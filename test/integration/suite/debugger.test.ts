@@ -1,0 +1,195 @@
+/// <reference types="mocha" />
+/**
+ * The `bptt` debugger inside VS Code, over the session the panel watches (a move in either moves
+ * both), and the host's responsiveness while the engine worker builds a T=60,000 H=128 LSTM trace.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import type { BpttExtensionApi } from '../../../src/extension/extension';
+
+const EXTENSION_ID = 'bptt-stepper.bptt-stepper';
+
+function folder(): vscode.WorkspaceFolder {
+  const f = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(f, 'the tests need a workspace folder holding the examples');
+  return f;
+}
+
+async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, ms = 10_000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Ticks every 10 ms until stopped; the largest gap between ticks is how long the event loop was blocked. The gaps over 150 ms are kept with their time. */
+function gapMeter(): { stop: () => number; long: { at: number; ms: number }[] } {
+  const t0 = Date.now();
+  let last = t0;
+  let max = 0;
+  const long: { at: number; ms: number }[] = [];
+  const timer = setInterval(() => {
+    const now = Date.now();
+    if (now - last > 150) long.push({ at: last - t0, ms: now - last });
+    max = Math.max(max, now - last);
+    last = now;
+  }, 10);
+  return {
+    long,
+    stop: () => {
+      clearInterval(timer);
+      return Math.max(max, Date.now() - last);
+    },
+  };
+}
+
+function note(ctx: Mocha.Context, text: string): void {
+  console.log(`      ${text}`);
+  if (ctx.test) ctx.test.title += ` [${text}]`;
+}
+
+/** Retypes the spec in its editor (unsaved) and lets its parse run, as typing does after a pause. */
+async function retext(api: BpttExtensionApi, uri: vscode.Uri, text: string): Promise<void> {
+  const doc = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(doc, { preview: false, preserveFocus: false });
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(uri, new vscode.Range(0, 0, doc.lineCount, 0), text);
+  assert.ok(await vscode.workspace.applyEdit(edit), 'the edit was not applied');
+  assert.equal(doc.getText(), text);
+  await api.diagnostics.update(doc);
+}
+
+/** The frame the debug session stops in now. */
+async function topFrame(s: vscode.DebugSession): Promise<{ name: string; line: number }> {
+  const r = (await s.customRequest('stackTrace', { threadId: 1 })) as { stackFrames: { name: string; line: number }[] };
+  return r.stackFrames[0];
+}
+
+export function defineDebuggerTests(): void {
+  let api: BpttExtensionApi;
+
+  suiteSetup(async () => {
+    const ext = vscode.extensions.getExtension<BpttExtensionApi>(EXTENSION_ID);
+    assert.ok(ext);
+    api = await ext.activate();
+  });
+
+  suite('debugger', () => {
+    teardown(async () => {
+      await vscode.debug.stopDebugging();
+      api.panels.all().forEach((p) => p.dispose());
+    });
+
+    test('F5 on an open spec (no launch.json) stops at forward t=1; the panel and the debugger move one cursor', async function () {
+      this.timeout(60_000);
+      const hello = vscode.Uri.joinPath(folder().uri, 'hello.rnn.yaml');
+      const doc = await vscode.workspace.openTextDocument(hello);
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('bptt.openStepper', hello);
+      const panel = api.panels.get(hello)!;
+      panel.onMessage({ type: 'jump', to: { phase: 'backward', t: 2 } });
+
+      const stopped: string[] = [];
+      const tracker = vscode.debug.registerDebugAdapterTrackerFactory('bptt', {
+        createDebugAdapterTracker: () => ({ onDidSendMessage: (m: { type: string; event?: string; body?: { reason: string } }) => m.type === 'event' && m.event === 'stopped' && stopped.push(m.body!.reason) }),
+      });
+      try {
+        // F5 with no launch.json: VS Code picks the debugger of the active spec's language and
+        // resolves an otherwise empty configuration through ours (the UI suite presses F5 itself).
+        await vscode.window.showTextDocument(doc); // F5 is pressed in the spec's editor
+        assert.ok(await vscode.debug.startDebugging(folder(), { type: 'bptt', request: '', name: '' }), 'the debugger did not start');
+        const s = await waitFor('a bptt debug session', () => vscode.debug.activeDebugSession?.type === 'bptt' && vscode.debug.activeDebugSession);
+        await waitFor('the entry stop', () => stopped.includes('entry'));
+        const textLine = doc.getText().split('\n').findIndex((l) => l.trim() === 'text: hello') + 1;
+        assert.deepEqual(await topFrame(s), { ...(await topFrame(s)), name: 'forward t=1', line: textLine });
+        // The entry stop moved the shared cursor: the panel is there too.
+        await waitFor('the panel at forward t=1', () => panel.cursor?.phase === 'forward' && panel.cursor.t === 1);
+
+        await s.customRequest('next', { threadId: 1 });
+        await waitFor('the panel following to forward t=2', () => panel.cursor?.t === 2);
+        assert.equal((await topFrame(s)).name, 'forward t=2');
+
+        // A step in the panel: the debugger hears of it and stops there.
+        const before = stopped.length;
+        panel.onMessage({ type: 'step', delta: 1 });
+        await waitFor('a stopped event from the panel’s move', () => stopped.length > before);
+        assert.equal(stopped.at(-1), 'goto');
+        assert.equal((await topFrame(s)).name, 'forward t=3');
+
+        const watch = (await s.customRequest('evaluate', { expression: 'norm(h) >= 0 && t == 3', context: 'watch', frameId: 1 })) as { result: string };
+        assert.equal(watch.result, 'true');
+        await s.customRequest('stepBack', { threadId: 1 });
+        await waitFor('the panel back at forward t=2', () => panel.cursor?.t === 2);
+      } finally {
+        tracker.dispose();
+      }
+    });
+
+    test('the host stays responsive while a T=60,000 H=128 LSTM trace builds in the worker; a cancelled build leaves the panel usable', async function () {
+      this.timeout(600_000);
+      const dir = folder().uri.fsPath;
+      // A corpus of 60,001 characters over 8 letters, deterministic.
+      let seed = 1;
+      const letters = 'abcdefgh';
+      const corpus = Array.from({ length: 60_001 }, () => letters[(seed = (seed * 1103515245 + 12345) % 2147483648) % 8]).join('');
+      fs.writeFileSync(`${dir}/big-corpus.txt`, corpus);
+      const text = (seq: number) => `name: big\nmodel:\n  cell: lstm\n  hidden: 128\ndata:\n  file: big-corpus.txt\n  seq: ${seq}\ninit:\n  seed: 3\n`;
+      const uri = vscode.Uri.file(`${dir}/big.rnn.yaml`);
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text(60_000)));
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc);
+
+      // 1. The whole build, measured: the largest event-loop gap, and another command's answer time.
+      const meter = gapMeter();
+      const t0 = Date.now();
+      const panel = api.panels.openOrReveal(doc);
+      await waitFor('the build to start', () => api.engine.isBuilding(uri.toString()));
+      await new Promise((r) => setTimeout(r, 1000));
+      // Another command of the extension meanwhile: one that needs only the host (Cancel Training: nothing runs).
+      const c0 = Date.now();
+      await vscode.commands.executeCommand('bptt.cancelTraining');
+      const commandMs = Date.now() - c0;
+      // And one that opens an editor (New Spec from Example): through the workbench's renderer too.
+      const e0 = Date.now();
+      const opened = await vscode.commands.executeCommand<string>('bptt.newSpecFromExample', 'hello.rnn.yaml');
+      const editorMs = Date.now() - e0;
+      const stillBuilding = api.engine.isBuilding(uri.toString());
+      const untitled = vscode.workspace.textDocuments.find((d) => d.uri.toString() === opened);
+      if (untitled) {
+        await vscode.window.showTextDocument(untitled);
+        await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      }
+      const builtAt = await panel.firstBuild.then(() => Date.now() - t0);
+      await new Promise((r) => setTimeout(r, 2000)); // the trace message's delivery to the webview, measured too
+      const gap = meter.stop();
+      const long = meter.long.map((g) => `${g.ms} ms at ${(g.at / 1000).toFixed(1)} s`).join(', ') || 'none';
+      note(this, `build ${(builtAt / 1000).toFixed(1)} s; max event-loop gap ${gap} ms (gaps over 150 ms: ${long}); Cancel Training answered in ${commandMs} ms, New Spec from Example in ${editorMs} ms${stillBuilding ? ', both during the build' : ' (the build had ended)'}`);
+      assert.ok(opened, 'New Spec from Example did not answer');
+      assert.equal(panel.T, 60_000, `the trace did not build: ${JSON.stringify(panel.lastErrors)}`);
+      assert.ok(stillBuilding, 'the build ended before the command was measured: the measurement says nothing');
+      assert.ok(commandMs < 1000, `another command took ${commandMs} ms during the build`);
+      assert.ok(editorMs < 5000, `New Spec from Example took ${editorMs} ms during the build`);
+      assert.ok(gap < 1000, `the event loop was blocked for ${gap} ms`);
+
+      // 2. A rebuild (the sequence edited), cancelled midway: the last good trace stays and the panel steps.
+      await retext(api, uri, text(59_999));
+      await waitFor('the rebuild to start', () => api.engine.isBuilding(uri.toString()));
+      panel.onMessage({ type: 'cancelBuild' });
+      await waitFor('the cancel to be reported', () => panel.lastErrors.some((e) => /cancelled/.test(e.message)), 60_000);
+      assert.equal(panel.T, 60_000, 'the last good trace is kept');
+      panel.onMessage({ type: 'jump', to: 'end' });
+      await waitFor('the panel to move after the cancel', () => panel.cursor?.phase === 'backward' && panel.cursor.t === 1);
+      // And a spec edited after the cancel builds again.
+      await retext(api, uri, text(300));
+      await waitFor('the new trace (T = 300)', () => panel.T === 300, 60_000);
+      assert.equal(panel.lastErrors.length, 0);
+      panel.dispose();
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    });
+  });
+}
