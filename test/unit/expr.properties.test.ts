@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { evaluate, ExprError, formatExpression, mapScope, parseExpression, type BinaryOp, type ExprNode } from '../../src/engine/expr';
+import { evaluate, ExprError, formatExpression, mapScope, parseExpression, type BinaryOp, type ExprNode, type ExprValue } from '../../src/engine/expr';
 import { sexpr } from './helpers/expr';
 
 const at = { start: 0, end: 0 };
@@ -70,6 +70,28 @@ describe('expression properties', () => {
           return;
         }
         expect(sexpr(parseExpression(formatExpression(tree)))).toBe(sexpr(tree));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('evaluating any tree throws nothing but ExprError, whatever the names hold', () => {
+    const values = fc.constantFrom<ExprValue>(
+      0, 2, -1.5, NaN, 'backward', true,
+      { shape: [2], data: Float64Array.of(1, -2) },
+      { shape: [3], data: Float64Array.of(0.5, 0, 3) },
+      { shape: [2, 3], data: Float64Array.of(1, 2, 3, 4, 5, 6) },
+      { shape: [3, 2], data: Float64Array.of(1, 0, 0, 1, 1, 1) },
+      { shape: [0], data: new Float64Array(0) },
+    );
+    fc.assert(
+      fc.property(anyTree, fc.array(values, { minLength: NAMES.length, maxLength: NAMES.length }), (tree, vals) => {
+        const scope = mapScope(new Map(NAMES.map((n, i) => [n, vals[i]])), (fn, name) => (fn === 'grad' && name !== 'x1' ? vals[0] : undefined));
+        try {
+          evaluate(tree, scope);
+        } catch (e) {
+          if (!(e instanceof ExprError)) throw e;
+        }
       }),
       { numRuns: 3000 },
     );
