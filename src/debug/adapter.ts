@@ -156,9 +156,10 @@ export class BpttDebugSession extends DebugSession {
     const text = args.expression.trim();
     const r = await api.evaluate(this.cursor, text);
     if (!r.ok) {
-      // A hover over a word that names nothing at this place says nothing.
+      // Shown where it was asked (the Watch row, the Debug Console), never as a notification;
+      // a hover over a word that names nothing at this place says nothing.
       const where = r.column !== undefined ? `column ${r.column}: ` : '';
-      this.sendErrorResponse(response, { id: 2001, format: `${where}${r.message}`.replace(/[{}]/g, (c) => (c === '{' ? '(' : ')')), showUser: args.context !== 'hover' });
+      this.sendErrorResponse(response, { id: 2001, format: `${where}${r.message}`.replace(/[{}]/g, (c) => (c === '{' ? '(' : ')')), showUser: false });
       return;
     }
     const v = this.variable(r.node, this.cursor);
