@@ -133,5 +133,6 @@ function equationLines(text: string): string[] {
 /** What the backward computes, as the expression language writes it: each gate's and state's gradient. */
 function backwardLines(prog: Program, states: string[]): string[] {
   // Reverse mode over the forward lines: grad(q) is dL/dq in total, from every later line that reads q.
-  return [...[...prog.gates].reverse().map((q) => `d${q} = grad(${q})`), ...states.map((s) => `d${s} = grad(${s})`)];
+  // dh is the output layer's line; every other state's and gate's total gradient is the cell's.
+  return [...[...prog.gates].reverse().map((q) => `d${q} = grad(${q})`), ...states.filter((s) => s !== 'h').map((s) => `d${s} = grad(${s})`)];
 }
