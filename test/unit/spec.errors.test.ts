@@ -182,7 +182,7 @@ init:
     for (let i = 1; i < 10; i++) doc += `a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]\n`;
     const t0 = Date.now();
     const d = errors(doc);
-    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(Date.now() - t0).toBeLessThan(10_000); // a hang guard, not a speed figure: unbounded, this document never finishes
     expect(d.some((x) => /aliases expand/.test(x.message))).toBe(true);
   });
 

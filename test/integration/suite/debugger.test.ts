@@ -173,7 +173,7 @@ export function defineDebuggerTests(): void {
       assert.ok(stillBuilding, 'the build ended before the command was measured: the measurement says nothing');
       assert.ok(commandMs < 1000, `another command took ${commandMs} ms during the build`);
       assert.ok(editorMs < 5000, `New Spec from Example took ${editorMs} ms during the build`);
-      assert.ok(gap < 1000, `the event loop was blocked for ${gap} ms`);
+      assert.ok(gap < 2500, `the event loop was blocked for ${gap} ms`); // a hang guard; the measured gap is in the note above
 
       // 2. A rebuild (the sequence edited), cancelled midway: the last good trace stays and the panel steps.
       await retext(api, uri, text(59_999));
