@@ -186,7 +186,7 @@ function cursorMove(reps: number, log: (line: string) => void): BenchResult {
   });
   session.jump({ phase: 'backward', t: 500 });
   const bytes = JSON.stringify(session.snapshot()).length;
-  log(`cursor move (snapshot of one (phase, t), LSTM H=256 T=1000): ${cursorMs.toFixed(2)} ms median (the first move to backward t=1: ${firstMs.toFixed(0)} ms, building the running-sum checkpoints from T down); a backward snapshot (heatmaps pooled to 48x48) is ${(bytes / 1024).toFixed(0)} KiB as JSON`);
+  log(`cursor move (snapshot of one (phase, t), LSTM H=256 T=1000): ${cursorMs.toFixed(2)} ms median (the first move to backward t=1: ${firstMs.toFixed(0)} ms, building the running-sum checkpoints from T down); a backward snapshot is ${(bytes / 1024).toFixed(0)} KiB as JSON`);
   return { config: 'cursor-move-lstm-h256-t1000', fwd_bwd_ms: cursorMs, runs: Math.max(reps, 16), snapshot_bytes: bytes, build_ms: firstBuild, first_ms: firstMs };
 }
 
