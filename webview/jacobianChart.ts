@@ -6,17 +6,8 @@
 import type { JacobianView, SpectralInfo } from '../src/protocol';
 import { formatNumber } from '../src/format';
 import { el, sym } from './dom';
+import { extent } from './extent';
 
-/** The least and largest of a list, by a loop: Math.min(...xs) overflows the call stack past ~100,000 values (a long trace). */
-function extent(xs: readonly number[]): [number, number] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const x of xs) {
-    if (x < lo) lo = x;
-    if (x > hi) hi = x;
-  }
-  return [lo, hi];
-}
 
 const SVG = 'http://www.w3.org/2000/svg';
 
