@@ -10,7 +10,7 @@
  */
 import type { BpttConfig, ModelConfig, Params, Problem } from './types';
 import type { BackwardRecord, ForwardRecord, TraceView } from './records';
-import { makeCell, type GradTerm } from './cells';
+import { makeCell, type GradTerm, type StepCache } from './cells';
 import { backwardPass, forwardPass, type BackwardStep, type ForwardPass } from './bptt';
 import { addRange, addStep, OUTPUT_TERMS } from './gradSum';
 import { cloneParams, zerosLike } from './params';
@@ -146,6 +146,10 @@ class FullTrace implements TraceView {
     return [this.fwd.caches[0].prev.h, ...this.fwd.caches.map((c) => c.h)];
   }
 
+  forwardCaches(): readonly StepCache[] {
+    return this.fwd.caches;
+  }
+
   dhNorms(): number[] {
     return this.bwd.map((s) => norm2(s.dh));
   }
@@ -220,6 +224,11 @@ export class Trace implements TraceView {
   /** The hidden state before step 1 and after each step: h_0 .. h_T (a checkpointed trace recomputes them). */
   hiddenStates(): Float64Array[] {
     return this.impl.hiddenStates();
+  }
+
+  /** Every step's forward cache when the trace keeps them (a plain trace); null for a checkpointed one. */
+  forwardCaches(): readonly StepCache[] | null {
+    return this.impl instanceof FullTrace ? this.impl.forwardCaches() : null;
   }
 }
 

@@ -4,7 +4,7 @@
  * the CLI's adapter, the bench, the browser tests) drives this one model; it knows none of them.
  * Pure: no vscode, no DOM, no Node.
  */
-import { runTrace, type Problem, type Trace, type TraceProgress } from '../engine';
+import { runTrace, seedTrajectory, type Problem, type Trace, type TraceProgress } from '../engine';
 import type { ClipView, FlowData, JacobianView, StepSnapshot, TraceSummary } from '../protocol';
 import { placeAt, placeIndex, Stepper, type Cursor } from './cursor';
 import { dataLines, stepsOnLine, type DataLines } from './dataLines';
@@ -34,6 +34,12 @@ export interface SessionChange {
 /** Jacobian rows kept: a few dozen at most (on long sequences each row is long). */
 const MAX_JACOBIANS = 64;
 
+/** Flow and Jacobian views reuse the trace's forward pass when it kept every step at the problem's own parameters. */
+function adoptForward(problem: Problem, trace: Trace): void {
+  const caches = trace.forwardCaches();
+  if (caches && trace.params === problem.params) seedTrajectory(problem, caches);
+}
+
 export class StepSession {
   private problemNow: Problem;
   private traceNow: Trace;
@@ -50,6 +56,7 @@ export class StepSession {
     this.problemNow = problem;
     this.traceNow = trace;
     this.sourceNow = source;
+    adoptForward(problem, trace);
     this.stepper = new Stepper(trace.T);
     if (cursor) this.stepper.jump(cursor);
     this.stepper.onDidChange((c) => this.emit({ kind: 'move', cursor: c, origin: this.origin }));
@@ -93,6 +100,7 @@ export class StepSession {
     this.problemNow = problem;
     this.traceNow = trace;
     this.sourceNow = source;
+    adoptForward(problem, trace);
     this.lines = null;
     this.flowCache = null;
     this.jacobians.clear();

@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runTrace } from '../../src/engine';
+import { flowMap, jacobianRow, runTrace } from '../../src/engine';
+import { trajectory } from '../../src/engine/flow/unroll';
 import { loadSpec } from '../../src/engine/spec';
 import { StepSession, type SessionChange } from '../../src/session/session';
 import { evaluateAt } from '../../src/session/expressions';
@@ -17,6 +18,22 @@ function open(text: string, format: 'yaml' | 'json' = 'yaml'): StepSession {
 
 describe('StepSession', () => {
   const hello = readFileSync(join(EXAMPLES, 'hello.rnn.yaml'), 'utf8');
+
+  it("flow and Jacobian rows reuse the trace's forward pass, with the values of a pass of their own", () => {
+    const lstm = readFileSync(join(EXAMPLES, 'lstm.rnn.yaml'), 'utf8');
+    const s = open(lstm);
+    const traj = trajectory(s.problem);
+    // The trace's own vectors (records are views onto the forward caches): no second forward pass.
+    for (let t = 1; t <= s.T; t++) {
+      expect(traj.states[t].h).toBe(s.trace.forward(t).h);
+      expect(traj.pathGates?.[t - 1]).toBe(s.trace.forward(t).gates.f);
+    }
+    // A fresh copy of the problem has no seeded pass: it runs its own, and every figure agrees.
+    const { problem: fresh } = loadSpec(lstm, { format: 'yaml' });
+    expect(trajectory(fresh!).states[1].h).not.toBe(s.trace.forward(1).h);
+    expect(flowMap(s.problem).norms).toEqual(flowMap(fresh!).norms);
+    expect(jacobianRow(s.problem, s.T).norms).toEqual(jacobianRow(fresh!, s.T).norms);
+  });
 
   it('moves one cursor for every observer, saying who moved it', () => {
     const s = open(hello);

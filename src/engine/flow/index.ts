@@ -1,5 +1,6 @@
 /** Gradient flow: vanishing and exploding gradients, measured (flow map, Jacobian norms, spectra, clipping). */
 export { flowMap, type FlowMap, type FlowMapOptions } from './flowMap';
+export { seedTrajectory } from './unroll';
 export { jacobianRow, gammaOf, type JacobianRow } from './jacobianRow';
 export { spectralNorm, spectralRadius, spectralIsEstimated, SPECTRAL_EXACT_MAX } from './spectral';
 export { recurrentSpectra, recurrentNames, type RecurrentSpectra } from './recurrent';

@@ -62,6 +62,19 @@ export function trajectory(problem: Problem): Trajectory {
   return traj;
 }
 
+/**
+ * Seeds the memo with a forward pass already run (a plain trace's caches, computed with the
+ * problem's own parameters), so the flow map and Jacobian rows reuse it instead of running another.
+ */
+export function seedTrajectory(problem: Problem, caches: readonly StepCache[]): void {
+  if (caches.length !== problem.sequence.inputs.length) throw new RangeError(`seedTrajectory: ${caches.length} caches for T = ${problem.sequence.inputs.length}`);
+  const cell = makeCell(problem.config);
+  const gate = cell.info.path?.gate ?? null;
+  const states: CellState[] = [problem.s0, ...caches.map((c) => c.state)];
+  const pathGates = gate ? caches.map((c) => c.gates[gate]) : null;
+  memo.set(problem, { inputs: problem.sequence.inputs, print: fingerprint(problem), traj: { cell, states, pathGates, scale: reductionScale(problem) } });
+}
+
 /** The caches of steps from..to (caches[t - from]), re-run from the saved state at from - 1. */
 export function stepCaches(problem: Problem, traj: Trajectory, from: number, to: number): StepCache[] {
   const out: StepCache[] = [];
