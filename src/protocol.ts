@@ -210,6 +210,8 @@ export interface ClipView {
 /** ||dh_t/dh_k||_2 along the cursor's row t beside the bound (gamma lambda)^(t-k), and the gate path. */
 export interface JacobianView {
   t: number;
+  /** The cursor's t this row answers, when it is not t: at t = 1 there is no step back, so the last row (t = T) is shown. */
+  cursorT?: number;
   /** The k of each entry below, ascending, ending at t. */
   ks: number[];
   /** ||dh_t/dh_k||_2; here and in bound and gatePath a value that overflowed arrives as null (JSON has no Infinity). */
@@ -372,7 +374,7 @@ function isFlowMap(v: unknown): v is FlowMapView {
 }
 
 function isJacobian(v: unknown): v is JacobianView {
-  return isObj(v) && isInt(v.t) && isNums(v.ks) && isNormList(v.norms) && isNormList(v.bound) && (v.gatePath === null || isNormList(v.gatePath));
+  return isObj(v) && isInt(v.t) && isNums(v.ks) && isNormList(v.norms) && isNormList(v.bound) && (v.gatePath === null || isNormList(v.gatePath)) && (v.cursorT === undefined || isInt(v.cursorT));
 }
 
 function isClip(v: unknown): v is ClipView {

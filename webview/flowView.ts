@@ -109,11 +109,11 @@ export function flowSection(send: (m: WebviewMessage) => void, savedThreshold: n
       status.textContent = ` · could not be computed: ${reason}`;
     },
     setJacobian(r: JacobianView) {
-      if (cursor && r.t !== cursor.t) return; // the cursor has moved on; its own row follows
+      if (cursor && (r.cursorT ?? r.t) !== cursor.t) return; // the cursor has moved on; its own row follows
       row = r;
       chartSlot.classList.remove('pending');
       chartSlot.replaceChildren(jacobianChart(r, cell));
-      jacTitle.replaceChildren('Jacobian norms along row ', sym('t'), ` = ${r.t}, beside the bound`);
+      jacTitle.replaceChildren('Jacobian norms along row ', sym('t'), ` = ${r.t}, beside the bound`, r.cursorT !== undefined && r.cursorT !== r.t ? ` (t = ${r.cursorT} has no step back: the whole sequence's row)` : '');
       drawSpectral();
     },
     setClip(c: ClipView) {
@@ -122,7 +122,7 @@ export function flowSection(send: (m: WebviewMessage) => void, savedThreshold: n
     update(c: Cursor) {
       cursor = c;
       map?.update(c);
-      if (row && row.t !== c.t) chartSlot.classList.add('pending');
+      if (row && (row.cursorT ?? row.t) !== c.t) chartSlot.classList.add('pending');
       else chartSlot.classList.remove('pending');
     },
   };

@@ -150,6 +150,15 @@ export class StepSession {
     return snapshotAt(this.problemNow, this.traceNow, at);
   }
 
+  /**
+   * The Jacobian row a chart shows for the cursor at t: its own, but at t = 1 (End, where users land)
+   * there is no step back, so the whole sequence's row, t = T, marked with the cursor's t.
+   */
+  chartJacobian(t: number): JacobianView {
+    if (t !== 1 || this.T < 2) return this.jacobian(t);
+    return { ...this.jacobian(this.T), cursorT: t };
+  }
+
   /** The gradient-flow data of this trace, computed once. */
   flow(): FlowData {
     return (this.flowCache ??= flowData(this.problemNow, this.traceNow.grads));

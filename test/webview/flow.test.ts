@@ -32,7 +32,7 @@ async function open(name: string, o: { theme?: ThemeName; width?: number; height
   const panel = await Panel.open(browser, await loadExample(name), { theme: o.theme ?? 'dark', width: o.width, height: o.height });
   await panel.at('forward', 1);
   await panel.page.waitForSelector('[data-testid="flow"][data-ready="true"]', { timeout: 10_000 });
-  await jacobianAt(panel, 1);
+  await jacobianAt(panel, panel.trace.T); // t = 1 has no step back: the chart shows row T
   return panel;
 }
 
@@ -124,6 +124,10 @@ describe('the flow map is the engine’s', () => {
       // Backward: the column k = t is marked as well; the cell moves down the diagonal.
       await panel.page.keyboard.press('End');
       await panel.at('backward', 1);
+      // End (backward t = 1) has no step back: the chart shows the whole sequence's row and says so.
+      await jacobianAt(panel, panel.trace.T);
+      expect(jacobianMismatches(problem, panel.trace.T, await panel.collect())).toEqual([]);
+      expect(await panel.page.getByTestId('jacobian-title').textContent()).toContain('t = 1 has no step back');
       for (let i = 1; i < 4; i++) await panel.page.keyboard.press('ArrowLeft');
       await panel.at('backward', 4);
       await jacobianAt(panel, 4);

@@ -149,7 +149,7 @@ export class Panel {
 
   /** The Jacobian row of the cursor's t (StepperPanel sends it after each snapshot). */
   sendJacobian(): Promise<void> {
-    return this.post({ type: 'jacobian', row: this.session.jacobian(this.session.cursor.t) });
+    return this.post({ type: 'jacobian', row: this.session.chartJacobian(this.session.cursor.t) });
   }
 
   /** Sends a message as the host would (JSON, as postMessage serialises it); anything goes. */

@@ -130,7 +130,7 @@ export class Specs {
       case 'flow':
         return s.flow();
       case 'jacobian':
-        return s.jacobian(c.t);
+        return s.chartJacobian(c.t);
       case 'clip':
         return s.clip(c.threshold);
       default: {
