@@ -121,10 +121,20 @@ export function addInto(out: Float64Array, v: Float64Array): void {
   for (let i = 0; i < out.length; i++) out[i] += v[i];
 }
 
+/** ||v||_2. The plain sum of squares, unless it overflows or underflows: then scaled by max |v_i|. */
 export function norm2(v: Float64Array): number {
   let s = 0;
   for (let i = 0; i < v.length; i++) s += v[i] * v[i];
-  return Math.sqrt(s);
+  if (s < Number.MAX_VALUE && s > 1e-290) return Math.sqrt(s); // also false for NaN, which falls through
+  let m = 0;
+  for (let i = 0; i < v.length; i++) {
+    const a = Math.abs(v[i]);
+    if (a > m || Number.isNaN(a)) m = a;
+  }
+  if (m === 0 || !Number.isFinite(m)) return m; // 0, Infinity or NaN, as the plain sum would say
+  let r = 0;
+  for (let i = 0; i < v.length; i++) r += (v[i] / m) * (v[i] / m);
+  return m * Math.sqrt(r);
 }
 
 export function sigmoid(a: number): number {
