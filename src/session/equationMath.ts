@@ -79,8 +79,8 @@ export class EquationScope {
   get(name: string): ExprValue | undefined {
     return this.values.get(name);
   }
-  /** Evaluates an expression over the values so far; null when it cannot (an unknown name, a bad shape). */
-  eval(text: string, extra: Record<string, ExprValue> = {}): Tensor | null {
+  /** Interprets an expression (our parser and evaluator, never JavaScript) over the values so far; null when it cannot (an unknown name, a bad shape). */
+  interpret(text: string, extra: Record<string, ExprValue> = {}): Tensor | null {
     try {
       const node = parseExpression(text);
       const v = evaluate(node, mapScope(new Map([...this.values, ...Object.entries(extra)])));

@@ -73,7 +73,7 @@ export function backwardEquations(c: ModelConfig, b: BackwardRecord, scope?: Equ
     if (scope && b.dstates[of] && rhs.includes(`${name}_next`)) {
       // d<s>_t = d<s>_next + (its part through h_t): the part from the future is the rest.
       const zero = { shape: [b.dstates[of].length], data: new Float64Array(b.dstates[of].length) };
-      const local = scope.eval(rhs, { [`${name}_next`]: zero });
+      const local = scope.interpret(rhs, { [`${name}_next`]: zero });
       if (local) scope.set(`${name}_next`, Float64Array.from(b.dstates[of], (x, i) => x - local.data[i]));
     }
     const value = b.dstates[of] ?? b.dgates[of] ?? (name.startsWith('dW_') || name.startsWith('db_') || name.startsWith('dw_') ? contribution?.[of] : undefined);
