@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeCell, Rng, unroll, type CellState, type ModelConfig } from '../../src/engine';
 import { randomProblem } from './helpers/randomProblem';
+import { diff6 } from './helpers/finiteDiff';
 
 const CELLS: Partial<ModelConfig>[] = [
   { cell: 'rnn', activation: 'tanh' },
@@ -16,17 +17,8 @@ const CELLS: Partial<ModelConfig>[] = [
   { cell: 'gru', variant: 'pytorch' },
 ];
 
-/** Sixth-order central difference of f along coordinate i of v (v is restored). */
-function diff6(f: () => number, v: Float64Array, i: number, e = 1e-3): number {
-  const v0 = v[i];
-  const at = (d: number): number => {
-    v[i] = v0 + d;
-    const r = f();
-    v[i] = v0;
-    return r;
-  };
-  return (45 * (at(e) - at(-e)) - 9 * (at(2 * e) - at(-2 * e)) + (at(3 * e) - at(-3 * e))) / (60 * e);
-}
+/** The step of this file's central differences. */
+const EPS = 1e-3;
 
 describe('cell contract', () => {
   for (const c of CELLS) {
@@ -47,8 +39,8 @@ describe('cell contract', () => {
       };
       const g = cell.backward(p.params, cell.forward(p.params, x, prev), w, true);
       expect(Object.keys(g.dprev)).toEqual(states);
-      for (const s of states) for (let i = 0; i < 4; i++) expect(g.dprev[s][i]).toBeCloseTo(diff6(L, prev[s], i), 8);
-      for (let i = 0; i < 3; i++) expect((g.dx as Float64Array)[i]).toBeCloseTo(diff6(L, x, i), 8);
+      for (const s of states) for (let i = 0; i < 4; i++) expect(g.dprev[s][i]).toBeCloseTo(diff6(L, prev[s], i, EPS), 8);
+      for (let i = 0; i < 3; i++) expect((g.dx as Float64Array)[i]).toBeCloseTo(diff6(L, x, i, EPS), 8);
       // Without withDx nothing is spent on it.
       expect(cell.backward(p.params, cell.forward(p.params, x, prev), w).dx).toBeNull();
     });

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { gradcheck, makeCell, Rng, type CellState, type CustomCellSpec } from '../../src/engine';
 import { randomProblem } from './helpers/randomProblem';
+import { diff6 } from './helpers/finiteDiff';
 
 const PARAMS: CustomCellSpec['params'] = { A: ['H', 'D'], B: ['H', 'H'], M: ['D', 'H'], v: ['H'], w: ['H'] };
 
@@ -46,17 +47,8 @@ function problemFor(equations: string, H: number, D: number, seed: number) {
   return randomProblem({ cell: 'custom', custom: { states, params: PARAMS, equations }, H, D, K: 2, T: 4, seed, scale: 0.5 });
 }
 
-/** Sixth-order central difference of f along coordinate i of v (v is restored). */
-function diff6(f: () => number, v: Float64Array, i: number, e = 1e-4): number {
-  const v0 = v[i];
-  const at = (d: number): number => {
-    v[i] = v0 + d;
-    const r = f();
-    v[i] = v0;
-    return r;
-  };
-  return (45 * (at(e) - at(-e)) - 9 * (at(2 * e) - at(-2 * e)) + (at(3 * e) - at(-3 * e))) / (60 * e);
-}
+/** The step of this file's central differences. */
+const EPS = 1e-4;
 
 describe('custom cell gradients, every operator and function', () => {
   for (const [name, equations] of Object.entries(CELLS)) {
@@ -76,8 +68,8 @@ describe('custom cell gradients, every operator and function', () => {
           };
           const g = cell.backward(p.params, cell.forward(p.params, x, prev), w, true);
           const close = (a: number, b: number, what: string) => expect(Math.abs(a - b), `${what}: ${a} vs ${b}`).toBeLessThan(1e-7 * Math.max(1, Math.abs(b)));
-          for (const s of cell.info.states) for (let i = 0; i < H; i++) close(g.dprev[s][i], diff6(L, prev[s], i), `d${s}_prev[${i}]`);
-          for (let i = 0; i < D; i++) close((g.dx as Float64Array)[i], diff6(L, x, i), `dx[${i}]`);
+          for (const s of cell.info.states) for (let i = 0; i < H; i++) close(g.dprev[s][i], diff6(L, prev[s], i, EPS), `d${s}_prev[${i}]`);
+          for (let i = 0; i < D; i++) close((g.dx as Float64Array)[i], diff6(L, x, i, EPS), `dx[${i}]`);
         }),
         { numRuns: 12, seed: 20261130 },
       );
