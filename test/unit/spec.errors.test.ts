@@ -80,6 +80,25 @@ model:
     expect(d[0].message).toMatch(/YAML syntax error/);
   });
 
+  it("an unclosed '[' or '{' is reported at the bracket, not where the next key starts", () => {
+    // yaml itself points at `targets` (line 4), two lines below the '[' that is never closed.
+    const d = errors(Y(`
+data:
+  inputs: [[1, 0],
+    [0, 1]
+  targets: [0, 1]
+model: {cell: rnn, hidden: 2}
+`));
+    expectAt(d, 2, 11, "this '[' is never closed", "expected ']' to end the list before line 4");
+    // The innermost open one: W_hh's outer '[' (its rows are closed), not b_h's.
+    const w = errors('model: {cell: rnn, hidden: 2}\ninit:\n  weights:\n    W_hh: [[1, 2], [3, 4]\n    b_h: [1, 2]\ndata: {text: hi}\n');
+    expectAt(w, 4, 11, "this '[' is never closed");
+    expectAt(errors('model: {cell: rnn, hidden: 2\ndata: {text: hi}\n'), 1, 8, "this '{' is never closed", "expected '}' to end the mapping before line 2");
+    // At the end of the text; a bracket inside quotes is text, not an opener.
+    expectAt(errors('model: {cell: rnn, hidden: 2}\ndata:\n  inputs: [1, 2'), 3, 11, "this '[' is never closed", 'before the end of the spec');
+    expectAt(errors('name: "[x"\nmodel: [1, "]"\ndata: 3\n'), 2, 8, "this '[' is never closed");
+  });
+
   it('duplicate keys at the second key', () => {
     const d = errors(Y(`
 model: {cell: rnn, hidden: 3}

@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadSpec, loadSpecAsync } from '../../src/engine/spec';
 import { MAX_ALIASES, MAX_SPEC_CHARS, MAX_SPEC_VALUES } from '../../src/engine/spec/source';
+import { parseYaml } from '../../src/engine/spec/yaml';
+import { MAX_FORMATTED, validate } from '../../src/engine/spec/validate';
 import { PLAIN_TRACE_BYTES, plainTraceBytes, runTrace, type Problem } from '../../src/engine';
 
 const errorsOf = (text: string, file = 'x.rnn.yaml') => loadSpec(text, { file }).diagnostics.filter((d) => d.severity === 'error');
@@ -63,7 +65,25 @@ describe('many errors', () => {
     expect([ds[0].line, ds[0].column]).toEqual([4, 12]);
     expect(ds.at(-1)?.message).toMatch(/^\.\.\. and more problems \(\d+ not shown\); fix the ones above first$/);
     expect(ds.map((d) => d.message).join('\n')).not.toMatch(/internal error/);
+    // 200,000 bad values + targets: the last line counts them all, though only MAX_FORMATTED were described.
+    expect(ds.at(-1)?.message).toBe('... and more problems (199900 not shown); fix the ones above first');
   }, 60_000);
+
+  it('the schema describes at most MAX_FORMATTED places and counts the rest in one summary', () => {
+    const n = 5000;
+    const parsed = parseYaml(`data:\n  inputs: [${Array(n).fill('"a"').join(',')}]\n`);
+    const issues = validate(parsed.value, parsed.map, new Set());
+    const described = issues.filter((i) => i.more === undefined);
+    const bad = described.filter((i) => /^data\.inputs\[\d+\]: expected a number/.test(i.message));
+    expect(bad).toHaveLength(MAX_FORMATTED);
+    expect(bad.map((i) => i.path[2])).toEqual([...Array(MAX_FORMATTED).keys()]);
+    // A missing field is said whatever the count.
+    expect(described.map((i) => i.message)).toContain("the spec is missing required field 'model'");
+    const summary = issues.find((i) => i.more !== undefined);
+    expect(summary?.more).toBe(n - MAX_FORMATTED);
+    expect(summary?.message).toBe(`... and 4,000 more places the schema rejects, from data.inputs[${MAX_FORMATTED}] on (not described one by one); fix the ones above first`);
+    expect(summary?.path).toEqual(['data', 'inputs', MAX_FORMATTED]);
+  });
 });
 
 describe('line ends and marks', () => {

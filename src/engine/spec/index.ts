@@ -161,13 +161,16 @@ function toDiagnostics(issues: Issue[], lines: LineIndex, file: string | undefin
     .map((issue, i) => ({ issue, i }))
     .sort((a, b) => a.issue.span.offset - b.issue.span.offset || a.i - b.i)
     .map((x) => x.issue);
-  for (const issue of sorted) {
+  for (let i = 0; i < sorted.length; i++) {
+    const issue = sorted[i];
     const span = lines.clamp(issue.span);
     const key = `${span.offset}:${issue.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
     if (out.length === MAX_ISSUES) {
-      const rest = sorted.length - seen.size + 1;
+      // A summary issue (validate's "and N more") counts as the N problems it stands for.
+      let rest = 0;
+      for (let j = i; j < sorted.length; j++) rest += sorted[j].more ?? 1;
       out.push(make({ ...issue, message: `... and more problems (${rest} not shown); fix the ones above first` }, span, lines, file));
       break;
     }

@@ -15,6 +15,8 @@ export interface Issue {
   message: string;
   span: Span;
   path: Path;
+  /** A summary standing for this many problems not described one by one (see validate.ts). */
+  more?: number;
 }
 
 /** Where each value (and, for a field of a mapping, its key) sits in the text. */

@@ -10,6 +10,12 @@ import type { Issue, Path, SourceMap } from './source';
 
 let compiled: ValidateFunction | null = null;
 
+/**
+ * Places formatted one by one; past this, the rest are only counted (a spec with 200,000 bad
+ * values spent seconds writing messages nobody reads: the diagnostics show MAX_ISSUES).
+ */
+export const MAX_FORMATTED = 1000;
+
 function validator(): ValidateFunction {
   if (!compiled) compiled = new Ajv({ allErrors: true, verbose: true, strict: false }).compile(schema);
   return compiled;
@@ -35,7 +41,18 @@ export function validate(value: unknown, map: SourceMap, already: ReadonlySet<st
   if (validateFn(value)) return [];
   const byPlace = new Map<string, { rank: number; issue: Issue }>();
   const missing = new Map<string, { path: Path; names: string[] }>();
+  /** JSON pointers formatted, and those past MAX_FORMATTED only counted. */
+  const formatted = new Set<string>();
+  const unformatted = new Set<string>();
   for (const err of validateFn.errors ?? []) {
+    // A missing field is always said (cheap, and often the real problem); the rest up to the cap.
+    if (err.keyword !== 'required') {
+      if (formatted.size >= MAX_FORMATTED && !formatted.has(err.instancePath)) {
+        unformatted.add(err.instancePath);
+        continue;
+      }
+      formatted.add(err.instancePath);
+    }
     const path = toPath(value, err.instancePath);
     if (already.has(pathKey(path))) continue;
     if (err.keyword === 'required') {
@@ -57,6 +74,12 @@ export function validate(value: unknown, map: SourceMap, already: ReadonlySet<st
     const list = names.map((n) => `'${n}'`).join(' and ');
     const what = `missing required field${names.length > 1 ? 's' : ''} ${list}`;
     issues.push({ severity: 'error', message: path.length === 0 ? `the spec is ${what}` : `${showPath(path)}: ${what}`, span: map.key(path), path });
+  }
+  if (unformatted.size > 0) {
+    const first = toPath(value, unformatted.values().next().value as string);
+    const n = unformatted.size;
+    const message = `... and ${n.toLocaleString('en-US')} more place${n === 1 ? '' : 's'} the schema rejects, from ${showPath(first)} on (not described one by one); fix the ones above first`;
+    issues.push({ severity: 'error', message, span: map.value(first), path: first, more: n });
   }
   return issues;
 }

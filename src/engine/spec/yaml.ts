@@ -87,10 +87,42 @@ function tooDeep(): string {
   return `the spec is nested too deeply to read (a spec needs at most a few levels; the limit is ${MAX_DEPTH})`;
 }
 
+/**
+ * The innermost `[` or `{` still open at `before` (its offset), or null. yaml reports an unclosed
+ * flow collection where the next key starts, lines below the bracket the user must close.
+ */
+export function unclosedFlowStart(text: string, before: number): { offset: number; open: string } | null {
+  const stack: { offset: number; open: string }[] = [];
+  let offset = 0;
+  for (const tok of new Lexer().lex(text)) {
+    if (offset >= before) break;
+    if (MARKERS.has(tok)) continue;
+    if (tok === '[' || tok === '{') stack.push({ offset, open: tok });
+    else if ((tok === ']' || tok === '}') && stack.length) stack.pop();
+    offset += tok.length;
+  }
+  return stack.length ? stack[stack.length - 1] : null;
+}
+
+/** 1-based line of an offset. */
+const lineAt = (text: string, offset: number): number => {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+};
+
 function yamlIssue(text: string, e: YAMLError, severity: 'error' | 'warning'): Issue {
   const [start, end] = e.pos;
   const span: Span = { offset: start, length: Math.max(0, end - start) };
   let message: string;
+  const flowEnd = severity === 'error' && /end with an? [\]}]/.test(e.message) ? unclosedFlowStart(text, start) : null;
+  if (flowEnd) {
+    const close = flowEnd.open === '[' ? ']' : '}';
+    const what = flowEnd.open === '[' ? 'list' : 'mapping';
+    const at = lineAt(text, start);
+    const next = start >= text.length ? 'the end of the spec' : `line ${at}`;
+    return { severity, message: `YAML syntax error: this '${flowEnd.open}' is never closed: expected '${close}' to end the ${what} before ${next}`, span: { offset: flowEnd.offset, length: 1 }, path: [] };
+  }
   switch (e.code) {
     case 'DUPLICATE_KEY': {
       const key = (/^("[^"\n]*"|'[^'\n]*'|[^:\r\n,{}[\]]*)/.exec(text.slice(start, start + 200))?.[1] ?? '').trim().replace(/^["']|["']$/g, '');
