@@ -23,6 +23,7 @@ function zipEntries(file: string): string[] {
 describe('npm run package in a clean checkout', () => {
   let out: { status: number | null; log: string };
   let entries: string[] = [];
+  let manifest: Record<string, unknown> = {};
   beforeAll(() => {
     const files = spawnSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: ROOT, encoding: 'utf8' }).stdout.split('\0').filter(Boolean);
     const checkout = join(tmp, 'checkout');
@@ -39,6 +40,7 @@ describe('npm run package in a clean checkout', () => {
     out = { status: npm.status, log: `${npm.stdout}${npm.stderr}` };
     const vsix = readdirSync(checkout).find((f) => f.endsWith('.vsix'));
     if (vsix) entries = zipEntries(join(checkout, vsix));
+    if (vsix) manifest = JSON.parse(spawnSync('python3', ['-c', 'import sys, zipfile; sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read("extension/package.json").decode())', join(checkout, vsix)], { encoding: 'utf8' }).stdout);
   }, 300_000);
 
   it('succeeds and writes a .vsix', () => {
@@ -51,6 +53,12 @@ describe('npm run package in a clean checkout', () => {
     for (const f of ['extension/dist/extension.js', 'extension/dist/webview.js', 'extension/dist/cli.js', 'extension/media/icon.png', 'extension/media/spec.schema.json', 'extension/media/panel.css', 'extension/examples/hello.rnn.yaml', 'extension/readme.md', 'extension/package.json']) {
       expect(entries.map((e) => e.toLowerCase())).toContain(f.toLowerCase());
     }
+  });
+
+  it('claims no repository it does not have: none in the manifest, the README\'s relative links left as written', () => {
+    expect(manifest.name).toBe('bptt-stepper');
+    expect(manifest.repository).toBeUndefined();
+    expect(out.log).not.toMatch(/github\.com\/bptt-stepper/);
   });
 
   it('leaves out sources, tests and source maps', () => {
