@@ -230,6 +230,8 @@ export interface JacobianView {
   gateLabel: string | null;
   /** What the gate path is, as the cell says: "cell-state path" (lstm), "gate path"; null without one. */
   gateWhat?: string | null;
+  /** The gate path in a sentence: its product back to the row's first k, per step, open or closing; null without one. */
+  gateSummary?: string | null;
   /** λ's matrix as the cell names it: "‖W_hh‖₂", "‖[W_hi; W_hf; W_hg; W_ho]‖₂". */
   lambdaName?: string;
   /** Why the row stops short of k = 1, else null. */

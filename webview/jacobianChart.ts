@@ -7,49 +7,22 @@ import type { JacobianView, SpectralInfo } from '../src/protocol';
 import { formatNumber } from '../src/format';
 import { el, sym } from './dom';
 import { extent } from './extent';
-
+import { formatTick, logPath, logTicks, positive } from './logAxis';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
 interface Series {
   key: 'norm' | 'bound' | 'gate';
-  label: string;
   values: number[];
 }
 
 /** At most this many points per series carry a marker (the line is always complete). */
 const MAX_MARKERS = 40;
 
-/** Decades the y axis reaches beyond the measured series (the bound may explode or vanish far faster). */
+/** Decades the y axis reaches beyond the measured series for a plain rnn (the bound may explode or vanish far faster). */
 const DECADES = 4;
 
-const ok = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
-
-/** The path of a series' positive values; a value <= 0 (or not finite) breaks the line. */
-function pathOf(values: number[], x: (i: number) => number, y: (v: number) => number): string {
-  let d = '', pen = false;
-  values.forEach((v, i) => {
-    if (!ok(v)) return void (pen = false);
-    d += `${pen ? 'L' : 'M'}${x(i).toFixed(2)} ${y(v).toFixed(2)}`;
-    pen = true;
-  });
-  return d;
-}
-
-/** Tick values on a log axis: powers of ten in range, or the ends when it spans less than a decade. */
-function ticks(lo: number, hi: number): number[] {
-  const a = Math.ceil(lo), b = Math.floor(hi);
-  if (b - a >= 1) {
-    const step = Math.max(1, Math.ceil((b - a + 1) / 6));
-    const out: number[] = [];
-    for (let e = a; e <= b; e += step) out.push(10 ** e);
-    return out;
-  }
-  // Less than a decade: the round values 1, 2, 5 × 10^e inside, or the ends.
-  const round: number[] = [];
-  for (let e = Math.floor(lo); e <= Math.ceil(hi); e++) for (const m of [1, 2, 5]) if (Math.log10(m * 10 ** e) >= lo && Math.log10(m * 10 ** e) <= hi) round.push(m * 10 ** e);
-  return round.length >= 2 ? round : [10 ** lo, 10 ** hi];
-}
+const ok = positive;
 
 /** λ, γ, γλ and each recurrent matrix's ρ, written out. */
 export function spectralLine(cell: string, row: JacobianView | null, spectral: SpectralInfo[]): HTMLElement {
@@ -72,40 +45,66 @@ const symName = (name: string): HTMLElement => {
   return at > 0 ? sym(name.slice(0, at), name.slice(at + 1)) : sym(name);
 };
 
+/** The y range in log10, before padding: what the chart must show, and how far the bound may run. */
+function yRange(row: JacobianView, series: Series[]): [number, number] {
+  const measured = series.filter((x) => x.key !== 'bound').flatMap((x) => x.values.filter(ok));
+  const all = series.flatMap((x) => x.values.filter(ok));
+  const [mMin, mMax] = extent(measured.length ? measured : all);
+  let lo = Math.log10(mMin), hi = Math.log10(mMax);
+  if (row.gatePath === null) {
+    // rnn: the bound is the notes' bound, shown up to DECADES beyond the measured norms (1e200 would flatten them).
+    const [aMin, aMax] = extent(all);
+    lo = Math.max(Math.log10(aMin), lo - DECADES);
+    hi = Math.min(Math.log10(aMax), hi + DECADES);
+  }
+  // Gated cells: the measured norm and the gate path set the range; the reference curve is clipped to it.
+  if (hi - lo < 1) {
+    const mid = (hi + lo) / 2;
+    (lo = mid - 0.5), (hi = mid + 0.5);
+  }
+  return [lo, hi];
+}
+
+/** The legend: the measured norm, the gate path (gated cells), the bound or, for gated cells, the reference curve. */
+function legend(row: JacobianView): HTMLElement {
+  const t = row.t;
+  const key = (cls: string, ...label: (Node | string | null)[]): HTMLElement => el('span', { class: `jc-key ${cls}` }, el('span', { class: 'jc-swatch', 'aria-hidden': 'true' }), el('span', {}, ...label));
+  const gated = row.gatePath !== null;
+  return el(
+    'figcaption',
+    { class: 'jc-legend' },
+    key('norm', '‖d', sym('h', t), '/d', sym('h', 'k'), '‖₂'),
+    gated ? key('gate', row.gateLabel ?? 'gate path', el('span', { class: 'muted', text: ` ${row.gateWhat ?? 'gate path'}, largest unit` })) : null,
+    key('bound', gated ? 'rnn bound ' : 'bound ', '(γλ)', el('sup', { text: `${t}−k` }), gated ? el('span', { class: 'muted', text: ' reference only' }) : null),
+  );
+}
+
+/** What the tooltip of the point at k says. */
+function pointText(row: JacobianView, key: Series['key'], k: number, v: number): string {
+  const t = row.t;
+  const what = key === 'norm' ? `‖dh_${t}/dh_${k}‖` : key === 'bound' ? `(γλ)^${t - k}` : k === t ? `${row.gateLabel ?? 'gate path'} (empty product)` : `${row.gateLabel ?? 'gate path'} over j = ${k + 1}…${t}`;
+  return `${what} = ${formatNumber(v)}`;
+}
+
 /** The chart of one row; `cell` names λ's matrix. */
 export function jacobianChart(row: JacobianView, cell: string): HTMLElement {
   const t = row.t;
-  // Drawn in this order: the measured norms last, on top of the bound they may touch.
-  const series: Series[] = [{ key: 'bound', label: `(γλ)^(${t}−k)`, values: row.bound }];
-  if (row.gatePath) series.push({ key: 'gate', label: 'gate path', values: row.gatePath });
-  series.push({ key: 'norm', label: `‖dh_${t}/dh_k‖`, values: row.norms });
-  const all = series.flatMap((s) => s.values.filter(ok));
+  const gated = row.gatePath !== null;
+  // Drawn in this order: the measured norms last, on top of the curves they may touch.
+  const series: Series[] = [{ key: 'bound', values: row.bound }];
+  if (row.gatePath) series.push({ key: 'gate', values: row.gatePath });
+  series.push({ key: 'norm', values: row.norms });
   const n = row.ks.length;
-  const figure = el('figure', { class: 'jc', 'data-testid': 'jacobian', 'data-t': t });
-  const head = el(
-    'figcaption',
-    { class: 'jc-legend' },
-    el('span', { class: 'jc-key norm' }, el('span', { class: 'jc-swatch', 'aria-hidden': 'true' }), el('span', {}, '‖d', sym('h', t), '/d', sym('h', 'k'), '‖₂')),
-    el('span', { class: 'jc-key bound' }, el('span', { class: 'jc-swatch', 'aria-hidden': 'true' }), el('span', {}, 'bound (γλ)', el('sup', { text: `${t}−k` }))),
-    row.gatePath
-      ? el('span', { class: 'jc-key gate' }, el('span', { class: 'jc-swatch', 'aria-hidden': 'true' }), el('span', {}, row.gateLabel ?? 'gate path', el('span', { class: 'muted', text: ` ${row.gateWhat ?? 'gate path'}` })))
-      : null,
-  );
-  figure.append(head);
-  if (n < 2 || all.length === 0) {
+  const figure = el('figure', { class: `jc${gated ? ' gated' : ''}`, 'data-testid': 'jacobian', 'data-t': t, 'data-cell': cell }, legend(row));
+  if (row.gateSummary) figure.append(el('p', { class: 'jc-summary', 'data-testid': 'jacobian-gate-summary', text: row.gateSummary }));
+  if (n < 2 || !series.some((s) => s.values.some(ok))) {
     figure.append(el('p', { class: 'muted jc-empty', text: `t = ${t}: no step back yet (‖dh_${t}/dh_${t}‖ = 1); move the cursor later in the sequence.` }));
     return figure;
   }
-  // The y range covers every series, but at most DECADES beyond the measured ones: an exploding
-  // bound (1e200) would flatten the curves that matter; what leaves the chart is said below it.
-  const measuredOnly = series.filter((x) => x.key !== 'bound').flatMap((x) => x.values.filter(ok));
-  const measured = measuredOnly.length ? measuredOnly : all;
-  const [mMin, mMax] = extent(measured);
-  const [aMin, aMax] = extent(all);
-  const mlo = Math.log10(mMin), mhi = Math.log10(mMax);
-  let lo = Math.max(Math.log10(aMin), mlo - DECADES), hi = Math.min(Math.log10(aMax), mhi + DECADES);
-  if (hi - lo < 0.5) (lo -= 0.25), (hi += 0.25);
-  const outside = row.bound.filter((v) => ok(v) && (Math.log10(v) < lo - 1e-9 || Math.log10(v) > hi + 1e-9));
+  let [lo, hi] = yRange(row, series);
+  const inRange = (v: number): boolean => Math.log10(v) >= lo - 1e-9 && Math.log10(v) <= hi + 1e-9;
+  const outside = row.bound.filter((v) => ok(v) && !inRange(v)).length;
+  const yTicks = logTicks(lo, hi);
   const pad = (hi - lo) * 0.06;
   lo -= pad;
   hi += pad;
@@ -118,40 +117,27 @@ export function jacobianChart(row: JacobianView, cell: string): HTMLElement {
   svg.setAttribute('preserveAspectRatio', 'none');
   svg.setAttribute('class', 'jc-svg');
   svg.setAttribute('aria-hidden', 'true');
-  const yTicks = ticks(lo + pad, hi - pad);
-  for (const v of yTicks) {
-    const g = document.createElementNS(SVG, 'line');
-    g.setAttribute('x1', '0');
-    g.setAttribute('x2', '100');
-    g.setAttribute('y1', String(y(v)));
-    g.setAttribute('y2', String(y(v)));
-    g.setAttribute('class', 'jc-grid');
-    g.setAttribute('vector-effect', 'non-scaling-stroke');
-    svg.append(g);
-  }
-  for (const s of series) {
+  const line = (cls: string, d: string): void => {
     const p = document.createElementNS(SVG, 'path');
-    p.setAttribute('d', pathOf(s.values, x, y));
-    p.setAttribute('class', `jc-line ${s.key}`);
+    p.setAttribute('d', d);
+    p.setAttribute('class', cls);
     p.setAttribute('vector-effect', 'non-scaling-stroke');
     svg.append(p);
-  }
+  };
+  for (const v of yTicks) line('jc-grid', `M0 ${y(v)}H100`);
+  for (const s of series) line(`jc-line ${s.key}`, logPath(s.values, x, y));
   const plot = el('div', { class: 'jc-plot' }, svg);
   const every = Math.max(1, Math.ceil(n / MAX_MARKERS));
   for (const s of series) {
     s.values.forEach((v, i) => {
       if (i % every !== 0 && i !== n - 1) return;
       const k = row.ks[i];
-      const text = `${s.key === 'norm' ? `‖dh_${t}/dh_${k}‖` : s.key === 'bound' ? `bound (γλ)^${t - k}` : k === t ? 'gate path (empty product)' : `${row.gateLabel ?? 'gate path'} over j = ${k + 1}…${t}`} = ${formatNumber(v)}`;
-      const dot = el('span', { class: `jc-dot ${s.key}`, 'data-testid': `jac-${s.key}-${k}`, 'data-value': formatNumber(v), title: `k = ${k}: ${text}`, 'aria-label': `k = ${k}: ${text}` });
-      if (!ok(v) || y(v) < -1 || y(v) > 101) {
-        dot.classList.add('off');
-        dot.style.left = `${x(i)}%`;
-        dot.style.top = '100%';
-      } else {
-        dot.style.left = `${x(i)}%`;
-        dot.style.top = `${y(v)}%`;
-      }
+      const text = `k = ${k}: ${pointText(row, s.key, k, v)}`;
+      const dot = el('span', { class: `jc-dot ${s.key}`, 'data-testid': `jac-${s.key}-${k}`, 'data-value': formatNumber(v), title: text, 'aria-label': text });
+      dot.style.left = `${x(i)}%`;
+      // Off the chart (the bound beyond the range): kept for its tooltip, hidden, at the edge it left by.
+      if (!ok(v) || !inRange(v)) dot.classList.add('off');
+      dot.style.top = `${ok(v) ? Math.min(100, Math.max(0, y(v))) : 100}%`;
       plot.append(dot);
     });
   }
@@ -172,21 +158,18 @@ export function jacobianChart(row: JacobianView, cell: string): HTMLElement {
     label.style.left = `${x(i)}%`;
     xAxis.append(label);
   });
-  figure.append(
-    el('div', { class: 'jc-body' }, yAxis, plot),
-    el('div', { class: 'jc-xrow' }, el('span', { class: 'jc-xname muted' }, sym('k')), xAxis),
-  );
-  if (outside.length) {
-    const [bMin, bMax] = extent(row.bound.filter(ok));
-    figure.append(el('p', { class: 'muted jc-note', 'data-testid': 'jacobian-clipped', text: `The bound runs off the chart for ${outside.length} of ${n} steps (it reaches ${formatNumber(bMax)} … ${formatNumber(bMin)}); each point’s value is in its tooltip.` }));
-  }
+  figure.append(el('div', { class: 'jc-body' }, yAxis, plot), el('div', { class: 'jc-xrow' }, el('span', { class: 'jc-xname muted' }, sym('k')), xAxis));
+  if (outside) figure.append(boundNote(row, outside, gated));
   if (row.bounded) figure.append(el('p', { class: 'muted jc-note', 'data-testid': 'jacobian-bounded', text: `Bounded: ${row.bounded} (work kept small on long sequences).` }));
   return figure;
 }
 
-/** A log axis label: 1, 20, 0.05, 1e-8, 2e+12. */
-function formatTick(v: number): string {
-  const e = Math.floor(Math.log10(v) + 1e-9);
-  if (e >= -3 && e <= 4) return String(Number(v.toPrecision(3)));
-  return v.toExponential(Number.isInteger(Number((v / 10 ** e).toPrecision(3))) ? 0 : 2).replace('e+', 'e');
+/** Where the bound leaves the chart, and what it reaches there; for a gated cell, why it is no bound. */
+function boundNote(row: JacobianView, outside: number, gated: boolean): HTMLElement {
+  const n = row.ks.length;
+  const far = row.bound[0];
+  const text = gated
+    ? `The rnn bound (γλ)^(${row.t}−k) leaves the chart for ${outside} of ${n} steps, reaching ${formatNumber(far)} at k = ${row.ks[0]}. It bounds products of diag(f′) W_hh; a gated cell’s gradient also runs along ${row.gateLabel ?? 'the gate path'}, which this chart follows instead.`
+    : `The bound runs off the chart for ${outside} of ${n} steps, reaching ${formatNumber(far)} at k = ${row.ks[0]}; each point’s value is in its tooltip.`;
+  return el('p', { class: 'muted jc-note', 'data-testid': 'jacobian-clipped', text });
 }

@@ -96,7 +96,7 @@ export function flowVerdict(rows: number[], norms: (number | null)[][]): FlowVer
   return { factor, kind, steps: farthest, text: `×${f} per step back: ${what}${over}` };
 }
 
-const fmtFactor = (v: number): string => (v >= 0.01 && v < 1000 ? String(Number(v.toPrecision(3))) : v.toExponential(1).replace('e+', 'e'));
+const fmtFactor = (v: number): string => (v === 0 ? '0' : v >= 0.01 && v < 1000 ? String(Number(v.toPrecision(3))) : v.toExponential(1).replace('e+', 'e'));
 
 /** ||dh_t/dh_k|| along row t with the bound and the gate path, over the k the engine computed. */
 export function jacobianView(problem: Problem, t: number): JacobianView {
@@ -118,9 +118,21 @@ export function jacobianView(problem: Problem, t: number): JacobianView {
     gatePath: r.gatePath ? slice(r.gatePath) : null,
     gateLabel: r.gatePath ? (path?.label ?? null) : null,
     gateWhat: r.gatePath ? (path?.what ?? null) : null,
+    gateSummary: r.gatePath && path && kFirst < t ? gateSummary(path.label, path.what, t, kFirst, r.gatePath[kFirst - 1]) : null,
     lambdaName: lambdaName(info.recurrent),
     bounded: r.bounded,
   };
+}
+
+/**
+ * The gate path in one sentence: its product over the row's farthest reach and the factor per step
+ * back that makes it (the geometric mean), judged as flowVerdict judges the whole gradient.
+ */
+export function gateSummary(label: string, what: string, t: number, k: number, product: number): string {
+  const steps = t - k;
+  const per = product > 0 ? Math.pow(product, 1 / steps) : 0;
+  const fate = per >= STEADY ? 'stays open: the gradient survives along it' : 'closes: the gradient fades along it too';
+  return `${label} over the ${steps} step${steps === 1 ? '' : 's'} back to k = ${k}: ${fmtFactor(product)} (largest unit), ×${fmtFactor(per)} per step; the ${what} ${fate}`;
 }
 
 /** The clipping preview of a gradient at a threshold (> 0). */

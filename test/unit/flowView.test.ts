@@ -4,7 +4,7 @@ import { clipPreview, flowMap, jacobianRow, recurrentSpectra, runTrace } from '.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSpec } from '../../src/engine/spec';
-import { clipView, DEFAULT_CLIP, flowData, flowMapView, flowVerdict, jacobianView } from '../../src/session/flowView';
+import { clipView, DEFAULT_CLIP, flowData, flowMapView, flowVerdict, gateSummary, jacobianView } from '../../src/session/flowView';
 import { parseHostMessage, parseWebviewMessage } from '../../src/protocol';
 import { randomProblem } from './helpers/randomProblem';
 
@@ -69,6 +69,14 @@ describe('the Jacobian row view', () => {
     expect(v.gateLabel).toBe(label);
     expect([v.gamma, v.lambda, v.gammaLambda]).toEqual([r.gamma, r.lambda, r.gamma * r.lambda]);
     expect(v.norms[4]).toBe(1); // dh_t/dh_t = I
+    expect(v.gateSummary === null).toBe(label === null); // a sentence exactly when there is a gate path
+  });
+
+  test('the gate path in a sentence: the product back to k, its factor per step (0.9^(1/4) … ), open at 0.9 and above', () => {
+    // 0.6561 = 0.9^4: exactly the STEADY factor per step over 4 steps.
+    expect(gateSummary('Π f', 'cell-state path', 5, 1, 0.6561)).toBe('Π f over the 4 steps back to k = 1: 0.656 (largest unit), ×0.9 per step; the cell-state path stays open: the gradient survives along it');
+    expect(gateSummary('Π (1 − z)', 'gate path', 3, 2, 0.5)).toBe('Π (1 − z) over the 1 step back to k = 2: 0.5 (largest unit), ×0.5 per step; the gate path closes: the gradient fades along it too');
+    expect(gateSummary('Π f', 'cell-state path', 30, 1, 0)).toContain(': 0 (largest unit), ×0 per step');
   });
 });
 
