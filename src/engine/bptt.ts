@@ -123,7 +123,7 @@ export function backwardRange(
   for (let i = n - 1; i >= 0; i--) {
     // t ends a chunk: nothing flows back from the next chunk.
     if (bptt.truncate === 'chunks' && (t0 + i + 1) % bptt.k === 0) dNext = zeroState(cell);
-    const dz = scaled(outs[i].dz, scale);
+    const dz = scale === 1 ? outs[i].dz : scaled(outs[i].dz, scale); // x·1 is x: no copy under sum
     const dhFromOutput = fromOutput(p, config, dz);
     const dh = dhFromOutput.slice();
     addInto(dh, dNext.h);

@@ -92,6 +92,30 @@ export function matTVecAdd2(out: Float64Array, A: Float64Array, u: Float64Array,
   else js.matTVecAdd2(out, A, u, B, v, rows, cols);
 }
 
+/**
+ * A gated cell's pre-activations in one call: row q of out ([n·H]) = b_q + W_xq x + W_hq h, with
+ * W_xq: [H,D], W_hq: [H,H]. Each row is the same sums as matVecAdd twice, in wasm or JavaScript by
+ * the shapes alone.
+ */
+export function affineRows(out: Float64Array, bs: readonly Float64Array[], Wx: readonly Float64Array[], Wh: readonly Float64Array[], H: number, D: number, x: Float64Array, h: Float64Array): void {
+  if (pays(wasm, H * Math.min(D, H))) {
+    wasm.affineRows(out, bs, Wx, Wh, H, D, x, h);
+    return;
+  }
+  for (let q = 0; q < bs.length; q++) {
+    const row = out.subarray(q * H, (q + 1) * H);
+    row.set(bs[q]);
+    js.matVecAdd(row, Wx[q], H, D, x);
+    js.matVecAdd(row, Wh[q], H, H, h);
+  }
+}
+
+/** out += Σ_q W_qᵀ v_q with every W_q: [rows, cols], each term as matTVecAdd, in order. */
+export function matTVecAddMany(out: Float64Array, Ws: readonly Float64Array[], vs: readonly Float64Array[], rows: number, cols: number): void {
+  if (pays(wasm, rows * cols)) wasm.matTVecAddMany(out, Ws, vs, rows, cols);
+  else for (let q = 0; q < Ws.length; q++) js.matTVecAdd(out, Ws[q], rows, cols, vs[q]);
+}
+
 /** G[i,j] += sum_t A[t,i] B[t,j]    A: [n, rows], B: [n, cols] packed row-major -> G: [rows, cols]. */
 export function gemmAtB(G: Float64Array, A: Float64Array, B: Float64Array, n: number, rows: number, cols: number): void {
   if (pays(wasm, n * rows * cols)) wasm.gemmAtB(G, A, B, n, rows, cols);

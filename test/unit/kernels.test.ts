@@ -70,6 +70,38 @@ describe('WebAssembly SIMD kernels', () => {
         }
       });
 
+      it('affineRows and matTVecAddMany: the gates of a step in one call, the same bits as call by call', () => {
+        for (let trial = 0; trial < 40; trial++) {
+          const H = pick(), D = pick(), n = 1 + rng.int(4);
+          const Wx = Array.from({ length: n }, () => rand(H * D)), Wh = Array.from({ length: n }, () => rand(H * H));
+          const bs = Array.from({ length: n }, () => rand(H)), x = rand(D), h = rand(H);
+          const fused = new Float64Array(n * H);
+          pinned([...Wx, ...Wh], () => w!.affineRows(fused, bs, Wx, Wh, H, D, x, h));
+          for (let q = 0; q < n; q++) {
+            const one = bs[q].slice(), ref = bs[q].slice(), s = abs(bs[q]);
+            w!.matVecAdd(one, Wx[q], H, D, x);
+            w!.matVecAdd(one, Wh[q], H, H, h);
+            expect(Array.from(fused.subarray(q * H, (q + 1) * H)), `affineRows ${H}x${D} gate ${q}`).toEqual(Array.from(one));
+            js.matVecAdd(ref, Wx[q], H, D, x);
+            js.matVecAdd(ref, Wh[q], H, H, h);
+            js.matVecAdd(s, abs(Wx[q]), H, D, abs(x));
+            js.matVecAdd(s, abs(Wh[q]), H, H, abs(h));
+            expect(relErr(ref, one, s)).toBeLessThan(1e-12);
+          }
+          const vs = Array.from({ length: n }, () => rand(H)), out0 = rand(D);
+          const many = out0.slice(), each = out0.slice(), ref = out0.slice(), s = abs(out0);
+          pinned(Wx, () => w!.matTVecAddMany(many, Wx, vs, H, D));
+          for (let q = 0; q < n; q++) {
+            w!.matTVecAdd(each, Wx[q], H, D, vs[q]);
+            js.matTVecAdd(ref, Wx[q], H, D, vs[q]);
+            js.matTVecAdd(s, abs(Wx[q]), H, D, abs(vs[q]));
+          }
+          expect(Array.from(many), `matTVecAddMany ${H}x${D}`).toEqual(Array.from(each));
+          expect(relErr(ref, many, s)).toBeLessThan(1e-12);
+          expect(relErr(out0, many, s)).toBeGreaterThan(1e-9);
+        }
+      });
+
       it('the fused pairs matVecAdd2 and matTVecAdd2', () => {
         for (let trial = 0; trial < 60; trial++) {
           const rows = pick(), cols = pick();

@@ -8,7 +8,7 @@
  *   h = o⊙tanh(c)
  */
 import type { Params } from '../types';
-import { matTVecAdd, matVecAdd, sigmoid } from '../linalg';
+import { affineRows, matTVecAddMany, sigmoid } from '../linalg';
 import { gateSymbols, gateTerms, shapesOf, type Cell, type CellInfo, type CellState, type GradTerm, type StepCache, type StepGrad } from './cell';
 
 export class LstmCell implements Cell {
@@ -25,6 +25,7 @@ export class LstmCell implements Cell {
   ) {
     this.own = coupled ? ['f', 'g', 'o'] : ['i', 'f', 'g', 'o'];
     this.terms = this.own.flatMap((q) => gateTerms(q));
+    this.names = { Wx: this.own.map((q) => `W_x${q}`), Wh: this.own.map((q) => `W_h${q}`), b: this.own.map((q) => `b_${q}`) };
     const symbols: Record<string, string[]> = Object.assign({}, ...['i', 'f', 'g', 'o'].filter((q) => this.own.includes(q)).map(gateSymbols));
     if (peephole) {
       if (!coupled) this.terms.push({ kind: 'diag', param: 'w_ci', grad: 'i', input: 'c_prev' });
@@ -51,36 +52,42 @@ export class LstmCell implements Cell {
     };
   }
 
-  private affine(p: Params, q: string, x: Float64Array, hPrev: Float64Array): Float64Array {
-    const { D, H } = this;
-    const a = p[`b_${q}`].data.slice();
-    matVecAdd(a, p[`W_x${q}`].data, H, D, x); // W_xq: [H,D] · x
-    matVecAdd(a, p[`W_h${q}`].data, H, H, hPrev); // W_hq: [H,H] · h_prev
-    return a;
+  /** The own gates' parameter names, in order: W_xq, W_hq, b_q (built once, not per step). */
+  private readonly names: { Wx: string[]; Wh: string[]; b: string[] };
+
+  private params(p: Params): { Wx: Float64Array[]; Wh: Float64Array[]; b: Float64Array[] } {
+    const { names } = this;
+    return { Wx: names.Wx.map((n) => p[n].data), Wh: names.Wh.map((n) => p[n].data), b: names.b.map((n) => p[n].data) };
   }
 
   forward(p: Params, x: Float64Array, prev: CellState): StepCache {
-    const { H, peephole, coupled } = this;
+    const { H, D, peephole, coupled } = this;
     const cPrev = prev.c;
-    const af = this.affine(p, 'f', x, prev.h);
-    const ag = this.affine(p, 'g', x, prev.h);
-    const ao = this.affine(p, 'o', x, prev.h);
-    const ai = coupled ? new Float64Array(H) : this.affine(p, 'i', x, prev.h);
-    const i = new Float64Array(H), f = new Float64Array(H), g = new Float64Array(H), o = new Float64Array(H);
-    const c = new Float64Array(H), tc = new Float64Array(H), h = new Float64Array(H);
-    for (let j = 0; j < H; j++) {
-      if (peephole) {
-        af[j] += p.w_cf.data[j] * cPrev[j];
-        if (!coupled) ai[j] += p.w_ci.data[j] * cPrev[j];
+    const w = this.params(p);
+    // One buffer for the step's pre-activations (i f g o), the gates i, g, o and tanh(c). The
+    // state (h, c) and the path gate f get their own: flow and hiddenStates keep them alone.
+    const buf = new Float64Array(8 * H);
+    const ai = buf.subarray(0, H), af = buf.subarray(H, 2 * H), ag = buf.subarray(2 * H, 3 * H), ao = buf.subarray(3 * H, 4 * H);
+    const i = buf.subarray(4 * H, 5 * H), g = buf.subarray(5 * H, 6 * H), o = buf.subarray(6 * H, 7 * H), tc = buf.subarray(7 * H);
+    const f = new Float64Array(H), c = new Float64Array(H), h = new Float64Array(H);
+    // Coupled: no i row (ai stays zero, outside pre).
+    affineRows(coupled ? buf.subarray(H, 4 * H) : buf.subarray(0, 4 * H), w.b, w.Wx, w.Wh, H, D, x, prev.h);
+    if (!peephole && !coupled) gatesStandard(H, buf, cPrev, f, c, h);
+    else {
+      for (let j = 0; j < H; j++) {
+        if (peephole) {
+          af[j] += p.w_cf.data[j] * cPrev[j];
+          if (!coupled) ai[j] += p.w_ci.data[j] * cPrev[j];
+        }
+        f[j] = sigmoid(af[j]);
+        i[j] = coupled ? 1 - f[j] : sigmoid(ai[j]);
+        g[j] = Math.tanh(ag[j]);
+        c[j] = f[j] * cPrev[j] + i[j] * g[j];
+        if (peephole) ao[j] += p.w_co.data[j] * c[j];
+        o[j] = sigmoid(ao[j]);
+        tc[j] = Math.tanh(c[j]);
+        h[j] = o[j] * tc[j];
       }
-      f[j] = sigmoid(af[j]);
-      i[j] = coupled ? 1 - f[j] : sigmoid(ai[j]);
-      g[j] = Math.tanh(ag[j]);
-      c[j] = f[j] * cPrev[j] + i[j] * g[j];
-      if (peephole) ao[j] += p.w_co.data[j] * c[j];
-      o[j] = sigmoid(ao[j]);
-      tc[j] = Math.tanh(c[j]);
-      h[j] = o[j] * tc[j];
     }
     const pre: Record<string, Float64Array> = coupled ? { f: af, g: ag, o: ao } : { i: ai, f: af, g: ag, o: ao };
     return { x, prev, state: { h, c }, h, pre, gates: { i, f, g, o }, aux: { tanh_c: tc } };
@@ -93,33 +100,81 @@ export class LstmCell implements Cell {
     const cPrev = cache.prev.c;
     const dh = d.h;
     const dcFuture = d.c as Float64Array | undefined;
-    const dai = new Float64Array(H), daf = new Float64Array(H), dag = new Float64Array(H), dao = new Float64Array(H);
-    const dc = new Float64Array(H), dcPrev = new Float64Array(H);
-    for (let j = 0; j < H; j++) {
-      dao[j] = dh[j] * tc[j] * o[j] * (1 - o[j]);
-      // dc_t: from c_{t+1}, through h_t = o⊙tanh(c_t), and through o's peephole on c_t.
-      dc[j] = (dcFuture ? dcFuture[j] : 0) + dh[j] * o[j] * (1 - tc[j] * tc[j]) + (peephole ? dao[j] * p.w_co.data[j] : 0);
-      const di = dc[j] * g[j];
-      dag[j] = dc[j] * i[j] * (1 - g[j] * g[j]);
-      // coupled: i = 1 - f, so f also receives -di.
-      const df = dc[j] * cPrev[j] - (coupled ? di : 0);
-      daf[j] = df * f[j] * (1 - f[j]);
-      if (!coupled) dai[j] = di * i[j] * (1 - i[j]);
-      dcPrev[j] = dc[j] * f[j];
-      if (peephole) {
-        dcPrev[j] += daf[j] * p.w_cf.data[j];
-        if (!coupled) dcPrev[j] += dai[j] * p.w_ci.data[j];
+    // One buffer for the step's gradients: da_i da_f da_g da_o, dc, dc_prev, dh_prev.
+    const buf = new Float64Array(7 * H);
+    const dai = buf.subarray(0, H), daf = buf.subarray(H, 2 * H), dag = buf.subarray(2 * H, 3 * H), dao = buf.subarray(3 * H, 4 * H);
+    const dc = buf.subarray(4 * H, 5 * H), dcPrev = buf.subarray(5 * H, 6 * H), dhPrev = buf.subarray(6 * H);
+    if (!peephole && !coupled) gradsStandard(H, cache.gates, tc, cPrev, dh, dcFuture, buf);
+    else {
+      for (let j = 0; j < H; j++) {
+        dao[j] = dh[j] * tc[j] * o[j] * (1 - o[j]);
+        // dc_t: from c_{t+1}, through h_t = o⊙tanh(c_t), and through o's peephole on c_t.
+        dc[j] = (dcFuture ? dcFuture[j] : 0) + dh[j] * o[j] * (1 - tc[j] * tc[j]) + (peephole ? dao[j] * p.w_co.data[j] : 0);
+        const di = dc[j] * g[j];
+        dag[j] = dc[j] * i[j] * (1 - g[j] * g[j]);
+        // coupled: i = 1 - f, so f also receives -di.
+        const df = dc[j] * cPrev[j] - (coupled ? di : 0);
+        daf[j] = df * f[j] * (1 - f[j]);
+        if (!coupled) dai[j] = di * i[j] * (1 - i[j]);
+        dcPrev[j] = dc[j] * f[j];
+        if (peephole) {
+          dcPrev[j] += daf[j] * p.w_cf.data[j];
+          if (!coupled) dcPrev[j] += dai[j] * p.w_ci.data[j];
+        }
       }
     }
     const dgates: Record<string, Float64Array> = coupled ? { f: daf, g: dag, o: dao } : { i: dai, f: daf, g: dag, o: dao };
-    const dhPrev = new Float64Array(H);
-    for (const q of this.own) matTVecAdd(dhPrev, p[`W_h${q}`].data, H, H, dgates[q]); // Σ_q W_hq^T · da_q
+    const das = this.own.map((q) => dgates[q]);
+    const w = this.params(p);
+    matTVecAddMany(dhPrev, w.Wh, das, H, H); // Σ_q W_hq^T · da_q
     let dx: Float64Array | null = null;
     if (withDx) {
       dx = new Float64Array(D);
-      for (const q of this.own) matTVecAdd(dx, p[`W_x${q}`].data, H, D, dgates[q]); // Σ_q W_xq^T · da_q
+      matTVecAddMany(dx, w.Wx, das, H, D); // Σ_q W_xq^T · da_q
     }
     return { dgates, dstate: { h: dh, c: dc }, dprev: { h: dhPrev, c: dcPrev }, dx };
+  }
+}
+
+/**
+ * The standard LSTM's gates from its pre-activations (buf: [a_i a_f a_g a_o | i g o tanh(c)], each
+ * H long), into buf, f, c and h. Apart from the step so that it stays small enough to be inlined
+ * and optimised as one loop.
+ */
+function gatesStandard(H: number, buf: Float64Array, cPrev: Float64Array, f: Float64Array, c: Float64Array, h: Float64Array): void {
+  for (let j = 0; j < H; j++) {
+    // σ as linalg's sigmoid, written out: V8 did not inline the call here (a profile showed it apart).
+    const af = buf[H + j], ai = buf[j], ao = buf[3 * H + j];
+    const ef = Math.exp(af >= 0 ? -af : af), ei = Math.exp(ai >= 0 ? -ai : ai), eo = Math.exp(ao >= 0 ? -ao : ao);
+    const fj = af >= 0 ? 1 / (1 + ef) : ef / (1 + ef);
+    const ij = ai >= 0 ? 1 / (1 + ei) : ei / (1 + ei);
+    const oj = ao >= 0 ? 1 / (1 + eo) : eo / (1 + eo);
+    const gj = Math.tanh(buf[2 * H + j]);
+    const cj = fj * cPrev[j] + ij * gj, tcj = Math.tanh(cj);
+    f[j] = fj;
+    buf[4 * H + j] = ij;
+    buf[5 * H + j] = gj;
+    buf[6 * H + j] = oj;
+    buf[7 * H + j] = tcj;
+    c[j] = cj;
+    h[j] = oj * tcj;
+  }
+}
+
+/** The standard LSTM's local gradients into buf: [da_i da_f da_g da_o | dc | dc_prev | ·]. */
+function gradsStandard(
+  H: number, gates: Record<string, Float64Array>, tc: Float64Array, cPrev: Float64Array, dh: Float64Array, dcFuture: Float64Array | undefined, buf: Float64Array,
+): void {
+  const { i, f, g, o } = gates;
+  for (let j = 0; j < H; j++) {
+    const ij = i[j], fj = f[j], gj = g[j], oj = o[j], tcj = tc[j], dhj = dh[j];
+    const dcj = (dcFuture ? dcFuture[j] : 0) + dhj * oj * (1 - tcj * tcj);
+    buf[j] = dcj * gj * ij * (1 - ij);
+    buf[H + j] = dcj * cPrev[j] * fj * (1 - fj);
+    buf[2 * H + j] = dcj * ij * (1 - gj * gj);
+    buf[3 * H + j] = dhj * tcj * oj * (1 - oj);
+    buf[4 * H + j] = dcj;
+    buf[5 * H + j] = dcj * fj;
   }
 }
 

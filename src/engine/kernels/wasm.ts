@@ -146,6 +146,35 @@ export class WasmKernels {
     this.back(out, o);
   }
 
+  /**
+   * out = [b_q + W_xq x + W_hq h]_q: each gate's row of out starts from its bias, then the two
+   * products as matVecAdd forms them (the same bits); x, h and out cross into wasm memory once.
+   */
+  affineRows(out: Float64Array, bs: readonly Float64Array[], Wx: readonly Float64Array[], Wh: readonly Float64Array[], H: number, D: number, x: Float64Array, h: Float64Array): void {
+    const n = bs.length;
+    let bytes = out.byteLength + x.byteLength + h.byteLength;
+    for (let q = 0; q < n; q++) bytes += Wx[q].byteLength + Wh[q].byteLength;
+    this.begin(bytes + 16 * 2 * n);
+    for (let q = 0; q < n; q++) out.set(bs[q], q * H);
+    const o = this.slot(out), xp = this.slot(x), hp = this.slot(h);
+    for (let q = 0; q < n; q++) {
+      const row = o + q * H * 8;
+      this.k.matVecAdd(row, this.slot(Wx[q]), H, D, xp); // W_xq: [H,D] · x
+      this.k.matVecAdd(row, this.slot(Wh[q]), H, H, hp); // W_hq: [H,H] · h
+    }
+    this.back(out, o);
+  }
+
+  /** out += Σ_q W_qᵀ v_q, each term as matTVecAdd forms it, in order; out crosses once. */
+  matTVecAddMany(out: Float64Array, Ws: readonly Float64Array[], vs: readonly Float64Array[], rows: number, cols: number): void {
+    let bytes = out.byteLength;
+    for (let q = 0; q < Ws.length; q++) bytes += Ws[q].byteLength + vs[q].byteLength;
+    this.begin(bytes + 16 * 2 * Ws.length);
+    const o = this.slot(out);
+    for (let q = 0; q < Ws.length; q++) this.k.matTVecAdd(o, this.slot(Ws[q]), rows, cols, this.slot(vs[q]));
+    this.back(out, o);
+  }
+
   /** G[rows,cols] += A[n,rows]ᵀ · B[n,cols] */
   gemmAtB(G: Float64Array, A: Float64Array, B: Float64Array, n: number, rows: number, cols: number): void {
     this.gemmAtBStrided(G, A, rows, B, cols, n, rows, cols);
