@@ -42,7 +42,7 @@ const bundles = [
     mainFields: ['module', 'main'], // ESM builds first: jsonc-parser's UMD main does not bundle
   },
   {
-    entryPoints: ['src/extension/training/trainWorker.ts'],
+    entryPoints: ['src/node/training/trainWorker.ts'],
     outfile: 'dist/trainWorker.js',
     platform: 'node',
     format: 'cjs',

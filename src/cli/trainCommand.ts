@@ -2,7 +2,7 @@
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { changedSettings, resumableState, Trainer } from '../engine';
-import type { FromWorker, StartTraining, ToWorker, WorkerProgress } from '../extension/training/messages';
+import type { FromWorker, StartTraining, ToWorker, WorkerProgress } from '../node/training/messages';
 import { removeStaleTemps } from '../node/atomicWrite';
 import type { CommandSpec, ParsedArgs } from './args';
 import { CliError, EXIT, usageError } from './errors';

@@ -60,3 +60,19 @@ describe(`${name} purity`, () => {
     expect(r.status).toBe(0);
   });
 });
+
+/** Dependencies point inward: the CLI and the Node helpers (the training worker bptt train runs) never reach into src/extension. */
+describe('cli and src/node purity', () => {
+  it('import nothing from src/extension', () => {
+    const files = [...sources(join(ROOT, 'src', 'cli')), ...sources(join(ROOT, 'src', 'node'))];
+    expect(files.length).toBeGreaterThan(5);
+    const bad: string[] = [];
+    for (const f of files) {
+      const text = code(readFileSync(f, 'utf8'), true);
+      for (const m of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm)) {
+        if (m[1].startsWith('.') && relative(ROOT, join(f, '..', m[1])).startsWith(join('src', 'extension'))) bad.push(`${relative(ROOT, f)}: imports '${m[1]}'`);
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+});

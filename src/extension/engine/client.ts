@@ -10,7 +10,7 @@ import type { Diagnostic } from '../../engine';
 import type { GradcheckResult } from '../../engine';
 import type { SpecError } from '../../protocol';
 import { log } from '../output';
-import type { FromWorker, StartTraining } from '../training/messages';
+import type { FromWorker, StartTraining } from '../../node/training/messages';
 import { CANCEL_SLOTS, type BuildFailed, type BuildProgress, type Built, type CallResults, type Changed, type DiagnosticsValue, type FromEngine, type SpecDescription, type SessionCall, type SpecText, type ToEngine, type Watcher } from './messages';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };

@@ -6,7 +6,7 @@
 import type { Diagnostic } from '../../engine';
 import type { ClipView, Cursor, FlowData, JacobianView, SpecError, StepSnapshot, TraceSummary } from '../../protocol';
 import type { EvalResult, LineCheck, Move, MoveResult, ScopeName, SessionChange, SessionInfo, VarNode } from '../../session/api';
-import type { FromWorker, StartTraining } from '../training/messages';
+import type { FromWorker, StartTraining } from '../../node/training/messages';
 
 /** A spec's text as the editor has it now (unsaved edits included). */
 export interface SpecText {

@@ -4,7 +4,7 @@
  * training, so nothing heavy ever runs on the extension host's thread. The host only relays.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { runTraining } from '../training/trainLoop';
+import { runTraining } from '../../node/training/trainLoop';
 import { CANCEL_SLOTS, type FromEngine, type ToEngine } from './messages';
 import { Specs } from './specs';
 

@@ -11,7 +11,7 @@ import { loadSpecDocument, specFormat, specText } from '../specFiles';
 import { log, output } from '../output';
 import type { StepperPanels } from '../panels';
 import type { TrainingProgressMessage, TrainingSampleMessage } from '../../protocol';
-import type { FromWorker, StartTraining } from './messages';
+import type { FromWorker, StartTraining } from '../../node/training/messages';
 import type { EngineClient } from '../engine/client';
 import { weightsPathFor } from './weightsPath';
 import { namedFileRoots, readBesideSpec } from '../namedFiles';

@@ -7,8 +7,8 @@ import { dirname } from 'node:path';
 import { loadSpec } from '../../engine/spec';
 import { NonFiniteError, parseWeights, resumableState, sample, serializeWeights, Trainer, type Problem } from '../../engine';
 import type { FromWorker, StartTraining } from './messages';
-import { weightsReader } from '../../node/weightsReader';
-import { readNamedTextSync } from '../../node/safeRead';
+import { weightsReader } from '../weightsReader';
+import { readNamedTextSync } from '../safeRead';
 
 /** Runs one training to its end (or a cancel); every message goes to post, a failure too. */
 export function runTraining(start: StartTraining, post: (m: FromWorker) => void, cancelled: () => boolean): Promise<void> {
