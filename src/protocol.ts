@@ -138,6 +138,8 @@ export interface StepSnapshot {
    * forward/backward above). For the panel's layer switch; absent for a single cell.
    */
   layers?: LayerSnapshot[];
+  /** A stack: the layer the cards and equations above show (1 = bottom; see LayerMessage). */
+  layer?: number;
 }
 
 /** One layer of a stack at the cursor: its gates, states and h; in the backward phase dL/dh, dgates, dstates. */
@@ -353,7 +355,13 @@ export interface CancelBuildMessage {
   type: 'cancelBuild';
 }
 
-export type WebviewMessage = ReadyMessage | StepMessage | JumpMessage | ClipMessage | CancelBuildMessage;
+/** Show layer `layer` of a stack (1 = bottom) in the cards, the equations and the flow views. */
+export interface LayerMessage {
+  type: 'layer';
+  layer: number;
+}
+
+export type WebviewMessage = ReadyMessage | StepMessage | JumpMessage | ClipMessage | CancelBuildMessage | LayerMessage;
 
 // ---------------------------------------------------------------- runtime checks
 
@@ -411,6 +419,8 @@ export function parseWebviewMessage(v: unknown): WebviewMessage | null {
       return typeof v.threshold === 'number' && Number.isFinite(v.threshold) && v.threshold > 0 ? { type: 'clip', threshold: v.threshold } : null;
     case 'cancelBuild':
       return { type: 'cancelBuild' };
+    case 'layer':
+      return isInt(v.layer) && v.layer >= 1 && v.layer <= 1000 ? { type: 'layer', layer: v.layer } : null;
     default:
       return null;
   }

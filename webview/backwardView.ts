@@ -22,12 +22,18 @@ export interface BackwardOptions {
 type Backward = NonNullable<StepSnapshot['backward']>;
 type Grad = NonNullable<StepSnapshot['grads']>[number];
 
-function dhSum(b: Backward, t: number): HTMLElement {
+/** A stack's layer below the top: its dh_t comes from the layer above at t, not from the output (else null). */
+const layerAbove = (s: StepSnapshot): number | null => (s.layer !== undefined && s.layers !== undefined && s.layer < s.layers.length ? s.layer + 1 : null);
+
+function dhSum(b: Backward, t: number, above: number | null): HTMLElement {
   const scale = maxAbs(b.dh, b.dh_from_output, b.dh_from_future);
+  const fromOutput = above === null
+    ? vectorRow(b.dh_from_output, { label: el('span', {}, 'from the output ', el('span', { class: 'muted' }, sym('W', 'hy'), 'ᵀ', sym('dz', t))), name: `dh_${t} from the output`, testid: 'bwd-dh_from_output', scale })
+    : vectorRow(b.dh_from_output, { label: el('span', {}, 'from the layer above ', el('span', { class: 'muted' }, `via layer ${above}'s gates at t`)), name: `dh_${t} from layer ${above}`, testid: 'bwd-dh_from_output', scale, term: 'dh_above' });
   return el(
     'div',
     { class: 'vrows sum', 'data-testid': 'dh-sum' },
-    vectorRow(b.dh_from_output, { label: el('span', {}, 'from the output ', el('span', { class: 'muted' }, sym('W', 'hy'), 'ᵀ', sym('dz', t))), name: `dh_${t} from the output`, testid: 'bwd-dh_from_output', scale }),
+    fromOutput,
     vectorRow(b.dh_from_future, { label: el('span', {}, 'from the future ', el('span', { class: 'muted' }, 'via ', sym('h', t + 1))), name: `dh_${t} from the future`, testid: 'bwd-dh_from_future', scale, op: '+', term: 'dh_next' }),
     vectorRow(b.dh, { label: el('span', {}, 'dL/d', sym('h', t)), name: `dL/dh_${t}`, testid: 'bwd-dh', scale, op: '=', class: 'total', term: 'dh' }),
   );
@@ -112,10 +118,10 @@ export function backwardView(s: StepSnapshot, T: number, o: BackwardOptions): HT
   return el(
     'section',
     { class: 'region backward', 'data-testid': 'backward', 'aria-label': `Backward pass at t = ${t}` },
-    el('h2', { class: 'region-title' }, 'Backward at ', sym('t'), ` = ${t}`),
+    el('h2', { class: 'region-title' }, 'Backward at ', sym('t'), ` = ${t}`, s.layer !== undefined && (s.layers?.length ?? 0) > 1 ? `, layer ${s.layer}` : ''),
     el('div', { class: 'bw-grid' },
       el('div', {},
-        el('h3', { class: 'sub-title' }, 'dL/d', sym('h', t), ' = from the output + from the future'), dhSum(b, t),
+        el('h3', { class: 'sub-title' }, 'dL/d', sym('h', t), layerAbove(s) === null ? ' = from the output + from the future' : ' = from the layer above + from the future'), dhSum(b, t, layerAbove(s)),
         b.dc && cParts ? el('h3', { class: 'sub-title' }, 'dL/d', sym('c', t), ' = through ', sym('h', t), ' + from the future') : null,
         b.dc && cParts ? dcSum(b.dc, cParts, t) : null),
       el('div', {}, el('h3', { class: 'sub-title', text: 'Local gradients' }), el('div', { class: 'vrows' }, local)),

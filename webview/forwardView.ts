@@ -58,7 +58,7 @@ export function forwardView(s: StepSnapshot): HTMLElement {
   return el(
     'section',
     { class: 'region forward', 'data-testid': 'forward', 'aria-label': `Forward pass at t = ${t}` },
-    el('h2', { class: 'region-title' }, 'Forward at ', sym('t'), ` = ${t}`),
+    el('h2', { class: 'region-title' }, 'Forward at ', sym('t'), ` = ${t}`, s.layer !== undefined && (s.layers?.length ?? 0) > 1 ? `, layer ${s.layer}` : ''),
     el('div', { class: 'fw-grid' },
       el('div', { class: 'vrows state' }, rows),
       el(

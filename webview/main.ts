@@ -11,6 +11,7 @@ import { el, sym } from './dom';
 import { equationList } from './equations';
 import { errorBanner } from './errors';
 import { forwardView } from './forwardView';
+import { layerSwitch } from './layerSwitch';
 import { flowSection } from './flowView';
 import { timeline as makeTimeline, type Timeline } from './timeline';
 import { trainingSection } from './trainingView';
@@ -62,6 +63,8 @@ function setView(view: HeatmapView): void {
 }
 
 const ctl = makeControls(send, state.speed ?? '500', (speed) => save({ speed }));
+/** A stack's layer switch (hidden for one cell). */
+const layers = layerSwitch(send);
 
 // Regions, built once; their contents are replaced as messages arrive.
 const title = el('h1', { class: 'title', 'data-testid': 'title' });
@@ -76,14 +79,15 @@ const flow = flowSection(send, state.clip, (clip) => save({ clip }));
 /** Shown once a training run of this spec reports (see trainingView.ts). */
 const training = trainingSection();
 let trainingShown = false;
-const header = el('header', { class: 'top' }, el('div', { class: 'title-row' }, title, phaseBadge, where), desc, ctl.element);
+const header = el('header', { class: 'top' }, el('div', { class: 'title-row' }, title, phaseBadge, where, layers.element), desc, ctl.element);
 
 /** The views of one snapshot, built apart from the page so a malformed one changes nothing. */
 function build(s: StepSnapshot, T: number): HTMLElement[] {
   const { phase, t } = s.cursor;
+  const of = s.layer !== undefined && (s.layers?.length ?? 0) > 1 ? `, layer ${s.layer}` : '';
   return phase === 'backward'
-    ? [backwardView(s, T, { view: state.view ?? parseView(undefined), onView: setView, labels }), equationList(s.equations, `Backward equations at t = ${t}`, t), forwardView(s)]
-    : [forwardView(s), equationList(s.equations, `Forward equations at t = ${t}`, t)];
+    ? [backwardView(s, T, { view: state.view ?? parseView(undefined), onView: setView, labels }), equationList(s.equations, `Backward equations at t = ${t}${of}`, t), forwardView(s)]
+    : [forwardView(s), equationList(s.equations, `Forward equations at t = ${t}${of}`, t)];
 }
 
 function show(s: StepSnapshot, built: HTMLElement[], T: number): void {
@@ -97,6 +101,7 @@ function show(s: StepSnapshot, built: HTMLElement[], T: number): void {
   views.replaceChildren(...built);
   tl?.update(s.cursor);
   ctl.update(s.cursor);
+  layers.update(s);
   flow.update(s.cursor);
   save({ cursor: s.cursor });
 }

@@ -47,18 +47,20 @@ export interface InitOptions {
 }
 
 /**
- * Seeded initial parameters. Matrices follow the scheme; biases start at zero (b_f at forgetBias),
- * peephole weights follow the scheme like matrices. Same seed, same numbers, on every machine.
+ * Seeded initial parameters. Matrices follow the scheme; biases start at zero (b_f at forgetBias, in
+ * a stack every layer's), peephole weights follow the scheme like matrices. Same seed, same numbers, on every machine.
  */
 export function initParams(config: ModelConfig, opts: InitOptions): Params {
   const rng = new Rng(opts.seed);
   const params: Params = {};
-  const forget = cellInfo(config).forgetBias;
+  // Every layer's forget bias in a stack (b_f, b_f_l2, ...), not only the first's.
+  const info = cellInfo(config);
+  const forget = new Set((info.layers ?? [info]).map((l) => l.forgetBias).filter((n) => n !== null));
   for (const [name, shape] of Object.entries(paramShapes(config))) {
     const t: Tensor = { shape, data: new Float64Array(sizeOf(shape)) };
     const isBias = name.startsWith('b_');
     if (isBias) {
-      if (name === forget) t.data.fill(opts.forgetBias);
+      if (forget.has(name)) t.data.fill(opts.forgetBias);
     } else {
       const fanOut = shape[0];
       const fanIn = shape.length > 1 ? shape[1] : 1;

@@ -33,6 +33,8 @@ export interface ForwardRecord {
 
 /** One layer's forward record in a stack (plain state and gate names). */
 export interface LayerForward {
+  /** The layer's input at t: x_t (layer 1), the embedding's row of x_t, or the layer below's h_t. */
+  x: Float64Array;
   h: Float64Array;
   states: Record<string, Float64Array>;
   pre: Record<string, Float64Array>;
@@ -42,6 +44,10 @@ export interface LayerForward {
 /** One layer's backward record in a stack: dL/ds_t in total for each state, the gate gradients. */
 export interface LayerBackward {
   dh: Float64Array;
+  /** The part of dh from the same step: the output's W_hyᵀ dz_t (top layer), else back through the layer above at t. */
+  dh_from_output: Float64Array;
+  /** The part of dh from step t+1 (through the layer's own h_{t+1}, c_{t+1}), after truncation. */
+  dh_from_future: Float64Array;
   dstates: Record<string, Float64Array>;
   dgates: Record<string, Float64Array>;
 }

@@ -28,7 +28,7 @@ export function forwardRecord(config: ModelConfig, t: number, cache: StepCache, 
   // A stack's records are its top layer's (plain names), with every layer's under layers.
   const top = cache.layers ? cache.layers[cache.layers.length - 1] : cache;
   const rec: ForwardRecord = { t, x: cache.x, h: cache.h, states: top.state, pre: top.pre, gates: top.gates, z: out.z, y: out.y, loss: out.loss };
-  if (cache.layers) rec.layers = cache.layers.map((c) => ({ h: c.h, states: c.state, pre: c.pre, gates: c.gates }));
+  if (cache.layers) rec.layers = cache.layers.map((c) => ({ x: c.x, h: c.h, states: c.state, pre: c.pre, gates: c.gates }));
   if (cache.state.c) rec.c = cache.state.c;
   if (config.output === 'softmax') rec.p = out.y;
   return rec;
@@ -47,7 +47,15 @@ export function backwardRecord(t: number, s: BackwardStep): BackwardRecord {
     dstates: others(top.dstate),
   };
   if (top.dstate.c) rec.dc = top.dstate.c;
-  if (s.grad.layers) rec.layers = s.grad.layers.map((g) => ({ dh: g.dstate.h, dstates: others(g.dstate), dgates: g.dgates }));
+  if (s.grad.layers) {
+    const gs = s.grad.layers;
+    // A lower layer's dh: back through the layer above at t (its dx), and the rest from step t+1.
+    rec.layers = gs.map((g, k) => {
+      const above = k + 1 < gs.length ? (gs[k + 1].dx as Float64Array) : s.dhFromOutput;
+      const future = k + 1 < gs.length ? Float64Array.from(g.dstate.h, (v, i) => v - above[i]) : s.dhFromFuture;
+      return { dh: g.dstate.h, dh_from_output: above, dh_from_future: future, dstates: others(g.dstate), dgates: g.dgates };
+    });
+  }
   return rec;
 }
 

@@ -156,6 +156,9 @@ export class StepperPanel extends Disposable {
       case 'cancelBuild':
         this.engine.cancelBuild(this.key);
         return;
+      case 'layer':
+        if (this.summary) void this.ask(this.engine.call(this.key, { method: 'layer', layer: msg.layer }), (snapshot) => (this.postSnapshot(snapshot), this.sendFlow()));
+        return;
       default: {
         const never: never = msg;
         log(`unhandled message ${safeJson(never)}`);
@@ -215,6 +218,12 @@ export class StepperPanel extends Disposable {
   private postTrace(summary: TraceSummary, snapshot: StepSnapshot): void {
     if (!this.ready) return; // `ready` asks again
     this.post({ type: 'trace', summary, snapshot });
+    this.sendFlow();
+    this.scheduleJacobian();
+  }
+
+  /** The gradient-flow data (of the session's layer), computed in the worker. */
+  private sendFlow(): void {
     void this.engine.call(this.key, { method: 'flow' }).then(
       (flow) => this.post({ type: 'flow', flow }),
       (e: unknown) => {
@@ -222,7 +231,6 @@ export class StepperPanel extends Disposable {
         this.post({ type: 'flow', flow: null, error: e instanceof Error ? e.message : String(e) });
       },
     );
-    this.scheduleJacobian();
   }
 
   private postSnapshot(snapshot: StepSnapshot): void {

@@ -51,6 +51,8 @@ export class StepSession {
   private placeCache: Place | null = null;
   private listeners: ((e: SessionChange) => void)[] = [];
   private origin: string | undefined;
+  /** The layer of a stack the panel's cards and flow views show (1 = bottom); undefined: the top one. */
+  private layerNow: number | undefined;
 
   constructor(problem: Problem, trace: Trace, source: SessionSource, cursor?: Cursor) {
     this.problemNow = problem;
@@ -141,13 +143,31 @@ export class StepSession {
     return placeAt(position, this.T);
   }
 
+  /** The layers of the model: model.layers (1 for a single cell). */
+  get layers(): number {
+    return this.problemNow.config.layers ?? 1;
+  }
+
+  /** The layer the snapshot, the flow map and the Jacobian rows are about: 1 = bottom, layers = top (the default). */
+  get layer(): number {
+    return Math.min(this.layerNow ?? this.layers, this.layers);
+  }
+
+  /** Chooses the layer (clamped to 1..layers); returns whether it changed. The cursor stays; nobody is told (the asker re-reads). */
+  setLayer(layer: number): boolean {
+    const l = Math.min(Math.max(1, Math.round(layer)), this.layers);
+    if (l === this.layer) return false;
+    this.layerNow = l;
+    return true;
+  }
+
   summary(): TraceSummary {
     const s = summarize(this.problemNow, this.traceNow, this.sourceNow.file);
     return this.sourceNow.weights ? { ...s, weights: this.sourceNow.weights } : s;
   }
 
   snapshot(at: Cursor = this.cursor): StepSnapshot {
-    return snapshotAt(this.problemNow, this.traceNow, at);
+    return snapshotAt(this.problemNow, this.traceNow, at, this.layer);
   }
 
   /**

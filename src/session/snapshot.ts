@@ -6,6 +6,7 @@ import { cellInfo, type BackwardRecord, type ForwardRecord, type Params, type Pr
 import { STRIP_IN_SNAPSHOT, type Cursor, type LayerSnapshot, type Matrix, type NamedVector, type StepSnapshot, type TraceSummary } from '../protocol';
 import { formatNumber, formatVector } from '../format';
 import { backwardEquations, forwardEquations } from './equations';
+import { layerView } from './layerView';
 import { EquationScope } from './equationMath';
 
 /**
@@ -119,10 +120,17 @@ function matrix(p: Params, name: string, side = MAX_GRID): Matrix {
   return { shape, grid: [gr, gc], data: out.map(shown), block: [br, bc] };
 }
 
-export function snapshotAt(problem: Problem, trace: Trace, cursor: Cursor): StepSnapshot {
+/**
+ * The snapshot at a place. In a stack the cards and equations show one layer (by default the top
+ * one): its input, gates and states, its gradients and its parameters' (layer 1 also W_emb, the top
+ * also W_hy and b_y); `layers` carries every layer's records besides.
+ */
+export function snapshotAt(problem: Problem, trace: Trace, cursor: Cursor, layer?: number): StepSnapshot {
   const { config } = problem;
   const t = cursor.t;
-  const f = trace.forward(t);
+  const full = trace.forward(t);
+  const v = layerView(problem, trace, t, layer);
+  const f = v.forward;
   const forward: NamedVector[] = [{ name: 'x', values: arr(f.x) }];
   for (const [g, values] of Object.entries(f.gates)) forward.push({ name: g, values: arr(values) });
   for (const [s, values] of Object.entries(f.states)) if (s !== 'h') forward.push({ name: s, values: arr(values) });
@@ -138,29 +146,24 @@ export function snapshotAt(problem: Problem, trace: Trace, cursor: Cursor): Step
       : null;
   // The strip fills as the backward pass proceeds: t' >= t are known in the backward phase.
   const dhNorms = trace.T > STRIP_IN_SNAPSHOT ? [] : dhNormsOf(trace).map((v, i) => (cursor.phase === 'backward' && i + 1 >= t ? shown(v) : null));
-  // What the equations name at t: the weights, x_t, the previous states (s0 at t = 1).
+  // What the equations name at t: the weights, the layer's input, its previous states (s0 at t = 1).
   const scope = new EquationScope(problem.params, shown);
-  scope.set('x', f.x);
-  const prev = t > 1 ? trace.forward(t - 1).states : problem.s0;
-  for (const [s, v] of Object.entries(prev)) scope.set(`${s}_prev`, v);
-  // A stack's equations are its top layer's: they read the layer below's h_t as h_l{L-1}.
-  f.layers?.slice(0, -1).forEach((l, k) => {
-    for (const [s, v] of Object.entries(l.states)) scope.set(`${s}_l${k + 1}`, v);
-  });
-  const layers = f.layers ? { layers: layerSnapshots(f.layers, cursor.phase === 'backward' ? trace.backward(t).layers : undefined) } : {};
+  scope.set(v.input, f.x);
+  for (const [s, val] of Object.entries(v.prev)) scope.set(`${s}_prev`, val);
+  const layers = full.layers ? { layer: v.l, layers: layerSnapshots(full.layers, cursor.phase === 'backward' ? trace.backward(t).layers : undefined) } : {};
   if (cursor.phase === 'forward') {
-    return { cursor, forward, loss: f.loss, distribution, equations: forwardEquations(config, f, targetLabel(problem, t), scope), backward: null, dhNorms, grads: null, ...layers };
+    return { cursor, forward, loss: f.loss, distribution, equations: forwardEquations(config, f, targetLabel(problem, t), scope, v.cell), backward: null, dhNorms, grads: null, ...layers };
   }
-  for (const [name, v] of [...Object.entries(f.pre), ...Object.entries(f.gates), ...Object.entries(f.states)]) scope.set(name, v);
+  for (const [name, val] of [...Object.entries(f.pre), ...Object.entries(f.gates), ...Object.entries(f.states)]) scope.set(name, val);
   scope.set('z', f.z);
   scope.set('y', f.y);
   if (target) scope.set('v', target.kind === 'class' ? Float64Array.from({ length: config.K }, (_, k) => (k === target.index ? 1 : 0)) : target.values);
   else scope.set('v', f.y); // no target: dz = 0
-  const b = trace.backward(t);
-  const contribution = trace.contribution(t);
-  const accumulated = trace.accumulated(t);
+  const b = v.backward();
+  const contribution = v.only(trace.contribution(t));
+  const accumulated = v.only(trace.accumulated(t));
   const side = gridSide(Object.values(contribution).map((p) => p.shape));
-  const equations = backwardEquations(config, b, scope.withGradient(b), contribution);
+  const equations = backwardEquations(config, b, scope.withGradient(b), contribution, v.cell);
   // Each state but h as its two parts, from what the equations put in the scope (d<s>_next).
   const stateParts = Object.entries(b.dstates).flatMap(([name, total]) => {
     const next = scope.get(`d${name}_next`);

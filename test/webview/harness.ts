@@ -124,6 +124,10 @@ export class Panel {
         return;
       case 'cancelBuild':
         return; // the harness builds before the page loads: nothing to cancel
+      case 'layer':
+        this.session.setLayer(m.layer);
+        this.background(this.post({ type: 'snapshot', snapshot: this.session.snapshot() }).then(() => this.post({ type: 'flow', flow: this.session.flow() })).then(() => this.sendJacobian()));
+        return;
       default: {
         const never: never = m;
         throw new Error(`unhandled ${JSON.stringify(never)}`);

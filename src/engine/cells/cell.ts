@@ -94,6 +94,11 @@ export interface CellInfo {
   settings: (keyof ModelConfig)[];
   /** The equations, forward and backward, in the expression language. */
   equations: CellEquations;
+  /**
+   * A stack (stacked.ts): each layer described under the stack's names, bottom first (its parameters
+   * W_xh_l2, ...; its input named x, x_emb or h_l{l-1}; its own states and gates plain). Absent for one cell.
+   */
+  layers?: CellInfo[];
 }
 
 export interface Cell {

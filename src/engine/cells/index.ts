@@ -10,7 +10,7 @@ import { StackedCell } from './stacked';
 export type { Cell, CellEquations, CellInfo, CellState, GatePath, GradTerm, StepCache, StepGrad } from './cell';
 export { unroll, zeroState, copyState, type Visit } from './unroll';
 export { CustomCell, compile, EquationError, type EquationIssue } from './custom';
-export { layerParam } from './stacked';
+export { layerInput, layerParam } from './stacked';
 
 /** The config's cell; with model.layers > 1 or model.embedding, a stack of them (stacked.ts). */
 export function makeCell(config: ModelConfig): Cell {

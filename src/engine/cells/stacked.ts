@@ -15,6 +15,9 @@ import type { Cell, CellInfo, CellState, GradTerm, StepCache, StepGrad } from '.
 /** Our name of a layer's parameter (layer counts from 1). */
 export const layerParam = (name: string, layer: number): string => (layer <= 1 ? name : `${name}_l${layer}`);
 
+/** The name layer l's input goes by in its equations: x, the embedding's x_emb, or the layer below's h_l{l-1}. */
+export const layerInput = (layer: number, embedding: boolean): string => (layer > 1 ? `h_l${layer - 1}` : embedding ? 'x_emb' : 'x');
+
 /** A stack of cells of one kind, with an optional embedding before the first. */
 export class StackedCell implements Cell {
   readonly D: number;
@@ -136,7 +139,7 @@ export class StackedCell implements Cell {
       const s = this.sfx(k);
       const states = new Set(cell.info.states);
       const inputName = (key: string): string => {
-        if (key === 'x') return k > 0 ? `h${this.sfx(k - 1)}` : this.embedding ? 'x_emb' : 'x';
+        if (key === 'x') return layerInput(k + 1, this.embedding !== null);
         if (key.endsWith('_prev') && states.has(key.slice(0, -5))) return `${key.slice(0, -5)}${s}_prev`;
         return key + s;
       };
@@ -149,25 +152,45 @@ export class StackedCell implements Cell {
     return out;
   }
 
+  /** Layer k's own description under the stack's names: its parameters renamed, its input named, its states and gates plain. */
+  private layerInfo(k: number): CellInfo {
+    const info = this.layers[k].info;
+    // Each parameter P and its gradient's name dP (the backward's `dW_xh = outer(da, x)`).
+    const names = new Map<string, string>(Object.keys(info.shapes).flatMap((n) => [[n, layerParam(n, k + 1)], [`d${n}`, `d${layerParam(n, k + 1)}`]]));
+    names.set('x', layerInput(k + 1, this.embedding !== null));
+    const rename = (line: string): string => line.replace(/\b[A-Za-z_]\w*\b/g, (w) => names.get(w) ?? w);
+    const param = (n: string): string => layerParam(n, k + 1);
+    const shapes: Record<string, number[]> = {};
+    const symbols: Record<string, string[]> = {};
+    for (const [n, shape] of Object.entries(info.shapes)) {
+      shapes[param(n)] = shape;
+      symbols[param(n)] = info.symbols[n].map((sym) => (sym === 'D' && k > 0 ? 'H' : sym === 'D' && this.embedding ? 'E' : sym));
+    }
+    return {
+      ...info,
+      shapes,
+      symbols,
+      recurrent: info.recurrent.map(param),
+      mainRecurrent: param(info.mainRecurrent),
+      forgetBias: info.forgetBias === null ? null : param(info.forgetBias),
+      equations: { forward: info.equations.forward.map(rename), backward: info.equations.backward.map(rename) },
+    };
+  }
+
   private buildInfo(): CellInfo {
-    const top = this.layers[this.L - 1].info;
+    const layers = this.layers.map((_, k) => this.layerInfo(k));
+    const top = layers[this.L - 1];
     const shapes: Record<string, number[]> = {};
     const symbols: Record<string, string[]> = {};
     if (this.embedding) {
       shapes.W_emb = [this.embedding.V, this.embedding.E];
       symbols.W_emb = ['V', 'E'];
     }
-    this.layers.forEach((cell, k) => {
-      for (const [n, shape] of Object.entries(cell.info.shapes)) {
-        shapes[layerParam(n, k + 1)] = shape;
-        symbols[layerParam(n, k + 1)] = cell.info.symbols[n].map((sym) => (sym === 'D' && k > 0 ? 'H' : sym === 'D' && this.embedding ? 'E' : sym));
-      }
-    });
+    for (const l of layers) {
+      Object.assign(shapes, l.shapes);
+      Object.assign(symbols, l.symbols);
+    }
     const states = [...top.states, ...this.layers.slice(0, -1).flatMap((c, k) => c.info.states.map((n) => n + this.sfx(k)))];
-    const topParams = Object.keys(this.layers[this.L - 1].info.shapes);
-    // The top layer's equations read its own parameters and the layer below's h as its x.
-    const rename = (line: string) =>
-      topParams.reduce((s, n) => s.replace(new RegExp(`\\b${n}\\b`, 'g'), layerParam(n, this.L)), line).replace(/\bx\b/g, this.L > 1 ? `h_l${this.L - 1}` : 'x_emb');
     const parts = [this.L > 1 ? `${this.L} layers` : '', this.embedding ? `embedding ${this.embedding.E}` : ''].filter(Boolean);
     return {
       ...top,
@@ -175,11 +198,10 @@ export class StackedCell implements Cell {
       states,
       shapes,
       symbols,
-      recurrent: this.layers.flatMap((c, k) => c.info.recurrent.map((n) => layerParam(n, k + 1))),
-      mainRecurrent: layerParam(top.mainRecurrent, this.L),
-      forgetBias: top.forgetBias,
+      // The top layer's equations read its own parameters and the layer below's h as its x.
+      recurrent: layers.flatMap((l) => l.recurrent),
       settings: [...top.settings, 'layers', 'embedding'],
-      equations: { forward: top.equations.forward.map(rename), backward: top.equations.backward.map(rename) },
+      layers,
     };
   }
 }

@@ -73,7 +73,9 @@ export type SessionCall =
   | { method: 'snapshot' }
   | { method: 'flow' }
   | { method: 'jacobian'; t: number }
-  | { method: 'clip'; threshold: number };
+  | { method: 'clip'; threshold: number }
+  /** Choose the layer of a stack the snapshot and the flow views show; answers the snapshot. */
+  | { method: 'layer'; layer: number };
 
 /** What each call answers. */
 export interface CallResults {
@@ -89,6 +91,7 @@ export interface CallResults {
   flow: FlowData;
   jacobian: JacobianView;
   clip: ClipView;
+  layer: StepSnapshot;
 }
 
 export interface CallRequest {

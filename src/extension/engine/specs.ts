@@ -133,6 +133,9 @@ export class Specs {
         return s.chartJacobian(c.t);
       case 'clip':
         return s.clip(c.threshold);
+      case 'layer':
+        s.setLayer(c.layer);
+        return s.snapshot();
       default: {
         const never: never = c;
         throw new Error(`unknown call ${JSON.stringify(never)}`);
