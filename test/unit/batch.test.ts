@@ -1,7 +1,8 @@
 /** Batched training: the batch's gradient is the sum of the per-sequence gradients, for every batched cell. */
 import { describe, expect, test } from 'vitest';
 import { runTrace, type BpttConfig, type ModelConfig, type Params, type Reduction } from '../../src/engine';
-import { batchGrads, gemmAB, lstmBatchGrads } from '../../src/engine/batch';
+import { batchable, batchGrads, gemmAB, lstmBatchGrads } from '../../src/engine/batch';
+import { makeCell } from '../../src/engine/cells';
 import { Rng } from '../../src/engine/rng';
 import { gemmABt } from '../../src/engine/linalg';
 import { randomProblem } from './helpers/randomProblem';
@@ -112,4 +113,21 @@ describe('batched cells: every sequence from its own state, gradients and end st
         });
       });
     }
+});
+
+describe('each cell owns its batched step', () => {
+  const cfg = (o: Partial<ModelConfig>): ModelConfig => ({ ...randomProblem({ cell: 'lstm' }).config, ...o });
+  test('the standard built-in cells have one; the trainer and batchGrads ask the cell', () => {
+    for (const o of [{ cell: 'rnn' as const }, { cell: 'gru' as const, variant: 'classic' as const }, { cell: 'gru' as const, variant: 'pytorch' as const }, { cell: 'lstm' as const }]) {
+      expect(makeCell(cfg(o)).batch, JSON.stringify(o)).toBeTypeOf('function');
+      expect(batchable(cfg(o), { truncate: 'chunks', k: 2 })).toBe(true);
+      expect(batchable(cfg(o), { truncate: 'window', k: 2 })).toBe(false);
+    }
+  });
+  test('peephole and coupled LSTMs, stacks and embeddings have none: they train sequence by sequence', () => {
+    for (const o of [{ peephole: true }, { coupled: true }, { layers: 2 }, { embedding: 3 }]) {
+      expect(makeCell(cfg(o)).batch, JSON.stringify(o)).toBeUndefined();
+      expect(batchable(cfg(o), { truncate: 'none', k: 2 })).toBe(false);
+    }
+  });
 });

@@ -3,7 +3,8 @@
  * and the description each cell gives of itself, so code outside src/engine/cells asks the cell
  * instead of switching on its kind.
  */
-import type { ModelConfig, Params } from '../types';
+import type { BpttConfig, ModelConfig, Params, Sequence } from '../types';
+import type { BatchResult, BatchState } from '../batch/common';
 
 /**
  * The recurrent state carried between timesteps: one vector of size H per state name, in the
@@ -115,7 +116,16 @@ export interface Cell {
   backward(p: Params, cache: StepCache, d: CellState, withDx?: boolean): StepGrad;
   /** How each parameter's gradient is formed from a step's gate gradients and saved inputs. */
   readonly terms: GradTerm[];
+  /**
+   * The cell's minibatch path, where it has one: B sequences of one length as [B, ·] blocks through
+   * matrix-matrix kernels (src/engine/batch), truncation none or chunks. Absent: the trainer runs a
+   * batch sequence by sequence through the trace.
+   */
+  readonly batch?: BatchStep;
 }
+
+/** Loss, summed gradients and end states of a batch of sequences of one length, each from its own state. */
+export type BatchStep = (config: ModelConfig, bptt: BpttConfig, p: Params, seqs: Sequence[], s0: BatchState) => BatchResult;
 
 /**
  * One parameter's gradient at a step, from a gradient (a key of StepGrad.dgates or StepGrad.extra,

@@ -7,6 +7,8 @@
  */
 import type { GruVariant, Params } from '../types';
 import { matTVecAdd, matTVecAdd2, matVecAdd, matVecAdd2, sigmoid } from '../linalg';
+import { gruBatch } from '../batch/gru';
+import type { BatchStep } from './cell';
 import { gateSymbols, gateTerms, shapesOf, type Cell, type CellInfo, type CellState, type GradTerm, type StepCache, type StepGrad } from './cell';
 
 export class GruCell implements Cell {
@@ -126,6 +128,8 @@ export class GruCell implements Cell {
     return { dgates, dstate: { h: dh }, dprev: { h: dhPrev }, dx };
   }
 
+  /** The minibatch path, both variants (batch/gru.ts). */
+  readonly batch: BatchStep = gruBatch;
 }
 
 const GATES = ['r = sigmoid(W_xr @ x + W_hr @ h_prev + b_r)', 'z = sigmoid(W_xz @ x + W_hz @ h_prev + b_z)'];

@@ -9,6 +9,8 @@
  */
 import type { Params } from '../types';
 import { affineRows, matTVecAddMany, sigmoid } from '../linalg';
+import { lstmBatch } from '../batch/lstm';
+import type { BatchStep } from './cell';
 import { gateSymbols, gateTerms, shapesOf, type Cell, type CellInfo, type CellState, type GradTerm, type StepCache, type StepGrad } from './cell';
 
 export class LstmCell implements Cell {
@@ -133,6 +135,11 @@ export class LstmCell implements Cell {
       matTVecAddMany(dx, w.Wx, das, H, D); // Σ_q W_xq^T · da_q
     }
     return { dgates, dstate: { h: dh, c: dc }, dprev: { h: dhPrev, c: dcPrev }, dx };
+  }
+
+  /** The standard LSTM's minibatch path (batch/lstm.ts); peephole and coupled gates have none. */
+  get batch(): BatchStep | undefined {
+    return this.peephole || this.coupled ? undefined : lstmBatch;
   }
 }
 

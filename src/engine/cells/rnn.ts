@@ -1,6 +1,8 @@
 /** The vanilla RNN cell: h_t = f(W_xh x_t + W_hh h_{t-1} + b_h). */
 import type { Activation, Params } from '../types';
 import { matTVecAdd, matVecAdd, sigmoid } from '../linalg';
+import { rnnBatch } from '../batch/rnn';
+import type { BatchStep } from './cell';
 import { shapesOf, type Cell, type CellInfo, type CellState, type GradTerm, type StepCache, type StepGrad } from './cell';
 
 const SYMBOLS: Record<string, string[]> = { W_xh: ['H', 'D'], W_hh: ['H', 'H'], b_h: ['H'] };
@@ -68,6 +70,9 @@ export class RnnCell implements Cell {
     }
     return { dgates: { a: da }, dstate: { h: dh }, dprev: { h: dhPrev }, dx };
   }
+
+  /** The minibatch path (batch/rnn.ts). */
+  readonly batch: BatchStep = rnnBatch;
 }
 
 export function activate(f: Activation, a: number): number {

@@ -18,7 +18,6 @@ import { cloneParams, paramShapes, zerosLike } from '../params';
 import { applyUpdate, clipGradients, createOptimizer, type OptimizerState } from './optimizers';
 import { epochOrder, sliceSequence, trainingData, type TrainingData } from './data';
 import { firstNonFinite, largest, NonFiniteError } from './finite';
-import { batchable, batchGrads } from '../batch';
 
 /** One sequence (or chunk) of an update, its place in the batch and the state it starts from. */
 interface Item {
@@ -227,7 +226,9 @@ export class Trainer {
     const bptt = this.problem.bptt.truncate === 'chunks' ? { truncate: 'none' as const, k: this.problem.bptt.k } : this.problem.bptt;
     const { config } = this.problem;
     let loss = 0;
-    if (!batchable(config, bptt)) {
+    // The cell's own minibatch path, where it has one (window truncation needs per-sequence records).
+    const batch = bptt.truncate === 'window' ? undefined : makeCell(config).batch;
+    if (!batch) {
       for (const it of items) {
         const r = this.accumulate(it.seq, it.s0, grads);
         loss += r.loss;
@@ -239,7 +240,7 @@ export class Trainer {
     for (const it of items) byLength.set(it.seq.inputs.length, [...(byLength.get(it.seq.inputs.length) ?? []), it]);
     for (const group of byLength.values()) {
       const s0 = Object.fromEntries(Object.keys(group[0].s0).map((name) => [name, group.map((it) => it.s0[name])]));
-      const r = batchGrads(config, bptt, this.stateNow.params, group.map((it) => it.seq), s0);
+      const r = batch(config, bptt, this.stateNow.params, group.map((it) => it.seq), s0);
       for (const [name, G] of Object.entries(r.grads)) {
         const g = grads[name].data;
         for (let i = 0; i < g.length; i++) g[i] += G.data[i];
