@@ -1,9 +1,7 @@
 /** Weights files on disk for the CLI: the default path beside the spec, atomic writes, validated reads. */
 import { basename, dirname, join } from 'node:path';
-import type { Problem } from '../engine';
-import { cloneParams, parseWeights, WeightsError, type WeightsFile } from '../engine';
-import { readStateDict, torchToParams, TorchFileError, weightsFormat } from '../engine/pytorch';
-import { utf8 } from '../engine/pytorch/tensor';
+import type { Problem, WeightsFile } from '../engine';
+import { isWeightsError, weightsFromBytes } from '../session/weights';
 import { writeAtomic as writeAtomicFile } from '../node/atomicWrite';
 import { MAX_WEIGHTS_BYTES, readBoundedSync } from '../node/readBounded';
 import { readNamedTextSync } from '../node/safeRead';
@@ -43,7 +41,6 @@ export function readWeightsText(path: string): string {
  * resume; parameters they lack, such as an absent output layer, keep the spec's values).
  */
 export function readWeightsFile(path: string, problem: Problem, warn: (line: string) => void = (l) => process.stderr.write(l + '\n')): WeightsFile {
-  const format = weightsFormat(path) ?? 'json';
   let bytes: Uint8Array;
   try {
     bytes = readBoundedSync(path);
@@ -51,21 +48,11 @@ export function readWeightsFile(path: string, problem: Problem, warn: (line: str
     throw new CliError([`${path}: cannot read the weights: ${err instanceof Error ? err.message : String(err)}`], EXIT.usage);
   }
   try {
-    if (format === 'json') {
-      const text = utf8(bytes);
-      if (text === null) throw new WeightsError('not UTF-8 text (a .json weights file is written by bptt train)');
-      return parseWeights(text, problem);
-    }
-    const found = torchToParams(readStateDict(bytes, path), { config: problem.config, layers: problem.config.layers ?? 1, embedding: problem.config.embedding ?? null }, problem.pytorch);
-    for (const w of found.warnings) warn(`${path}: warning: ${w}`);
-    const params = cloneParams(problem.params);
-    for (const [name, t] of Object.entries(found.params)) {
-      if (!params[name]) throw new TorchFileError(`holds ${name}, which this model has no place for`);
-      params[name].data.set(t.data);
-    }
-    return { spec: '', params, optimizer: null, progress: null, train: null };
+    const { file, warnings } = weightsFromBytes(bytes, path, problem);
+    for (const w of warnings) warn(`${path}: warning: ${w}`);
+    return file;
   } catch (err) {
-    if (err instanceof WeightsError || err instanceof TorchFileError) throw new CliError([`${path}: ${err.message}`], EXIT.usage);
+    if (isWeightsError(err)) throw new CliError([`${path}: ${err.message}`], EXIT.usage);
     throw err;
   }
 }

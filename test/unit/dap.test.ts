@@ -6,13 +6,12 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runTrace, type Trace } from '../../src/engine';
 import { loadSpec } from '../../src/engine/spec';
-import { DapClient, type DapMessage } from './helpers/dapClient';
+import { DapClient } from './helpers/dapClient';
+import { CLI, entries, frame, launch, ROOT, scope, track } from './helpers/dapSession';
 
-const ROOT = join(__dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'cli.js');
 
 type Nested = number | Nested[];
 interface Golden {
@@ -44,47 +43,6 @@ function specFile(name: string, spec: Record<string, unknown>): { path: string; 
   const { problem, diagnostics } = loadSpec(text, { format: 'json' });
   if (!problem) throw new Error(diagnostics.map((d) => d.message).join('\n'));
   return { path, trace: runTrace(problem), text };
-}
-
-let client: DapClient | null = null;
-afterEach(() => {
-  client?.kill();
-  client = null;
-});
-
-/** Initialize, launch, configure, and wait for the first stop (entry, or a breakpoint without stopOnEntry). */
-async function launch(spec: string, args: Record<string, unknown> = {}, configure?: (c: DapClient) => Promise<void>): Promise<{ c: DapClient; first: DapMessage }> {
-  const c = (client = new DapClient(process.execPath, [CLI, 'dap'], ROOT));
-  const caps = await c.ok('initialize', { adapterID: 'bptt', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
-  expect(caps).toMatchObject({ supportsStepBack: true, supportsConfigurationDoneRequest: true, supportsFunctionBreakpoints: true, supportsConditionalBreakpoints: true, supportsEvaluateForHovers: true, supportsGotoTargetsRequest: true });
-  expect(caps.exceptionBreakpointFilters.map((f: { filter: string }) => f.filter)).toEqual(['nonfinite']);
-  const launched = c.request('launch', { type: 'bptt', request: 'launch', name: 'test', spec, ...args });
-  await c.next('initialized');
-  await configure?.(c);
-  await c.ok('configurationDone');
-  const r = await launched;
-  if (!r.success) throw new Error(`launch failed: ${r.message}`);
-  return { c, first: await c.next('stopped', 0) };
-}
-
-async function frame(c: DapClient): Promise<{ name: string; line: number; source: { path: string } }> {
-  const st = await c.ok('stackTrace', { threadId: 1 });
-  expect(st.stackFrames).toHaveLength(1);
-  return st.stackFrames[0];
-}
-
-/** A scope's variables by name. */
-async function scope(c: DapClient, name: string): Promise<Record<string, { value: string; variablesReference: number; indexedVariables?: number; namedVariables?: number; evaluateName?: string }>> {
-  const { scopes } = await c.ok('scopes', { frameId: (await frame(c)) && 1 });
-  const s = scopes.find((x: { name: string }) => x.name === name);
-  if (!s.variablesReference) return {};
-  const { variables } = await c.ok('variables', { variablesReference: s.variablesReference });
-  return Object.fromEntries(variables.map((v: { name: string }) => [v.name, v]));
-}
-
-async function entries(c: DapClient, ref: number, start?: number, count?: number): Promise<string[]> {
-  const { variables } = await c.ok('variables', { variablesReference: ref, filter: 'indexed', start, count });
-  return variables.map((v: { value: string }) => v.value);
 }
 
 const str = (a: ArrayLike<number>): string[] => Array.from(a, String);
@@ -292,7 +250,7 @@ describe('bptt dap', () => {
   it('fails a launch on a spec with errors, with the positioned message', async () => {
     const path = join(dir, 'broken.rnn.yaml');
     writeFileSync(path, 'model:\n  cell: rnn\n  hidden: -3\ndata:\n  text: hello\n');
-    const c = (client = new DapClient(process.execPath, [CLI, 'dap'], ROOT));
+    const c = track(new DapClient(process.execPath, [CLI, 'dap'], ROOT));
     await c.ok('initialize', { adapterID: 'bptt', pathFormat: 'path' });
     const r = await c.request('launch', { spec: path });
     expect(r.success).toBe(false);

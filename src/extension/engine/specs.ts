@@ -8,7 +8,8 @@ import { weightsPathFor } from '../training/weightsPath';
 import { gradcheck, parseWeights, runTrace, type Diagnostic, type GradcheckResult, type Problem } from '../../engine';
 import { loadSpec } from '../../engine/spec';
 import { weightsReader } from '../../node/weightsReader';
-import { readNamedTextSync, type SafeReadOptions } from '../../node/safeRead';
+import { readNamedBytesSync, readNamedTextSync, type SafeReadOptions } from '../../node/safeRead';
+import { isWeightsError, weightsFromBytes } from '../../session/weights';
 import { answer, applyMove } from '../../session/api';
 import { StepSession } from '../../session/session';
 import { checkExpression } from '../../session/stops';
@@ -249,20 +250,23 @@ function withWeights(entry: Entry, problem: Problem): { problem: Problem; note?:
   const file = entry.weights ? resolve(dir ?? '.', entry.weights) : dir ? weightsPathFor(entry.spec.file) : null;
   if (!file) return { problem };
   const name = file.replace(/^.*[\\/]/, '');
-  let text: string;
+  let bytes: Uint8Array;
   try {
     // A regular file inside the roots, never a device or a FIFO; nothing in Restricted Mode.
-    text = readNamedTextSync(file, { ...named(entry.spec), maxBytes: 256 * 1024 * 1024 });
+    bytes = readNamedBytesSync(file, { ...named(entry.spec), maxBytes: 256 * 1024 * 1024 });
   } catch (e) {
     if (entry.weights) throw new Error(`cannot read the weights ${entry.weights}: ${e instanceof Error ? e.message : String(e)}`);
     if ((e as { reason?: string }).reason === 'missing' || entry.spec.refuse) return { problem }; // no trained weights: the spec's init
     return { problem, note: `weights: spec init (${name} ${e instanceof Error ? e.message : String(e)})` };
   }
   try {
-    const w = parseWeights(text, problem);
-    return { problem: { ...problem, params: w.params }, note: `weights: ${name}${w.progress ? ` (epoch ${w.progress.epoch})` : ''}` };
+    // Our JSON, or (a launch's weights) a PyTorch .pt/.pth or .safetensors file, as the CLI reads them.
+    const { file: w, warnings } = weightsFromBytes(bytes, file, problem);
+    const progress = w.progress ? ` (epoch ${w.progress.epoch})` : '';
+    return { problem: { ...problem, params: w.params }, note: `weights: ${name}${progress}`, warning: warnings.length ? `${name}: ${warnings.join('; ')}` : undefined };
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
+    if (!isWeightsError(e)) throw e;
     if (entry.weights) throw new Error(`${entry.weights} is not valid weights for this spec: ${message}`);
     return { problem, note: `weights: spec init (${name} is invalid: ${message})`, warning: `${name} is not valid weights for this spec (${message}); the stepper uses the spec's init.` };
   }
