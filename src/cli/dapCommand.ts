@@ -18,7 +18,8 @@ export const dapSpec: CommandSpec = {
   args: [],
   options: {},
   details: [
-    'Launch arguments: { "spec": PATH, "weights"?: PATH, "stopOnEntry"?: true }.',
+    'Launch arguments: { "spec": PATH, "weights"?: PATH (.json, .pt/.pth or .safetensors), "stopOnEntry"?: true }.',
+    'A stacked model (model.layers > 1) adds the Layers scope; expressions name layer l\'s records with _l{l}: h_l1, c_l2, dh_l1.',
     'An editor that speaks DAP steps through time with Next / Step Back / Continue, Variables, Watch and breakpoints.',
   ],
 };

@@ -5,6 +5,7 @@
  */
 import type { BackwardRecord, ForwardRecord, Params, Problem, Tensor, Trace } from '../engine';
 import type { Cursor } from './cursor';
+import { layerBackwardOnly, layerCount, layerForwardNames, layerGradientNames, layerOf } from './layerNames';
 
 /** A value a place names: a number (loss), or a vector or matrix. */
 export type PlaceValue = number | Tensor;
@@ -84,7 +85,17 @@ export class Place {
     return out;
   }
 
-  /** A name of the place's Step or Gradients scope, t, phase, T or a parameter; undefined if unknown. */
+  /** A stack's height (model.layers > 1), else 0: the Layers scope and the `_l{l}` names. */
+  get layers(): number {
+    return layerCount(this.forward);
+  }
+
+  /** Layer l's names at this place (1-based): its forward record, in the backward phase its gradients. */
+  layerNames(l: number): [string, PlaceValue][] {
+    return [...layerForwardNames(this.forward, l), ...layerGradientNames(this.backward, l)];
+  }
+
+  /** A name of the place's Step or Gradients scope, t, phase, T, a parameter or a layer's `_l{l}` name; undefined if unknown. */
   lookup(name: string): PlaceValue | string | undefined {
     switch (name) {
       case 't':
@@ -97,6 +108,8 @@ export class Place {
     if (Object.prototype.hasOwnProperty.call(this.trace.params, name)) return this.trace.params[name];
     for (const [n, v] of this.stepNames()) if (n === name) return v ?? 0; // no target: L_t = 0
     for (const [n, v] of this.gradientNames()) if (n === name) return v;
+    const l = layerOf(name, this.layers);
+    if (l !== null) for (const [n, v] of this.layerNames(l)) if (n === name) return v;
     return undefined;
   }
 
@@ -105,7 +118,8 @@ export class Place {
     if (this.phase === 'backward') return false;
     if (['dh', 'dh_from_output', 'dh_from_future'].includes(name)) return true;
     if (Object.keys(this.forward.states).some((s) => s !== 'h' && `d${s}` === name)) return true;
-    return Object.keys(this.forward.pre).some((g) => gateGradName(g) === name);
+    if (Object.keys(this.forward.pre).some((g) => gateGradName(g) === name)) return true;
+    return layerBackwardOnly(this.forward, name);
   }
 }
 
@@ -129,6 +143,8 @@ export function firstNonFinite(place: Place): string | null {
     return null;
   };
   const names: [string, PlaceValue | null][] = place.phase === 'forward' ? place.stepNames() : place.gradientNames();
+  // A stack's lower layers too (the top one's are the plain names): forward values, or their gradients.
+  for (let l = 1; l < place.layers; l++) names.push(...(place.phase === 'forward' ? layerForwardNames(place.forward, l) : layerGradientNames(place.backward, l)));
   for (const [n, v] of names) {
     const bad = check(n, v);
     if (bad) return bad;

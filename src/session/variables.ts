@@ -8,7 +8,7 @@ import type { Tensor } from '../engine';
 import { Place, type PlaceValue } from './place';
 
 /** The scopes, in the order a debugger lists them. */
-export const SCOPES = ['Step', 'Gradients', 'Parameters'] as const;
+export const SCOPES = ['Step', 'Gradients', 'Parameters', 'Layers'] as const;
 export type ScopeName = (typeof SCOPES)[number];
 
 /** One entry of the tree. */
@@ -102,6 +102,8 @@ export function scopes(place: Place): { name: ScopeName; named: number; expensiv
     { name: 'Step', named: place.stepNames().length, expensive: false },
     { name: 'Gradients', named: place.gradientNames().length, expensive: false },
     { name: 'Parameters', named: Object.keys(place.trace.params).length, expensive: place.phase === 'backward' },
+    // A stack (model.layers > 1): each layer's records, bottom first, as `h_l1`, `dh_l2`, ...
+    ...(place.layers ? [{ name: 'Layers' as const, named: place.layers, expensive: false }] : []),
   ];
 }
 
@@ -120,6 +122,7 @@ export function children(place: Place, path: string[], start?: number, count?: n
     const sub = descend(v, rest);
     return sub ? tensorChildren(sub, path, `${name}${rest.map((i) => `[${i}]`).join('')}`, start, count) : [];
   }
+  if (scope === 'Layers') return layerChildren(place, path, start, count);
   if (scope === 'Parameters') {
     const params = place.trace.params;
     if (name === undefined) {
@@ -138,4 +141,24 @@ export function children(place: Place, path: string[], start?: number, count?: n
     return sub && found ? tensorChildren(sub, path, `${found[2]}${idx.map((i) => `[${i}]`).join('')}`, start, count) : [];
   }
   return [];
+}
+
+/** ['Layers'] lists `layer 1` .. `layer L` (bottom first); ['Layers', 'layer 2'] its `_l2` names; deeper, their entries. */
+function layerChildren(place: Place, path: string[], start?: number, count?: number): VarNode[] {
+  const [, layer, name, ...rest] = path;
+  if (layer === undefined) {
+    return Array.from({ length: place.layers }, (_, i) => {
+      const names = place.layerNames(i + 1);
+      const top = i + 1 === place.layers ? ' (top: h, dh, … are these)' : '';
+      return { name: `layer ${i + 1}`, value: `${names.map(([n]) => n).join(', ')}${top}`, path: ['Layers', `layer ${i + 1}`], named: names.length };
+    });
+  }
+  const l = Number(/^layer (\d+)$/.exec(layer)?.[1]);
+  if (!(l >= 1 && l <= place.layers)) return [];
+  const names = place.layerNames(l);
+  if (name === undefined) return names.map(([n, v]) => valueNode(n, v, [...path, n], n));
+  const v = names.find(([n]) => n === name)?.[1];
+  if (!v || typeof v === 'number') return [];
+  const sub = descend(v, rest);
+  return sub ? tensorChildren(sub, path, `${name}${rest.map((i) => `[${i}]`).join('')}`, start, count) : [];
 }
