@@ -3,16 +3,11 @@
  * watches it, and the builds. One parse per edit feeds the diagnostics, the panel, the debugger; a
  * build reports progress and stops when the host flags it cancelled (a newer edit, or the user).
  */
-import { resolve } from 'node:path';
-import { weightsPathFor } from '../training/weightsPath';
 import { gradcheck, parseWeights, runTrace, type Diagnostic, type GradcheckResult, type Problem } from '../../engine';
-import { loadSpec } from '../../engine/spec';
-import { weightsReader } from '../../node/weightsReader';
-import { readNamedBytesSync, readNamedTextSync, type SafeReadOptions } from '../../node/safeRead';
-import { isWeightsError, weightsFromBytes } from '../../session/weights';
 import { answer, applyMove } from '../../session/api';
 import { StepSession } from '../../session/session';
 import { checkExpression } from '../../session/stops';
+import { load, specErrors, withWeights } from './specLoad';
 import type { SpecError } from '../../protocol';
 import type { AttachRequest, CallResults, FromEngine, SessionCall, SpecDescription, SpecText, Watcher } from './messages';
 
@@ -35,15 +30,20 @@ interface Entry {
 /** Posts progress at most this often (ms). */
 const PROGRESS_MS = 100;
 
-const specErrors = (diagnostics: Diagnostic[]): SpecError[] => diagnostics.filter((d) => d.severity === 'error').map((d) => ({ line: d.line, column: d.column, message: d.message }));
 
 export class Specs {
   private readonly entries = new Map<string, Entry>();
+
+  /** A build is running: builds asked for meanwhile (by messages served between its slices) wait their turn. */
+  private building = false;
+  private readonly waiting: (() => void)[] = [];
 
   constructor(
     private readonly post: (m: FromEngine) => void,
     /** Whether the host has cancelled build `id`. */
     private readonly isCancelled: (build: number) => boolean,
+    /** Called between a long build's slices: the worker serves the messages waiting (calls, other specs, a gradient check). */
+    private readonly between: () => void = () => undefined,
   ) {}
 
   /**
@@ -170,9 +170,26 @@ export class Specs {
     return { name: problem.name, results, errors: [], ms: Date.now() - t0 };
   }
 
-  /** Builds (or rebuilds) the entry's trace; a cancel or an error leaves the last good session. */
+  /** Builds (or rebuilds) the entry's trace; one build at a time, the others after it. */
   private build(entry: Entry, build: number, cursor?: Cursor): void {
-    const key = entry.spec.key;
+    if (this.building) {
+      this.waiting.push(() => this.build(entry, build, cursor));
+      return;
+    }
+    this.building = true;
+    try {
+      this.buildNow(entry, build, cursor);
+    } finally {
+      this.building = false;
+    }
+    this.waiting.shift()?.();
+  }
+
+  /** A cancel or an error leaves the last good session. */
+  private buildNow(entry: Entry, build: number, cursor?: Cursor): void {
+    // The text this build traces: a message served between slices may replace entry.spec.
+    const spec = entry.spec;
+    const key = spec.key;
     const { problem: parsed, diagnostics } = entry.parsed;
     const errors = specErrors(diagnostics);
     if (!parsed || errors.length) {
@@ -183,6 +200,8 @@ export class Specs {
     let last = Date.now();
     const progress = (phase: 'forward' | 'backward', done: number, total: number): void => {
       if (this.isCancelled(build)) throw new BuildCancelled();
+      this.between();
+      if (this.isCancelled(build)) throw new BuildCancelled(); // a message just served superseded it
       const now = Date.now();
       if (now - last < PROGRESS_MS) return;
       last = now;
@@ -190,9 +209,10 @@ export class Specs {
     };
     try {
       if (this.isCancelled(build)) throw new BuildCancelled();
-      const { problem, note, warning } = withWeights(entry, parsed);
+      const { problem, note, warning } = withWeights(spec, entry.weights, parsed);
       const trace = runTrace(problem, undefined, { progress });
-      const source = { file: key, text: entry.spec.text, format: entry.spec.format, weights: note };
+      if (entry.watchers.size === 0) throw new BuildCancelled(); // every front-end left while it built: nothing to keep
+      const source = { file: key, text: spec.text, format: spec.format, weights: note };
       if (entry.session) entry.session.replace(problem, trace, source);
       else {
         entry.session = new StepSession(problem, trace, source, cursor);
@@ -213,61 +233,3 @@ export class Specs {
 }
 
 type Cursor = NonNullable<AttachRequest['cursor']>;
-
-/** The safe reader's rules for files the spec names: inside the roots after symlinks, none when untrusted. */
-function named(spec: SpecText): SafeReadOptions {
-  if (spec.refuse) throw new Error(spec.refuse);
-  if (!spec.dir) throw new Error('an untitled spec cannot refer to other files; save it first');
-  return { baseDir: spec.dir, roots: spec.roots, rootsName: spec.rootsName };
-}
-
-function load(spec: SpecText): { problem: Problem | null; diagnostics: Diagnostic[] } {
-  try {
-    return loadSpec(spec.text, {
-      file: spec.file,
-      format: spec.format,
-      // data.file (a training corpus) is read as text beside the spec: data, never code.
-      readFile: (rel: string) => readNamedTextSync(rel, named(spec)),
-      // init.weights_file: bounded, inside the roots, read again only when it changed.
-      readBytes: (rel: string) => {
-        const o = named(spec);
-        return weightsReader(o.baseDir as string, spec.roots)(rel);
-      },
-    });
-  } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    return { problem: null, diagnostics: [{ severity: 'error', message, line: 1, column: 1, endLine: 1, endColumn: 1, offset: 0, length: 0, path: [] }] };
-  }
-}
-
-/**
- * The parameters a session traces: a launch's weights file, else NAME.weights.json beside the spec
- * when it exists (trained weights), else the spec's init. An invalid file is a warning, not an error.
- */
-function withWeights(entry: Entry, problem: Problem): { problem: Problem; note?: string; warning?: string } {
-  const dir = entry.spec.dir;
-  // SPEC.weights.json beside SPEC.rnn.yaml: from the file name, never from the spec's contents.
-  const file = entry.weights ? resolve(dir ?? '.', entry.weights) : dir ? weightsPathFor(entry.spec.file) : null;
-  if (!file) return { problem };
-  const name = file.replace(/^.*[\\/]/, '');
-  let bytes: Uint8Array;
-  try {
-    // A regular file inside the roots, never a device or a FIFO; nothing in Restricted Mode.
-    bytes = readNamedBytesSync(file, { ...named(entry.spec), maxBytes: 256 * 1024 * 1024 });
-  } catch (e) {
-    if (entry.weights) throw new Error(`cannot read the weights ${entry.weights}: ${e instanceof Error ? e.message : String(e)}`);
-    if ((e as { reason?: string }).reason === 'missing' || entry.spec.refuse) return { problem }; // no trained weights: the spec's init
-    return { problem, note: `weights: spec init (${name} ${e instanceof Error ? e.message : String(e)})` };
-  }
-  try {
-    // Our JSON, or (a launch's weights) a PyTorch .pt/.pth or .safetensors file, as the CLI reads them.
-    const { file: w, warnings } = weightsFromBytes(bytes, file, problem);
-    const progress = w.progress ? ` (epoch ${w.progress.epoch})` : '';
-    return { problem: { ...problem, params: w.params }, note: `weights: ${name}${progress}`, warning: warnings.length ? `${name}: ${warnings.join('; ')}` : undefined };
-  } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    if (!isWeightsError(e)) throw e;
-    if (entry.weights) throw new Error(`${entry.weights} is not valid weights for this spec: ${message}`);
-    return { problem, note: `weights: spec init (${name} is invalid: ${message})`, warning: `${name} is not valid weights for this spec (${message}); the stepper uses the spec's init.` };
-  }
-}

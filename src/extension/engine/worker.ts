@@ -3,7 +3,7 @@
  * whole extension): it parses specs, holds their sessions (traces, flow, gradient check) and runs
  * training, so nothing heavy ever runs on the extension host's thread. The host only relays.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { runTraining } from '../../node/training/trainLoop';
 import { CANCEL_SLOTS, type FromEngine, type ToEngine } from './messages';
 import { Specs } from './specs';
@@ -14,7 +14,7 @@ if (!port) throw new Error('engineWorker.js runs only as a worker thread');
 /** Shared with the host: slot build % CANCEL_SLOTS = build when the host cancelled that build. */
 const cancelFlags = new Int32Array((workerData as { cancel: SharedArrayBuffer }).cancel);
 const post = (m: FromEngine): void => port.postMessage(m);
-const specs = new Specs(post, (build) => build > 0 && Atomics.load(cancelFlags, build % CANCEL_SLOTS) === build);
+const specs = new Specs(post, (build) => build > 0 && Atomics.load(cancelFlags, build % CANCEL_SLOTS) === build, serveWaiting);
 const cancelledJobs = new Set<number>();
 
 function reply(id: number, f: () => unknown): void {
@@ -25,7 +25,31 @@ function reply(id: number, f: () => unknown): void {
   }
 }
 
-port.on('message', (m: ToEngine) => {
+/** How often a long build lets the messages waiting be served (ms). */
+const SLICE_MS = 25;
+let lastServed = 0;
+let serving = false;
+
+/**
+ * Between a build's slices: the messages that arrived meanwhile are taken off the port and handled
+ * now, in order (another spec's calls, a gradient check, a move in the panel), so nothing waits for a
+ * long trace. A build they ask for runs after the current one (Specs queues it).
+ */
+function serveWaiting(): void {
+  const now = Date.now();
+  if (serving || now - lastServed < SLICE_MS) return;
+  serving = true;
+  try {
+    for (let m = receiveMessageOnPort(port!); m; m = receiveMessageOnPort(port!)) handle(m.message as ToEngine);
+  } finally {
+    lastServed = Date.now();
+    serving = false;
+  }
+}
+
+port.on('message', handle);
+
+function handle(m: ToEngine): void {
   switch (m.type) {
     case 'spec': {
       // The diagnostics go first: a rebuild of a long trace must not hold them up.
@@ -61,4 +85,4 @@ port.on('message', (m: ToEngine) => {
       throw new Error(`unknown message ${JSON.stringify(never)}`);
     }
   }
-});
+}

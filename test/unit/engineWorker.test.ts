@@ -1,0 +1,87 @@
+/**
+ * The engine worker (dist/engineWorker.js) serves other messages while a long build runs: between
+ * the build's slices, a call to another spec's session and a gradient check are answered before the
+ * long trace is built. And a launch's PyTorch weights reach the worker's session.
+ */
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FromEngine, SpecText, ToEngine } from '../../src/extension/engine/messages';
+import { CANCEL_SLOTS } from '../../src/extension/engine/messages';
+
+const ROOT = join(__dirname, '..', '..');
+const TORCH = join(ROOT, 'test', 'fixtures', 'torch');
+
+let worker: Worker | null = null;
+afterEach(async () => {
+  await worker?.terminate();
+  worker = null;
+});
+
+function start(): { send: (m: ToEngine) => void; log: FromEngine[]; until: (p: (m: FromEngine) => boolean, ms?: number) => Promise<FromEngine> } {
+  const w = (worker = new Worker(join(ROOT, 'dist', 'engineWorker.js'), { workerData: { cancel: new SharedArrayBuffer(4 * CANCEL_SLOTS) } }));
+  const log: FromEngine[] = [];
+  const waiters: { p: (m: FromEngine) => boolean; resolve: (m: FromEngine) => void }[] = [];
+  w.on('message', (m: FromEngine) => {
+    log.push(m);
+    for (const x of [...waiters]) if (x.p(m)) waiters.splice(waiters.indexOf(x), 1), x.resolve(m);
+  });
+  const until = (p: (m: FromEngine) => boolean, ms = 120_000): Promise<FromEngine> => {
+    const seen = log.find(p);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no such message in ${ms} ms; got ${log.map((m) => m.type).join(', ')}`)), ms);
+      waiters.push({ p, resolve: (m) => (clearTimeout(timer), resolve(m)) });
+    });
+  };
+  return { send: (m) => w.postMessage(m), log, until };
+}
+
+const spec = (key: string, text: string, dir: string | null = null): SpecText => ({ key, file: key, dir, roots: dir ? [dir] : [], rootsName: 'the test folder', refuse: null, format: 'yaml', text });
+const HELLO = 'name: hello\nmodel:\n  cell: rnn\n  hidden: 3\ndata:\n  text: hello\ninit:\n  seed: 1\n';
+
+/** An LSTM long enough to be checkpointed (T·H over the threshold), so the build runs in slices for seconds. */
+function longSpec(T: number): string {
+  let seed = 5;
+  const text = Array.from({ length: T + 1 }, () => 'abcdefgh'[(seed = (seed * 1103515245 + 12345) % 2147483648) % 8]).join('');
+  return `name: long\nmodel:\n  cell: lstm\n  hidden: 128\ndata:\n  text: ${text}\ninit:\n  seed: 3\n`;
+}
+
+describe('the engine worker', () => {
+  it('answers another spec’s calls and a gradient check between the slices of a long build', async () => {
+    const { send, log, until } = start();
+    send({ type: 'attach', spec: spec('mem:hello', HELLO), who: 'debugger', build: 1 });
+    await until((m) => m.type === 'built' && m.key === 'mem:hello');
+    send({ type: 'attach', spec: spec('mem:long', longSpec(20_000)), who: 'panel', build: 2 });
+    // Well into the forward pass (more than half of the build still to come), ask.
+    await until((m) => m.type === 'progress' && m.key === 'mem:long');
+    send({ type: 'call', id: 10, key: 'mem:hello', call: { method: 'move', move: { kind: 'jump', to: 'end' } } });
+    send({ type: 'gradcheck', id: 11, spec: spec('mem:hello', HELLO) });
+    await until((m) => m.type === 'built' && m.key === 'mem:long', 300_000);
+    const at = (p: (m: FromEngine) => boolean): number => log.findIndex(p);
+    const built = at((m) => m.type === 'built' && m.key === 'mem:long');
+    const moved = at((m) => m.type === 'reply' && m.id === 10);
+    const checked = at((m) => m.type === 'reply' && m.id === 11);
+    expect(moved).toBeGreaterThan(-1);
+    expect(checked).toBeGreaterThan(-1);
+    // Both answered while the long trace was still building: progress of it came after them.
+    expect(moved).toBeLessThan(built);
+    expect(checked).toBeLessThan(built);
+    expect(log.slice(checked).some((m) => m.type === 'progress' && m.key === 'mem:long')).toBe(true);
+    const reply = log[moved] as Extract<FromEngine, { type: 'reply' }>;
+    expect(reply.ok && reply.value).toMatchObject({ cursor: { phase: 'backward', t: 1 }, moved: true });
+    const check = log[checked] as Extract<FromEngine, { type: 'reply' }>;
+    const results = (check.ok ? (check.value as { results: { name: string; maxRelError: number }[] }).results : []).map((r) => [r.name, r.maxRelError < 1e-6]);
+    expect(results).toEqual(['W_xh', 'W_hh', 'b_h', 'W_hy', 'b_y'].map((n) => [n, true]));
+  }, 300_000);
+
+  it('a debug launch’s .pt weights are the session’s parameters (the worker reads PyTorch files as the CLI does)', async () => {
+    const { send, until } = start();
+    const text = 'name: rnn_l1\nmodel:\n  cell: rnn\n  hidden: 3\ndata:\n  text: hello world\n';
+    send({ type: 'attach', spec: spec('mem:rnn_l1', text, TORCH), who: 'debugger', build: 1, weights: 'rnn_l1.pt' });
+    const built = await until((m) => (m.type === 'built' || m.type === 'buildFailed') && m.key === 'mem:rnn_l1');
+    expect(built).toMatchObject({ type: 'built', summary: { weights: 'weights: rnn_l1.pt' } });
+    const { loss } = JSON.parse((await import('node:fs')).readFileSync(join(TORCH, 'rnn_l1.expected.json'), 'utf8')) as { loss: number };
+    expect(Math.abs((built as Extract<FromEngine, { type: 'built' }>).summary.loss - loss)).toBeLessThan(1e-9);
+  });
+});
