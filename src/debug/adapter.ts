@@ -5,12 +5,16 @@
  * scopes Step, Gradients, Parameters page their vectors and matrices lazily; evaluate takes the
  * expression language. It imports no vscode: `bptt dap` runs it on stdio, the extension inline.
  */
-import { DebugSession, Handles, InitializedEvent, InvalidatedEvent, OutputEvent, Scope, StoppedEvent, TerminatedEvent, Thread } from '@vscode/debugadapter';
+import { DebugSession, InitializedEvent, OutputEvent, TerminatedEvent, Thread } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { resolve as resolvePath } from 'node:path';
 import type { Cursor } from '../session/cursor';
-import type { Move, MoveResult, SessionApi, SessionChange, SessionInfo, VarNode } from '../session/api';
+import type { Move, SessionApi, SessionInfo } from '../session/api';
 import { Breakpoints, NONFINITE_FILTER } from './breakpoints';
+import { frameName, gotoPlace, gotoTargets, ORIGIN, Stops, THREAD_ID } from './stops';
+import { Values } from './values';
+
+export { frameName, ORIGIN, THREAD_ID } from './stops';
 
 /** The launch configuration's fields (see package.json contributes.debuggers). */
 export interface LaunchArgs extends DebugProtocol.LaunchRequestArguments {
@@ -25,33 +29,17 @@ export interface LaunchArgs extends DebugProtocol.LaunchRequestArguments {
 /** Opens the session of a launch: in this process (`bptt dap`) or in the extension's worker. */
 export type SessionOpener = (args: LaunchArgs) => Promise<SessionApi>;
 
-export const THREAD_ID = 1;
 const FRAME_ID = 1;
-/** Who moves the cursor, as the session's change events name it. */
-export const ORIGIN = 'debugger';
-
-/** `forward t=3`, exactly. */
-export const frameName = (c: Cursor): string => `${c.phase} t=${c.t}`;
-
-const REASONS: Record<NonNullable<MoveResult['hit']>['reason'], string> = {
-  breakpoint: 'breakpoint',
-  'function breakpoint': 'function breakpoint',
-  exception: 'exception',
-  start: 'step',
-  end: 'step',
-};
 
 export class BpttDebugSession extends DebugSession {
   private api: SessionApi | null = null;
   private info: SessionInfo | null = null;
-  private cursor: Cursor = { phase: 'forward', t: 1 };
   private specPath = '';
-  private readonly refs = new Handles<{ at: Cursor; path: string[] }>();
+  private readonly values = new Values();
   private readonly breakpoints = new Breakpoints();
   private configured!: () => void;
   private readonly configurationDone = new Promise<void>((r) => (this.configured = r));
-  /** Moves run one after another. */
-  private moving: Promise<unknown> = Promise.resolve();
+  private readonly stops = new Stops((e) => this.sendEvent(e), () => this.values.reset());
   private watching: { dispose(): void } | null = null;
 
   constructor(private readonly open: SessionOpener) {
@@ -81,8 +69,11 @@ export class BpttDebugSession extends DebugSession {
       this.specPath = resolvePath(args.spec);
       this.api = await this.open(args);
       this.info = await this.api.info();
-      this.cursor = this.info.cursor;
-      this.watching = this.api.onDidChange((e) => this.onSessionChange(e));
+      this.stops.cursor = this.info.cursor;
+      this.watching = this.api.onDidChange((e) => {
+        this.stops.follow(e);
+        if (e.kind === 'trace' && this.api) void this.api.info().then((i) => (this.info = i));
+      });
       this.sendEvent(new OutputEvent(`bptt: ${this.info.name || args.spec} · T=${this.info.T} · ${2 * this.info.T} places (forward t=1..${this.info.T}, then backward)\n`, 'console'));
       this.sendEvent(new InitializedEvent());
       await this.configurationDone;
@@ -121,32 +112,14 @@ export class BpttDebugSession extends DebugSession {
     const api = this.need(response);
     if (!api) return;
     const at = this.cursor;
-    const scopes = await api.scopes(at);
-    response.body = {
-      scopes: scopes.map((s) => {
-        const scope: DebugProtocol.Scope = new Scope(s.name, s.named ? this.refs.create({ at, path: [s.name] }) : 0, s.expensive);
-        scope.namedVariables = s.named;
-        scope.presentationHint = s.name === 'Step' ? 'locals' : undefined;
-        return scope;
-      }),
-    };
+    response.body = { scopes: this.values.scopes(await api.scopes(at), at) };
     this.sendResponse(response);
   }
 
   protected override async variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): Promise<void> {
     const api = this.need(response);
     if (!api) return;
-    const ref = this.refs.get(args.variablesReference);
-    if (!ref) {
-      response.body = { variables: [] };
-      this.sendResponse(response);
-      return;
-    }
-    const nodes = await api.variables(ref.at, ref.path, args.start, args.count);
-    // A vector or matrix has only indexed children; a scope or a parameter only named ones.
-    const indexed = nodes.length > 0 && nodes[0].name.startsWith('[');
-    const wanted = args.filter === undefined || (args.filter === 'indexed') === indexed;
-    response.body = { variables: wanted ? nodes.map((n) => this.variable(n, ref.at)) : [] };
+    response.body = { variables: await this.values.variables(api, args) };
     this.sendResponse(response);
   }
 
@@ -162,7 +135,7 @@ export class BpttDebugSession extends DebugSession {
       this.sendErrorResponse(response, { id: 2001, format: `${where}${r.message}`.replace(/[{}]/g, (c) => (c === '{' ? '(' : ')')), showUser: false });
       return;
     }
-    const v = this.variable(r.node, this.cursor);
+    const v = this.values.variable(r.node, this.cursor);
     response.body = { result: v.value, type: v.type, variablesReference: v.variablesReference, indexedVariables: v.indexedVariables, namedVariables: v.namedVariables };
     this.sendResponse(response);
   }
@@ -201,33 +174,20 @@ export class BpttDebugSession extends DebugSession {
     this.respondThenMove(response, { kind: 'step', delta: 0 }, 'pause');
   }
 
-  /** Goto targets on a line of data: each step there, forward and backward (the first 50 steps). */
+  /** Goto targets on a line of data: each step there, forward and backward. */
   protected override async gotoTargetsRequest(response: DebugProtocol.GotoTargetsResponse, args: DebugProtocol.GotoTargetsArguments): Promise<void> {
     const api = this.need(response);
     if (!api || !this.info) return;
-    const [check] = await api.checkLines([args.line]);
-    const targets: DebugProtocol.GotoTarget[] = [];
-    if (check.steps > 0 && check.first !== undefined) {
-      // The ids encode the place: position on the line 0..2T-1, plus 1.
-      const T = this.info.T;
-      for (let t = check.first, n = 0; t <= T && n < 50; t++) {
-        if ((await api.lineOf(t)) !== args.line) continue;
-        n++;
-        targets.push({ id: t, label: `forward t=${t}`, line: args.line }, { id: 2 * T - t + 1, label: `backward t=${t}`, line: args.line });
-      }
-    }
-    response.body = { targets };
+    response.body = { targets: await gotoTargets(api, args.line, this.info.T) };
     this.sendResponse(response);
   }
 
   protected override gotoRequest(response: DebugProtocol.GotoResponse, args: DebugProtocol.GotoArguments): void {
-    const T = this.info?.T ?? 1;
-    const pos = args.targetId - 1;
-    if (!Number.isInteger(pos) || pos < 0 || pos >= 2 * T) {
+    const to = gotoPlace(args.targetId, this.info?.T ?? 1);
+    if (!to) {
       this.sendErrorResponse(response, { id: 3001, format: `no such goto target: ${args.targetId}`, showUser: true });
       return;
     }
-    const to: Cursor = pos < T ? { phase: 'forward', t: pos + 1 } : { phase: 'backward', t: 2 * T - pos };
     this.respondThenMove(response, { kind: 'jump', to }, 'goto');
   }
 
@@ -289,48 +249,12 @@ export class BpttDebugSession extends DebugSession {
   }
 
   private move(m: Move, reason: string): Promise<void> {
-    const run = this.moving.then(async () => {
-      const api = this.api;
-      if (!api) return;
-      try {
-        const r = await api.move(m, ORIGIN);
-        this.cursor = r.cursor;
-        this.refs.reset();
-        const ev: DebugProtocol.StoppedEvent = new StoppedEvent(r.hit ? REASONS[r.hit.reason] : reason, THREAD_ID);
-        ev.body.description = r.hit?.text ?? (r.hit?.reason === 'end' ? 'end of the backward pass' : r.hit?.reason === 'start' ? 'start of the forward pass' : frameName(r.cursor));
-        if (r.hit?.text) ev.body.text = r.hit.text;
-        if (r.hit?.ids.length) ev.body.hitBreakpointIds = r.hit.ids;
-        this.sendEvent(ev);
-      } catch (e) {
-        this.sendEvent(new OutputEvent(`bptt: ${e instanceof Error ? e.message : String(e)}\n`, 'stderr'));
-        this.sendEvent(new StoppedEvent('step', THREAD_ID));
-      }
-    });
-    this.moving = run;
-    return run;
+    return this.stops.move(() => this.api, m, reason);
   }
 
-  /** Another front-end (the panel) moved the cursor, or the spec was edited: the views follow. */
-  private onSessionChange(e: SessionChange): void {
-    if (e.origin === ORIGIN && e.kind === 'move') return;
-    this.cursor = e.cursor;
-    this.refs.reset();
-    if (e.kind === 'trace' && this.api) void this.api.info().then((i) => (this.info = i));
-    const ev: DebugProtocol.StoppedEvent = new StoppedEvent(e.kind === 'trace' ? 'step' : 'goto', THREAD_ID);
-    ev.body.description = e.kind === 'trace' ? `the spec changed: ${frameName(e.cursor)}` : `moved in the ${e.origin ?? 'panel'}: ${frameName(e.cursor)}`;
-    this.sendEvent(ev);
-    this.sendEvent(new InvalidatedEvent(['variables', 'stacks']));
-  }
-
-  private variable(n: VarNode, at: Cursor): DebugProtocol.Variable {
-    const v: DebugProtocol.Variable = { name: n.name, value: n.value, type: n.type, variablesReference: 0 };
-    if (n.evaluateName !== undefined) v.evaluateName = n.evaluateName;
-    if (n.path && (n.indexed || n.named)) {
-      v.variablesReference = this.refs.create({ at, path: n.path });
-      if (n.indexed) v.indexedVariables = n.indexed;
-      if (n.named) v.namedVariables = n.named;
-    }
-    return v;
+  /** Where the debugger's cursor is. */
+  private get cursor(): Cursor {
+    return this.stops.cursor;
   }
 
   private source(): DebugProtocol.Source {
