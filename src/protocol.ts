@@ -178,6 +178,8 @@ export interface FlowMapView {
   ratios?: (number | null)[][];
   /** How the gradient changes per step back, in plain words; absent from older hosts. */
   verdict?: FlowVerdict;
+  /** A stack: the layer whose h the map is about (1 = bottom); absent for a single cell. */
+  layer?: number;
 }
 
 /** The gradient's factor per step back, averaged over the map, and what it means. */
@@ -238,6 +240,8 @@ export interface JacobianView {
   lambdaName?: string;
   /** Why the row stops short of k = 1, else null. */
   bounded: string | null;
+  /** A stack: the layer whose h_t and h_k the row relates (1 = bottom); absent for a single cell. */
+  layer?: number;
 }
 
 /** The gradient-flow views' data that depends on the trace, not the cursor. */

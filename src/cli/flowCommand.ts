@@ -16,6 +16,7 @@ export const flowSpec: CommandSpec = {
   options: {
     json: { type: 'boolean', description: 'print norms, jacobian, spectral_radius, spectral_norm, gate_path as JSON' },
     t: { type: 'string', value: 'N', description: 'the row t of the Jacobian norms ‖dh_t/dh_k‖ (default T)' },
+    layer: { type: 'string', value: 'L', description: "a stacked model's layer whose h the norms are about, 1 = bottom (default the top)" },
   },
   details: [
     'norms[t-1][k-1] = ‖dL_t/dh_k‖_2 by full BPTT of L_t alone, for k <= t (null above the diagonal,',
@@ -31,6 +32,13 @@ function rowOf(value: string | boolean | undefined, T: number): number {
   const t = Number(value);
   if (typeof value !== 'string' || !/^\d+$/.test(value.trim()) || t < 1 || t > T) throw usageError(`--t must be an integer in 1..${T}, got '${String(value)}'`, 'flow');
   return t;
+}
+
+/** An integer option in 1..max, else a usage error. */
+function rangeOf(value: string | boolean, max: number, name: string): number {
+  const v = Number(value);
+  if (typeof value !== 'string' || !/^\d+$/.test(value.trim()) || v < 1 || v > max) throw usageError(`${name} must be an integer in 1..${max}, got '${String(value)}'`, 'flow');
+  return v;
 }
 
 /** NaN (a Jacobian entry left out by the bound) as null. */
@@ -60,8 +68,10 @@ export function runFlowCommand(args: ParsedArgs, io: Io): number {
   const problem = loadSpecFile(args.positionals[0]);
   const T = problem.sequence.inputs.length;
   const t = rowOf(args.values.t, T);
-  const map = flowMap(problem);
-  const row = jacobianRow(problem, t);
+  const L = problem.config.layers ?? 1;
+  const layer = args.values.layer === undefined ? undefined : rangeOf(args.values.layer, L, '--layer');
+  const map = flowMap(problem, { layer });
+  const row = jacobianRow(problem, t, { layer });
   const spectra = recurrentSpectra(problem.config, problem.params); // once: O(H³) exact, or a bounded estimate above H = 320
   if (args.values.json) io.out(jsonForTerminal(flowJson(problem, map, row, spectra)) + '\n');
   else io.out(flowReport(problem, map, row, io.style.bold, spectra).join('\n') + '\n');

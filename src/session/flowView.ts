@@ -22,8 +22,8 @@ export function lambdaName(recurrent: string[]): string {
 const finiteOrNull = (v: number | null): number | null => (v !== null && Number.isFinite(v) ? v : null);
 
 /** ||dL_t/dh_k|| over (t, k) as the heatmap shows it: the computed rows, columns pooled past MAX_FLOW_COLS. */
-export function flowMapView(problem: Problem, opts: { maxRows?: number; maxCols?: number } = {}): FlowMapView {
-  const m = flowMap(problem, { maxRows: opts.maxRows ?? MAX_FLOW_ROWS });
+export function flowMapView(problem: Problem, opts: { maxRows?: number; maxCols?: number; layer?: number } = {}): FlowMapView {
+  const m = flowMap(problem, { maxRows: opts.maxRows ?? MAX_FLOW_ROWS, layer: opts.layer });
   const maxCols = opts.maxCols ?? MAX_FLOW_COLS;
   // Columns from the earliest k any row reached up to T (earlier k were never computed).
   const kFirst = m.rows.length ? Math.max(1, m.rows[0] - m.span + 1) : 1;
@@ -61,7 +61,17 @@ export function flowMapView(problem: Problem, opts: { maxRows?: number; maxCols?
     const r = row.map((v) => (v !== null && diag !== null && diag > 0 && Number.isFinite(v) ? v / diag : null));
     return pool<number | null, number | null>(r, null, (acc, v) => (v === null || !Number.isFinite(v) ? acc : acc === null ? v : Math.max(acc, v)));
   });
-  return { T: m.T, rows: m.rows, cols, block, norms, ratios: ratios.map((r) => r.map(finiteOrNull)), dropped, bounded, truncation: m.truncationLoss, verdict: flowVerdict(m.rows, m.norms) };
+  const verdict = flowVerdict(m.rows, m.norms);
+  const layer = stackLayer(problem, opts.layer);
+  // In a stack the map is about one layer's h: the verdict says which.
+  if (layer !== null) verdict.text = `layer ${layer}: ${verdict.text}`;
+  return { T: m.T, rows: m.rows, cols, block, norms, ratios: ratios.map((r) => r.map(finiteOrNull)), dropped, bounded, truncation: m.truncationLoss, verdict, ...(layer !== null ? { layer } : {}) };
+}
+
+/** A stack's layer (the top one when none is given), or null for a single cell. */
+function stackLayer(problem: Problem, layer: number | undefined): number | null {
+  const L = problem.config.layers ?? 1;
+  return L > 1 ? (layer ?? L) : null;
 }
 
 /** Below this factor per step back the gradient is called vanishing, above its inverse exploding. */
@@ -99,9 +109,12 @@ export function flowVerdict(rows: number[], norms: (number | null)[][]): FlowVer
 const fmtFactor = (v: number): string => (v === 0 ? '0' : v >= 0.01 && v < 1000 ? String(Number(v.toPrecision(3))) : v.toExponential(1).replace('e+', 'e'));
 
 /** ||dh_t/dh_k|| along row t with the bound and the gate path, over the k the engine computed. */
-export function jacobianView(problem: Problem, t: number): JacobianView {
-  const r = jacobianRow(problem, t);
-  const info = cellInfo(problem.config);
+export function jacobianView(problem: Problem, t: number, layer?: number): JacobianView {
+  const l = stackLayer(problem, layer);
+  const r = jacobianRow(problem, t, l !== null ? { layer: l } : {});
+  const whole = cellInfo(problem.config);
+  // A stack's layer: its own recurrent matrices and gate path.
+  const info = l !== null && whole.layers ? whole.layers[l - 1] : whole;
   const path = info.path;
   // norms[k-1] is NaN for the k a bounded row left out: send only the computed k.
   let kFirst = t;
@@ -121,6 +134,7 @@ export function jacobianView(problem: Problem, t: number): JacobianView {
     gateSummary: r.gatePath && path && kFirst < t ? gateSummary(path.label, path.what, t, kFirst, r.gatePath[kFirst - 1]) : null,
     lambdaName: lambdaName(info.recurrent),
     bounded: r.bounded,
+    ...(l !== null ? { layer: l } : {}),
   };
 }
 
@@ -142,10 +156,14 @@ export function clipView(grads: Params, threshold: number): ClipView {
 }
 
 /** Everything the flow section needs once per trace: the map, the spectra, the clip preview at the spec's threshold. */
-export function flowData(problem: Problem, grads: Params): FlowData {
+export function flowData(problem: Problem, grads: Params, layer?: number): FlowData {
+  const l = stackLayer(problem, layer);
+  const layerInfo = l !== null ? cellInfo(problem.config).layers?.[l - 1] : undefined;
+  const spectral = recurrentSpectra(problem.config, problem.params).perMatrix;
   return {
-    map: flowMapView(problem),
-    spectral: recurrentSpectra(problem.config, problem.params).perMatrix,
+    map: flowMapView(problem, { layer: l ?? undefined }),
+    // A stack's layer: its own recurrent matrices' spectra.
+    spectral: layerInfo ? spectral.filter((m) => layerInfo.recurrent.includes(m.name)) : spectral,
     clip: clipView(grads, problem.train.clip !== null && problem.train.clip > 0 ? problem.train.clip : DEFAULT_CLIP),
   };
 }

@@ -46,8 +46,9 @@ export class StepSession {
   private sourceNow: SessionSource;
   readonly stepper: Stepper;
   private lines: DataLines | null = null;
-  private flowCache: FlowData | null = null;
-  private readonly jacobians = new Map<number, JacobianView>();
+  /** Flow data and Jacobian rows per layer (a stack's layer, else 1), keyed `${layer}:${t}` for rows. */
+  private readonly flowCache = new Map<number, FlowData>();
+  private readonly jacobians = new Map<string, JacobianView>();
   private placeCache: Place | null = null;
   private listeners: ((e: SessionChange) => void)[] = [];
   private origin: string | undefined;
@@ -104,7 +105,7 @@ export class StepSession {
     this.sourceNow = source;
     adoptForward(problem, trace);
     this.lines = null;
-    this.flowCache = null;
+    this.flowCache.clear();
     this.jacobians.clear();
     this.placeCache = null;
     this.quietly(() => this.stepper.retarget(trace.T));
@@ -179,18 +180,25 @@ export class StepSession {
     return { ...this.jacobian(this.T), cursorT: t };
   }
 
-  /** The gradient-flow data of this trace, computed once. */
+  /** The gradient-flow data of this trace for the session's layer, computed once per layer. */
   flow(): FlowData {
-    return (this.flowCache ??= flowData(this.problemNow, this.traceNow.grads));
+    const l = this.layer;
+    let f = this.flowCache.get(l);
+    if (!f) {
+      f = flowData(this.problemNow, this.traceNow.grads, this.layers > 1 ? l : undefined);
+      this.flowCache.set(l, f);
+    }
+    return f;
   }
 
-  /** The Jacobian row at t, kept for the next visit. */
+  /** The Jacobian row at t (of the session's layer), kept for the next visit. */
   jacobian(t: number): JacobianView {
-    let row = this.jacobians.get(t);
+    const key = `${this.layer}:${t}`;
+    let row = this.jacobians.get(key);
     if (!row) {
-      row = jacobianView(this.problemNow, t);
-      this.jacobians.set(t, row);
-      if (this.jacobians.size > MAX_JACOBIANS) this.jacobians.delete(this.jacobians.keys().next().value as number);
+      row = jacobianView(this.problemNow, t, this.layers > 1 ? this.layer : undefined);
+      this.jacobians.set(key, row);
+      if (this.jacobians.size > MAX_JACOBIANS) this.jacobians.delete(this.jacobians.keys().next().value as string);
     }
     return row;
   }

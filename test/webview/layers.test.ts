@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
-import type { Problem, Trace } from '../../src/engine';
+import { flowMap, type Problem, type Trace } from '../../src/engine';
 import { loadSpec } from '../../src/engine/spec';
 import { formatNumber } from '../../src/format';
 import type { Cursor } from '../../src/protocol';
@@ -121,6 +121,13 @@ describe('the layer switch', () => {
       await panel.at('backward', 3);
       expect(layerMismatches(problem, panel.trace, { phase: 'backward', t: 3 }, 1, await panel.collect())).toEqual([]);
       expect(await panel.page.evaluate('document.activeElement?.dataset.testid')).toBe('layer-1');
+      // The flow map and its verdict follow the layer: layer 1's ||dL_t/dh_k||, computed by the engine.
+      await panel.page.waitForFunction(`document.querySelector('[data-testid="flow-verdict"]')?.textContent?.startsWith('layer 1: ')`, undefined, { timeout: 10_000 });
+      const m = flowMap(problem, { layer: 1 });
+      const T = panel.trace.T;
+      for (const k of [1, 5, T]) expect(await panel.page.getByTestId(`flow-${T}-${k}`).getAttribute('data-value')).toBe(formatNumber(m.norms[m.rows.indexOf(T)][k - 1] as number));
+      const top = flowMap(problem);
+      expect(formatNumber(top.norms[top.rows.indexOf(T)][0] as number)).not.toBe(formatNumber(m.norms[m.rows.indexOf(T)][0] as number));
       expect(panel.errors).toEqual([]);
       expect(await panel.page.evaluate('window.__cspViolations')).toEqual([]);
     } finally {

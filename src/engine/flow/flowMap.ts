@@ -8,7 +8,7 @@ import { norm2, withParams } from '../linalg';
 import { zeroState, type CellState } from '../cells';
 import { backwardCost, DEFAULT_MAX_ROWS, FLOW_BUDGET } from './budget';
 import { droppedPairs, truncationLoss, type TruncationLoss } from './truncation';
-import { outputGradient, stepCaches, trajectory } from './unroll';
+import { outputGradient, stateOfLayer, stepCaches, trajectory } from './unroll';
 
 export interface FlowMap {
   T: number;
@@ -35,6 +35,8 @@ export interface FlowMapOptions {
   maxRows?: number;
   /** Steps back each row covers at most (default: as the work budget allows). */
   maxSpan?: number;
+  /** A stack's layer whose h the map is about, 1 = bottom (default: the top one, which the output reads). */
+  layer?: number;
 }
 
 /**
@@ -67,7 +69,10 @@ function flowMapOf(problem: Problem, opts: FlowMapOptions = {}): FlowMap {
   const first = rows[0] ?? 1;
   const traj = trajectory(problem);
   const { cell, scale } = traj;
-  const from = Math.max(1, first - S + 2); // the earliest step a sweep goes back through
+  // A lower layer's dL_t/dh_k is its total at step k (from the layer above and from k+1): one backward step more.
+  const hName = stateOfLayer(problem, 'h', opts.layer);
+  const lower = hName !== 'h';
+  const from = Math.max(1, first - S + (lower ? 1 : 2)); // the earliest step a sweep goes back through
   const saved = stepCaches(problem, traj, from, T);
   const cacheAt = (t: number) => saved[t - from];
 
@@ -75,9 +80,17 @@ function flowMapOf(problem: Problem, opts: FlowMapOptions = {}): FlowMap {
     const row: (number | null)[] = new Array(T).fill(null);
     let dh = outputGradient(problem, p, traj.states[t].h, t, scale);
     if (!dh) return row;
-    row[t - 1] = norm2(dh);
     let d: CellState = { ...zeroState(cell), h: dh };
     const kMin = Math.max(1, t - S + 1);
+    if (lower) {
+      for (let j = t; j >= kMin; j--) {
+        const g = cell.backward(p, cacheAt(j), d);
+        row[j - 1] = norm2(g.dstate[hName]);
+        d = g.dprev;
+      }
+      return row;
+    }
+    row[t - 1] = norm2(dh);
     for (let j = t; j > kMin; j--) {
       // dL_t/ds_{j-1} from dL_t/ds_j for every state s: one step of the cell's backward.
       d = cell.backward(p, cacheAt(j), d).dprev;

@@ -16,7 +16,7 @@ import { cellInfo, zeroState, type CellState } from '../cells';
 import { backwardCost, DEFAULT_MAX_SPAN, JACOBIAN_BUDGET } from './budget';
 import { stackedRecurrentNorm } from './recurrent';
 import { matrixSpectralNorm } from './spectral';
-import { stepCaches, trajectory } from './unroll';
+import { stateOfLayer, stepCaches, trajectory } from './unroll';
 
 export interface JacobianRow {
   t: number;
@@ -53,11 +53,17 @@ export function jacobianSpan(config: ModelConfig): number {
 }
 
 /** ‖dh_t/dh_k‖_2 along row t, the bound (γλ)^(t-k), and the gates' path; at most maxSpan steps back. */
-export function jacobianRow(problem: Problem, t: number, opts: { maxSpan?: number } = {}): JacobianRow {
+export function jacobianRow(problem: Problem, t: number, opts: JacobianOptions = {}): JacobianRow {
   return withParams(problem.params, () => jacobianRowOf(problem, t, opts)); // the matrices stay in wasm memory for the sweeps
 }
 
-function jacobianRowOf(problem: Problem, t: number, opts: { maxSpan?: number } = {}): JacobianRow {
+/** maxSpan: steps back at most; layer: a stack's layer whose h_t and h_k the row relates (default the top). */
+export interface JacobianOptions {
+  maxSpan?: number;
+  layer?: number;
+}
+
+function jacobianRowOf(problem: Problem, t: number, opts: JacobianOptions = {}): JacobianRow {
   const T = problem.sequence.inputs.length;
   if (!Number.isInteger(t) || t < 1 || t > T) throw new RangeError(`timestep ${t} is outside 1..${T}`);
   const { config, params: p } = problem;
@@ -69,35 +75,46 @@ function jacobianRowOf(problem: Problem, t: number, opts: { maxSpan?: number } =
   const { cell } = traj;
   const path = cell.info.path;
   const saved = stepCaches(problem, traj, kMin + 1, t);
+  // A stack's layer l: dh^l_t/dh^l_k runs through layer l's own recurrence (the layers below feed it, none feeds back).
+  const hName = stateOfLayer(problem, 'h', opts.layer);
+  const sfx = hName.slice(1);
+  const layerInfo = cell.info.layers?.[(opts.layer ?? cell.info.layers.length) - 1];
 
   const norms = new Array<number>(t).fill(NaN);
   norms[t - 1] = 1;
   // rows[i].s = e_iᵀ ∂h_t/∂s_j for every state s (h; lstm also c), for j = t down to kMin.
   let rows: CellState[] = Array.from({ length: H }, (_, i) => {
     const e = zeroState(cell);
-    e.h[i] = 1;
+    e[hName][i] = 1;
     return e;
   });
   const block = new Float64Array(H * H);
   for (let j = t; j > kMin; j--) {
     const cache = saved[j - kMin - 1];
     rows = rows.map((r) => cell.backward(p, cache, r).dprev);
-    rows.forEach((r, i) => block.set(r.h, i * H));
+    rows.forEach((r, i) => block.set(r[hName], i * H));
     norms[j - 2] = matrixSpectralNorm(block, H, H);
   }
 
-  const lambda = stackedRecurrentNorm(config, p);
+  const lambda = stackedRecurrentNorm(config, p, layerInfo?.recurrent);
   const gamma = gammaOf(config);
   const bound = Array.from({ length: t }, (_, i) => Math.pow(gamma * lambda, t - (i + 1)));
-  return { t, norms, bound, gamma, lambda, gatePath: path && traj.pathGates ? gatePathOf(traj.pathGates, t, H, path.complement) : null, bounded: kMin > 1 ? `k >= t-${span - 1}` : null };
+  let gatePath: number[] | null = null;
+  if (path && sfx) {
+    // A lower layer's gate, from the steps re-run above (k < kMin left out, NaN like norms).
+    const gates: Float64Array[] = new Array(t);
+    saved.forEach((c, i) => (gates[kMin + i] = c.gates[path.gate + sfx]));
+    gatePath = gatePathOf(gates, t, H, path.complement, kMin);
+  } else if (path && traj.pathGates) gatePath = gatePathOf(traj.pathGates, t, H, path.complement);
+  return { t, norms, bound, gamma, lambda, gatePath, bounded: kMin > 1 ? `k >= t-${span - 1}` : null };
 }
 
-/** gatePath[k-1] = max over units of Π_{j=k+1..t} g_j (or 1 - g_j). */
-function gatePathOf(gates: Float64Array[], t: number, H: number, complement: boolean): number[] {
-  const out = new Array<number>(t);
+/** gatePath[k-1] = max over units of Π_{j=k+1..t} g_j (or 1 - g_j), for k >= kMin (NaN below). */
+function gatePathOf(gates: Float64Array[], t: number, H: number, complement: boolean, kMin = 1): number[] {
+  const out = new Array<number>(t).fill(NaN);
   const prod = new Float64Array(H).fill(1);
   out[t - 1] = 1;
-  for (let j = t; j >= 2; j--) {
+  for (let j = t; j >= kMin + 1; j--) {
     const g = gates[j - 1];
     let m = 0;
     for (let u = 0; u < H; u++) {

@@ -17,9 +17,8 @@ export interface RecurrentSpectra {
   perMatrix: { name: string; radius: number; norm: number }[];
 }
 
-/** λ: ‖W_hh‖_2 (rnn), or ‖[W_h·; ...]‖_2 of the recurrent matrices stacked ([nH, H]) for gated cells. */
-export function stackedRecurrentNorm(config: ModelConfig, p: Params): number {
-  const names = recurrentNames(config);
+/** λ: ‖W_hh‖_2 (rnn), or ‖[W_h·; ...]‖_2 of the recurrent matrices stacked ([nH, H]) for gated cells; names: a stack's layer's only. */
+export function stackedRecurrentNorm(config: ModelConfig, p: Params, names = recurrentNames(config)): number {
   const H = config.H;
   const stacked = new Float64Array(names.length * H * H);
   names.forEach((n, i) => stacked.set(p[n].data, i * H * H));

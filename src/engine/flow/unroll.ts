@@ -82,6 +82,17 @@ export function stepCaches(problem: Problem, traj: Trajectory, from: number, to:
   return out;
 }
 
+/**
+ * A state of a stack's layer under the stack's names: the top layer's plain (h, c), a lower layer
+ * l's with _l{l} (h_l1). Without a layer, or for a single cell, the plain name.
+ */
+export function stateOfLayer(problem: Problem, state: string, layer: number | undefined): string {
+  const L = problem.config.layers ?? 1;
+  if (layer === undefined || L <= 1) return state;
+  if (!Number.isInteger(layer) || layer < 1 || layer > L) throw new RangeError(`layer ${layer} is outside 1..${L}`);
+  return layer === L ? state : `${state}_l${layer}`;
+}
+
 /** dL_t/dh_t through the output at t, after reduction scaling: W_hyᵀ · scale · dz_t; null without a target. */
 export function outputGradient(problem: Problem, p: Params, h: Float64Array, t: number, scale: number): Float64Array | null {
   const { config } = problem;
