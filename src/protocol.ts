@@ -93,7 +93,7 @@ export interface TraceSummary {
   k: number;
   timeline: TimelineStep[];
   /** Parameter names in canonical order with their shapes; rowLabels/colLabels name a dimension of tokens (input or output vocabulary). */
-  params: { name: string; shape: number[]; rowLabels?: string[]; colLabels?: string[] }[];
+  params: { name: string; shape: number[]; rowLabels?: string[]; colLabels?: string[]; /** The current value, pooled to a budget (the Weights section); absent from older hosts. */ value?: Matrix }[];
   /** ||dL/dh_t|| for t = 1..T, once per trace (null: not finite); absent from older hosts. */
   dhNorms?: (number | null)[];
   /** Where the parameters come from when not the spec's init, e.g. "weights: hello.weights.json (epoch 200)". */

@@ -18,6 +18,7 @@ import { trainingSection } from './trainingView';
 import { parseView, type HeatmapView } from './viewOptions';
 import type { AxisLabels } from './backwardView';
 import { badge, registerToolkit } from './toolkit';
+import { weightsSection } from './weightsView';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -35,11 +36,13 @@ interface PanelState {
   clip?: number;
   /** How the parameter heatmaps are coloured. */
   view?: HeatmapView;
+  /** The sections folded away (weights, training). */
+  folded?: string[];
 }
 
 const vscode = acquireVsCodeApi();
 const saved = (vscode.getState() ?? {}) as PanelState;
-let state: PanelState = { file: saved.file, cursor: saved.cursor, speed: saved.speed ?? '500', clip: typeof saved.clip === 'number' && saved.clip > 0 ? saved.clip : undefined, view: parseView(saved.view) };
+let state: PanelState = { file: saved.file, cursor: saved.cursor, speed: saved.speed ?? '500', clip: typeof saved.clip === 'number' && saved.clip > 0 ? saved.clip : undefined, view: parseView(saved.view), folded: Array.isArray(saved.folded) ? saved.folded.filter((x): x is string => typeof x === 'string') : [] };
 const save = (patch: Partial<PanelState>): void => {
   state = { ...state, ...patch };
   vscode.setState(state);
@@ -76,6 +79,9 @@ const progress = buildProgress(() => send({ type: 'cancelBuild' }));
 const timelineSlot = el('div', { class: 'timeline-slot' });
 const views = el('div', { class: 'views', 'data-testid': 'views' });
 const flow = flowSection(send, state.clip, (clip) => save({ clip }));
+/** Folded sections are kept by name in the panel's state. */
+const keepFolded = (name: string) => (open: boolean): void => save({ folded: [...(state.folded ?? []).filter((n) => n !== name), ...(open ? [] : [name])] });
+const weights = weightsSection(!state.folded?.includes('weights'), keepFolded('weights'));
 /** Shown once a training run of this spec reports (see trainingView.ts). */
 const training = trainingSection();
 let trainingShown = false;
@@ -111,8 +117,9 @@ function showTrace(sum: TraceSummary, s: StepSnapshot): void {
   const nextTimeline = makeTimeline(sum, (t) => snapshot && send({ type: 'jump', to: { phase: snapshot.cursor.phase, t } }), sum.dhNorms ?? s.dhNorms);
   labels = new Map(sum.params.map((p) => [p.name, { rows: p.rowLabels, cols: p.colLabels }]));
   const built = build(s, sum.T);
-  if (app.dataset.state === 'waiting') app.replaceChildren(header, ...(trainingShown ? [training.element] : []), errorsSlot, timelineSlot, views, flow.element);
+  if (app.dataset.state === 'waiting') app.replaceChildren(header, ...(trainingShown ? [training.element] : []), errorsSlot, timelineSlot, views, weights.element, flow.element);
   flow.stale(sum.cell);
+  weights.setParams(sum.params, sum.weights);
   summary = sum;
   title.textContent = sum.name;
   desc.textContent = `${sum.description} · L = ${formatNumber(sum.loss)}`;
@@ -135,7 +142,10 @@ function handle(m: HostMessage): void {
       return;
     case 'flow':
       if (!summary) return void console.warn('bptt: flow data before any trace was ignored');
-      if (m.flow) flow.setFlow(m.flow);
+      if (m.flow) {
+        flow.setFlow(m.flow);
+        weights.setSpectral(m.flow.spectral);
+      }
       else flow.failed(m.error ?? 'unknown error');
       return;
     case 'jacobian':

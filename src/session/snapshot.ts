@@ -75,8 +75,21 @@ export function summarize(problem: Problem, trace: Trace, file: string): TraceSu
       loss,
     })),
     dhNorms: dhNormsOf(trace).map((v) => (Number.isFinite(v) ? shown(v) : null)),
-    params: Object.entries(trace.grads).map(([name, t]) => ({ name, shape: t.shape, ...axisLabels(problem, name, t.shape) })),
+    params: paramsOf(problem, Object.keys(trace.grads)),
   };
+}
+
+/**
+ * Each parameter's name, shape, axis labels and current value for the Weights section: sent once
+ * per trace with the summary (the weights do not change while stepping), pooled like the gradients
+ * to WEIGHT_BUDGET cells over all of them.
+ */
+function paramsOf(problem: Problem, names: string[]): TraceSummary['params'] {
+  const side = gridSide(names.map((n) => problem.params[n].shape), WEIGHT_BUDGET, 1);
+  return names.map((name) => {
+    const shape = problem.params[name].shape;
+    return { name, shape, ...axisLabels(problem, name, shape), value: matrix(problem.params, name, side) };
+  });
 }
 
 const dhNormCache = new WeakMap<Trace, number[]>();
@@ -96,11 +109,14 @@ export const MAX_GRID = 48;
 /** Heatmap cells one snapshot sends at most, over every parameter's two heatmaps: it stays under 100 KB. */
 export const GRID_BUDGET = 3400;
 
-/** The largest side (<= MAX_GRID) at which every parameter's two heatmaps fit GRID_BUDGET cells. */
-export function gridSide(shapes: number[][]): number {
-  const cells = (s: number): number => shapes.reduce((n, sh) => n + 2 * Math.min(sh[0], s) * Math.min(sh.length > 1 ? sh[1] : 1, s), 0);
+/** Heatmap cells the Weights section receives at most, over every parameter (once per trace, with the summary). */
+export const WEIGHT_BUDGET = 3400;
+
+/** The largest side (<= MAX_GRID) at which `copies` heatmaps of every parameter fit `budget` cells (the gradients: two each, GRID_BUDGET). */
+export function gridSide(shapes: number[][], budget = GRID_BUDGET, copies = 2): number {
+  const cells = (s: number): number => shapes.reduce((n, sh) => n + copies * Math.min(sh[0], s) * Math.min(sh.length > 1 ? sh[1] : 1, s), 0);
   let side = MAX_GRID;
-  while (side > 4 && cells(side) > GRID_BUDGET) side--;
+  while (side > 4 && cells(side) > budget) side--;
   return side;
 }
 
