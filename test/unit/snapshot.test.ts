@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { norm2, runTrace } from '../../src/engine';
-import { GRID_BUDGET, shown, snapshotAt, summarize } from '../../src/session/snapshot';
+import { GRID_BUDGET, shown, snapshotAt, summarize, WEIGHT_BUDGET } from '../../src/session/snapshot';
 import { parseHostMessage, parseWebviewMessage } from '../../src/protocol';
 import { formatNumber } from '../../src/format';
 import { randomProblem } from './helpers/randomProblem';
@@ -142,5 +142,33 @@ describe('snapshot size', () => {
     const full = trace.accumulated(20)[W.name].data;
     const biggest = Array.from(full).reduce((a, v) => (Math.abs(v) > Math.abs(a) ? v : a), 0);
     expect(W.accumulated.data.some((v) => v === shown(biggest))).toBe(true);
+  });
+});
+
+describe('the weights in the summary', () => {
+  test('a small model: every parameter’s value exactly, at display precision', () => {
+    const problem = randomProblem({ cell: 'gru', H: 3, D: 4, K: 4, T: 5, seed: 2 });
+    const s = summarize(problem, runTrace(problem), 'x');
+    for (const p of s.params) {
+      expect(p.value?.block).toBeUndefined();
+      expect(p.value?.data).toEqual(Array.from(problem.params[p.name].data, shown));
+    }
+  });
+
+  test('LSTM H = 256: pooled to WEIGHT_BUDGET cells over every parameter, each block keeping its largest entry', () => {
+    const problem = randomProblem({ cell: 'lstm', H: 256, D: 64, K: 64, T: 20, seed: 5 });
+    const trace = runTrace(problem);
+    const s = summarize(problem, trace, 'x');
+    const cells = s.params.reduce((n, p) => n + (p.value?.data.length ?? 0), 0);
+    expect(cells).toBeLessThanOrEqual(WEIGHT_BUDGET);
+    const W = s.params.find((p) => p.name === 'W_hh' || p.name === 'W_hf')!.value!;
+    const [br, bc] = W.block!;
+    const full = problem.params.W_hf.data;
+    let best = 0;
+    for (let i = br; i < 2 * br; i++) for (let j = 0; j < bc; j++) if (Math.abs(full[i * 256 + j]) > Math.abs(best)) best = full[i * 256 + j];
+    expect(W.data[W.grid[1]]).toBe(shown(best)); // block (1, 0)
+    const bytes = JSON.stringify(s.params).length;
+    console.info(`LSTM H=256: the weights add ${(bytes / 1000).toFixed(1)} KB to the summary (once per trace)`);
+    expect(bytes).toBeLessThan(40_000);
   });
 });
