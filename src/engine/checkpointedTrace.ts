@@ -91,23 +91,20 @@ export class CheckpointedTrace implements TraceView {
     this.sumEvery = Math.max(1, Math.ceil((nSums * sumBytes) / (options.sumBudgetBytes ?? 96 * 2 ** 20)));
     this.dhNormsOf = new Float64Array(this.T);
 
-    // Forward: the state at each segment start, each step's loss.
+    // Forward: the state at each segment start. No output layer here: the backward sweep below
+    // recomputes every segment with its outputs once, from the same states, and takes the losses
+    // from there (the same bits).
     this.states = new Array(S);
     this.losses = new Array(this.T);
-    let loss = 0;
     const starts = new Set(this.starts);
     this.states[0] = problem.s0;
     options.progress?.('forward', 0, this.T);
     unroll(this.cell, params, this.seq.inputs, problem.s0, (cache, i) => {
-      const out = output(this.config, params, this.seq, i + 1, cache);
-      this.losses[i] = out.loss;
-      if (out.loss !== null) loss += out.loss;
       if (starts.has(i + 2)) {
         this.states[this.segmentOf(i + 2)] = cache.state;
         options.progress?.('forward', i + 1, this.T);
       }
     });
-    this.loss = loss * this.scale;
 
     // Backward, segment by segment from the last: recompute its forward, run its backward from
     // what arrives at its end, and add its contributions to the running sum.
@@ -119,6 +116,7 @@ export class CheckpointedTrace implements TraceView {
       options.progress?.('backward', this.T - this.end(k), this.T);
       this.dEnd[k] = dNext;
       const seg = this.recompute(k);
+      for (let i = 0; i < seg.n; i++) this.losses[seg.start - 1 + i] = seg.outs[i].loss;
       const steps = this.backwardOf(seg, k);
       addRange(this.terms, seg.caches, steps, 0, seg.n, sum);
       if (this.keepsSum(seg.start)) this.checkpoints.set(seg.start, cloneParams(sum));
@@ -127,6 +125,10 @@ export class CheckpointedTrace implements TraceView {
       if (k < this.cacheSegments) this.remember(seg);
     }
     this.grads = sum;
+    // The loss summed over t in order, as the plain trace's forward pass sums it.
+    let loss = 0;
+    for (const l of this.losses) if (l !== null) loss += l;
+    this.loss = loss * this.scale;
   }
 
   /** Whether the running sum at segment start t is kept (else rebuilt on demand). */
