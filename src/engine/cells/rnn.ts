@@ -1,6 +1,6 @@
 /** The vanilla RNN cell: h_t = f(W_xh x_t + W_hh h_{t-1} + b_h). */
 import type { Activation, Params } from '../types';
-import { matTVecAdd, matVecAdd, sigmoid } from '../linalg';
+import { affineRows, matTVecAdd, sigmoid } from '../linalg';
 import { rnnBatch } from '../batch/rnn';
 import type { BatchStep } from './cell';
 import { shapesOf, type Cell, type CellInfo, type CellState, type GradTerm, type StepCache, type StepGrad } from './cell';
@@ -47,11 +47,11 @@ export class RnnCell implements Cell {
 
   forward(p: Params, x: Float64Array, prev: CellState): StepCache {
     const { D, H } = this;
-    const a = p.b_h.data.slice();
-    matVecAdd(a, p.W_xh.data, H, D, x); // W_xh: [H,D] · x: [D]
-    matVecAdd(a, p.W_hh.data, H, H, prev.h); // W_hh: [H,H] · h_prev: [H]
+    const a = new Float64Array(H);
+    affineRows(a, [p.b_h.data], [p.W_xh.data], [p.W_hh.data], H, D, x, prev.h); // b_h + W_xh: [H,D] · x + W_hh: [H,H] · h_prev, one kernel call
     const h = new Float64Array(H);
-    for (let i = 0; i < H; i++) h[i] = activate(this.activation, a[i]);
+    if (this.activation === 'tanh') for (let i = 0; i < H; i++) h[i] = Math.tanh(a[i]);
+    else for (let i = 0; i < H; i++) h[i] = activate(this.activation, a[i]);
     return { x, prev, state: { h }, h, pre: { a }, gates: {}, aux: {} };
   }
 
@@ -60,7 +60,9 @@ export class RnnCell implements Cell {
     const dh = d.h;
     const da = new Float64Array(H);
     // f'(a) from the saved output: tanh' = 1 - h^2, sigmoid' = h(1 - h), relu' = [a > 0].
-    for (let i = 0; i < H; i++) da[i] = dh[i] * derivative(this.activation, cache.h[i], cache.pre.a[i]);
+    const h = cache.h;
+    if (this.activation === 'tanh') for (let i = 0; i < H; i++) da[i] = dh[i] * (1 - h[i] * h[i]);
+    else for (let i = 0; i < H; i++) da[i] = dh[i] * derivative(this.activation, h[i], cache.pre.a[i]);
     const dhPrev = new Float64Array(H);
     matTVecAdd(dhPrev, p.W_hh.data, H, H, da); // W_hh^T · da
     let dx: Float64Array | null = null;
