@@ -5,26 +5,19 @@
  * sequence's loss gradient (each sequence's loss already reduced over t by the spec's reduction), so
  * lr means the same per sequence whatever the batch size; divide lr by the batch for a mean.
  *
- * Full BPTT (and bptt.truncate: window): one update per batch, from runTrace over each sequence.
+ * Full BPTT (and bptt.truncate: window): one update per batch; its gradient comes from gradients.ts (the
+ * cell's batched step where it has one, else runTrace over each sequence).
  * bptt.truncate: chunks, as truncated BPTT is done in practice: each sequence runs in chunks of k
  * steps; the state at a chunk's end is carried into the next chunk as a constant (no gradient
  * flows across), and every chunk index is one update (chunk j of every sequence in the batch).
  */
-import type { Params, Problem, Sequence, TrainConfig } from '../types';
-import { copyState as copyCellState, makeCell, type CellState } from '../cells';
-import { forwardPass } from '../bptt';
-import { runTrace } from '../trace';
+import type { Params, Problem, TrainConfig } from '../types';
+import type { CellState } from '../cells';
 import { cloneParams, paramShapes, zerosLike } from '../params';
 import { applyUpdate, clipGradients, createOptimizer, type OptimizerState } from './optimizers';
 import { epochOrder, sliceSequence, trainingData, type TrainingData } from './data';
 import { firstNonFinite, largest, NonFiniteError } from './finite';
-
-/** One sequence (or chunk) of an update, its place in the batch and the state it starts from. */
-interface Item {
-  index: number;
-  seq: Sequence;
-  s0: CellState;
-}
+import { updateGradients, type Item } from './gradients';
 
 /** Where a run is: enough, with the parameters and the optimizer, to continue it exactly. */
 export interface TrainProgress {
@@ -162,13 +155,13 @@ export class Trainer {
         items.push({ index: i, seq: sliceSequence(s, j * k, Math.min((j + 1) * k, s.inputs.length)), s0 });
       });
       // When the batch ends here there is nothing to carry.
-      loss = this.gradients(items, grads, nextChunk !== 0, (i, end) => {
+      loss = updateGradients(this.problem, params, items, grads, nextChunk !== 0, (i, end) => {
         for (const name of Object.keys(next)) next[name][i] = end[name];
       });
       carry = nextChunk === 0 ? null : next;
     } else {
       const items = seqs.map((seq, index) => ({ index, seq, s0: this.problem.s0 }));
-      loss = this.gradients(items, grads, false, () => {});
+      loss = updateGradients(this.problem, params, items, grads, false, () => {});
     }
 
     const badGrad = firstNonFinite(grads);
@@ -215,59 +208,6 @@ export class Trainer {
     do out.push(this.step());
     while (!this.done && clock() - start < budgetMs);
     return out;
-  }
-
-  /**
-   * Adds the items' gradients into grads and returns their summed loss; with `ends`, reports each
-   * item's end state. Sequences of one length run as one batch ([B, H] blocks, batch/) when the
-   * cell and truncation allow; the rest one by one through the trace.
-   */
-  private gradients(items: Item[], grads: Params, ends: boolean, onEnd: (index: number, end: CellState) => void): number {
-    const bptt = this.problem.bptt.truncate === 'chunks' ? { truncate: 'none' as const, k: this.problem.bptt.k } : this.problem.bptt;
-    const { config } = this.problem;
-    let loss = 0;
-    // The cell's own minibatch path, where it has one (window truncation needs per-sequence records).
-    const batch = bptt.truncate === 'window' ? undefined : makeCell(config).batch;
-    if (!batch) {
-      for (const it of items) {
-        const r = this.accumulate(it.seq, it.s0, grads);
-        loss += r.loss;
-        if (ends) onEnd(it.index, r.end());
-      }
-      return loss;
-    }
-    const byLength = new Map<number, Item[]>();
-    for (const it of items) byLength.set(it.seq.inputs.length, [...(byLength.get(it.seq.inputs.length) ?? []), it]);
-    for (const group of byLength.values()) {
-      const s0 = Object.fromEntries(Object.keys(group[0].s0).map((name) => [name, group.map((it) => it.s0[name])]));
-      const r = batch(config, bptt, this.stateNow.params, group.map((it) => it.seq), s0);
-      for (const [name, G] of Object.entries(r.grads)) {
-        const g = grads[name].data;
-        for (let i = 0; i < g.length; i++) g[i] += G.data[i];
-      }
-      loss += r.loss;
-      if (ends) group.forEach((it, b) => onEnd(it.index, Object.fromEntries(Object.entries(r.end).map(([name, v]) => [name, v[b]]))));
-    }
-    return loss;
-  }
-
-  /** Adds one sequence's gradient (full BPTT, or window truncation as the spec says) into grads. */
-  private accumulate(seq: Sequence, s0: CellState, grads: Params): { loss: number; end: () => CellState } {
-    const bptt = this.problem.bptt.truncate === 'chunks' ? { truncate: 'none' as const, k: this.problem.bptt.k } : this.problem.bptt;
-    const trace = runTrace({ ...this.problem, bptt, sequence: seq, s0 }, this.stateNow.params);
-    for (const [name, G] of Object.entries(trace.grads)) {
-      const g = grads[name].data;
-      for (let i = 0; i < g.length; i++) g[i] += G.data[i];
-    }
-    // The state at the end, carried into the next chunk: h from the trace; other states (lstm c) are not in its API: re-run.
-    const end = (): CellState => (Object.keys(s0).length > 1 ? this.endState(seq, s0) : { h: Float64Array.from(trace.hiddenStates()[seq.inputs.length]) });
-    return { loss: trace.loss, end };
-  }
-
-  /** The state after running `seq` from s0 with the current parameters. */
-  private endState(seq: Sequence, s0: CellState): CellState {
-    const fwd = forwardPass(makeCell(this.problem.config), this.problem.config, this.stateNow.params, seq, s0);
-    return copyCellState(fwd.caches[fwd.caches.length - 1].state);
   }
 }
 
