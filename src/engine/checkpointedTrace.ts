@@ -18,16 +18,7 @@ import { addRange, addStep, OUTPUT_TERMS } from './gradSum';
 import { cloneParams, zerosLike } from './params';
 import { norm2, withParams } from './linalg';
 import { backwardRecord, checkRange, forwardRecord, segmentStarts, strideOf } from './traceParts';
-
-interface Segment {
-  /** First step (1-based) and number of steps. */
-  start: number;
-  n: number;
-  caches: StepCache[];
-  outs: OutputStep[];
-  /** Built on first backward use. */
-  steps: BackwardStep[] | null;
-}
+import { SegmentLru, type Segment } from './segments';
 
 export interface CheckpointedOptions {
   /** Recomputed segments kept in memory (default 4). */
@@ -60,8 +51,7 @@ export class CheckpointedTrace implements TraceView {
   /** Σ_{j=t}^{T} contribution(j) at t = T+1 and every segment start that is a multiple of the stride. */
   private readonly checkpoints = new Map<number, Params>();
   private readonly losses: (number | null)[];
-  private readonly lru: Segment[] = [];
-  private readonly cacheSegments: number;
+  private readonly lru: SegmentLru;
   /** Running sums are kept at every sumEvery-th multiple of the stride. */
   readonly sumEvery: number;
   /** The last running sum rebuilt between kept ones. */
@@ -77,7 +67,7 @@ export class CheckpointedTrace implements TraceView {
     this.config = problem.config;
     this.bptt = problem.bptt;
     if (this.bptt.truncate === 'window') throw new RangeError('a checkpointed trace supports truncate none and chunks, not window');
-    this.cacheSegments = Math.max(1, options.cacheSegments ?? 4);
+    this.lru = new SegmentLru(Math.max(1, options.cacheSegments ?? 4));
     this.seq = problem.sequence;
     this.cell = makeCell(this.config);
     this.terms = [...this.cell.terms, ...OUTPUT_TERMS];
@@ -122,7 +112,7 @@ export class CheckpointedTrace implements TraceView {
       if (this.keepsSum(seg.start)) this.checkpoints.set(seg.start, cloneParams(sum));
       for (let i = 0; i < seg.n; i++) this.dhNormsOf[seg.start - 1 + i] = norm2(steps[i].dh);
       dNext = steps[0].grad.dprev;
-      if (k < this.cacheSegments) this.remember(seg);
+      if (k < this.lru.capacity) this.lru.remember(seg);
     }
     this.grads = sum;
     // The loss summed over t in order, as the plain trace's forward pass sums it.
@@ -189,23 +179,12 @@ export class CheckpointedTrace implements TraceView {
     return seg.steps;
   }
 
-  private remember(seg: Segment): void {
-    this.lru.push(seg);
-    if (this.lru.length > this.cacheSegments) this.lru.shift();
-  }
-
   /** Segment k, recomputed if it is not among the recent ones. */
   private segment(k: number): Segment {
-    const start = this.starts[k];
-    const i = this.lru.findIndex((s) => s.start === start);
-    if (i >= 0) {
-      const seg = this.lru[i];
-      this.lru.splice(i, 1);
-      this.lru.push(seg);
-      return seg;
-    }
+    const kept = this.lru.get(this.starts[k]);
+    if (kept) return kept;
     const seg = withParams(this.params, () => this.recompute(k));
-    this.remember(seg);
+    this.lru.remember(seg);
     return seg;
   }
 
