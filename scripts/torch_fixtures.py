@@ -169,7 +169,7 @@ def case(name, cell, layers, bias, E, dtype=torch.float64):
         "h": [nested(h) for h in hs],
     }
     with open(os.path.join(OUT, f"{name}.expected.json"), "w") as f:
-        json.dump(expected, f, indent=1)
+        json.dump(expected, f, separators=(",", ":"))
         f.write("\n")
     spec = [f"# {name}: nn.{MODULE[cell].__name__}(num_layers={layers}, bias={bias}){', nn.Embedding' if E else ''}, nn.Linear; made by scripts/torch_fixtures.py",
             f"name: {name}", "model:", f"  cell: {cell}", f"  hidden: {H}"]
