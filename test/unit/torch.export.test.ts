@@ -82,7 +82,7 @@ describe('exported PyTorch scripts equal bptt trace (1e-9)', () => {
   it('covers every cell form and truncation', () => {
     expect(cases.length).toBeGreaterThanOrEqual(35);
     const text = cases.map(([n]) => readFileSync(join(tmp, `${n}.py`), 'utf8')).join('\n');
-    for (const form of ['torch.nn.RNN(', 'torch.nn.LSTM(', 'torch.nn.GRU(', 'def step(x, state)', 'def step(x, h_prev)', '# Window truncation', '# Truncated BPTT in chunks', 'num_layers=3', 'def p(name, l)', 'P["W_emb"][torch.tensor(INPUTS)]', "custom cell"]) expect(text).toContain(form);
+    for (const form of ['torch.nn.RNN(', 'torch.nn.LSTM(', 'torch.nn.GRU(', 'def step(x, state)', 'def step(x, state, l)', '# Window truncation', '# Truncated BPTT in chunks', 'num_layers=3', 'def p(name, l)', 'P["W_emb"][torch.tensor(INPUTS)]', "custom cell"]) expect(text).toContain(form);
   });
 
   for (const [name, problem] of cases) {

@@ -67,6 +67,24 @@ export interface CellEquations {
   backward: string[];
 }
 
+/**
+ * The cell as PyTorch has it: the torch.nn module that computes exactly this cell, and how our
+ * parameters sit in its weight_ih_l*, weight_hh_l*, bias_ih_l*, bias_hh_l* (row blocks, one per
+ * gate, in PyTorch's order). Weights files are mapped and scripts exported by asking this.
+ */
+export interface PyTorchForm {
+  /** The torch.nn class ('RNN', 'LSTM', 'GRU'), or null when none computes this cell (then `why`). */
+  module: 'RNN' | 'LSTM' | 'GRU' | null;
+  /** Why no module computes it, and the setting that would make one, e.g. "nn.LSTM has no peepholes; set model.peephole: false". */
+  why?: string;
+  /** Constructor arguments besides the sizes, as Python: 'nonlinearity="tanh"'. */
+  args?: string;
+  /** The row blocks in PyTorch's order, each [input matrix, recurrent matrix, bias] in our names: [['W_xi', 'W_hi', 'b_i'], ...]. */
+  blocks: [string, string, string][];
+  /** A bias PyTorch keeps inside a gate's product, in bias_hh's block (the GRU's b_hn: r * (W_hn h + b_hn)); the rest are b_ih + b_hh. */
+  hiddenBias: { block: number; name: string } | null;
+}
+
 /** What a cell knows about itself: everything code outside src/engine/cells asks instead of its kind. */
 export interface CellInfo {
   /** The spec's model.cell: rnn, lstm, gru, custom. */
@@ -95,6 +113,8 @@ export interface CellInfo {
   settings: (keyof ModelConfig)[];
   /** The equations, forward and backward, in the expression language. */
   equations: CellEquations;
+  /** Its PyTorch form (module, gate order, the split of the weights). */
+  pytorch: PyTorchForm;
   /**
    * A stack (stacked.ts): each layer described under the stack's names, bottom first (its parameters
    * W_xh_l2, ...; its input named x, x_emb or h_l{l-1}; its own states and gates plain). Absent for one cell.

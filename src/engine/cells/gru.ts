@@ -47,6 +47,9 @@ export class GruCell implements Cell {
       path: { gate: 'z', complement: classic, label: classic ? 'Π (1 − z)' : 'Π z', what: 'gate path' },
       settings: ['variant'],
       forgetBias: null,
+      pytorch: classic
+        ? { module: null, why: 'nn.GRU computes n = tanh(W_in x + b_in + r * (W_hn h + b_hn)) and h = (1 - z) * n + z * h_prev: set model.variant: pytorch', blocks: [], hiddenBias: null }
+        : { module: 'GRU', blocks: ['r', 'z', 'n'].map((q) => [`W_x${q}`, `W_h${q}`, `b_${q}`]), hiddenBias: { block: 2, name: 'b_hn' } },
       equations: classic ? CLASSIC : PYTORCH,
     };
   }

@@ -7,7 +7,7 @@ import { RnnCell } from './rnn';
 import { CustomCell } from './custom';
 import { StackedCell } from './stacked';
 
-export type { BatchStep, Cell, CellEquations, CellInfo, CellState, GatePath, GradTerm, StepCache, StepGrad } from './cell';
+export type { BatchStep, Cell, CellEquations, CellInfo, CellState, GatePath, GradTerm, PyTorchForm, StepCache, StepGrad } from './cell';
 export { unroll, zeroState, copyState, type Visit } from './unroll';
 export { CustomCell, compile, EquationError, type EquationIssue } from './custom';
 export { layerInput, layerParam } from './stacked';
@@ -44,6 +44,22 @@ function customCell(config: ModelConfig): CustomCell {
   const cell = new CustomCell(config.D, config.H, config.custom);
   compiled.set(config.custom, cell);
   return cell;
+}
+
+/**
+ * The model settings of our cell that computes PyTorch's module, with a note for each setting the
+ * file cannot tell: nn.GRU is our gru in its pytorch variant. Found by asking the cells' PyTorch forms.
+ */
+export function cellForTorch(module: 'RNN' | 'LSTM' | 'GRU'): { settings: Partial<ModelConfig>; notes: Partial<Record<keyof ModelConfig, string>> } {
+  const base: ModelConfig = { cell: 'rnn', D: 1, H: 1, K: 1, activation: 'tanh', variant: 'classic', peephole: false, coupled: false, output: 'softmax', loss: 'cross-entropy', reduction: 'sum' };
+  const candidates: { settings: Partial<ModelConfig>; notes: Partial<Record<keyof ModelConfig, string>> }[] = [
+    { settings: { cell: 'rnn', activation: 'tanh' }, notes: { activation: 'nn.RNN nonlinearity: tanh or relu (the file does not say)' } },
+    { settings: { cell: 'lstm' }, notes: {} },
+    { settings: { cell: 'gru', variant: 'pytorch' }, notes: { variant: 'nn.GRU: n = tanh(W_xn x + b_n + r (W_hn h + b_hn)), h = (1 - z) n + z h_prev' } },
+  ];
+  const found = candidates.find((c) => cellInfo({ ...base, ...c.settings }).pytorch.module === module);
+  if (!found) throw new Error(`no cell computes nn.${module}`);
+  return found;
 }
 
 /** What the cell of a config knows about itself. */

@@ -50,6 +50,9 @@ export class LstmCell implements Cell {
       path: { gate: 'f', complement: false, label: 'Π f', what: 'cell-state path' },
       settings: ['peephole', 'coupled'],
       forgetBias: 'b_f',
+      pytorch: peephole || coupled
+        ? { module: null, why: `nn.LSTM has no ${peephole ? 'peepholes' : 'coupled gates'}; set model.${peephole ? 'peephole' : 'coupled'}: false`, blocks: [], hiddenBias: null }
+        : { module: 'LSTM', blocks: ['i', 'f', 'g', 'o'].map((q) => [`W_x${q}`, `W_h${q}`, `b_${q}`]), hiddenBias: null },
       equations: equations(this.own, peephole, coupled),
     };
   }

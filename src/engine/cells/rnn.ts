@@ -38,6 +38,9 @@ export class RnnCell implements Cell {
       path: null,
       settings: ['activation'],
       forgetBias: null,
+      pytorch: f === 'tanh' || f === 'relu'
+        ? { module: 'RNN', args: `nonlinearity="${f}"`, blocks: [['W_xh', 'W_hh', 'b_h']], hiddenBias: null }
+        : { module: null, why: `nn.RNN has only tanh and relu nonlinearities, not ${f}`, blocks: [], hiddenBias: null },
       equations: {
         forward: ['a = W_xh @ x + W_hh @ h_prev + b_h', f === 'identity' ? 'h = a' : `h = ${f}(a)`],
         backward: [`da = dh * ${DERIVATIVE[f]}`, 'dh_prev = transpose(W_hh) @ da', 'dW_xh = outer(da, x)', 'dW_hh = outer(da, h_prev)', 'db_h = da'],

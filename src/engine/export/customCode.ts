@@ -1,6 +1,6 @@
 /**
- * A custom cell (model.cell: custom) in the exported script: its forward equations, one Python line
- * each, translated node by node from the expression language (the same operators in torch; nothing
+ * A cell without a torch.nn module (the notes' variants, custom cells) in the exported script: its
+ * forward equations, one Python line each, translated node by node from the expression language (the same operators in torch; nothing
  * is evaluated here). Autograd differentiates them, so the backward lines are not needed.
  */
 import { parseAssignments, type ExprNode } from '../expr';
@@ -67,7 +67,7 @@ export function customStep(spec: CustomCellSpec, param: (name: string) => string
   const lines = parseAssignments(spec.equations).map((a) => `    ${py(a.target)} = ${expr(a.expr)}`);
   const ret = states.length === 1 ? `${py(states[0])}` : `(${states.map(py).join(', ')})`;
   return `def step(x, state${stacked ? ', l' : ''}):
-    """The custom cell's equations, as the spec writes them."""
+    """The cell's equations, one line each."""
 ${unpack}
 ${lines.join('\n')}
     return h, ${ret}`;

@@ -4,6 +4,7 @@
  * our parameter names, equal to `bptt trace --json` to 1e-9.
  */
 import type { Params, Problem } from '../types';
+import { cellInfo } from '../cells';
 import { cellCode } from './cellCode';
 import { pyList, pyNumber, pyString, pyTensor } from './python';
 
@@ -79,7 +80,7 @@ function dataCode(problem: Problem): string {
   const L = c.layers ?? 1;
   // A stack's initial states, bottom first: the engine's lower layers are h_l1, h_l2, ..., the top one h.
   const ofLayer = (s: string, l: number) => problem.s0[l === L - 1 ? s : `${s}_l${l + 1}`] ?? new Float64Array(c.H);
-  const states = c.cell === 'custom' && c.custom ? c.custom.states : c.cell === 'lstm' ? ['h', 'c'] : ['h'];
+  const states = cellInfo({ ...c, layers: 1, embedding: null }).states; // one layer's, as the cell code unpacks them
   for (const s of states) {
     if (L === 1) lines.push(`${s}0 = torch.tensor(${pyList(ofLayer(s, 0))})`);
     else lines.push(`${s}0 = torch.tensor([${Array.from({ length: L }, (_, l) => pyList(ofLayer(s, l))).join(', ')}])  # [L, H], layer 1 first`);

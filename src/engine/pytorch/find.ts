@@ -11,7 +11,10 @@ export interface TorchPrefixes {
 
 /** What a state_dict holds, as far as a recurrent model goes. */
 export interface TorchModel {
-  cell: 'rnn' | 'lstm' | 'gru';
+  /** The torch.nn class, told by weight_hh_l0's row blocks: H rows nn.RNN, 3H nn.GRU, 4H nn.LSTM. */
+  module: 'RNN' | 'LSTM' | 'GRU';
+  /** Row blocks (gates) per weight: 1, 3 or 4. */
+  blocks: number;
   /** Key prefix of the recurrent module, with its dot ('' for a bare nn.LSTM). */
   rnn: string;
   H: number;
@@ -35,7 +38,7 @@ export function findTorchModel(sd: StateDict, prefixes: TorchPrefixes = {}): Tor
   if (!hh0 || hh0.shape.length !== 2 || w0.shape.length !== 2) return fail(`${rnn}weight_ih_l0 and ${rnn}weight_hh_l0 should both be matrices`);
   const H = hh0.shape[1];
   const gates = H > 0 ? hh0.shape[0] / H : 0;
-  const cell = gates === 1 ? 'rnn' : gates === 3 ? 'gru' : gates === 4 ? 'lstm' : fail(`${rnn}weight_hh_l0 has shape ${shapeText(hh0.shape)}: not H, 3H (GRU) or 4H (LSTM) rows for H = ${H} columns`);
+  const module = gates === 1 ? 'RNN' : gates === 3 ? 'GRU' : gates === 4 ? 'LSTM' : fail(`${rnn}weight_hh_l0 has shape ${shapeText(hh0.shape)}: not H, 3H (GRU) or 4H (LSTM) rows for H = ${H} columns`);
   let layers = 0;
   while (sd.has(`${rnn}weight_ih_l${layers}`)) layers++;
   const bias = sd.has(`${rnn}bias_ih_l0`);
@@ -62,7 +65,8 @@ export function findTorchModel(sd: StateDict, prefixes: TorchPrefixes = {}): Tor
   const o = out[0];
   const e = emb[0];
   return {
-    cell,
+    module,
+    blocks: gates,
     rnn,
     H,
     D,

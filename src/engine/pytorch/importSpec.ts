@@ -1,15 +1,14 @@
 /** `BPTT: Import PyTorch Weights…`: a new spec whose model is inferred from a state_dict; the user adds the data. */
+import { cellForTorch } from '../cells';
 import { findTorchModel, type TorchPrefixes } from './find';
 import type { StateDict } from './tensor';
-
-const MODULE = { rnn: 'nn.RNN', lstm: 'nn.LSTM', gru: 'nn.GRU' } as const;
 
 /** The spec's text for a state_dict read from `file` (a path relative to where the spec will be written). */
 export function specFromStateDict(sd: StateDict, file: string, name: string, prefixes: TorchPrefixes = {}): string {
   const m = findTorchModel(sd, prefixes);
   const V = m.embedding ? m.embedding.V : m.D;
   const parts = [
-    `${MODULE[m.cell]}(${m.D}, ${m.H}${m.layers > 1 ? `, num_layers=${m.layers}` : ''}${m.bias ? '' : ', bias=False'})`,
+    `nn.${m.module}(${m.D}, ${m.H}${m.layers > 1 ? `, num_layers=${m.layers}` : ''}${m.bias ? '' : ', bias=False'})`,
     m.embedding ? `nn.Embedding(${m.embedding.V}, ${m.embedding.E})` : '',
     m.output ? `nn.Linear(${m.H}, ${m.output.K})` : '',
   ].filter(Boolean);
@@ -19,13 +18,16 @@ export function specFromStateDict(sd: StateDict, file: string, name: string, pre
     `# Add the data: the model reads ${V} ${m.embedding ? 'tokens' : 'inputs'} and writes ${m.output ? m.output.K : 'K'} outputs.`,
     `name: ${JSON.stringify(name)}`,
     'model:',
-    `  cell: ${m.cell}`,
-    `  hidden: ${m.H}`,
   ];
-  if (m.cell === 'gru') lines.push('  variant: pytorch        # nn.GRU: n = tanh(W_xn x + b_n + r (W_hn h + b_hn)), h = (1 - z) n + z h_prev');
+  // Our cell that computes the module, as the cells say (nn.GRU: the gru in its pytorch variant).
+  const { settings, notes } = cellForTorch(m.module);
+  lines.push(`  cell: ${settings.cell}`, `  hidden: ${m.H}`);
+  for (const [key, value] of Object.entries(settings)) {
+    const note = notes[key as keyof typeof notes];
+    if (key !== 'cell') lines.push(`  ${`${key}: ${String(value)}`.padEnd(22)}${note ? ` # ${note}` : ''}`);
+  }
   if (m.layers > 1) lines.push(`  layers: ${m.layers}`);
   if (m.embedding) lines.push(`  embedding: ${m.embedding.E}`);
-  if (m.cell === 'rnn') lines.push('  activation: tanh         # nn.RNN nonlinearity: tanh or relu (the file does not say)');
   lines.push(
     'data:',
     m.embedding || m.output?.K === V

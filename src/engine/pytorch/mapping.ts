@@ -4,6 +4,7 @@
  * shape expected.
  */
 import type { ModelConfig, Params, Tensor } from '../types';
+import { cellForTorch, cellInfo } from '../cells';
 import { fail } from './errors';
 import { findTorchModel, shapeText, type TorchModel, type TorchPrefixes } from './find';
 import type { StateDict } from './tensor';
@@ -25,8 +26,6 @@ export interface TorchParams {
   warnings: string[];
 }
 
-const GATES = { rnn: ['h'], lstm: ['i', 'f', 'g', 'o'], gru: ['r', 'z', 'n'] } as const;
-const MODULE = { rnn: 'nn.RNN', lstm: 'nn.LSTM', gru: 'nn.GRU' } as const;
 
 /** Our name of a layer's parameter: layer 1 plain, layer l >= 2 with the suffix _l{l}. */
 export const layerName = (name: string, layer: number): string => (layer <= 1 ? name : `${name}_l${layer}`);
@@ -37,11 +36,16 @@ export function torchToParams(sd: StateDict, target: TorchTarget, prefixes: Torc
   const { config } = target;
   const used = new Set<string>();
   const warnings: string[] = [];
-  const rows = GATES[m.cell].length;
-  if (m.cell !== config.cell) fail(`the file holds an ${MODULE[m.cell]} (${m.rnn}weight_hh_l0 has ${rows}H rows), but the spec's model.cell is ${config.cell}`);
-  if (config.cell === 'lstm' && (config.peephole || config.coupled)) fail(`nn.LSTM has no ${config.peephole ? 'peepholes' : 'coupled gates'}; set model.${config.peephole ? 'peephole' : 'coupled'}: false to load it`);
-  if (config.cell === 'gru' && config.variant !== 'pytorch') fail('nn.GRU computes n = tanh(W_in x + b_in + r * (W_hn h + b_hn)) and h = (1 - z) * n + z * h_prev: set model.variant: pytorch to load it');
-  if (m.layers !== target.layers) fail(`the file's ${MODULE[m.cell]} has num_layers = ${m.layers} (${m.rnn}weight_ih_l0 .. l${m.layers - 1}), but the spec has model.layers: ${target.layers}`);
+  // The spec's cell says which module computes it and how our names sit in its weights (one layer's names).
+  const form = cellInfo({ ...config, layers: 1, embedding: null }).pytorch;
+  const module = `nn.${m.module}`;
+  if (form.module !== m.module) {
+    const rows = `${m.rnn}weight_hh_l0 has ${m.blocks === 1 ? '' : m.blocks}H rows`;
+    // A setting of the same cell would compute the file's module (gru: variant pytorch): say which.
+    if (form.module === null && cellForTorch(m.module).settings.cell === config.cell) fail(`the file holds an ${module} (${rows}); ${form.why ?? 'this cell has no torch.nn module'} to load it`);
+    fail(`the file holds an ${module} (${rows}), but the spec's model.cell is ${config.cell}${form.module ? ` (nn.${form.module})` : ''}`);
+  }
+  if (m.layers !== target.layers) fail(`the file's ${module} has num_layers = ${m.layers} (${m.rnn}weight_ih_l0 .. l${m.layers - 1}), but the spec has model.layers: ${target.layers}`);
   const H = config.H;
   const D0 = target.embedding ?? config.D;
   const take = (key: string, shape: number[], why: string): Float64Array => {
@@ -55,7 +59,7 @@ export function torchToParams(sd: StateDict, target: TorchTarget, prefixes: Torc
   const put = (name: string, shape: number[], data: Float64Array): void => {
     params[name] = { shape, data } satisfies Tensor;
   };
-  const G = rows;
+  const G = m.blocks;
   const gh = G === 1 ? 'H' : `${G}H`;
   for (let k = 0; k < m.layers; k++) {
     const Din = k === 0 ? D0 : H;
@@ -65,20 +69,18 @@ export function torchToParams(sd: StateDict, target: TorchTarget, prefixes: Torc
     const bih = m.bias ? take(`${m.rnn}bias_ih_l${k}`, [G * H], `${gh}`) : new Float64Array(G * H);
     const bhh = m.bias ? take(`${m.rnn}bias_hh_l${k}`, [G * H], `${gh}`) : new Float64Array(G * H);
     const n = (s: string) => layerName(s, k + 1);
-    GATES[m.cell].forEach((q, g) => {
+    form.blocks.forEach(([xName, hName, bName], g) => {
       const rowsOf = (w: Float64Array, cols: number) => w.slice(g * H * cols, (g + 1) * H * cols);
-      const xName = m.cell === 'rnn' ? 'W_xh' : `W_x${q}`;
-      const hName = m.cell === 'rnn' ? 'W_hh' : `W_h${q}`;
       put(n(xName), [H, Din], rowsOf(wih, Din));
       put(n(hName), [H, H], rowsOf(whh, H));
       const bi = rowsOf(bih, 1);
       const bh = rowsOf(bhh, 1);
-      if (m.cell === 'gru' && q === 'n') {
-        // r multiplies (W_hn h + b_hn): b_hn cannot be folded into b_n.
-        put(n('b_n'), [H], bi);
-        put(n('b_hn'), [H], bh);
+      if (form.hiddenBias?.block === g) {
+        // The GRU's r multiplies (W_hn h + b_hn): b_hn cannot be folded into b_n.
+        put(n(bName), [H], bi);
+        put(n(form.hiddenBias.name), [H], bh);
       } else {
-        put(n(`b_${q}`), [H], bi.map((v, i) => v + bh[i]));
+        put(n(bName), [H], bi.map((v, i) => v + bh[i]));
       }
     });
   }

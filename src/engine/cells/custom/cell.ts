@@ -78,6 +78,7 @@ export class CustomCell implements Cell {
       // init.forget_bias sets a parameter named b_f, as for the lstm (an LSTM written as equations).
       forgetBias: Object.prototype.hasOwnProperty.call(spec.params, 'b_f') ? 'b_f' : null,
       equations: { forward: equationLines(spec.equations), backward: backwardLines(prog, states) },
+      pytorch: { module: null, why: 'a custom cell has no torch.nn module', blocks: [], hiddenBias: null },
     };
   }
 
