@@ -6,6 +6,7 @@
 import type { Diagnostic } from '../../engine';
 import type { ClipView, Cursor, FlowData, JacobianView, SpecError, StepSnapshot, TraceSummary } from '../../protocol';
 import type { EvalResult, LineCheck, Move, MoveResult, ScopeName, SessionChange, SessionInfo, VarNode } from '../../session/api';
+import type { PackedSummary } from './packedSummary';
 import type { FromWorker, StartTraining } from '../../node/training/messages';
 
 /** A spec's text as the editor has it now (unsaved edits included). */
@@ -183,6 +184,11 @@ export interface Built {
   warning?: string;
 }
 
+/** Built as it crosses the worker boundary: the summary's per-step columns packed (packedSummary.ts). */
+export interface BuiltPacked extends Omit<Built, 'summary'> {
+  summary: PackedSummary;
+}
+
 /** A build did not produce a trace: the spec's errors, or a cancel. The last good trace stays. */
 export interface BuildFailed {
   type: 'buildFailed';
@@ -208,7 +214,10 @@ export interface TrainingEvent {
   message: FromWorker;
 }
 
-export type FromEngine = Reply | BuildProgress | Built | BuildFailed | Changed | TrainingEvent;
+export type FromEngine = Reply | BuildProgress | BuiltPacked | BuildFailed | Changed | TrainingEvent;
+
+/** What the host's listeners hear: the worker's messages with the summary unpacked. */
+export type EngineEvent = Exclude<FromEngine, BuiltPacked> | Built;
 
 /** The cancel flags the host and the worker share: slot build % CANCEL_SLOTS holds a cancelled build's id. */
 export const CANCEL_SLOTS = 1024;

@@ -7,6 +7,7 @@ import { gradcheck, parseWeights, runTrace, type Diagnostic, type GradcheckResul
 import { answer, applyMove } from '../../session/api';
 import { StepSession } from '../../session/session';
 import { checkExpression } from '../../session/stops';
+import { packSummary } from './packedSummary';
 import { load, specErrors, withWeights } from './specLoad';
 import type { SpecError } from '../../protocol';
 import type { AttachRequest, CallResults, FromEngine, SessionCall, SpecDescription, SpecText, Watcher } from './messages';
@@ -39,7 +40,7 @@ export class Specs {
   private readonly waiting: (() => void)[] = [];
 
   constructor(
-    private readonly post: (m: FromEngine) => void,
+    private readonly post: (m: FromEngine, transfer?: ArrayBuffer[]) => void,
     /** Whether the host has cancelled build `id`. */
     private readonly isCancelled: (build: number) => boolean,
     /** Called between a long build's slices: the worker serves the messages waiting (calls, other specs, a gradient check). */
@@ -86,7 +87,7 @@ export class Specs {
     else {
       // Already built: tell the new watcher what there is.
       const s = entry.session;
-      this.post({ type: 'built', key: m.spec.key, build: m.build, summary: s.summary(), T: s.T, cursor: s.cursor, snapshot: entry.watchers.has('panel') ? s.snapshot() : null });
+      this.postBuilt(m.spec.key, m.build, s, entry.watchers.has('panel'));
     }
   }
 
@@ -170,6 +171,12 @@ export class Specs {
     return { name: problem.name, results, errors: [], ms: Date.now() - t0 };
   }
 
+  /** A session's trace for its watchers: the summary's per-step columns packed and transferred. */
+  private postBuilt(key: string, build: number, s: StepSession, panel: boolean, warning?: string): void {
+    const { packed, transfer } = packSummary(s.summary());
+    this.post({ type: 'built', key, build, summary: packed, T: s.T, cursor: s.cursor, snapshot: panel ? s.snapshot() : null, warning }, transfer);
+  }
+
   /** Builds (or rebuilds) the entry's trace; one build at a time, the others after it. */
   private build(entry: Entry, build: number, cursor?: Cursor): void {
     if (this.building) {
@@ -223,7 +230,7 @@ export class Specs {
         });
       }
       const s = entry.session;
-      this.post({ type: 'built', key, build, summary: s.summary(), T: s.T, cursor: s.cursor, snapshot: entry.watchers.has('panel') ? s.snapshot() : null, warning });
+      this.postBuilt(key, build, s, entry.watchers.has('panel'), warning);
     } catch (e) {
       const cancelled = e instanceof BuildCancelled;
       const message = cancelled ? 'the trace build was cancelled; edit or save the spec (or reopen the stepper) to run it again' : `the engine could not run this spec: ${e instanceof Error ? e.message : String(e)}`;

@@ -13,7 +13,7 @@ if (!port) throw new Error('engineWorker.js runs only as a worker thread');
 
 /** Shared with the host: slot build % CANCEL_SLOTS = build when the host cancelled that build. */
 const cancelFlags = new Int32Array((workerData as { cancel: SharedArrayBuffer }).cancel);
-const post = (m: FromEngine): void => port.postMessage(m);
+const post = (m: FromEngine, transfer?: ArrayBuffer[]): void => port.postMessage(m, transfer);
 const specs = new Specs(post, (build) => build > 0 && Atomics.load(cancelFlags, build % CANCEL_SLOTS) === build, serveWaiting);
 const cancelledJobs = new Set<number>();
 
