@@ -1,8 +1,9 @@
 // The UI suite's debugger steps: F5 on hello.rnn.yaml in code-server, as a person would, the
-// Call Stack, Variables and Watch views read and compared with the engine, and a screenshot of the
-// Run and Debug view beside the panel (breakpoints on data lines: test/unit/dap.test.ts).
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+// Call Stack, Variables and Watch views read and compared with the engine; breakpoints set in the
+// editor (F9 on a data line) and in the Breakpoints view (an expression); screenshots of the Run and
+// Debug view beside the panel in three themes, on hello and on an LSTM with H = 256, T = 2000.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 /** The Call Stack's frame row, e.g. "forward t=1". */
 const frameRow = (page, name) => page.locator('.monaco-list-row', { hasText: new RegExp(`${name.replace(/[=]/g, '\\$&')}(?!\\d)`) }).first();
@@ -10,7 +11,75 @@ const frameRow = (page, name) => page.locator('.monaco-list-row', { hasText: new
 /** A debug toolbar button by its label's start ("Step Back", "Reverse", "Continue"). */
 const toolbar = (page, label) => page.locator(`.debug-toolbar .action-item a[aria-label^="${label}"], .debug-toolbar .action-label[aria-label^="${label}"]`).first();
 
-export function debuggerSteps({ page, frame, ex, spec, shots, expectShows, h, dh }) {
+/** A row of the Variables view whose name is `name` ("h: [...]" or "h = [...]"). */
+const variableRow = (page, name) => page.locator('.debug-view-content .monaco-list-row, .pane-body .monaco-list-row', { hasText: new RegExp(`^\\s*${name.replace(/[[\]]/g, '\\$&')}\\s*[=:]`) }).first();
+
+/**
+ * Opens (or folds) a row of a debug tree by its twistie, as a person would, and waits until it is.
+ * The views re-render as a stop's values arrive, which can swallow a click: it clicks again.
+ */
+async function setExpanded(page, row, open) {
+  const until = Date.now() + 15_000;
+  for (;;) {
+    await row.waitFor({ timeout: 10_000 });
+    if ((await row.getAttribute('aria-expanded')) === String(open)) return;
+    if (Date.now() > until) throw new Error(`the row ${JSON.stringify(await row.innerText())} did not ${open ? 'expand' : 'fold'}`);
+    await row.locator('.monaco-tl-twistie').click().catch(() => undefined);
+    await page.waitForTimeout(400);
+  }
+}
+
+const expand = (page, row) => setExpanded(page, row, true);
+
+/** Opens a file of the workspace in the active editor group (Quick Open). */
+async function quickOpen(page, name) {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(name);
+  await page.locator('.quick-input-list .monaco-list-row .label-name', { hasText: new RegExp(`^\\s*${name.replace(/\./g, '\\.')}\\s*$`) }).first().waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.tab.active', { hasText: name }).first().waitFor({ timeout: 10_000 });
+}
+
+/** A command from the palette, listed as "Title" or "Debug: Title" (debug commands differ in that). */
+async function paletteCommand(page, title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(`>${title}`);
+  const row = page.locator('.quick-input-list .monaco-list-row .label-name', { hasText: new RegExp(`^\\s*(Debug: )?${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }).first();
+  await row.waitFor({ timeout: 10_000 });
+  await row.click();
+}
+
+/** Puts the editor's cursor on a line (Go to Line), as a person would before F9. */
+async function goToLine(page, line) {
+  await page.locator('.monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+G');
+  await page.keyboard.type(String(line));
+  await page.keyboard.press('Enter');
+}
+
+/** The screenshot of the whole workbench (the Run and Debug view, the editor, the panel) in three themes. */
+async function shootThemes(page, pickTheme, shots, name, order) {
+  mkdirSync(shots, { recursive: true });
+  // No stale toasts over the views.
+  await paletteCommand(page, 'Notifications: Clear All Notifications').catch(() => page.keyboard.press('Escape'));
+  const themes = { dark: ['Dark Modern', '.monaco-workbench.vs-dark:not(.hc-black)'], light: ['Light Modern', '.monaco-workbench.vs:not(.vs-dark)'], hc: ['Dark High Contrast', '.monaco-workbench.hc-black'] };
+  for (const theme of order) {
+    const [label, selector] = themes[theme];
+    if (!(await page.locator(selector).count())) {
+      await pickTheme(page, label);
+      await page.locator(selector).waitFor({ timeout: 15_000 });
+    }
+    await page.mouse.move(1, 1); // no hover over a value
+    await page.waitForTimeout(1200);
+    await page.screenshot({ path: join(shots, `workbench-debugger-${name}-${theme}.png`) });
+  }
+}
+
+export function debuggerSteps({ page, frame, ex, spec, shots, expectShows, pickTheme, h, dh }) {
   const focusEditor = async () => {
     await page.locator('.tab', { hasText: 'hello.rnn.yaml' }).first().click();
     await page.locator('.monaco-editor .view-lines').first().click();
@@ -63,15 +132,92 @@ export function debuggerSteps({ page, frame, ex, spec, shots, expectShows, h, dh
       }
       await expectShows(frame, 'the panel at backward t=1', dh(1), dh(2), 8000, 'bwd-dh');
     }],
-    ['ui: screenshot of the Run and Debug view beside the panel', async () => {
-      await page.waitForTimeout(800);
-      mkdirSync(shots, { recursive: true });
-      await page.screenshot({ path: join(shots, 'workbench-debugger-dark.png') });
+    ['ui: the Gradients scope at backward t=1 lists dh with dL/dh_1 at full precision', async () => {
+      await expand(page, page.locator('.monaco-list-row', { hasText: /^\s*Gradients\s*$/ }).first());
+      await expand(page, variableRow(page, 'dh'));
+      for (const v of ex.backward[0].dh) await variableValue(v).waitFor({ timeout: 10_000 });
+    }],
+    ['ui: screenshots of the Run and Debug view beside the panel on hello: high contrast, light, dark', async () => {
+      await shootThemes(page, pickTheme, shots, 'hello', ['hc', 'light', 'dark']);
     }],
     ['ui: Shift+F5 stops debugging', async () => {
       await focusEditor();
       await page.keyboard.press('Shift+F5');
       await page.locator('.debug-toolbar').first().waitFor({ state: 'hidden', timeout: 10_000 });
+    }],
+  ];
+}
+
+/**
+ * Breakpoints through the UI on pos-tagging.rnn.yaml (one line of data per step): F9 on step 3's
+ * line, then Continue stops at forward t=3 and at backward t=3; an expression added in the
+ * Breakpoints view stops at backward t=2. Then the large model's screenshots.
+ */
+export function breakpointAndLargeSteps({ page, spec, shots, pickTheme, runPaletteCommand }) {
+  const ws = dirname(spec);
+  const pos = 'pos-tagging.rnn.yaml';
+  // Written before the workbench opens the folder, so Quick Open lists it at once.
+  let seed = 7; // Park–Miller: exact in doubles, so every letter comes up
+  const corpus = Array.from({ length: 2001 }, () => 'abcdefghijklmnop'[Math.floor(((seed = (seed * 48271) % 2147483647) / 2147483647) * 16)]).join('');
+  writeFileSync(join(ws, 'debug-large.txt'), corpus);
+  writeFileSync(join(ws, 'debug-large.rnn.yaml'), 'name: debug-large\nmodel:\n  cell: lstm\n  hidden: 256\ndata:\n  file: debug-large.txt\n  seq: 2000\ninit:\n  seed: 3\n');
+  // The toolbar's Continue (F5 pressed the instant a stop arrives may still mean "start debugging").
+  const continueTo = async (name) => {
+    await toolbar(page, 'Continue').click();
+    await frameRow(page, name).waitFor({ timeout: 15_000 });
+  };
+  return [
+    ['ui: F9 on a data line of pos-tagging.rnn.yaml (step 3’s input), F5: Continue stops at forward t=3, then at backward t=3', async () => {
+      const lines = readFileSync(join(ws, pos), 'utf8').split('\n');
+      const line = lines.findIndex((l) => /#\s*man\b/.test(l)) + 1;
+      if (line < 1) throw new Error(`no line of data for "man" in ${pos}`);
+      await page.locator('.tab', { hasText: 'hello.rnn.yaml' }).first().click();
+      await quickOpen(page, pos);
+      await goToLine(page, line);
+      await page.keyboard.press('F9');
+      await page.locator('.monaco-editor .codicon-debug-breakpoint, .monaco-editor .codicon-debug-breakpoint-unverified').first().waitFor({ timeout: 10_000 });
+      await page.keyboard.press('F5');
+      await frameRow(page, 'forward t=1').waitFor({ timeout: 30_000 }); // stopOnEntry
+      await continueTo('forward t=3');
+      // Verified by the adapter once the session runs: the gutter shows the verified glyph.
+      await page.locator('.monaco-editor .codicon-debug-breakpoint:not(.codicon-debug-breakpoint-unverified)').first().waitFor({ timeout: 10_000 });
+      await continueTo('backward t=3');
+    }],
+    ['ui: an expression breakpoint added in the Breakpoints view (phase == "backward" && t == 2) stops Continue at backward t=2', async () => {
+      await paletteCommand(page, 'Add Function Breakpoint');
+      const input = page.locator('.pane-body .monaco-inputbox input').first();
+      await input.waitFor({ timeout: 10_000 });
+      await page.keyboard.type('phase == "backward" && t == 2');
+      await page.keyboard.press('Enter');
+      await page.locator('.monaco-list-row', { hasText: 'phase == "backward" && t == 2' }).first().waitFor({ timeout: 10_000 });
+      await page.locator('.monaco-editor .view-lines').first().click();
+      await continueTo('backward t=2');
+    }],
+    ['ui: Shift+F5 and Remove All Breakpoints', async () => {
+      await page.locator('.monaco-editor .view-lines').first().click();
+      await page.keyboard.press('Shift+F5');
+      await page.locator('.debug-toolbar').first().waitFor({ state: 'hidden', timeout: 10_000 });
+      await paletteCommand(page, 'Remove All Breakpoints');
+      await page.locator('.monaco-editor .codicon-debug-breakpoint').first().waitFor({ state: 'detached', timeout: 10_000 });
+    }],
+    ['ui: an LSTM with H = 256, T = 2000: the stepper and F5, Variables pages h by the hundred; screenshots in three themes', async () => {
+      await quickOpen(page, 'debug-large.rnn.yaml');
+      await page.locator('.monaco-editor .view-lines').first().click();
+      await runPaletteCommand(page, 'BPTT: Open Stepper');
+      await page.locator('.tab', { hasText: /^\s*debug-large\s*$/ }).first().waitFor({ timeout: 60_000 });
+      await page.locator('.tab', { hasText: 'debug-large.rnn.yaml' }).first().click();
+      await page.locator('.monaco-editor .view-lines').first().click();
+      await page.keyboard.press('F5');
+      await frameRow(page, 'forward t=1').waitFor({ timeout: 120_000 });
+      await continueTo('backward t=1');
+      // Step's 13 rows fill the view: folded, so Gradients' dh and its first hundred show.
+      await setExpanded(page, page.locator('.monaco-list-row', { hasText: /^\s*Step\s*$/ }).first(), false);
+      await expand(page, page.locator('.monaco-list-row', { hasText: /^\s*Gradients\s*$/ }).first());
+      await expand(page, variableRow(page, 'dh'));
+      await expand(page, page.locator('.monaco-list-row', { hasText: /^\s*\[0\.\.99\]\s*$/ }).first());
+      await variableRow(page, '[0]').waitFor({ timeout: 10_000 });
+      await shootThemes(page, pickTheme, shots, 'large', ['dark', 'light', 'hc']);
+      await page.keyboard.press('Shift+F5');
     }],
   ];
 }

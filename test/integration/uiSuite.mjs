@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { installVsix, profile, startCodeServer, writeUserSettings } from './codeServer.mjs';
 import { loadExpected } from './expected.mjs';
 import { build, check, copyExamples, root, sh } from './harness.mjs';
-import { debuggerSteps } from './debugSteps.mjs';
+import { breakpointAndLargeSteps, debuggerSteps } from './debugSteps.mjs';
 
 const shots = join(root, 'test', 'integration', 'screenshots');
 
@@ -217,7 +217,7 @@ export async function uiSuite(bin, tmp, browser) {
       const text = await out.first().innerText();
       for (const p of ['W_xh', 'W_hh', 'b_h', 'W_hy', 'b_y']) if (!new RegExp(`${p}\\s.*PASS`).test(text)) throw new Error(`no PASS line for ${p}:\n${text}`);
     }],
-    ...debuggerSteps({ page, frame, ex, spec, shots, expectShows, h, dh }),
+    ...debuggerSteps({ page, frame, ex, spec, shots, expectShows, pickTheme, h, dh }),
     ['ui: F1 "BPTT: Train Model" on hello: the panel shows the training section with a loss value, then traces with the weights', async () => {
       await pickTheme(page, 'Dark Modern');
       await page.locator('.monaco-workbench.vs-dark:not(.hc-black)').waitFor({ timeout: 15_000 });
@@ -235,6 +235,7 @@ export async function uiSuite(bin, tmp, browser) {
       mkdirSync(shots, { recursive: true });
       await page.locator('iframe.webview.ready').first().screenshot({ path: join(shots, 'panel-training-dark.png') });
     }],
+    ...breakpointAndLargeSteps({ page, spec, shots, pickTheme, runPaletteCommand }),
   ];
   try {
     for (const [name, fn] of steps) {
