@@ -167,6 +167,9 @@ describe('screenshots of a stack', () => {
       await panel.page.screenshot({ path: join(shots, `layers-${size}-${theme}.png`), fullPage: true });
       // The top of the page as it first shows: the switch, the timeline and the layer's cards.
       await panel.page.screenshot({ path: join(shots, `layers-${size}-${theme}-top.png`) });
+      // The flow section of the chosen layer (its verdict names the layer).
+      await panel.page.waitForFunction(`document.querySelector('[data-testid="flow-verdict"]')?.textContent?.startsWith('layer ${layer}: ')`, undefined, { timeout: 10_000 });
+      await panel.page.getByTestId('flow').screenshot({ path: join(shots, `layers-${size}-${theme}-flow.png`) });
       expect(panel.errors).toEqual([]);
     } finally {
       await panel.close();
