@@ -83,7 +83,7 @@ const flow = flowSection(send, state.clip, (clip) => save({ clip }));
 const keepFolded = (name: string) => (open: boolean): void => save({ folded: [...(state.folded ?? []).filter((n) => n !== name), ...(open ? [] : [name])] });
 const weights = weightsSection(!state.folded?.includes('weights'), keepFolded('weights'));
 /** Shown once a training run of this spec reports (see trainingView.ts). */
-const training = trainingSection();
+const training = trainingSection({ open: !state.folded?.includes('training'), onToggle: keepFolded('training') });
 let trainingShown = false;
 const header = el('header', { class: 'top' }, el('div', { class: 'title-row' }, title, phaseBadge, where, layers.element), desc, ctl.element);
 

@@ -88,3 +88,43 @@ test('a failed run shows its message; invalid training messages are ignored', as
     await panel.close();
   }
 });
+
+test('the loss curve: round ticks on labelled axes, a log scale on demand, the section folding away and staying folded', async () => {
+  const panel = await Panel.open(browser, await loadExample('hello'), { theme: 'light' });
+  try {
+    await panel.at('forward', 1);
+    await panel.post(progress(1, 200, { reset: true }));
+    await panel.page.waitForFunction(shownPoints(200));
+    const ticks = (id: string): Promise<string[]> => panel.page.evaluate(`Array.from(document.querySelectorAll('[data-testid="${id}"]')).map((e) => e.textContent)`) as Promise<string[]>;
+    // loss(e) runs from 1.47 down to 0.05: linear ticks from 0 by a round step, written alike.
+    expect(await ticks('loss-ytick')).toEqual(['0.0', '0.5', '1.0', '1.5']);
+    expect((await ticks('loss-xtick'))[0]).toBe('1');
+    expect(await ticks('loss-xtick')).toContain('200');
+    const names = (await panel.page.evaluate(`Array.from(document.querySelectorAll('.tr-name')).map((e) => e.textContent)`)) as string[];
+    expect(names).toEqual(['loss', 'epoch']);
+    // Every label lies inside the picture (none clipped).
+    const inside = await panel.page.evaluate(`(() => { const s = document.querySelector('[data-testid="loss-chart"]').getBoundingClientRect(); return Array.from(document.querySelectorAll('.tr-chart text')).every((t) => { const r = t.getBoundingClientRect(); return r.left >= s.left && r.right <= s.right && r.top >= s.top && r.bottom <= s.bottom; }); })()`);
+    expect(inside).toBe(true);
+    const linear = await pointsOf(panel);
+    await panel.page.getByTestId('loss-log').click();
+    expect(await panel.page.getByTestId('loss-log').getAttribute('aria-pressed')).toBe('true');
+    expect(await ticks('loss-ytick')).toEqual(['0.1', '1']); // 0.05 … 1.47 spans the decade 0.1 … 1
+    const logged = await pointsOf(panel);
+    // On a log axis equal ratios are equal distances: loss(e) - 0.01 halves every 30·ln 2 epochs,
+    // so the curve's shape changes; the x positions do not.
+    expect(logged.map(([x]) => x)).toEqual(linear.map(([x]) => x));
+    expect(logged.map(([, y]) => y)).not.toEqual(linear.map(([, y]) => y));
+    await panel.post(progress(201, 210));
+    await panel.page.waitForFunction(shownPoints(210));
+    expect(await panel.page.getByTestId('loss-log').getAttribute('aria-pressed')).toBe('true'); // kept while the run goes on
+    await panel.page.getByTestId('loss-chart').screenshot({ path: join(shots, 'training-log-light.png') });
+    await panel.page.getByTestId('fold-training').click();
+    expect(await panel.page.getByTestId('loss-chart').isVisible()).toBe(false);
+    await panel.post(progress(211, 220));
+    await panel.page.waitForFunction(shownPoints(220));
+    expect(await panel.page.getByTestId('loss-chart').isVisible()).toBe(false);
+    expect(((await panel.page.evaluate('window.__bpttState')) as { folded?: string[] }).folded).toEqual(['training']);
+  } finally {
+    await panel.close();
+  }
+});
