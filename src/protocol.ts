@@ -329,7 +329,39 @@ export interface BuildMessage {
   total: number;
 }
 
-export type HostMessage = TraceMessage | SnapshotMessage | ErrorsMessage | FlowMessage | JacobianMessage | ClipPreviewMessage | TrainingProgressMessage | TrainingSampleMessage | BuildMessage;
+/** The user's settings the panel follows (contributes.configuration `bptt.*`): defaults for its own switches. */
+export interface PanelSettings {
+  /** ms between steps while playing (bptt.playSpeed: 1, 2, 4 or 10 steps/s). */
+  playInterval: number;
+  /** The heatmaps' default colour scale: one per card, or shared across cards (bptt.heatmap.scale). */
+  heatmapScale: 'card' | 'shared';
+  /** Colour by log magnitude by default (bptt.heatmap.logScale). */
+  heatmapLog: boolean;
+}
+/** The settings, sent when the webview is ready and whenever one changes. */
+export interface SettingsMessage {
+  type: 'settings';
+  settings: PanelSettings;
+}
+/** Which weights the panel traces (sent with each trace): the trained ones beside the spec or its initial ones. */
+export interface WeightsChoiceMessage {
+  type: 'weightsChoice';
+  current: 'trained' | 'initial';
+  /** The trained weights, e.g. "hello.weights.json (epoch 200)"; null when there are none (no choice to offer). */
+  trained: string | null;
+  /** Whether the model samples (a char or token model with a softmax output): the Sample form is offered. */
+  samples: boolean;
+}
+/** The answer to a `sample` request: the text, or why there is none. */
+export interface SampleResultMessage {
+  type: 'sampleResult';
+  text: string | null;
+  error?: string;
+  /** Which weights sampled, e.g. "hello.weights.json (epoch 200)" or "the spec's init". */
+  weights: string;
+}
+
+export type HostMessage = TraceMessage | SnapshotMessage | ErrorsMessage | FlowMessage | JacobianMessage | ClipPreviewMessage | TrainingProgressMessage | TrainingSampleMessage | BuildMessage | SettingsMessage | WeightsChoiceMessage | SampleResultMessage;
 
 // ---------------------------------------------------------------- webview -> host
 
@@ -365,7 +397,29 @@ export interface LayerMessage {
   layer: number;
 }
 
-export type WebviewMessage = ReadyMessage | StepMessage | JumpMessage | ClipMessage | CancelBuildMessage | LayerMessage;
+/** Sample from the weights the panel traces: `length` tokens after `prime`; temperature 0 = greedy. */
+export interface SampleMessage {
+  type: 'sample';
+  prime: string;
+  length: number;
+  temperature: number;
+}
+/** Trace the trained weights beside the spec, or the spec's initial ones (to compare). */
+export interface UseWeightsMessage {
+  type: 'useWeights';
+  weights: 'trained' | 'initial';
+}
+/** Show this place of the panel's spec in the editor (an error's position). */
+export interface RevealMessage {
+  type: 'reveal';
+  line: number;
+  column: number;
+}
+
+/** Bounds on a sample request: the prime's length, the tokens generated, the temperature. */
+export const SAMPLE_LIMITS = { prime: 1000, length: 10_000, temperature: 100 } as const;
+
+export type WebviewMessage = ReadyMessage | StepMessage | JumpMessage | ClipMessage | CancelBuildMessage | LayerMessage | SampleMessage | UseWeightsMessage | RevealMessage;
 
 // ---------------------------------------------------------------- runtime checks
 
@@ -425,6 +479,15 @@ export function parseWebviewMessage(v: unknown): WebviewMessage | null {
       return { type: 'cancelBuild' };
     case 'layer':
       return isInt(v.layer) && v.layer >= 1 && v.layer <= 1000 ? { type: 'layer', layer: v.layer } : null;
+    case 'sample':
+      return typeof v.prime === 'string' && v.prime.length <= SAMPLE_LIMITS.prime && isInt(v.length) && v.length >= 1 && v.length <= SAMPLE_LIMITS.length &&
+        typeof v.temperature === 'number' && Number.isFinite(v.temperature) && v.temperature >= 0 && v.temperature <= SAMPLE_LIMITS.temperature
+        ? { type: 'sample', prime: v.prime, length: v.length, temperature: v.temperature }
+        : null;
+    case 'useWeights':
+      return v.weights === 'trained' || v.weights === 'initial' ? { type: 'useWeights', weights: v.weights } : null;
+    case 'reveal':
+      return isInt(v.line) && v.line >= 1 && isInt(v.column) && v.column >= 1 ? { type: 'reveal', line: v.line, column: v.column } : null;
     default:
       return null;
   }
@@ -454,6 +517,20 @@ export function parseHostMessage(v: unknown): HostMessage | null {
     case 'build':
       return typeof v.status === 'string' && ['running', 'done', 'cancelled', 'failed'].includes(v.status) && (v.phase === 'forward' || v.phase === 'backward') && isInt(v.done) && isInt(v.total)
         ? { type: 'build', status: v.status as BuildMessage['status'], phase: v.phase, done: v.done, total: v.total }
+        : null;
+    case 'settings': {
+      const st = v.settings;
+      return isObj(st) && typeof st.playInterval === 'number' && st.playInterval > 0 && (st.heatmapScale === 'card' || st.heatmapScale === 'shared') && typeof st.heatmapLog === 'boolean'
+        ? { type: 'settings', settings: { playInterval: st.playInterval, heatmapScale: st.heatmapScale, heatmapLog: st.heatmapLog } }
+        : null;
+    }
+    case 'weightsChoice':
+      return (v.current === 'trained' || v.current === 'initial') && (v.trained === null || typeof v.trained === 'string') && typeof v.samples === 'boolean'
+        ? { type: 'weightsChoice', current: v.current, trained: v.trained, samples: v.samples }
+        : null;
+    case 'sampleResult':
+      return (v.text === null || typeof v.text === 'string') && typeof v.weights === 'string' && (v.error === undefined || typeof v.error === 'string')
+        ? { type: 'sampleResult', text: v.text, weights: v.weights, ...(v.error === undefined ? {} : { error: v.error }) }
         : null;
     default:
       return null;

@@ -31,6 +31,8 @@ export interface Controls {
   onKey(e: KeyboardEvent): boolean;
   readonly playing: boolean;
   stop(): void;
+  /** Sets the play interval (ms) from outside, e.g. the bptt.playSpeed setting. */
+  setSpeed(ms: string): void;
 }
 
 const atEnd = (c: Cursor | null): boolean => c !== null && c.phase === 'backward' && c.t === 1;
@@ -133,5 +135,13 @@ export function controls(send: (m: WebviewMessage) => void, speed: string, onSpe
       return timer !== null;
     },
     stop: () => setPlaying(false),
+    setSpeed(ms: string): void {
+      if (!SPEEDS.some((s) => s.value === ms)) return;
+      interval = Number(ms);
+      // The option's `selected` too: the dropdown may not be in the page yet (settings arrive before the first trace).
+      for (const o of speedBox.querySelectorAll('vscode-option')) o.toggleAttribute('selected', o.getAttribute('value') === ms);
+      (speedBox as HTMLElement & { value: string }).value = ms;
+      if (timer) setPlaying(true);
+    },
   };
 }

@@ -3,7 +3,7 @@
  * draws them, and sends step/jump requests back. No math here: it shows what the host computed.
  */
 import { buildProgress } from './buildProgress';
-import { parseHostMessage, type Cursor, type HostMessage, type StepSnapshot, type TraceSummary, type WebviewMessage } from '../src/protocol';
+import { parseHostMessage, type Cursor, type HostMessage, type PanelSettings, type StepSnapshot, type TraceSummary, type WebviewMessage } from '../src/protocol';
 import { formatNumber } from '../src/format';
 import { controls as makeControls } from './controls';
 import { backwardView } from './backwardView';
@@ -19,6 +19,8 @@ import { parseView, type HeatmapView } from './viewOptions';
 import type { AxisLabels } from './backwardView';
 import { badge, registerToolkit } from './toolkit';
 import { weightsSection } from './weightsView';
+import { settingsPatch } from './settings';
+import { trainingTools } from './trainingTools';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -38,11 +40,13 @@ interface PanelState {
   view?: HeatmapView;
   /** The sections folded away (weights, training). */
   folded?: string[];
+  /** The user's settings last applied (a switch flipped here holds until they change). */
+  settings?: PanelSettings;
 }
 
 const vscode = acquireVsCodeApi();
 const saved = (vscode.getState() ?? {}) as PanelState;
-let state: PanelState = { file: saved.file, cursor: saved.cursor, speed: saved.speed ?? '500', clip: typeof saved.clip === 'number' && saved.clip > 0 ? saved.clip : undefined, view: parseView(saved.view), folded: Array.isArray(saved.folded) ? saved.folded.filter((x): x is string => typeof x === 'string') : [] };
+let state: PanelState = { file: saved.file, cursor: saved.cursor, speed: saved.speed ?? '500', clip: typeof saved.clip === 'number' && saved.clip > 0 ? saved.clip : undefined, view: parseView(saved.view), settings: saved.settings, folded: Array.isArray(saved.folded) ? saved.folded.filter((x): x is string => typeof x === 'string') : [] };
 const save = (patch: Partial<PanelState>): void => {
   state = { ...state, ...patch };
   vscode.setState(state);
@@ -85,6 +89,28 @@ const weights = weightsSection(!state.folded?.includes('weights'), keepFolded('w
 /** Shown once a training run of this spec reports (see trainingView.ts). */
 const training = trainingSection({ open: !state.folded?.includes('training'), onToggle: keepFolded('training') });
 let trainingShown = false;
+/** Weights switch and Sample form, inside the training section (shown for them alone when no run has reported). */
+const tools = trainingTools(send);
+training.element.append(tools.element);
+
+/** Shows the training section (once), under the header, or alone while no trace is shown. */
+function showTraining(): void {
+  if (trainingShown) return;
+  trainingShown = true;
+  if (app.dataset.state === 'waiting') app.append(training.element);
+  else header.after(training.element);
+}
+
+/** The settings are defaults for the panel's switches: applied where they changed (see settings.ts). */
+function applySettings(next: PanelSettings): void {
+  const patch = settingsPatch(state.settings, next, state.view ?? parseView(undefined));
+  save({ settings: next });
+  if (patch.speed) {
+    ctl.setSpeed(patch.speed);
+    save({ speed: patch.speed });
+  }
+  if (patch.view) setView(patch.view);
+}
 const header = el('header', { class: 'top' }, el('div', { class: 'title-row' }, title, phaseBadge, where, layers.element), desc, ctl.element);
 
 /** The views of one snapshot, built apart from the page so a malformed one changes nothing. */
@@ -159,11 +185,17 @@ function handle(m: HostMessage): void {
     case 'trainingSample':
       if (m.type === 'trainingProgress') training.progress(m);
       else training.sample(m);
-      if (!trainingShown) {
-        trainingShown = true;
-        if (app.dataset.state === 'waiting') app.append(training.element);
-        else header.after(training.element);
-      }
+      showTraining();
+      return;
+    case 'settings':
+      applySettings(m.settings);
+      return;
+    case 'weightsChoice':
+      tools.choice(m);
+      if (tools.useful) showTraining();
+      return;
+    case 'sampleResult':
+      tools.result(m);
       return;
     case 'build':
       if (progress.update(m)) {
@@ -174,7 +206,7 @@ function handle(m: HostMessage): void {
       }
       return;
     case 'errors': {
-      const banner = errorBanner(m, summary !== null);
+      const banner = errorBanner(m, summary !== null, (line, column) => send({ type: 'reveal', line, column }));
       errorsSlot.replaceChildren(...(banner ? [banner] : []));
       // No trace yet: the errors stand in for the placeholder until one arrives.
       if (app.dataset.state === 'waiting') app.replaceChildren(...(banner ? [errorsSlot] : waiting));

@@ -45,7 +45,7 @@ export function registerCommands(context: vscode.ExtensionContext, panels: Stepp
       COMMANDS.sample,
       guard('Sample', async (uri?: unknown, opts?: { prime?: string; temperature?: number; length?: number }) => {
         const doc = await resolveSpec(uri, 'Sample');
-        return doc ? sampleFromWeights(doc, opts) : undefined;
+        return doc ? sampleFromWeights(panels.engine, doc, opts) : undefined;
       }),
     ),
     vscode.commands.registerCommand(

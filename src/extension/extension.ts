@@ -15,6 +15,7 @@ import { Trainings } from './training/training';
 import { EngineClient } from './engine/client';
 import { registerDebugging } from './debugging';
 import { registerYamlAssist } from './yamlAssist';
+import { ContextKeys } from './contextKeys';
 
 /** What activate returns: for the integration tests, not a public API. */
 export interface BpttExtensionApi {
@@ -23,6 +24,7 @@ export interface BpttExtensionApi {
   serializer: StepperSerializer;
   trainings: Trainings;
   engine: EngineClient;
+  contextKeys: ContextKeys;
 }
 
 export function activate(context: vscode.ExtensionContext): BpttExtensionApi {
@@ -32,11 +34,13 @@ export function activate(context: vscode.ExtensionContext): BpttExtensionApi {
   const diagnostics = new SpecDiagnostics(engine);
   const serializer = new StepperSerializer(panels);
   const trainings = new Trainings(engine, panels);
+  const contextKeys = new ContextKeys(() => trainings.isRunning(), trainings.onDidChangeRunning);
   context.subscriptions.push(
     engine,
     panels,
     diagnostics,
     trainings,
+    contextKeys,
     vscode.window.registerWebviewPanelSerializer(STEPPER_VIEW_TYPE, serializer),
     vscode.languages.registerCodeLensProvider(SPEC_SELECTOR, new SpecCodeLensProvider()),
     ...registerCommands(context, panels, trainings),
@@ -44,7 +48,7 @@ export function activate(context: vscode.ExtensionContext): BpttExtensionApi {
     ...registerYamlAssist(context.extensionUri),
     { dispose: disposeOutput }, // last: the others may still log while they go
   );
-  return { panels, diagnostics, serializer, trainings, engine };
+  return { panels, diagnostics, serializer, trainings, engine, contextKeys };
 }
 
 export function deactivate(): void {

@@ -5,14 +5,15 @@
  */
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { Stepper, type Cursor } from '../session/cursor';
 import { TrainingLog } from './training/trainingLog';
-import { isCursor, parseWebviewMessage, type HostMessage, type SpecError, type StepSnapshot, type TraceSummary, type TrainingProgressMessage, type TrainingSampleMessage, type WebviewMessage } from '../protocol';
-import { panelHtml } from './panelHtml';
+import { parseWebviewMessage, type HostMessage, type WeightsChoiceMessage, type SpecError, type StepSnapshot, type TraceSummary, type TrainingProgressMessage, type TrainingSampleMessage, type WebviewMessage } from '../protocol';
+import { PanelWebview } from './panelWebview';
 import { Disposable } from './dispose';
 import { specText } from './specFiles';
 import { log, reportError, safeJson } from './output';
+import { panelSettings } from './settings';
+import { answerSample, revealPosition } from './panelRequests';
 import type { EngineClient } from './engine/client';
 import type { Built, BuildFailed, BuildProgress, Changed } from './engine/messages';
 
@@ -21,39 +22,16 @@ export const STEPPER_VIEW_TYPE = 'bptt.stepper';
 /** The Jacobian row waits this long after a move: a held arrow key or fast play computes only where the cursor rests. */
 const JACOBIAN_DELAY_MS = 60;
 
-/**
- * What the webview saves with `vscode.setState` so a reload restores the panel (see serializer.ts):
- * `file` is the spec's URI as a string (the host sends it as `summary.file` in the trace message),
- * `cursor` the last snapshot's cursor `{ phase, t }`. Other fields the webview keeps are ignored here.
- */
-export interface StepperState {
-  file: string;
-  cursor?: Cursor;
-}
-
-/** Reads a StepperState from whatever the webview stored; null if it names no spec. */
-export function parseStepperState(v: unknown): StepperState | null {
-  if (typeof v !== 'object' || v === null) return null;
-  const s = v as Record<string, unknown>;
-  if (typeof s.file !== 'string' || !s.file) return null;
-  return { file: s.file, cursor: isCursor(s.cursor) ? { phase: s.cursor.phase, t: s.cursor.t } : undefined };
-}
-
-export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
-  return {
-    enableScripts: true,
-    retainContextWhenHidden: false, // the webview keeps its state with setState; the worker keeps the cursor
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
-  };
-}
-
 export class StepperPanel extends Disposable {
   /** The cursor as the worker last said (moves by this panel applied at once). */
   private mirror: Stepper | null = null;
   private summary: TraceSummary | null = null;
   private errors: SpecError[] = [];
-  /** The webview has said `ready` since it was last (re)loaded. */
-  private ready = false;
+  /** Which weights the trace uses, as the worker last said (sent with each trace). */
+  private weights: WeightsChoiceMessage = { type: 'weightsChoice', current: 'trained', trained: null, samples: false };
+  /** Set when the webview panel goes on to show another spec (bptt.reusePanel): dispose keeps it open. */
+  private handedOver = false;
+  private readonly view: PanelWebview;
   private jacobianTimer: ReturnType<typeof setTimeout> | undefined;
   /** The training run of this spec last reported, replayed to a (re)loaded webview. */
   private readonly training = new TrainingLog();
@@ -67,7 +45,7 @@ export class StepperPanel extends Disposable {
   constructor(
     readonly panel: vscode.WebviewPanel,
     readonly uri: vscode.Uri,
-    private readonly extensionUri: vscode.Uri,
+    extensionUri: vscode.Uri,
     private readonly engine: EngineClient,
     doc: vscode.TextDocument,
     private pendingCursor?: Cursor,
@@ -75,12 +53,10 @@ export class StepperPanel extends Disposable {
     super();
     this.key = uri.toString();
     this.register({ dispose: () => clearTimeout(this.jacobianTimer) });
-    panel.webview.options = webviewOptions(extensionUri);
-    this.register(panel.webview.onDidReceiveMessage((m) => this.onMessage(m)));
-    this.register(panel.onDidChangeViewState(() => !panel.visible && (this.ready = false)));
+    this.view = this.register(new PanelWebview(panel, extensionUri, (m) => this.handle(m)));
     this.register(panel.onDidDispose(() => this.dispose()));
     this.panel.title = path.basename(uri.path);
-    this.panel.webview.html = this.html();
+    this.view.load();
     this.register(
       engine.attach(specText(doc), 'panel', { progress: (m) => this.onProgress(m), built: (m) => this.onBuilt(m), failed: (m) => this.onFailed(m), changed: (m) => this.onChanged(m) }, { cursor: pendingCursor }),
     );
@@ -91,11 +67,29 @@ export class StepperPanel extends Disposable {
     this.onDidDisposeEmitter.fire();
     super.dispose();
     this.settleFirst();
+    if (this.handedOver) return;
     try {
       this.panel.dispose();
     } catch {
       // already disposed by VS Code
     }
+  }
+
+  /** Stops watching this spec and gives up the webview panel, still open, to show another spec. */
+  handOver(): vscode.WebviewPanel {
+    this.handedOver = true;
+    this.dispose();
+    return this.panel;
+  }
+
+  /** Which weights the trace uses and the trained ones beside the spec, if any. */
+  get weightsChoice(): Readonly<WeightsChoiceMessage> {
+    return this.weights;
+  }
+
+  /** The settings changed: the webview's switches follow them. */
+  postSettings(): void {
+    this.post({ type: 'settings', settings: panelSettings() });
   }
 
   /** The cursor now, or the one waiting for a valid trace. */
@@ -111,6 +105,16 @@ export class StepperPanel extends Disposable {
     return this.errors;
   }
 
+  /** The last trace's summary (model, loss, weights used), null before the first. */
+  get lastSummary(): TraceSummary | null {
+    return this.summary;
+  }
+
+  /** The last message of a kind delivered to the webview (for the integration tests: a webview cannot be read from the host). */
+  lastSent<K extends HostMessage['type']>(type: K): Extract<HostMessage, { type: K }> | undefined {
+    return this.view.lastSent(type);
+  }
+
   /** Re-runs the spec from the document's current text (`force`: even if unchanged, e.g. new weights). */
   refresh(doc: vscode.TextDocument, force = true): Promise<void> {
     return this.engine.spec(specText(doc), force).then(() => undefined);
@@ -120,24 +124,18 @@ export class StepperPanel extends Disposable {
     this.panel.reveal(vscode.ViewColumn.Beside, false);
   }
 
-  /** Handles a message from the webview (a browser page: checked, never trusted). */
+  /** Handles a message as if the webview sent it (checked, never trusted; the integration tests use it). */
   onMessage(raw: unknown): void {
-    try {
-      const msg = parseWebviewMessage(raw);
-      if (!msg) {
-        log(`ignored an invalid message from the stepper webview: ${safeJson(raw)}`);
-        return;
-      }
-      this.handle(msg);
-    } catch (e) {
-      reportError('the stepper', e);
-    }
+    const msg = parseWebviewMessage(raw);
+    if (msg) this.handle(msg);
+    else log(`ignored an invalid message for the stepper: ${safeJson(raw)}`);
   }
 
   private handle(msg: WebviewMessage): void {
     switch (msg.type) {
       case 'ready':
-        this.ready = true;
+        this.view.ready = true;
+        this.postSettings(); // first: the trace is drawn with the switches they set
         if (this.summary) void this.sendTrace();
         if (this.errors.length) this.post({ type: 'errors', file: this.key, errors: this.errors });
         for (const m of this.training.replay()) this.post(m);
@@ -158,6 +156,15 @@ export class StepperPanel extends Disposable {
         return;
       case 'layer':
         if (this.summary) void this.ask(this.engine.call(this.key, { method: 'layer', layer: msg.layer }), (snapshot) => (this.postSnapshot(snapshot), this.sendFlow()));
+        return;
+      case 'sample':
+        void answerSample(this.engine, this.uri, msg).then((answer) => this.post(answer));
+        return;
+      case 'useWeights':
+        this.engine.useWeights(this.key, msg.weights === 'initial');
+        return;
+      case 'reveal':
+        revealPosition(this.uri, msg.line, msg.column).then(undefined, (e: unknown) => reportError('showing the error in the spec', e));
         return;
       default: {
         const never: never = msg;
@@ -188,6 +195,7 @@ export class StepperPanel extends Disposable {
     else this.mirror.retarget(m.T);
     this.mirror.jump(m.cursor);
     this.pendingCursor = undefined;
+    this.weights = { type: 'weightsChoice', current: m.weightsChoice?.current ?? 'trained', trained: m.weightsChoice?.trained ?? null, samples: m.samples === true };
     if (hadErrors) this.post({ type: 'errors', file: this.key, errors: [] });
     this.post({ type: 'build', status: 'done', phase: 'backward', done: m.T, total: m.T });
     if (m.snapshot) this.postTrace(m.summary, m.snapshot);
@@ -216,8 +224,9 @@ export class StepperPanel extends Disposable {
   }
 
   private postTrace(summary: TraceSummary, snapshot: StepSnapshot): void {
-    if (!this.ready) return; // `ready` asks again
+    if (!this.view.ready) return; // `ready` asks again
     this.post({ type: 'trace', summary, snapshot });
+    this.post(this.weights);
     this.sendFlow();
     this.scheduleJacobian();
   }
@@ -243,7 +252,7 @@ export class StepperPanel extends Disposable {
     clearTimeout(this.jacobianTimer);
     this.jacobianTimer = setTimeout(() => {
       const t = this.mirror?.cursor.t;
-      if (t === undefined || !this.ready) return;
+      if (t === undefined || !this.view.ready) return;
       void this.ask(this.engine.call(this.key, { method: 'jacobian', t }), (row) => this.post({ type: 'jacobian', row }));
     }, JACOBIAN_DELAY_MS);
   }
@@ -265,21 +274,6 @@ export class StepperPanel extends Disposable {
   }
 
   private post(msg: HostMessage): void {
-    if (!this.ready || this.isDisposed) return; // the webview asks with `ready` when it (re)loads
-    this.panel.webview.postMessage(msg).then(
-      (delivered) => delivered || log(`a ${msg.type} message was not delivered`),
-      (e) => reportError('sending to the stepper', e),
-    );
-  }
-
-  private html(): string {
-    const webview = this.panel.webview;
-    return panelHtml({
-      cspSource: webview.cspSource,
-      nonce: randomBytes(16).toString('base64'),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'panel.css')).toString(),
-      title: this.panel.title,
-    });
+    this.view.post(msg);
   }
 }

@@ -2,8 +2,10 @@
 import * as vscode from 'vscode';
 import type { Cursor } from '../session/cursor';
 import { Disposable } from './dispose';
-import { StepperPanel, STEPPER_VIEW_TYPE, webviewOptions } from './panel';
+import { StepperPanel, STEPPER_VIEW_TYPE } from './panel';
+import { webviewOptions } from './panelWebview';
 import type { EngineClient } from './engine/client';
+import { onDidChangePanelSettings, reusePanel } from './settings';
 
 export class StepperPanels extends Disposable {
   private readonly panels = new Map<string, StepperPanel>();
@@ -14,6 +16,7 @@ export class StepperPanels extends Disposable {
   ) {
     super();
     this.register({ dispose: () => [...this.panels.values()].forEach((p) => p.dispose()) });
+    this.register(onDidChangePanelSettings(() => this.panels.forEach((p) => p.postSettings())));
   }
 
   get(uri: vscode.Uri): StepperPanel | undefined {
@@ -24,12 +27,21 @@ export class StepperPanels extends Disposable {
     return [...this.panels.values()];
   }
 
-  /** Opens the spec's panel beside the editor, or reveals it if open. */
+  /**
+   * Opens the spec's panel beside the editor, or reveals it if open: never two panels on one spec.
+   * With bptt.reusePanel, another spec's open panel (the one shown last) switches to this spec.
+   */
   openOrReveal(doc: vscode.TextDocument): StepperPanel {
     const existing = this.get(doc.uri);
     if (existing) {
       existing.reveal();
       return existing;
+    }
+    const other = reusePanel() ? this.all().sort((a, b) => Number(b.panel.active) - Number(a.panel.active) || Number(b.panel.visible) - Number(a.panel.visible))[0] : undefined;
+    if (other) {
+      const reused = this.adopt(other.handOver(), doc);
+      reused.reveal();
+      return reused;
     }
     const panel = vscode.window.createWebviewPanel(STEPPER_VIEW_TYPE, 'BPTT', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, webviewOptions(this.extensionUri));
     return this.adopt(panel, doc);

@@ -6,6 +6,7 @@ import { installVsix, profile, startCodeServer, writeUserSettings } from './code
 import { loadExpected } from './expected.mjs';
 import { build, check, copyExamples, root, sh } from './harness.mjs';
 import { breakpointAndLargeSteps, debuggerSteps } from './debugSteps.mjs';
+import { uxSteps } from './uxSteps.mjs';
 
 const shots = join(root, 'test', 'integration', 'screenshots');
 
@@ -235,6 +236,7 @@ export async function uiSuite(bin, tmp, browser) {
       mkdirSync(shots, { recursive: true });
       await page.locator('iframe.webview.ready').first().screenshot({ path: join(shots, 'panel-training-dark.png') });
     }],
+    ...uxSteps({ page, frame, spec, ex, shots, pickTheme, runPaletteCommand, formatNumber }),
     ...breakpointAndLargeSteps({ page, spec, shots, pickTheme, runPaletteCommand }),
   ];
   try {

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { Problem, Trace } from '../../src/engine';
+import { sample, type Problem, type Trace } from '../../src/engine';
 import { StepSession } from '../../src/session/session';
 import { panelHtml } from '../../src/extension/panelHtml';
 import { parseWebviewMessage, type HostMessage, type WebviewMessage } from '../../src/protocol';
@@ -128,6 +128,21 @@ export class Panel {
         this.session.setLayer(m.layer);
         this.background(this.post({ type: 'snapshot', snapshot: this.session.snapshot() }).then(() => this.post({ type: 'flow', flow: this.session.flow() })).then(() => this.sendJacobian()));
         return;
+      case 'useWeights':
+      case 'reveal':
+        return; // recorded in `received`: the code-server suite checks what the host does with them
+      case 'sample': {
+        const p = this.session.problem;
+        const result = (): HostMessage => {
+          try {
+            return { type: 'sampleResult', text: sample(p, p.params, { prime: m.prime, length: m.length, temperature: m.temperature, seed: 0 }), weights: "the spec's init" };
+          } catch (e) {
+            return { type: 'sampleResult', text: null, error: e instanceof Error ? e.message : String(e), weights: "the spec's init" };
+          }
+        };
+        this.background(this.post(result()));
+        return;
+      }
       default: {
         const never: never = m;
         throw new Error(`unhandled ${JSON.stringify(never)}`);

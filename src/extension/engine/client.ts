@@ -12,7 +12,7 @@ import type { SpecError } from '../../protocol';
 import { log } from '../output';
 import { unpackSummary } from './packedSummary';
 import type { FromWorker, StartTraining } from '../../node/training/messages';
-import { CANCEL_SLOTS, type BuildFailed, type BuildProgress, type Built, type CallResults, type Changed, type DiagnosticsValue, type EngineEvent, type FromEngine, type SpecDescription, type SessionCall, type SpecText, type ToEngine, type Watcher } from './messages';
+import { CANCEL_SLOTS, type BuildFailed, type BuildProgress, type Built, type CallResults, type Changed, type DiagnosticsValue, type EngineEvent, type FromEngine, type SampleValue, type SpecDescription, type SessionCall, type SpecText, type ToEngine, type Watcher } from './messages';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 
@@ -90,6 +90,16 @@ export class EngineClient implements vscode.Disposable {
 
   describe(spec: SpecText, weightsText: string | null = null): Promise<SpecDescription> {
     return this.request({ type: 'describe', id: this.nextId++, spec, weightsText });
+  }
+
+  /** A sample from the weights the spec's session traces (see SampleRequest). */
+  sample(spec: SpecText, o: { prime: string; length: number; temperature: number; seed: number }): Promise<SampleValue> {
+    return this.request({ type: 'sample', id: this.nextId++, spec, ...o });
+  }
+
+  /** The spec's session traces its initial weights (or the trained ones again); its watchers hear `built`. */
+  useWeights(key: string, initial: boolean): void {
+    this.send({ type: 'useWeights', key, build: this.newBuild(key), initial });
   }
 
   gradcheck(spec: SpecText): Promise<{ name: string; results: GradcheckResult[] | null; errors: SpecError[]; ms: number }> {

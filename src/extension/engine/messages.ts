@@ -141,13 +141,39 @@ export interface TrainCancelRequest {
   job: number;
 }
 
+/** Sample from the spec's model: the weights its panel traces if one is open, else as a new session would (trained beside it, else init). */
+export interface SampleRequest {
+  type: 'sample';
+  id: number;
+  spec: SpecText;
+  prime: string;
+  length: number;
+  temperature: number;
+  seed: number;
+}
+
+/** The answer to a SampleRequest. */
+export interface SampleValue {
+  text: string;
+  /** Which weights sampled, e.g. "hello.weights.json (epoch 200)" or "the spec's init". */
+  weights: string;
+}
+
+/** Trace the spec's initial weights instead of the trained ones beside it (or back); a watched session rebuilds. */
+export interface UseWeightsRequest {
+  type: 'useWeights';
+  key: string;
+  build: number;
+  initial: boolean;
+}
+
 /** The document was closed and no front-end watches it: drop what the worker keeps of it. */
 export interface ForgetRequest {
   type: 'forget';
   key: string;
 }
 
-export type ToEngine = DescribeRequest | SpecRequest | AttachRequest | DetachRequest | CallRequest | GradcheckRequest | TrainRequest | TrainCancelRequest | ForgetRequest;
+export type ToEngine = DescribeRequest | SpecRequest | AttachRequest | DetachRequest | CallRequest | GradcheckRequest | TrainRequest | TrainCancelRequest | ForgetRequest | SampleRequest | UseWeightsRequest;
 
 // ---------------------------------------------------------------- worker -> host
 
@@ -182,6 +208,10 @@ export interface Built {
   snapshot: StepSnapshot | null;
   /** Something the user should hear about (invalid weights beside the spec). */
   warning?: string;
+  /** Set when trained weights exist beside the spec: which ones the trace uses (see UseWeightsRequest). */
+  weightsChoice?: { current: 'trained' | 'initial'; trained: string };
+  /** Whether the model samples (a char or token model with a softmax output). */
+  samples?: boolean;
 }
 
 /** Built as it crosses the worker boundary: the summary's per-step columns packed (packedSummary.ts). */

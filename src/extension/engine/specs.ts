@@ -3,14 +3,14 @@
  * watches it, and the builds. One parse per edit feeds the diagnostics, the panel, the debugger; a
  * build reports progress and stops when the host flags it cancelled (a newer edit, or the user).
  */
-import { gradcheck, parseWeights, runTrace, type Diagnostic, type GradcheckResult, type Problem } from '../../engine';
+import { gradcheck, parseWeights, runTrace, sample, type Diagnostic, type GradcheckResult, type Problem } from '../../engine';
 import { answer, applyMove } from '../../session/api';
 import { StepSession } from '../../session/session';
 import { checkExpression } from '../../session/stops';
 import { packSummary } from './packedSummary';
 import { load, specErrors, withWeights } from './specLoad';
 import type { SpecError } from '../../protocol';
-import type { AttachRequest, CallResults, FromEngine, SessionCall, SpecDescription, SpecText, Watcher } from './messages';
+import type { AttachRequest, CallResults, FromEngine, SampleRequest, SampleValue, SessionCall, SpecDescription, SpecText, Watcher } from './messages';
 
 /** Thrown from a build's progress callback when the host has cancelled it. */
 export class BuildCancelled extends Error {
@@ -26,6 +26,10 @@ interface Entry {
   watchers: Set<Watcher>;
   /** A weights file a launch configuration named (replaces the spec's init). */
   weights?: string;
+  /** The panel asked for the spec's initial weights although trained ones lie beside it. */
+  initial?: boolean;
+  /** The trained weights beside the spec, as last read ("hello.weights.json (epoch 200)"), while they exist. */
+  trained?: string;
 }
 
 /** Posts progress at most this often (ms). */
@@ -55,6 +59,8 @@ export class Specs {
     const entry = this.entries.get(spec.key);
     const same = entry && entry.spec.text === spec.text && entry.spec.file === spec.file;
     if (same && !force) return { diagnostics: entry.parsed.diagnostics, rebuild: false };
+    // Forced: new weights beside the spec (a training run ended): trace them, not the initial ones.
+    if (entry && force) entry.initial = false;
     const parsed = load(spec);
     if (entry) {
       entry.spec = spec;
@@ -86,8 +92,7 @@ export class Specs {
     if (!entry.session || changed) this.build(entry, m.build, m.cursor);
     else {
       // Already built: tell the new watcher what there is.
-      const s = entry.session;
-      this.postBuilt(m.spec.key, m.build, s, entry.watchers.has('panel'));
+      this.postBuilt(entry, m.build, entry.session);
     }
   }
 
@@ -145,6 +150,34 @@ export class Specs {
     }
   }
 
+  /** Traces the spec's initial weights (or the trained ones again): a watched session rebuilds. */
+  useWeights(key: string, build: number, initial: boolean): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    entry.initial = initial;
+    if (entry.watchers.size) this.build(entry, build);
+  }
+
+  /** A sample of `length` tokens after `prime` from the weights the spec's session traces (or would). */
+  sample(spec: SpecText, o: Pick<SampleRequest, 'prime' | 'length' | 'temperature' | 'seed'>): SampleValue {
+    const entry = this.entries.get(spec.key);
+    const fresh = !entry || entry.spec.text !== spec.text;
+    const session = fresh ? null : entry.session;
+    let problem: Problem;
+    let note: string | undefined;
+    if (session) {
+      problem = session.problem;
+      note = session.source.weights;
+    } else {
+      const e: Entry = fresh ? { spec, parsed: load(spec), session: null, watchers: new Set() } : entry;
+      const first = e.parsed.diagnostics.find((d) => d.severity === 'error');
+      if (!e.parsed.problem || first) throw new Error(`the spec has errors${first ? ` (line ${first.line}: ${first.message})` : ''}`);
+      ({ problem, note } = chooseWeights(e, e.parsed.problem));
+    }
+    const text = sample(problem, problem.params, { prime: o.prime, length: o.length, temperature: o.temperature, seed: o.seed });
+    return { text, weights: note?.replace(/^weights: /, '') ?? "the spec's init" };
+  }
+
   /** The name, epochs and first error of a spec's text (for training), and whether weights fit it. */
   describe(spec: SpecText, weightsText: string | null): SpecDescription {
     const entry = this.entries.get(spec.key);
@@ -172,9 +205,18 @@ export class Specs {
   }
 
   /** A session's trace for its watchers: the summary's per-step columns packed and transferred. */
-  private postBuilt(key: string, build: number, s: StepSession, panel: boolean, warning?: string): void {
+  private postBuilt(entry: Entry, build: number, s: StepSession, warning?: string): void {
     const { packed, transfer } = packSummary(s.summary());
-    this.post({ type: 'built', key, build, summary: packed, T: s.T, cursor: s.cursor, snapshot: panel ? s.snapshot() : null, warning }, transfer);
+    const p = s.problem;
+    this.post(
+      {
+        type: 'built', key: entry.spec.key, build, summary: packed, T: s.T, cursor: s.cursor, snapshot: entry.watchers.has('panel') ? s.snapshot() : null, warning,
+        // Which weights the trace uses (the panel's switch), and whether the model samples (its Sample form).
+        weightsChoice: entry.trained ? { current: entry.initial ? 'initial' : 'trained', trained: entry.trained } : undefined,
+        samples: !!p.vocab && p.config.output === 'softmax',
+      },
+      transfer,
+    );
   }
 
   /** Builds (or rebuilds) the entry's trace; one build at a time, the others after it. */
@@ -216,7 +258,7 @@ export class Specs {
     };
     try {
       if (this.isCancelled(build)) throw new BuildCancelled();
-      const { problem, note, warning } = withWeights(spec, entry.weights, parsed);
+      const { problem, note, warning } = chooseWeights(entry, parsed, spec);
       const trace = runTrace(problem, undefined, { progress });
       if (entry.watchers.size === 0) throw new BuildCancelled(); // every front-end left while it built: nothing to keep
       const source = { file: key, text: spec.text, format: spec.format, weights: note };
@@ -229,8 +271,7 @@ export class Specs {
           this.post({ type: 'changed', key, change, snapshot: entry.watchers.has('panel') ? s.snapshot() : null });
         });
       }
-      const s = entry.session;
-      this.postBuilt(key, build, s, entry.watchers.has('panel'), warning);
+      this.postBuilt(entry, build, entry.session, warning);
     } catch (e) {
       const cancelled = e instanceof BuildCancelled;
       const message = cancelled ? 'the trace build was cancelled; edit or save the spec (or reopen the stepper) to run it again' : `the engine could not run this spec: ${e instanceof Error ? e.message : String(e)}`;
@@ -240,3 +281,16 @@ export class Specs {
 }
 
 type Cursor = NonNullable<AttachRequest['cursor']>;
+
+/**
+ * The parameters the entry's session traces (see withWeights); with the panel's choice of the
+ * initial weights, the spec's init, the trained ones remembered for the switch.
+ */
+function chooseWeights(entry: Entry, problem: Problem, spec = entry.spec): { problem: Problem; note?: string; warning?: string } {
+  const r = withWeights(spec, entry.weights, problem);
+  entry.trained = !entry.weights && r.problem !== problem && r.note ? r.note.replace(/^weights: /, '') : undefined;
+  if (entry.trained && entry.initial) return { problem, note: `weights: spec init (trained: ${entry.trained})`, warning: r.warning };
+  return r;
+}
+
+

@@ -77,6 +77,10 @@ function handle(m: ToEngine): void {
     case 'train':
       void runTraining(m.start, (message) => post({ type: 'training', job: m.job, message }), () => cancelledJobs.has(m.job)).finally(() => cancelledJobs.delete(m.job));
       return;
+    case 'sample':
+      return reply(m.id, () => specs.sample(m.spec, m));
+    case 'useWeights':
+      return specs.useWeights(m.key, m.build, m.initial);
     case 'trainCancel':
       cancelledJobs.add(m.job);
       return;

@@ -5,9 +5,8 @@
 import * as vscode from 'vscode';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseWeights, sample } from '../../engine';
 import { removeStaleTemps, writeAtomicAsync } from '../../node/atomicWrite';
-import { loadSpecDocument, specFormat, specText } from '../specFiles';
+import { specFormat, specText } from '../specFiles';
 import { log, output } from '../output';
 import type { StepperPanels } from '../panels';
 import type { TrainingProgressMessage, TrainingSampleMessage } from '../../protocol';
@@ -39,6 +38,9 @@ export interface TrainResult {
 export class Trainings implements vscode.Disposable {
   private readonly running = new Map<string, { cancel: () => void }>();
   private readonly status = vscode.window.createStatusBarItem('bptt.training', vscode.StatusBarAlignment.Left, 50);
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** A run started or ended (for the `bptt.training` context key). */
+  readonly onDidChangeRunning = this.changed.event;
 
   constructor(
     private readonly engine: EngineClient,
@@ -48,8 +50,8 @@ export class Trainings implements vscode.Disposable {
     this.status.command = 'bptt.cancelTraining';
   }
 
-  isRunning(doc: vscode.TextDocument): boolean {
-    return this.running.has(doc.uri.toString());
+  isRunning(doc?: vscode.TextDocument): boolean {
+    return doc ? this.running.has(doc.uri.toString()) : this.running.size > 0;
   }
 
   cancelAll(): void {
@@ -96,6 +98,7 @@ export class Trainings implements vscode.Disposable {
       job.cancel(); // the run stops at the end of its current ~50 ms slice and posts a last checkpoint
     };
     this.running.set(key, { cancel });
+    this.changed.fire();
     this.status.text = `$(sync~spin) BPTT: training ${problem.name || label}`;
     this.status.tooltip = 'Training in a worker thread. Click to cancel (the last checkpoint is kept).';
     this.status.show();
@@ -156,6 +159,7 @@ export class Trainings implements vscode.Disposable {
       // The stepper now traces with the new weights.
       this.panels.get(doc.uri)?.refresh(doc).catch((e: unknown) => log(`the stepper could not reload ${label}: ${e instanceof Error ? e.message : String(e)}`));
       this.running.delete(key);
+      this.changed.fire();
       if (this.running.size === 0) this.status.hide();
     }
   }
@@ -163,18 +167,23 @@ export class Trainings implements vscode.Disposable {
   dispose(): void {
     this.cancelAll();
     this.status.dispose();
+    this.changed.dispose();
   }
 }
 
-/** BPTT: Sample: a prime, a temperature and a length from input boxes; the text goes to the output channel. */
-export async function sampleFromWeights(doc: vscode.TextDocument, given?: { prime?: string; temperature?: number; length?: number }): Promise<string | undefined> {
-  const { problem } = loadSpecDocument(doc);
-  if (!problem) throw new Error('the spec has errors');
-  if (!problem.vocab || problem.config.output !== 'softmax') throw new Error('sampling needs a char or token model (data.text and a softmax output)');
+/**
+ * BPTT: Sample from the palette: a prime, a temperature and a length from input boxes (or given);
+ * the worker parses the spec and samples from the trained weights; the text goes to the output channel.
+ * (The panel's Sample form asks the same worker, see panelRequests.ts.)
+ */
+export async function sampleFromWeights(engine: EngineClient, doc: vscode.TextDocument, given?: { prime?: string; temperature?: number; length?: number }): Promise<string | undefined> {
+  const spec = specText(doc);
+  const head = await engine.describe(spec);
+  if (head.error) throw new Error(`the spec has errors (${head.error})`);
+  if (!head.samples) throw new Error('sampling needs a char or token model (data.text and a softmax output)');
   if (doc.uri.scheme !== 'file') throw new Error('save the spec and train it first');
-  const weightsPath = weightsPathFor(doc.uri.fsPath, problem.name);
+  const weightsPath = weightsPathFor(doc.uri.fsPath);
   if (!fs.existsSync(weightsPath)) throw new Error(`no weights: train the model first (${path.basename(weightsPath)} does not exist beside the spec)`);
-  const weights = parseWeights(readBesideSpec(weightsPath, doc.uri.fsPath), problem);
   const prime = given?.prime ?? (await vscode.window.showInputBox({ title: 'BPTT: Sample', prompt: 'Priming text (empty: the first token)', value: '' }));
   if (prime === undefined) return undefined;
   const number = (v: string): string | undefined => (v.trim() !== '' && Number.isFinite(Number(v)) && Number(v) >= 0 ? undefined : 'a number ≥ 0');
@@ -182,8 +191,8 @@ export async function sampleFromWeights(doc: vscode.TextDocument, given?: { prim
   if (!Number.isFinite(t)) return undefined;
   const length = given?.length ?? Number(await vscode.window.showInputBox({ title: 'BPTT: Sample', prompt: 'Tokens to generate', value: '20', validateInput: number }) ?? NaN);
   if (!Number.isFinite(length)) return undefined;
-  const text = sample(problem, weights.params, { prime, length: Math.floor(length), temperature: t, seed: Date.now() % 2 ** 31 });
-  output().appendLine(`sample (${path.basename(weightsPath)}, epoch ${weights.progress?.epoch ?? '?'}, temperature ${t}): ${text}`);
+  const r = await engine.sample(spec, { prime, length: Math.floor(length), temperature: t, seed: t === 0 ? 0 : Date.now() % 2 ** 31 });
+  output().appendLine(`sample (${r.weights}, temperature ${t}): ${r.text}`);
   output().show(true);
-  return text;
+  return r.text;
 }

@@ -9,6 +9,7 @@ import { defineExtensionTests } from './extension.test';
 import { defineTrainingTests } from './training.test';
 import { definePytorchTests } from './pytorch.test';
 import { defineDebuggerTests } from './debugger.test';
+import { defineUxTests } from './ux.test';
 
 export function run(): Promise<void> {
   // BPTT_TEST_GREP runs only the tests whose full title matches (a focused run while working).
@@ -19,6 +20,7 @@ export function run(): Promise<void> {
   defineTrainingTests();
   definePytorchTests();
   defineDebuggerTests();
+  defineUxTests();
   const out = process.env.BPTT_TEST_RESULTS;
   const record = (r: { title: string; ok: boolean; ms?: number; error?: string }) => {
     if (out) appendFileSync(out, JSON.stringify(r) + '\n');
