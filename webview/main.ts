@@ -98,7 +98,7 @@ function showTraining(): void {
   if (trainingShown) return;
   trainingShown = true;
   if (app.dataset.state === 'waiting') app.append(training.element);
-  else header.after(training.element);
+  else errorsSlot.after(training.element); // below the spec's errors, which matter more
 }
 
 /** The settings are defaults for the panel's switches: applied where they changed (see settings.ts). */
@@ -143,7 +143,7 @@ function showTrace(sum: TraceSummary, s: StepSnapshot): void {
   const nextTimeline = makeTimeline(sum, (t) => snapshot && send({ type: 'jump', to: { phase: snapshot.cursor.phase, t } }), sum.dhNorms ?? s.dhNorms);
   labels = new Map(sum.params.map((p) => [p.name, { rows: p.rowLabels, cols: p.colLabels }]));
   const built = build(s, sum.T);
-  if (app.dataset.state === 'waiting') app.replaceChildren(header, ...(trainingShown ? [training.element] : []), errorsSlot, timelineSlot, views, weights.element, flow.element);
+  if (app.dataset.state === 'waiting') app.replaceChildren(header, errorsSlot, ...(trainingShown ? [training.element] : []), timelineSlot, views, weights.element, flow.element);
   flow.stale(sum.cell);
   weights.setParams(sum.params, sum.weights);
   summary = sum;

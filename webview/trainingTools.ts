@@ -28,7 +28,7 @@ export function trainingTools(send: (m: WebviewMessage) => void): TrainingTools 
   const switchRow = el('div', { class: 'tt-row', role: 'group', 'aria-label': 'Weights the stepper traces', 'data-testid': 'weights-switch', hidden: true },
     el('span', { class: 'tt-label', text: 'Weights' }), el('span', { class: 'seg-group' }, trainedBtn, initialBtn), trainedName);
 
-  const prime = el('input', { class: 'tt-input', type: 'text', maxlength: SAMPLE_LIMITS.prime, placeholder: 'first token', 'aria-label': 'Seed text', 'data-testid': 'sample-prime', size: 10 });
+  const prime = el('input', { class: 'tt-input', type: 'text', maxlength: SAMPLE_LIMITS.prime, placeholder: 'first token', 'aria-label': 'Seed text', 'data-testid': 'sample-prime', size: 8 });
   const length = el('input', { class: 'tt-input num', type: 'number', min: 1, max: SAMPLE_LIMITS.length, step: 1, value: '20', 'aria-label': 'Tokens to generate', 'data-testid': 'sample-length' });
   const temperature = el('input', { class: 'tt-input num', type: 'number', min: 0, max: SAMPLE_LIMITS.temperature, step: 0.1, value: '0', 'aria-label': 'Temperature (0 = greedy)', 'data-testid': 'sample-temperature' });
   const go = el('button', { class: 'seg tt-go', type: 'submit', 'data-testid': 'sample-go', text: 'Sample' });

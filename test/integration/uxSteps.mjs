@@ -53,6 +53,23 @@ export function uxSteps({ page, frame, spec, ex, shots, pickTheme, runPaletteCom
       await pressed('scale-card');
       await frame.locator('[data-testid="scale-log"][aria-pressed="false"]').waitFor({ timeout: 10_000 });
     }],
+    ['ui: the palette offers Resume Training on the trained spec, and Cancel Training only while a run goes (none now)', async () => {
+      await page.locator('.tab', { hasText: 'hello.rnn.yaml' }).first().click();
+      await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+      const offered = async (title) => {
+        await page.keyboard.press('F1');
+        const input = page.locator('.quick-input-widget input');
+        await input.waitFor({ state: 'visible', timeout: 10_000 });
+        await input.fill(`>${title}`);
+        await page.waitForTimeout(700);
+        const rows = await page.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts();
+        await page.keyboard.press('Escape');
+        return rows.some((r) => r.trim() === title);
+      };
+      if (!(await offered('BPTT: Resume Training'))) throw new Error('Resume Training is not offered for a spec whose weights hold progress');
+      if (await offered('BPTT: Cancel Training')) throw new Error('Cancel Training is offered while nothing trains');
+      await focusPanel();
+    }],
     ['ui: the Sample form answers in the panel: greedy from "h" is what `bptt sample` prints for the same weights', async () => {
       const weights = join(dirname(spec), 'hello.weights.json');
       const want = execFileSync(process.execPath, [join(root, 'dist', 'cli.js'), 'sample', spec, '--weights', weights, '--prime', 'h', '--length', '4', '--temperature', '0'], { encoding: 'utf8' }).trim();
@@ -100,7 +117,7 @@ export function uxSteps({ page, frame, spec, ex, shots, pickTheme, runPaletteCom
       await pickTheme(page, theme);
       await page.locator(selector).waitFor({ timeout: 15_000 });
       await frame.locator('[data-testid="errors"]').waitFor({ timeout: 10_000 });
-      await frame.locator('body').evaluate(() => window.scrollTo(0, 0));
+      await frame.locator('[data-testid="errors"]').scrollIntoViewIfNeeded();
       await page.waitForTimeout(600);
       await page.locator('iframe.webview.ready').first().screenshot({ path: join(shots, `panel-error-links-${name}.png`) });
     }]),

@@ -129,13 +129,14 @@ export function defineUxTests(): void {
       delete w.progress;
       delete w.optimizer;
       fs.writeFileSync(weights, JSON.stringify(w));
-      await api.contextKeys.checkResumable();
-      assert.equal(api.contextKeys.values.get('bptt.resumable'), false);
+      const cleared = async (what: string) => waitFor(what, async () => (await api.contextKeys.checkResumable(), api.contextKeys.values.get('bptt.resumable') === false), 5000);
+      await cleared('bptt.resumable to clear for weights without progress');
       // Another editor (a spec with no weights) clears it too.
       fs.writeFileSync(weights, JSON.stringify({ ...w, progress: {} }));
+      await vscode.window.showTextDocument(spec);
+      await waitFor('bptt.resumable for progress again', async () => (await api.contextKeys.checkResumable(), api.contextKeys.values.get('bptt.resumable') === true), 5000);
       await vscode.window.showTextDocument(helloCopy('ux-keys-other').spec);
-      await api.contextKeys.checkResumable();
-      assert.equal(api.contextKeys.values.get('bptt.resumable'), false);
+      await cleared('bptt.resumable to clear in another spec');
     });
 
     test('after training, the panel switches to the initial weights and back: the trace loss is the init loss, then the trained one', async function () {
