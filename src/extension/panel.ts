@@ -14,13 +14,11 @@ import { specText } from './specFiles';
 import { log, reportError, safeJson } from './output';
 import { panelSettings } from './settings';
 import { answerSample, revealPosition } from './panelRequests';
+import { FlowRelay } from './panelFlow';
 import type { EngineClient } from './engine/client';
 import type { Built, BuildFailed, BuildProgress, Changed } from './engine/messages';
 
 export const STEPPER_VIEW_TYPE = 'bptt.stepper';
-
-/** The Jacobian row waits this long after a move: a held arrow key or fast play computes only where the cursor rests. */
-const JACOBIAN_DELAY_MS = 60;
 
 export class StepperPanel extends Disposable {
   /** The cursor as the worker last said (moves by this panel applied at once). */
@@ -32,7 +30,7 @@ export class StepperPanel extends Disposable {
   /** Set when the webview panel goes on to show another spec (bptt.reusePanel): dispose keeps it open. */
   private handedOver = false;
   private readonly view: PanelWebview;
-  private jacobianTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly flow: FlowRelay;
   /** The training run of this spec last reported, replayed to a (re)loaded webview. */
   private readonly training = new TrainingLog();
   private readonly key: string;
@@ -52,8 +50,8 @@ export class StepperPanel extends Disposable {
   ) {
     super();
     this.key = uri.toString();
-    this.register({ dispose: () => clearTimeout(this.jacobianTimer) });
     this.view = this.register(new PanelWebview(panel, extensionUri, (m) => this.handle(m)));
+    this.flow = this.register(new FlowRelay(engine, this.key, (m) => this.post(m), () => this.mirror?.cursor.t, () => this.view.ready && !this.isDisposed));
     this.register(panel.onDidDispose(() => this.dispose()));
     this.panel.title = path.basename(uri.path);
     this.view.load();
@@ -155,7 +153,7 @@ export class StepperPanel extends Disposable {
         this.engine.cancelBuild(this.key);
         return;
       case 'layer':
-        if (this.summary) void this.ask(this.engine.call(this.key, { method: 'layer', layer: msg.layer }), (snapshot) => (this.postSnapshot(snapshot), this.sendFlow()));
+        if (this.summary) void this.ask(this.engine.call(this.key, { method: 'layer', layer: msg.layer }), (snapshot) => (this.postSnapshot(snapshot), this.flow.sendFlow()));
         return;
       case 'sample':
         void answerSample(this.engine, this.uri, msg).then((answer) => this.post(answer));
@@ -227,34 +225,13 @@ export class StepperPanel extends Disposable {
     if (!this.view.ready) return; // `ready` asks again
     this.post({ type: 'trace', summary, snapshot });
     this.post(this.weights);
-    this.sendFlow();
-    this.scheduleJacobian();
-  }
-
-  /** The gradient-flow data (of the session's layer), computed in the worker. */
-  private sendFlow(): void {
-    void this.engine.call(this.key, { method: 'flow' }).then(
-      (flow) => this.post({ type: 'flow', flow }),
-      (e: unknown) => {
-        log(`the gradient flow of ${this.key} failed: ${e instanceof Error ? e.message : String(e)}`);
-        this.post({ type: 'flow', flow: null, error: e instanceof Error ? e.message : String(e) });
-      },
-    );
+    this.flow.sendFlow();
+    this.flow.scheduleJacobian();
   }
 
   private postSnapshot(snapshot: StepSnapshot): void {
     this.post({ type: 'snapshot', snapshot });
-    this.scheduleJacobian();
-  }
-
-  /** The Jacobian row of the cursor's t, after the snapshot; skipped if the cursor has moved on. */
-  private scheduleJacobian(): void {
-    clearTimeout(this.jacobianTimer);
-    this.jacobianTimer = setTimeout(() => {
-      const t = this.mirror?.cursor.t;
-      if (t === undefined || !this.view.ready) return;
-      void this.ask(this.engine.call(this.key, { method: 'jacobian', t }), (row) => this.post({ type: 'jacobian', row }));
-    }, JACOBIAN_DELAY_MS);
+    this.flow.scheduleJacobian();
   }
 
   /** Runs a worker answer into f; a failure is logged (the panel keeps what it shows). */
