@@ -37,6 +37,8 @@ export class ContextKeys implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   /** Bumped per check: an older, slower check does not overwrite a newer answer. */
   private checks = 0;
+  /** The spec of the last active text editor (null: not a saved spec), kept while a webview has focus. */
+  private lastSpec: string | null | undefined;
 
   constructor(isTraining: () => boolean, onDidChangeTraining: vscode.Event<void>) {
     this.set(CONTEXT.training, isTraining());
@@ -55,11 +57,18 @@ export class ContextKeys implements vscode.Disposable {
     this.checkResumable();
   }
 
-  /** Re-reads whether the active editor's spec can resume training; resolves when the key is set. */
+  /** Re-reads whether the active editor's spec (or, while the panel has focus, the last one) can resume training; resolves when the key is set. */
   checkResumable(): Promise<void> {
+    const editor = vscode.window.activeTextEditor;
+    // A webview (the stepper panel) has focus: the spec last active still counts.
+    if (!editor && this.lastSpec !== undefined) return this.check(this.lastSpec);
+    const doc = editor?.document;
+    this.lastSpec = doc && doc.uri.scheme === 'file' && isSpecUri(doc.uri) ? doc.uri.fsPath : null;
+    return this.check(this.lastSpec);
+  }
+
+  private check(spec: string | null): Promise<void> {
     const id = ++this.checks;
-    const doc = vscode.window.activeTextEditor?.document;
-    const spec = doc && doc.uri.scheme === 'file' && isSpecUri(doc.uri) ? doc.uri.fsPath : null;
     return (spec ? hasProgress(spec) : Promise.resolve(false)).then((yes) => {
       if (id === this.checks) this.set(CONTEXT.resumable, yes);
     });
