@@ -124,6 +124,13 @@ export function defineUxTests(): void {
       await vscode.window.showTextDocument(spec);
       await api.contextKeys.checkResumable();
       assert.equal(api.contextKeys.values.get('bptt.resumable'), true, 'a checkpoint with progress is resumable');
+      // The panel focused (no active text editor): still the spec's answer.
+      const p = api.panels.get(spec);
+      assert.ok(p, 'training opens the panel');
+      p.panel.reveal(p.panel.viewColumn, false);
+      await waitFor('the panel focused', () => p.panel.active && !vscode.window.activeTextEditor);
+      await api.contextKeys.checkResumable();
+      assert.equal(api.contextKeys.values.get('bptt.resumable'), true, 'the panel has focus: the spec last active counts');
       // Weights without progress (from elsewhere) trace, but there is nothing to resume.
       const w = JSON.parse(fs.readFileSync(weights, 'utf8'));
       delete w.progress;
