@@ -67,13 +67,15 @@ export function clipPart(send: (m: WebviewMessage) => void, onThreshold: (v: num
   function show(c: ClipView): void {
     if (parse() !== c.threshold) return; // an answer to an older threshold
     const clipped = c.scale < 1;
+    // JSON has no Infinity: a norm that overflowed arrives as null.
+    const overflow = typeof c.norm !== 'number' || !Number.isFinite(c.norm);
     summary.dataset.clipped = String(clipped);
     summary.dataset.threshold = String(c.threshold);
     summary.replaceChildren(
       el('span', { class: 'clip-fact' }, '‖g‖₂ = ', el('span', { class: 'num', 'data-testid': 'clip-norm', 'data-value': formatNumber(c.norm), text: formatNumber(c.norm) })),
       el('span', { class: 'clip-fact' }, 'scale ', el('span', { class: 'num', 'data-testid': 'clip-scale', 'data-value': formatNumber(c.scale), text: formatNumber(c.scale) })),
       el('span', { class: 'clip-fact' }, 'after ', el('span', { class: 'num', 'data-testid': 'clip-clipped', 'data-value': formatNumber(c.clippedNorm), text: formatNumber(c.clippedNorm) })),
-      el('span', { class: `clip-verdict ${clipped ? 'on' : 'off'}`, 'data-testid': 'clip-verdict', text: clipped ? `clipped: every gradient × ${formatNumber(c.scale)}` : 'not clipped: the norm is within the threshold' }),
+      el('span', { class: `clip-verdict ${clipped || overflow ? 'on' : 'off'}`, 'data-testid': 'clip-verdict', text: overflow ? 'the gradient is not finite (it exploded past the float range): no scale can bring it back; see the flow verdict' : clipped ? `clipped: every gradient × ${formatNumber(c.scale)}` : 'not clipped: the norm is within the threshold' }),
     );
     const max = Math.max(0, ...c.perParam.map((p) => p.norm));
     const bar = (v: number, cls: string): HTMLElement => {
