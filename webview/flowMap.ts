@@ -85,10 +85,14 @@ function verdictLine(m: FlowMapView): HTMLElement | null {
   );
 }
 
-export function flowMapPart(m: FlowMapView, onPick: (t: number) => void): FlowMapPart {
+/**
+ * The map for one flow; `width` is the px the map may take (its slot's width, 0 when not laid out
+ * yet): a canvas map sizes its cells to fit it, a DOM map's columns shrink to fit by CSS.
+ */
+export function flowMapPart(m: FlowMapView, onPick: (t: number) => void, width = 0): FlowMapPart {
   const nRows = m.rows.length, nCols = m.cols.length;
   const big = nRows * nCols > FLOW_DOM_CELLS;
-  const grid = big ? canvasGrid(m, onPick) : domGrid(m, onPick);
+  const grid = big ? canvasGrid(m, onPick, width) : domGrid(m, onPick);
   const note = el('p', { class: 'fm-offmap muted', 'data-testid': 'flow-offmap', hidden: true });
   const element = el(
     'div',
@@ -116,7 +120,8 @@ function domGrid(m: FlowMapView, onPick: (t: number) => void): FlowMapPart {
   const nCols = m.cols.length;
   const size = nCols <= 16 && m.rows.length <= 24 ? ' small' : nCols > 48 ? ' large' : '';
   const grid = el('div', { class: `fm-grid${size}`, role: 'table', 'data-testid': 'flow-map', 'aria-label': 'Gradient flow map: ‖dL_t/dh_k‖ for each loss term L_t (rows) and step k (columns)' });
-  grid.style.gridTemplateColumns = `auto repeat(${nCols}, var(--fcell))`;
+  // Columns shrink (to 4 px) to fit the section's width before it scrolls: a long row stays whole in view.
+  grid.style.gridTemplateColumns = `auto repeat(${nCols}, minmax(4px, var(--fcell)))`;
   const cells: HTMLElement[][] = [];
   const rowHeads: HTMLElement[] = [];
   m.rows.forEach((t, i) => {
@@ -171,10 +176,12 @@ function domGrid(m: FlowMapView, onPick: (t: number) => void): FlowMapPart {
 }
 
 /** One canvas pixel per cell, scaled up; dropped cells darkened; ticks on both axes; the cursor's row banded and its cell boxed. */
-function canvasGrid(m: FlowMapView, onPick: (t: number) => void): FlowMapPart {
+function canvasGrid(m: FlowMapView, onPick: (t: number) => void, width: number): FlowMapPart {
   const nRows = m.rows.length, nCols = m.cols.length;
-  // Cells as large as fit about 640 × 520 px (the scroller's height), at least 3 px.
-  const cell = Math.max(3, Math.min(8, Math.floor(640 / Math.max(nCols, 1)), Math.floor(520 / Math.max(nRows, 1))));
+  // Cells as large as fit the slot's width less the row ticks (640 px before layout) and 520 px of
+  // height (the scroller's), at least 3 px.
+  const across = width > 0 ? Math.max(120, width - 48) : 640;
+  const cell = Math.max(3, Math.min(8, Math.floor(across / Math.max(nCols, 1)), Math.floor(520 / Math.max(nRows, 1))));
   const canvas = el('canvas', {
     class: 'fm-canvas',
     role: 'img',

@@ -84,7 +84,7 @@ export function flowSection(send: (m: WebviewMessage) => void, savedThreshold: n
     },
     setFlow(f: FlowData) {
       flow = f;
-      const part = flowMapPart(f.map, (t) => send({ type: 'jump', to: { phase: cursor?.phase ?? 'backward', t } }));
+      const part = flowMapPart(f.map, (t) => send({ type: 'jump', to: { phase: cursor?.phase ?? 'backward', t } }), mapSlot.clientWidth);
       map = part;
       const bound = f.map.bounded ? el('p', { class: 'fm-bounded', 'data-testid': 'flow-bounded', text: `Bounded: ${f.map.bounded}.` }) : null;
       mapSlot.replaceChildren(...[bound, part.element, truncationNote(f)].filter((x): x is HTMLElement => x !== null));
