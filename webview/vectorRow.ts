@@ -3,7 +3,7 @@
  * longer one as a compact strip (a canvas a pixel per value, scaled) whose title follows the
  * pointer, with its range written beside it, so a 256-wide h_t stays one line.
  */
-import { formatNumber } from '../src/format';
+import { exponentForm, formatNumber } from '../src/format';
 import { diverging, divergingRgb, palette } from './colors';
 import { el } from './dom';
 
@@ -31,13 +31,13 @@ export interface VectorRowOptions {
 
 /**
  * How the numbers of one vector are written, all alike so they line up: 4 decimals, or when its
- * largest value needs it (below 1e-4 or from 1e6) 3 significant digits in exponent form. The exact
- * value is in each cell's title.
+ * largest value needs it (below 1e-3 or from 1e4, as formatNumber decides) 3 significant digits in
+ * exponent form. The exact value is in each cell's title.
  */
 export function vectorFormat(values: ArrayLike<number>): (v: number) => string {
   let max = 0;
   for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) max = Math.max(max, Math.abs(values[i]));
-  if (max >= 1e6 || (max > 0 && max < 1e-4)) return (v) => (Number.isFinite(v) ? (v === 0 ? '0' : v.toExponential(2)) : formatNumber(v));
+  if (exponentForm(max)) return (v) => (Number.isFinite(v) ? (v === 0 ? '0' : v.toExponential(2)) : formatNumber(v));
   return (v) => (Number.isFinite(v) ? v.toFixed(4) : formatNumber(v));
 }
 

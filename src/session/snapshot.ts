@@ -4,7 +4,7 @@
  */
 import { cellInfo, type BackwardRecord, type ForwardRecord, type Params, type Problem, type Trace } from '../engine';
 import { STRIP_IN_SNAPSHOT, type Cursor, type LayerSnapshot, type Matrix, type NamedVector, type StepSnapshot, type TraceSummary } from '../protocol';
-import { formatNumber, formatVector } from '../format';
+import { exponentForm, formatNumber, formatVector } from '../format';
 import { backwardEquations, forwardEquations } from './equations';
 import { layerView } from './layerView';
 import { EquationScope } from './equationMath';
@@ -16,10 +16,9 @@ import { EquationScope } from './equationMath';
 export function shown(v: number): number {
   if (!Number.isFinite(v) || v === 0) return v;
   const a = Math.abs(v);
-  const r = a < 1e-4 || a >= 1e6 ? Number(v.toPrecision(3)) : Number(v.toFixed(4));
-  // Rounding must not move a value across the 1e-4 or 1e6 boundary (it would be written differently).
-  const ra = Math.abs(r);
-  return (a < 1e-4) === (ra < 1e-4) && (a >= 1e6) === (ra >= 1e6) ? r : v;
+  const r = exponentForm(a) ? Number(v.toPrecision(3)) : Number(v.toFixed(4));
+  // Rounding must not move a value across a form's boundary (it would be written differently).
+  return r !== 0 && exponentForm(Math.abs(r)) === exponentForm(a) ? r : v;
 }
 
 const arr = (v: ArrayLike<number>): number[] => Array.from(v, shown);

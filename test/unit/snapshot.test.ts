@@ -83,6 +83,13 @@ describe('numbers as people read them', () => {
     [0, '0.0000'],
     [3.2e-7, '3.20e-7'],
     [-1.234e-5, '-1.23e-5'],
+    // Below 1e-3, 4 decimals would keep one digit (0.0005): exponent form instead.
+    [0.00054321, '5.43e-4'],
+    [0.001, '0.0010'],
+    [1234.56789, '1234.5679'],
+    // The Jacobian stats put these side by side: one form, from 1e4 on.
+    [23628.3791, '2.36e+4'],
+    [1.52e12, '1.52e+12'],
     [null, '—'],
     [NaN, 'NaN'],
   ])('%s -> %s', (v, s) => expect(formatNumber(v as number | null)).toBe(s));
@@ -113,10 +120,13 @@ describe('numbers at display precision', () => {
     [0.123456789, 0.1235],
     [-2.5e-7, -2.5e-7],
     [1.23456e-5, 1.23e-5],
+    [0.00054321, 0.000543],
     [1234567.89, 1230000],
     [0, 0],
-    // 9.99996e-5 would round to 1.00e-4 and be written "0.0001" instead of "1.00e-4": kept as it is.
-    [9.99996e-5, 9.99996e-5],
+    // 9.996e-4 would round to 1.00e-3 and be written "0.0010" instead of "1.00e-3": kept as it is.
+    [9.996e-4, 9.996e-4],
+    // 9999.99996 would round to 10000 and be written "1.00e+4" instead of "10000.0000": kept as it is.
+    [9999.99996, 9999.99996],
   ])('shown(%s) = %s, written as the value itself is', (v, want) => {
     expect(shown(v)).toBe(want);
     expect(formatNumber(shown(v))).toBe(formatNumber(v));
