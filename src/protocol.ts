@@ -75,7 +75,10 @@ export interface EquationLine {
 /** One column of the timeline: what is known about step t without moving the cursor. */
 export interface TimelineStep {
   t: number;
+  /** The input in full: a token, a number, or a vector's entries (the column's title). */
   input: string;
+  /** A vector input's short form for the narrow column, e.g. "-0.42…" (its first entry); absent when input fits. */
+  inputShort?: string;
   target: string | null;
   loss: number | null;
 }

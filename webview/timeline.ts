@@ -57,7 +57,7 @@ export function timeline(s: TraceSummary, onPick: (t: number) => void, dhNorms: 
         title: `t = ${c.t} · input ${tokenText(c.input)} · target ${c.target === null ? 'none' : tokenText(c.target)} · L_${c.t} = ${formatNumber(c.loss)} (click to go there)`,
       },
       el('span', { class: 'tl-t', text: String(c.t) }),
-      el('span', { class: 'tl-in', 'data-testid': `timeline-input-${c.t}`, text: tokenText(c.input) }),
+      el('span', { class: `tl-in${c.inputShort ? ' vec' : ''}`, 'data-testid': `timeline-input-${c.t}`, text: c.inputShort ?? tokenText(c.input) }),
       el('span', { class: `tl-target${c.target === null ? ' none' : ''}`, 'data-testid': `timeline-target-${c.t}`, text: c.target === null ? '·' : tokenText(c.target) }),
       el('span', { class: 'tl-loss num', 'data-testid': `timeline-loss-${c.t}`, text: c.loss === null ? '—' : formatNumber(c.loss) }),
       lossBar,

@@ -37,6 +37,16 @@ function label(p: Problem, t: number): string {
   return x.length === 1 ? formatNumber(x[0]) : formatVector(x, 4);
 }
 
+/**
+ * A vector input's label for a timeline column (about 5 characters wide): its first entry to 2
+ * significant digits and an ellipsis, so the steps still read apart; the full vector is the title.
+ */
+function shortLabel(p: Problem, t: number): string | undefined {
+  if (p.sequence.inputLabels?.[t - 1] != null) return undefined;
+  const x = p.sequence.inputs[t - 1];
+  return x.length > 1 ? `${Number(x[0].toPrecision(2))}…` : undefined;
+}
+
 /** The tokens along a parameter's rows or columns: the input vocabulary for W_x* (one-hot inputs), the output's for W_hy and b_y. */
 function axisLabels(p: Problem, name: string, shape: number[]): { rowLabels?: string[]; colLabels?: string[] } {
   const vocab = p.vocab?.vocab;
@@ -70,6 +80,7 @@ export function summarize(problem: Problem, trace: Trace, file: string): TraceSu
     timeline: trace.stepLosses().map((loss, i) => ({
       t: i + 1,
       input: label(problem, i + 1),
+      ...(shortLabel(problem, i + 1) !== undefined ? { inputShort: shortLabel(problem, i + 1) } : {}),
       target: targetLabel(problem, i + 1),
       loss,
     })),

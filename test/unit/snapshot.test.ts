@@ -39,6 +39,24 @@ describe('step snapshots for the panel', () => {
     expect(sum.description).toContain('lstm (peephole)');
   });
 
+  test('a vector input gets a short column label (its first entry, 2 digits), the full vector stays the title', () => {
+    const p = randomProblem({ cell: 'rnn', H: 3, D: 4, K: 2, T: 3, seed: 7 });
+    p.sequence.inputs[0] = Float64Array.from([-0.4213, 0.5, 0.1, 0.2]);
+    p.sequence.inputs[1] = Float64Array.from([0.0012345, 1, 2, 3]);
+    p.sequence.inputs[2] = Float64Array.from([25.6, 0, 0, 0]);
+    const sum = summarize(p, runTrace(p), 'x');
+    expect(sum.timeline.map((c) => c.inputShort)).toEqual(['-0.42…', '0.0012…', '26…']);
+    expect(sum.timeline[0].input).toBe('[-0.4213, 0.5000, 0.1000, 0.2000]');
+  });
+
+  test('a token or scalar input has no short label: it fits as it is', () => {
+    const tokens = randomProblem({ cell: 'rnn', H: 2, D: 4, K: 1, T: 2, seed: 1 });
+    tokens.sequence.inputLabels = ['a', 'b'];
+    expect(summarize(tokens, runTrace(tokens), 'x').timeline.map((c) => [c.input, c.inputShort])).toEqual([['a', undefined], ['b', undefined]]);
+    const scalar = randomProblem({ cell: 'rnn', H: 2, D: 1, K: 1, T: 2, seed: 1 });
+    expect(summarize(scalar, runTrace(scalar), 'x').timeline.map((c) => c.inputShort)).toEqual([undefined, undefined]);
+  });
+
   test('snapshots survive a JSON round trip (what postMessage does) and pass the webview-side check', () => {
     const msg = JSON.parse(JSON.stringify({ type: 'snapshot', snapshot: snapshotAt(problem, trace, { phase: 'backward', t: 1 }) }));
     expect(parseHostMessage(msg)).not.toBeNull();

@@ -90,6 +90,10 @@ describe('every view, in every theme', () => {
     try {
       await atEnd(panel, 19);
       await views(panel, `large-${theme}`);
+      // A vector input's column label (its first entry) fits the column whole, the full vector in the title.
+      const input = panel.page.getByTestId('timeline-input-20');
+      expect(await input.evaluate((e) => [e.scrollWidth <= e.clientWidth, e.textContent?.endsWith('…')])).toEqual([true, true]);
+      expect(await panel.page.getByTestId('timeline-20').getAttribute('title')).toMatch(/input \[[-0-9.]+, .*more/);
       expect(panel.errors).toEqual([]);
     } finally {
       await panel.close();
