@@ -54,7 +54,7 @@ export function timeline(s: TraceSummary, onPick: (t: number) => void, dhNorms: 
         role: 'listitem',
         'data-testid': `timeline-${c.t}`,
         'data-t': c.t,
-        title: `t = ${c.t} · input ${tokenText(c.input)} · target ${c.target === null ? 'none' : tokenText(c.target)} · L_${c.t} = ${formatNumber(c.loss)} (click to go there)`,
+        title: `t = ${c.t} · input ${c.inputShort ? c.input : tokenText(c.input)} · target ${c.target === null ? 'none' : tokenText(c.target)} · L_${c.t} = ${formatNumber(c.loss)} (click to go there)`,
       },
       el('span', { class: 'tl-t', text: String(c.t) }),
       el('span', { class: `tl-in${c.inputShort ? ' vec' : ''}`, 'data-testid': `timeline-input-${c.t}`, text: c.inputShort ?? tokenText(c.input) }),
