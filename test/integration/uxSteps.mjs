@@ -66,7 +66,10 @@ export function uxSteps({ page, frame, spec, ex, shots, pickTheme, runPaletteCom
         await page.keyboard.press('Escape');
         return rows.some((r) => r.trim() === title);
       };
-      if (!(await offered('BPTT: Resume Training'))) throw new Error('Resume Training is not offered for a spec whose weights hold progress');
+      // The key is set by an asynchronous read of the weights file after the editor gains focus: ask again for a few seconds.
+      let resumable = false;
+      for (let until = Date.now() + 8000; !resumable && Date.now() < until; ) resumable = await offered('BPTT: Resume Training');
+      if (!resumable) throw new Error('Resume Training is not offered for a spec whose weights hold progress');
       if (await offered('BPTT: Cancel Training')) throw new Error('Cancel Training is offered while nothing trains');
       await focusPanel();
     }],

@@ -7,50 +7,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { BpttExtensionApi } from '../../../src/extension/extension';
+import { EXTENSION_ID, workspaceFolder as folder, waitFor, gapMeter, note } from './helpers';
 
-const EXTENSION_ID = 'bptt-stepper.bptt-stepper';
-
-function folder(): vscode.WorkspaceFolder {
-  const f = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(f, 'the tests need a workspace folder holding the examples');
-  return f;
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, ms = 10_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-/** Ticks every 10 ms until stopped; the largest gap between ticks is how long the event loop was blocked. The gaps over 150 ms are kept with their time. */
-function gapMeter(): { stop: () => number; long: { at: number; ms: number }[] } {
-  const t0 = Date.now();
-  let last = t0;
-  let max = 0;
-  const long: { at: number; ms: number }[] = [];
-  const timer = setInterval(() => {
-    const now = Date.now();
-    if (now - last > 150) long.push({ at: last - t0, ms: now - last });
-    max = Math.max(max, now - last);
-    last = now;
-  }, 10);
-  return {
-    long,
-    stop: () => {
-      clearInterval(timer);
-      return Math.max(max, Date.now() - last);
-    },
-  };
-}
-
-function note(ctx: Mocha.Context, text: string): void {
-  console.log(`      ${text}`);
-  if (ctx.test) ctx.test.title += ` [${text}]`;
-}
 
 /** Retypes the spec in its editor (unsaved) and lets its parse run, as typing does after a pause. */
 async function retext(api: BpttExtensionApi, uri: vscode.Uri, text: string): Promise<void> {

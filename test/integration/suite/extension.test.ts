@@ -3,28 +3,11 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { BpttExtensionApi } from '../../../src/extension/extension';
+import { EXTENSION_ID, VIEW_TYPE, waitFor, folder } from './helpers';
 
-const EXTENSION_ID = 'bptt-stepper.bptt-stepper';
-const VIEW_TYPE = 'bptt.stepper';
 
 /** A spec with one error: `rnm` (line 3, column 9) is not a cell. */
 const BROKEN = ['name: broken', 'model:', '  cell: rnm', '  hidden: 3', 'data:', '  text: hello', ''].join('\n');
-
-async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, ms = 5000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-function folder(): vscode.Uri {
-  const f = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(f, 'the tests need a workspace folder holding the examples');
-  return f.uri;
-}
 
 async function writeSpec(name: string, text: string): Promise<vscode.Uri> {
   const uri = vscode.Uri.joinPath(folder(), name);

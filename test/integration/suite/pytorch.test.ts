@@ -5,12 +5,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-
-function folder(): vscode.Uri {
-  const f = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(f, 'the tests need a workspace folder holding the examples');
-  return f.uri;
-}
+import { folder } from './helpers';
 
 export function definePytorchTests(): void {
 suite('PyTorch both ways', () => {

@@ -3,57 +3,12 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { loadSpec } from '../../../src/engine/spec';
 import { parseWeights } from '../../../src/engine';
 import type { TrainResult } from '../../../src/extension/training/training';
+import { folder, gapMeter, helloCopy, problemOf, note } from './helpers';
 
 /** An identity RNN with mse and a huge learning rate: the loss goes non-finite within a few steps. */
 const BLOWUP = 'name: blowup\nmodel: { cell: rnn, hidden: 2, activation: identity, output: identity }\nloss: mse\ndata: { inputs: [[1], [1], [1]], targets: [[1], [1], [1]] }\ntrain: { optimizer: sgd, lr: 1e6, clip: none, epochs: 1000 }\n';
-
-function folder(): vscode.Uri {
-  const f = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(f, 'the tests need a workspace folder holding the examples');
-  return f.uri;
-}
-
-/** Ticks every 10 ms until stopped; the largest gap between ticks is how long the event loop was blocked. */
-function gapMeter(): { stop: () => number } {
-  let last = Date.now();
-  let max = 0;
-  const timer = setInterval(() => {
-    const now = Date.now();
-    max = Math.max(max, now - last);
-    last = now;
-  }, 10);
-  return {
-    stop: () => {
-      clearInterval(timer);
-      return Math.max(max, Date.now() - last);
-    },
-  };
-}
-
-/** A fresh copy of hello under another name, so each test has its own weights file. */
-function helloCopy(name: string): { spec: vscode.Uri; weights: string; text: string } {
-  const text = fs.readFileSync(vscode.Uri.joinPath(folder(), 'hello.rnn.yaml').fsPath, 'utf8').replace(/^name: hello$/m, `name: ${name}`);
-  const spec = vscode.Uri.joinPath(folder(), `${name}.rnn.yaml`);
-  fs.writeFileSync(spec.fsPath, text);
-  const weights = vscode.Uri.joinPath(folder(), `${name}.weights.json`).fsPath;
-  fs.rmSync(weights, { force: true });
-  return { spec, weights, text };
-}
-
-const problemOf = (text: string) => {
-  const p = loadSpec(text, { format: 'yaml' }).problem;
-  assert.ok(p);
-  return p;
-};
-
-/** Puts a measurement into the test's title, so the runner's PASS line (the test output) shows it. */
-function note(ctx: Mocha.Context, text: string): void {
-  console.log(`      ${text}`);
-  if (ctx.test) ctx.test.title += ` [${text}]`;
-}
 
 export function defineTrainingTests(): void {
   suite('training', () => {

@@ -3,46 +3,12 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { loadSpec } from '../../../src/engine/spec';
 import { parseWeights, runTrace, sample } from '../../../src/engine';
 import type { BpttExtensionApi } from '../../../src/extension/extension';
 import type { StepperPanel } from '../../../src/extension/panel';
 import type { TrainResult } from '../../../src/extension/training/training';
+import { EXTENSION_ID, VIEW_TYPE, waitFor, folder, helloCopy, problemOf } from './helpers';
 
-const EXTENSION_ID = 'bptt-stepper.bptt-stepper';
-const VIEW_TYPE = 'bptt.stepper';
-
-async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, ms = 10_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-function folder(): vscode.Uri {
-  const f = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(f, 'the tests need a workspace folder holding the examples');
-  return f.uri;
-}
-
-/** A copy of hello under another name (its own weights file, none yet). */
-function helloCopy(name: string): { spec: vscode.Uri; weights: string; text: string } {
-  const text = fs.readFileSync(vscode.Uri.joinPath(folder(), 'hello.rnn.yaml').fsPath, 'utf8').replace(/^name: hello$/m, `name: ${name}`);
-  const spec = vscode.Uri.joinPath(folder(), `${name}.rnn.yaml`);
-  fs.writeFileSync(spec.fsPath, text);
-  const weights = vscode.Uri.joinPath(folder(), `${name}.weights.json`).fsPath;
-  fs.rmSync(weights, { force: true });
-  return { spec, weights, text };
-}
-
-const problemOf = (text: string) => {
-  const p = loadSpec(text, { format: 'yaml' }).problem;
-  assert.ok(p);
-  return p;
-};
 
 /** The stepper tabs open in the workbench. */
 const stepperTabs = (): vscode.Tab[] => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(VIEW_TYPE));
@@ -166,7 +132,8 @@ export function defineUxTests(): void {
       assert.equal(panel.lastSummary?.weights, 'weights: spec init (trained: ux-weights.weights.json (epoch 100))');
       panel.onMessage({ type: 'useWeights', weights: 'trained' });
       await waitFor('the trained trace again', () => panel.lastSummary && Math.abs(panel.lastSummary.loss - trainedLoss) < 1e-12);
-      assert.equal(panel.lastSent('weightsChoice')?.current, 'trained');
+      // lastSent records a message once the webview took it (a promise later than the summary): wait for it.
+      await waitFor('the choice sent back on trained', () => panel.lastSent('weightsChoice')?.current === 'trained');
     });
 
     test("Sample in the panel is answered in the panel from the worker: greedy from 'h' after training is 'hello'", async function () {
