@@ -31,6 +31,8 @@ export interface Matrix {
 export interface NamedVector {
   name: string;
   values: number[];
+  /** What the row is when its usual description would mislead, e.g. a stacked layer's input: "input: h_l1, from layer 1". */
+  label?: string;
 }
 
 /** An equation's right-hand side as a tree to typeset (the expression language's, without positions). */

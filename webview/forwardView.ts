@@ -40,10 +40,11 @@ function distribution(s: StepSnapshot): HTMLElement | null {
 export function forwardView(s: StepSnapshot): HTMLElement {
   const t = s.cursor.t;
   const byName = new Map(s.forward.map((v) => [v.name, v.values]));
+  const described = (name: string): string | undefined => s.forward.find((v) => v.name === name)?.label ?? LONG_NAMES[name];
   const order = s.forward.map((v) => v.name).filter((n) => n !== 'y');
   const rows = order.map((name) =>
     vectorRow(byName.get(name) ?? [], {
-      label: el('span', { title: LONG_NAMES[name] ?? name }, sym(name, t), LONG_NAMES[name] ? el('span', { class: 'long muted', text: ` ${LONG_NAMES[name]}` }) : null),
+      label: el('span', { title: described(name) ?? name }, sym(name, t), described(name) ? el('span', { class: 'long muted', 'data-testid': `fwd-${name}-label`, text: ` ${described(name)}` }) : null),
       name: `${name}_${t}`,
       testid: `fwd-${name}`,
       term: name,

@@ -146,6 +146,12 @@ function matrix(p: Params, name: string, side = MAX_GRID): Matrix {
   return { shape, grid: [gr, gc], data: out.map(shown), block: [br, bc] };
 }
 
+/** Which vector a stacked layer's x is: the layer below's h, or the embedded token (nothing for a plain x). */
+function inputLabel(v: { l: number; input: string }): { label?: string } {
+  if (v.input === 'x') return {};
+  return { label: v.l > 1 ? `input: ${v.input}, from layer ${v.l - 1}` : `input: ${v.input}, the token's embedding row` };
+}
+
 /**
  * The snapshot at a place. In a stack the cards and equations show one layer (by default the top
  * one): its input, gates and states, its gradients and its parameters' (layer 1 also W_emb, the top
@@ -157,7 +163,7 @@ export function snapshotAt(problem: Problem, trace: Trace, cursor: Cursor, layer
   const full = trace.forward(t);
   const v = layerView(problem, trace, t, layer);
   const f = v.forward;
-  const forward: NamedVector[] = [{ name: 'x', values: arr(f.x) }];
+  const forward: NamedVector[] = [{ name: 'x', values: arr(f.x), ...inputLabel(v) }];
   for (const [g, values] of Object.entries(f.gates)) forward.push({ name: g, values: arr(values) });
   for (const [s, values] of Object.entries(f.states)) if (s !== 'h') forward.push({ name: s, values: arr(values) });
   forward.push({ name: 'h', values: arr(f.h) }, { name: 'y', values: arr(f.y) });

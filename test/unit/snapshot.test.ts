@@ -3,6 +3,8 @@ import { norm2, runTrace } from '../../src/engine';
 import { GRID_BUDGET, shown, snapshotAt, summarize, WEIGHT_BUDGET } from '../../src/session/snapshot';
 import { parseHostMessage, parseWebviewMessage } from '../../src/protocol';
 import { formatNumber } from '../../src/format';
+import { loadSpec } from '../../src/engine/spec';
+import type { Problem } from '../../src/engine';
 import { randomProblem } from './helpers/randomProblem';
 
 describe('step snapshots for the panel', () => {
@@ -170,6 +172,18 @@ describe('snapshot size', () => {
     const full = trace.accumulated(20)[W.name].data;
     const biggest = Array.from(full).reduce((a, v) => (Math.abs(v) > Math.abs(a) ? v : a), 0);
     expect(W.accumulated.data.some((v) => v === shown(biggest))).toBe(true);
+  });
+});
+
+describe('a stacked layer\'s input row', () => {
+  test('names the vector that feeds the layer; a single cell\'s x keeps its usual description', () => {
+    const stack = loadSpec('model: { cell: rnn, hidden: 3, layers: 3 }\ndata: { text: abcab }\ninit: { seed: 2, scheme: uniform }\n').problem as Problem;
+    const trace = runTrace(stack);
+    const labels = [1, 2, 3].map((l) => snapshotAt(stack, trace, { phase: 'forward', t: 1 }, l).forward[0]);
+    expect(labels.map((x) => x.label)).toEqual([undefined, 'input: h_l1, from layer 1', 'input: h_l2, from layer 2']);
+    expect(labels[1].values).toEqual(Array.from(trace.forward(1).layers![0].h, shown));
+    const single = randomProblem({ cell: 'gru', T: 2 });
+    expect(snapshotAt(single, runTrace(single), { phase: 'forward', t: 1 }).forward[0].label).toBeUndefined();
   });
 });
 

@@ -96,6 +96,9 @@ describe('the layer switch', () => {
         expect(layerMismatches(problem, panel.trace, { phase: 'forward', t: 3 }, l, await panel.collect())).toEqual([]);
         const eq = await panel.page.getByTestId('eq-0').getAttribute('data-target');
         expect(eq).toBe('i');
+        // The input row says which vector feeds this layer (not just "input").
+        const inputs = { 1: "input: x_emb, the token's embedding row", 2: 'input: h_l1, from layer 1', 3: 'input: h_l2, from layer 2' };
+        expect((await panel.page.getByTestId('fwd-x-label').textContent())?.trim()).toBe(inputs[l as 1 | 2 | 3]);
         const title = await panel.page.getByTestId('equations').getAttribute('aria-label');
         expect(title).toBe(`Forward equations at t = 3, layer ${l}`);
       }
