@@ -23,6 +23,10 @@ export function uxSteps({ page, frame, spec, ex, shots, pickTheme, runPaletteCom
     await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
     await page.keyboard.press('Control+A');
     await page.keyboard.insertText(JSON.stringify({ ...QUIET_SETTINGS, 'workbench.colorTheme': 'Default Dark Modern', ...settings }, null, 2));
+    // What the editor closed for us while we typed (a '}' or '"}') sits after the cursor: removed, or
+    // settings.json is invalid and every later settings write (the theme pickers') fails with a toast.
+    await page.keyboard.press('Control+Shift+End');
+    await page.keyboard.press('Delete');
     await page.keyboard.press('Control+S');
     await page.waitForTimeout(300);
     await runPaletteCommand(page, 'View: Close Editor');
