@@ -1,6 +1,7 @@
 /** BPTT: New Spec from Example — a bundled example as a new, unsaved spec. */
 import * as vscode from 'vscode';
 import * as path from 'node:path';
+import { uriExists } from './specFiles';
 
 /** The first comment line of an example, as its description in the quick pick. */
 function firstComment(text: string): string {
@@ -34,15 +35,6 @@ export async function newSpecFromExample(extensionUri: vscode.Uri, pickName?: st
   return vscode.window.showTextDocument(doc, { preview: false });
 }
 
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function freeUri(folder: vscode.Uri | undefined, name: string): Promise<vscode.Uri> {
   const [stem, ext] = [name.replace(/\.rnn\.(ya?ml|json)$/i, ''), name.slice(name.search(/\.rnn\.(ya?ml|json)$/i))];
   const open = new Set(vscode.workspace.textDocuments.map((d) => d.uri.path));
@@ -50,7 +42,7 @@ async function freeUri(folder: vscode.Uri | undefined, name: string): Promise<vs
     const file = i === 1 ? `${stem}${ext}` : `${stem}-${i}${ext}`;
     const onDisk = folder ? vscode.Uri.joinPath(folder, file) : undefined;
     const candidate = onDisk ? onDisk.with({ scheme: 'untitled' }) : vscode.Uri.from({ scheme: 'untitled', path: file });
-    if (open.has(candidate.path) || (onDisk && (await exists(onDisk)))) continue;
+    if (open.has(candidate.path) || (onDisk && (await uriExists(onDisk)))) continue;
     return candidate;
   }
 }

@@ -7,6 +7,7 @@ import { fork } from 'node:child_process';
 import * as path from 'node:path';
 import { readStateDict, specFromStateDict } from '../engine/pytorch';
 import { log } from './output';
+import { uriExists } from './specFiles';
 
 /** Files the import reads on the host at most (the parse is quick; larger models go through init.weights_file). */
 const IMPORT_CAP = 64 * 1024 * 1024;
@@ -62,17 +63,8 @@ export async function importPytorchWeights(fileArg?: string): Promise<string | u
   const stem = path.basename(file).replace(/\.(pth?|safetensors)$/i, '');
   const text = specFromStateDict(readStateDict(bytes, file), path.basename(file), stem);
   let target = vscode.Uri.file(path.join(path.dirname(file), `${stem}.rnn.yaml`));
-  for (let i = 2; await exists(target); i++) target = vscode.Uri.file(path.join(path.dirname(file), `${stem}-${i}.rnn.yaml`));
+  for (let i = 2; await uriExists(target); i++) target = vscode.Uri.file(path.join(path.dirname(file), `${stem}-${i}.rnn.yaml`));
   await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
   await vscode.window.showTextDocument(target);
   return target.fsPath;
-}
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
 }

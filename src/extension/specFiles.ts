@@ -102,3 +102,13 @@ export function specText(doc: vscode.TextDocument): SpecText {
     text: doc.getText(),
   };
 }
+
+/** Whether a file is there (new specs and imports pick a name that is not taken). */
+export async function uriExists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}
