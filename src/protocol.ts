@@ -101,9 +101,14 @@ export interface TraceSummary {
   params: { name: string; shape: number[]; rowLabels?: string[]; colLabels?: string[]; /** The current value, pooled to a budget (the Weights section); absent from older hosts. */ value?: Matrix }[];
   /** ||dL/dh_t|| for t = 1..T, once per trace (null: not finite); absent from older hosts. */
   dhNorms?: (number | null)[];
+  /** A stack (model.layers > 1): ||dL/dh_t|| of each layer, bottom first (the top one's is dhNorms); absent above MAX_LAYER_NORMS numbers (T·L). */
+  layerDhNorms?: (number | null)[][];
   /** Where the parameters come from when not the spec's init, e.g. "weights: hello.weights.json (epoch 200)". */
   weights?: string;
 }
+
+/** The most numbers a summary's layerDhNorms holds (T·L): above, the timeline's strip shows only the top layer. */
+export const MAX_LAYER_NORMS = 1_000_000;
 
 /** Above this T a snapshot leaves dhNorms empty (the summary has them). */
 export const STRIP_IN_SNAPSHOT = 256;

@@ -131,7 +131,7 @@ function show(s: StepSnapshot, built: HTMLElement[], T: number): void {
   phaseBadge.replaceChildren(badge(phase, 'phase-badge'));
   where.replaceChildren(sym('t'), ` = ${t} of ${T}`);
   views.replaceChildren(...built);
-  tl?.update(s.cursor);
+  tl?.update(s.cursor, s.layer);
   ctl.update(s.cursor);
   layers.update(s);
   flow.update(s.cursor);

@@ -2,7 +2,8 @@
  * The unrolled network as a timeline: a column per timestep with its input, target and L_t, the
  * cursor, the truncation (chunk boundaries, or the k steps the current L_t reaches back), and
  * ||dL/dh_t|| as a bar on a fixed log scale (the whole trace's range, so it never rescales), filled
- * in as the backward pass reaches each step: it scrolls with the columns.
+ * in as the backward pass reaches each step: it scrolls with the columns. In a stack the strip is
+ * the layer the panel's switch chose (the summary carries every layer's norms).
  */
 import type { Cursor, TraceSummary } from '../src/protocol';
 import { formatNumber } from '../src/format';
@@ -11,8 +12,8 @@ import { tokenText } from './tokens';
 
 export interface Timeline {
   element: HTMLElement;
-  /** Moves the cursor's highlight (and the window) without rebuilding the columns. */
-  update(cursor: Cursor): void;
+  /** Moves the cursor's highlight (and the window) without rebuilding the columns; a stack's strip follows `layer`. */
+  update(cursor: Cursor, layer?: number): void;
 }
 
 function truncationNote(s: TraceSummary): string {
@@ -37,10 +38,24 @@ function logRange(norms: (number | null)[]): { lo: number; hi: number } | null {
 
 const pow10 = (e: number): string => (e >= -3 && e <= 3 ? String(Number(Math.pow(10, e).toPrecision(1))) : `1e${e}`);
 
-export function timeline(s: TraceSummary, onPick: (t: number) => void, dhNorms: (number | null)[] = s.dhNorms ?? []): Timeline {
+/** The norms of a stack's layer when the summary has them (else the top layer's, dhNorms), and the layer they are of. */
+function layerStrip(s: TraceSummary, top: (number | null)[], layer: number | undefined): { norms: (number | null)[]; layer?: number } {
+  const all = s.layerDhNorms;
+  if (!Array.isArray(all) || all.length < 2) return { norms: top };
+  const l = layer ?? all.length;
+  return Array.isArray(all[l - 1]) ? { norms: all[l - 1], layer: l } : { norms: top, layer: all.length };
+}
+
+const rangeText = (range: { lo: number; hi: number } | null, layer: number | undefined): string =>
+  range ? ` · ‖dL/dh_t‖${layer ? ` of layer ${layer}` : ''} bars on a log scale from ${pow10(range.lo)} to ${pow10(range.hi)}, filled in going backward` : '';
+
+export function timeline(s: TraceSummary, onPick: (t: number) => void, topNorms: (number | null)[] = s.dhNorms ?? []): Timeline {
   const cols: HTMLElement[] = [];
   const bars: HTMLElement[] = [];
-  const range = logRange(dhNorms);
+  const heights: HTMLElement[] = [];
+  let strip = layerStrip(s, topNorms, undefined);
+  let dhNorms = strip.norms;
+  let range = logRange(dhNorms);
   const maxLoss = Math.max(0, ...s.timeline.map((c) => c.loss ?? 0));
   const track = el('div', { class: 'tl-track', role: 'list' });
   for (const c of s.timeline) {
@@ -62,10 +77,8 @@ export function timeline(s: TraceSummary, onPick: (t: number) => void, dhNorms: 
       el('span', { class: 'tl-loss num', 'data-testid': `timeline-loss-${c.t}`, text: c.loss === null ? '—' : formatNumber(c.loss) }),
       lossBar,
     );
-    const v = dhNorms[c.t - 1] ?? null;
     const bar = el('span', { class: 'dh-bar' });
-    if (v !== null && range) bar.style.height = `${Math.max(2, Math.min(100, (100 * (Math.log10(Math.max(v, 1e-300)) - range.lo)) / (range.hi - range.lo)))}%`;
-    else bar.style.height = '0';
+    heights.push(bar);
     const dh = el('span', { class: 'tl-dh empty', 'data-testid': `dhnorm-${c.t}`, 'data-value': '', role: 'img' }, el('span', { class: 'dh-track' }, bar));
     bars.push(dh);
     col.append(dh);
@@ -83,6 +96,16 @@ export function timeline(s: TraceSummary, onPick: (t: number) => void, dhNorms: 
     el('span', { class: 'tl-lossbar-head' }),
     el('span', { class: 'tl-dh-head', title: '‖dL/dh_t‖ on a log scale fixed for the whole trace; it fills in as the backward pass reaches each step' }, '‖dL/d', sym('h', 't'), '‖'),
   );
+  const rangeNote = el('span', { class: 'muted', 'data-testid': 'dh-range' });
+  /** Bar heights and the scale's note for the strip's norms. */
+  const draw = (): void => {
+    heights.forEach((bar, i) => {
+      const v = dhNorms[i] ?? null;
+      bar.style.height = v !== null && range ? `${Math.max(2, Math.min(100, (100 * (Math.log10(Math.max(v, 1e-300)) - range.lo)) / (range.hi - range.lo)))}%` : '0';
+    });
+    rangeNote.textContent = rangeText(range, strip.layer);
+  };
+  draw();
   const scroller = el('div', { class: 'tl-scroll' }, heads, track);
   const element = el(
     'section',
@@ -92,12 +115,18 @@ export function timeline(s: TraceSummary, onPick: (t: number) => void, dhNorms: 
       { class: 'region-title' },
       'Timeline',
       el('span', { class: 'muted', 'data-testid': 'truncation', text: ` · ${truncationNote(s)}` }),
-      el('span', { class: 'muted', 'data-testid': 'dh-range', text: range ? ` · ‖dL/dh_t‖ bars on a log scale from ${pow10(range.lo)} to ${pow10(range.hi)}, filled in going backward` : '' }),
+      rangeNote,
     ),
     scroller,
   );
 
-  function update(cursor: Cursor): void {
+  function update(cursor: Cursor, layer?: number): void {
+    if (strip.layer !== undefined && layer !== undefined && layer !== strip.layer) {
+      strip = layerStrip(s, topNorms, layer);
+      dhNorms = strip.norms;
+      range = logRange(dhNorms);
+      draw();
+    }
     const backward = cursor.phase === 'backward';
     bars.forEach((b, i) => {
       const t = i + 1, v = dhNorms[i] ?? null;
@@ -105,8 +134,9 @@ export function timeline(s: TraceSummary, onPick: (t: number) => void, dhNorms: 
       const text = !known ? (backward ? 'not reached yet' : 'known once the backward pass reaches it') : formatNumber(v);
       b.classList.toggle('empty', !known);
       b.dataset.value = known ? formatNumber(v) : '';
-      b.title = `‖dL/dh_${t}‖ = ${text}`;
-      b.setAttribute('aria-label', `‖dL/dh_${t}‖ = ${text}`);
+      const of = strip.layer ? ` (layer ${strip.layer})` : '';
+      b.title = `‖dL/dh_${t}‖${of} = ${text}`;
+      b.setAttribute('aria-label', `‖dL/dh_${t}‖${of} = ${text}`);
     });
     for (const col of cols) {
       const t = Number(col.dataset.t);

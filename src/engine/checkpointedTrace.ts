@@ -17,7 +17,7 @@ import type { OutputStep } from './output';
 import { addRange, addStep, OUTPUT_TERMS } from './gradSum';
 import { cloneParams, zerosLike } from './params';
 import { norm2, withParams } from './linalg';
-import { backwardRecord, checkRange, forwardRecord, segmentStarts, strideOf } from './traceParts';
+import { backwardRecord, checkRange, forwardRecord, layerDh, segmentStarts, strideOf } from './traceParts';
 import { SegmentLru, type Segment } from './segments';
 
 export interface CheckpointedOptions {
@@ -58,6 +58,8 @@ export class CheckpointedTrace implements TraceView {
   private rebuilt: { t: number; sum: Params } | null = null;
   /** ||dL/dh_t|| for every t, from the backward sweep. */
   private readonly dhNormsOf: Float64Array;
+  /** A stack's ||dL/dh_t|| of every layer (bottom first), from the same sweep; empty for a single cell. */
+  private readonly layerNormsOf: Float64Array[];
 
   constructor(
     problem: Problem,
@@ -80,6 +82,8 @@ export class CheckpointedTrace implements TraceView {
     const nSums = Math.floor(this.T / this.stride);
     this.sumEvery = Math.max(1, Math.ceil((nSums * sumBytes) / (options.sumBudgetBytes ?? 96 * 2 ** 20)));
     this.dhNormsOf = new Float64Array(this.T);
+    const L = this.config.layers ?? 1;
+    this.layerNormsOf = Array.from({ length: L > 1 ? L : 0 }, () => new Float64Array(this.T));
 
     // Forward: the state at each segment start. No output layer here: the backward sweep below
     // recomputes every segment with its outputs once, from the same states, and takes the losses
@@ -111,6 +115,9 @@ export class CheckpointedTrace implements TraceView {
       addRange(this.terms, seg.caches, steps, 0, seg.n, sum);
       if (this.keepsSum(seg.start)) this.checkpoints.set(seg.start, cloneParams(sum));
       for (let i = 0; i < seg.n; i++) this.dhNormsOf[seg.start - 1 + i] = norm2(steps[i].dh);
+      this.layerNormsOf.forEach((norms, k) => {
+        for (let i = 0; i < seg.n; i++) norms[seg.start - 1 + i] = norm2(layerDh(steps[i], k + 1));
+      });
       dNext = steps[0].grad.dprev;
       if (k < this.lru.capacity) this.lru.remember(seg);
     }
@@ -225,9 +232,9 @@ export class CheckpointedTrace implements TraceView {
     return sum;
   }
 
-  /** ||dL/dh_t|| for t = 1..T, without recomputing anything. */
-  dhNorms(): number[] {
-    return Array.from(this.dhNormsOf);
+  /** ||dL/dh_t|| for t = 1..T (of a stack's layer, 1 = bottom; the top one by default), without recomputing anything. */
+  dhNorms(layer?: number): number[] {
+    return Array.from((layer !== undefined && this.layerNormsOf[layer - 1]) || this.dhNormsOf);
   }
 
   /** L_t for every t (null where there is no target), without recomputing anything. */

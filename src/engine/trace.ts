@@ -15,7 +15,7 @@ import { backwardPass, forwardPass, type BackwardStep, type ForwardPass } from '
 import { addRange, addStep, OUTPUT_TERMS } from './gradSum';
 import { cloneParams, zerosLike } from './params';
 import { norm2, withParams } from './linalg';
-import { backwardRecord, checkRange, forwardRecord, segmentStarts, strideOf } from './traceParts';
+import { backwardRecord, checkRange, forwardRecord, layerDh, segmentStarts, strideOf } from './traceParts';
 import { CheckpointedTrace } from './checkpointedTrace';
 
 /** runTrace checkpoints a trace (full BPTT or chunks) when T·H is above this. */
@@ -150,8 +150,8 @@ class FullTrace implements TraceView {
     return this.fwd.caches;
   }
 
-  dhNorms(): number[] {
-    return this.bwd.map((s) => norm2(s.dh));
+  dhNorms(layer?: number): number[] {
+    return this.bwd.map((s) => norm2(layerDh(s, layer)));
   }
 
   stepLosses(): (number | null)[] {
@@ -211,9 +211,9 @@ export class Trace implements TraceView {
     return this.impl.accumulated(t);
   }
 
-  /** ||dL/dh_t|| for t = 1..T: cheap on both kinds (a checkpointed trace kept them from its sweep). */
-  dhNorms(): number[] {
-    return this.impl.dhNorms();
+  /** ||dL/dh_t|| for t = 1..T, of a stack's layer (1 = bottom; the top one by default): cheap on both kinds (a checkpointed trace kept them from its sweep). */
+  dhNorms(layer?: number): number[] {
+    return this.impl.dhNorms(layer);
   }
 
   /** L_t for t = 1..T (null without a target), without recomputing segments. */

@@ -24,6 +24,11 @@ export function segmentStarts(T: number, stride: number): number[] {
   return starts;
 }
 
+/** dL/dh_t of a stack's layer (1 = bottom) at a step; the top one's (s.dh) without a layer or for a single cell. */
+export function layerDh(s: BackwardStep, layer?: number): Float64Array {
+  return (layer !== undefined && s.grad.layers?.[layer - 1]?.dstate.h) || s.dh;
+}
+
 export function forwardRecord(config: ModelConfig, t: number, cache: StepCache, out: OutputStep): ForwardRecord {
   // A stack's records are its top layer's (plain names), with every layer's under layers.
   const top = cache.layers ? cache.layers[cache.layers.length - 1] : cache;

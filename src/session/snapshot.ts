@@ -3,7 +3,7 @@
  * (phase, t). Pure: no vscode, so it is tested in Node and measured in the bench.
  */
 import { cellInfo, type BackwardRecord, type ForwardRecord, type Params, type Problem, type Trace } from '../engine';
-import { STRIP_IN_SNAPSHOT, type Cursor, type LayerSnapshot, type Matrix, type NamedVector, type StepSnapshot, type TraceSummary } from '../protocol';
+import { MAX_LAYER_NORMS, STRIP_IN_SNAPSHOT, type Cursor, type LayerSnapshot, type Matrix, type NamedVector, type StepSnapshot, type TraceSummary } from '../protocol';
 import { exponentForm, formatNumber, formatVector } from '../format';
 import { backwardEquations, forwardEquations } from './equations';
 import { layerView } from './layerView';
@@ -84,9 +84,19 @@ export function summarize(problem: Problem, trace: Trace, file: string): TraceSu
       target: targetLabel(problem, i + 1),
       loss,
     })),
-    dhNorms: dhNormsOf(trace).map((v) => (Number.isFinite(v) ? shown(v) : null)),
+    dhNorms: stripOf(trace),
+    ...layerNorms(problem, trace),
     params: paramsOf(problem, Object.keys(trace.grads)),
   };
+}
+
+const stripOf = (trace: Trace, layer?: number): (number | null)[] => dhNormsOf(trace, layer).map((v) => (Number.isFinite(v) ? shown(v) : null));
+
+/** A stack's ||dL/dh_t|| of every layer, for the timeline's strip to follow the layer switch: T·L numbers, up to MAX_LAYER_NORMS. */
+function layerNorms(problem: Problem, trace: Trace): Pick<TraceSummary, 'layerDhNorms'> {
+  const L = problem.config.layers ?? 1;
+  if (L < 2 || L * trace.T > MAX_LAYER_NORMS) return {};
+  return { layerDhNorms: Array.from({ length: L }, (_, k) => stripOf(trace, k + 1)) };
 }
 
 /**
@@ -102,14 +112,17 @@ function paramsOf(problem: Problem, names: string[]): TraceSummary['params'] {
   });
 }
 
-const dhNormCache = new WeakMap<Trace, number[]>();
+const dhNormCache = new WeakMap<Trace, Map<number, number[]>>();
 
-/** ||dL/dh_t|| for every t, once per trace. */
-function dhNormsOf(trace: Trace): number[] {
-  let norms = dhNormCache.get(trace);
+/** ||dL/dh_t|| for every t (of a stack's layer, 1 = bottom; the top one by default), once per trace and layer. */
+function dhNormsOf(trace: Trace, layer?: number): number[] {
+  let byLayer = dhNormCache.get(trace);
+  if (!byLayer) dhNormCache.set(trace, (byLayer = new Map()));
+  const key = layer ?? 0;
+  let norms = byLayer.get(key);
   if (!norms) {
-    norms = trace.dhNorms(); // kept by the trace: a checkpointed one would recompute every segment
-    dhNormCache.set(trace, norms);
+    norms = trace.dhNorms(layer); // kept by the trace: a checkpointed one would recompute every segment
+    byLayer.set(key, norms);
   }
   return norms;
 }
@@ -177,7 +190,7 @@ export function snapshotAt(problem: Problem, trace: Trace, cursor: Cursor, layer
         }))
       : null;
   // The strip fills as the backward pass proceeds: t' >= t are known in the backward phase.
-  const dhNorms = trace.T > STRIP_IN_SNAPSHOT ? [] : dhNormsOf(trace).map((v, i) => (cursor.phase === 'backward' && i + 1 >= t ? shown(v) : null));
+  const dhNorms = trace.T > STRIP_IN_SNAPSHOT ? [] : dhNormsOf(trace, full.layers ? v.l : undefined).map((v, i) => (cursor.phase === 'backward' && i + 1 >= t ? shown(v) : null));
   // What the equations name at t: the weights, the layer's input, its previous states (s0 at t = 1).
   const scope = new EquationScope(problem.params, shown);
   scope.set(v.input, f.x);

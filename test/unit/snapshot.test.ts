@@ -187,6 +187,24 @@ describe('a stacked layer\'s input row', () => {
   });
 });
 
+describe("a stack's ||dL/dh_t|| per layer", () => {
+  const stack = loadSpec('model: { cell: rnn, hidden: 3, layers: 3 }\ndata: { text: abcab }\ninit: { seed: 2, scheme: uniform }\n').problem as Problem;
+  const trace = runTrace(stack);
+  const records = (l: number): number[] => Array.from({ length: trace.T }, (_, i) => shown(norm2(trace.backward(i + 1).layers![l - 1].dh)));
+  test('the summary carries every layer\'s, bottom first; the top one is also dhNorms', () => {
+    const s = summarize(stack, trace, 'x');
+    expect(s.layerDhNorms).toEqual([1, 2, 3].map(records));
+    expect(s.dhNorms).toEqual(records(3));
+  });
+  test("a snapshot's strip is its layer's, known from t on in the backward phase", () => {
+    expect(snapshotAt(stack, trace, { phase: 'backward', t: 2 }, 1).dhNorms).toEqual(records(1).map((v, i) => (i >= 1 ? v : null)));
+  });
+  test('a single cell has no per-layer norms', () => {
+    const single = randomProblem({ cell: 'gru', T: 2 });
+    expect(summarize(single, runTrace(single), 'x').layerDhNorms).toBeUndefined();
+  });
+});
+
 describe('the weights in the summary', () => {
   test('a small model: every parameter’s value exactly, at display precision', () => {
     const problem = randomProblem({ cell: 'gru', H: 3, D: 4, K: 4, T: 5, seed: 2 });

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CheckpointedTrace } from '../../src/engine/checkpointedTrace';
-import { gradcheck, runTrace, sample, traceJson, Trainer } from '../../src/engine';
+import { gradcheck, norm2, runTrace, sample, traceJson, Trainer } from '../../src/engine';
 import { loadSpec } from '../../src/engine/spec';
 import { snapshotAt } from '../../src/session/snapshot';
 
@@ -98,6 +98,17 @@ describe('stacks train, sample and trace with checkpoints', () => {
       expect(Array.from(ck.backward(t).layers![0].dh)).toEqual(Array.from(plain.backward(t).layers![0].dh));
     }
     for (const k of Object.keys(plain.grads)) for (let i = 0; i < plain.grads[k].data.length; i++) expect(ck.grads[k].data[i]).toBeCloseTo(plain.grads[k].data[i], 12);
+  });
+  it("each layer's ||dL/dh_t||, kept by both kinds of trace, is the norm of that layer's dh record", () => {
+    const plain = runTrace(problem);
+    const ck = new CheckpointedTrace(problem);
+    for (const l of [1, 2]) {
+      const records = Array.from({ length: plain.T }, (_, i) => norm2(plain.backward(i + 1).layers![l - 1].dh));
+      expect(plain.dhNorms(l)).toEqual(records);
+      expect(ck.dhNorms(l)).toEqual(records);
+    }
+    expect(plain.dhNorms(1)).not.toEqual(plain.dhNorms(2));
+    expect(ck.dhNorms()).toEqual(ck.dhNorms(2)); // the top layer's by default
   });
 });
 

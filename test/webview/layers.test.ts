@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { flowMap, type Problem, type Trace } from '../../src/engine';
+import { flowMap, norm2, type Problem, type Trace } from '../../src/engine';
 import { loadSpec } from '../../src/engine/spec';
 import { formatNumber } from '../../src/format';
 import type { Cursor } from '../../src/protocol';
@@ -133,6 +133,46 @@ describe('the layer switch', () => {
       expect(formatNumber(top.norms[top.rows.indexOf(T)][0] as number)).not.toBe(formatNumber(m.norms[m.rows.indexOf(T)][0] as number));
       expect(panel.errors).toEqual([]);
       expect(await panel.page.evaluate('window.__cspViolations')).toEqual([]);
+    } finally {
+      await panel.close();
+    }
+  });
+
+  test("the timeline's ||dL/dh_t|| strip is the chosen layer's, from the engine's records of that layer", async () => {
+    const problem = await loadExample('lstm-stacked');
+    const panel = await Panel.open(browser, problem);
+    try {
+      await panel.at('forward', 1);
+      await panel.page.keyboard.press('End');
+      await panel.at('backward', 1);
+      const T = panel.trace.T;
+      /** ||dL/dh_t|| of layer l from the backward records (not the trace's norms, not the summary). */
+      const want = (l: number): string[] => Array.from({ length: T }, (_, i) => formatNumber(norm2(panel.trace.backward(i + 1).layers![l - 1].dh)));
+      const strip = async (): Promise<string[]> => {
+        const ids = (await panel.collect()).ids;
+        return Array.from({ length: T }, (_, i) => ids[`dhnorm-${i + 1}`]?.value ?? '');
+      };
+      const heights = (): Promise<string[]> => panel.page.locator('[data-testid^="dhnorm-"] .dh-bar').evaluateAll((es) => es.map((e) => e.getAttribute('style') ?? ''));
+      expect(await strip()).toEqual(want(3));
+      const topHeights = await heights();
+      for (const l of [1, 2, 3]) {
+        await panel.page.getByTestId(`layer-${l}`).click();
+        await chosen(panel, l);
+        expect(await strip()).toEqual(want(l));
+        expect(await panel.page.getByTestId('dh-range').textContent()).toContain(`‖dL/dh_t‖ of layer ${l} bars`);
+        expect(await panel.page.getByTestId('dhnorm-2').getAttribute('title')).toBe(`‖dL/dh_2‖ (layer ${l}) = ${want(l)[1]}`);
+        if (l < 3) expect(await heights()).not.toEqual(topHeights); // the bars are redrawn, not just relabelled
+      }
+      // The layers' norms differ, so the comparison above can tell them apart.
+      expect(want(1)).not.toEqual(want(3));
+      // Moving the cursor keeps the chosen layer's strip, filled in from t on.
+      await panel.page.getByTestId('layer-1').click();
+      await chosen(panel, 1);
+      await panel.page.keyboard.press('ArrowLeft');
+      await panel.page.keyboard.press('ArrowLeft');
+      await panel.at('backward', 3);
+      expect(await strip()).toEqual(want(1).map((v, i) => (i + 1 >= 3 ? v : '')));
+      expect(panel.errors).toEqual([]);
     } finally {
       await panel.close();
     }
