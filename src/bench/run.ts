@@ -8,7 +8,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { lstmBatchGrads, runTrace, Trainer } from '../engine';
+import { batchGrads, runTrace, Trainer } from '../engine';
 import { setKernels, usingWasm } from '../engine/linalg';
 import { StepSession } from '../session/session';
 import { CONFIGS, type BenchConfig } from './configs';
@@ -129,7 +129,8 @@ export function runBench(opts: BenchOptions): BenchResult[] {
     if (c.batch > 1) {
       // Batched training: one forward and backward over the batch, gradients summed.
       const { problem, sequences } = benchBatch(c);
-      ms = time(reps, () => lstmBatchGrads(problem.config, problem.bptt, problem.params, sequences, problem.s0.h, problem.s0.c));
+      const s0 = Object.fromEntries(Object.entries(problem.s0).map(([name, v]) => [name, sequences.map(() => v)]));
+      ms = time(reps, () => batchGrads(problem.config, problem.bptt, problem.params, sequences, s0));
     } else {
       const problem = benchProblem(c);
       ms = time(reps, () => runTrace(problem));
@@ -144,7 +145,7 @@ export function runBench(opts: BenchOptions): BenchResult[] {
     }
     results.push(r);
     const f = (v?: number): string => (v === undefined ? '—' : v.toFixed(1));
-    const base = c.equationsOf ? results.find((b) => b.config === `${c.equationsOf}-b1`) : undefined;
+    const base = c.equationsOf ? results.find((b) => b.config === c.name.replace('-equations', '')) : undefined;
     const vs = base ? `   ${(ms / base.fwd_bwd_ms).toFixed(2)}x the built-in ${base.config}` : '';
     log(`${c.name.padEnd(16)}${pad(f(ms), 10)}${pad(f(r.torch_cell_f64_ms), 10)}${pad(f(r.torch_nn_f64_ms), 10)}${pad(f(r.torch_f32_ms), 10)}${pad(r.ratio_f64 ? r.ratio_f64.toFixed(2) : '—', 10)}${vs}`);
   }

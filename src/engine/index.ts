@@ -5,7 +5,7 @@ export { paramShapes, gateNames, countParams, sizeOf, initParams, zerosLike, clo
 export { Rng } from './rng';
 export { makeCell, cellInfo, layerInput, layerParam, unroll, zeroState, type Cell, type CellInfo, type CellEquations, type CellState, type GatePath, type StepCache, type StepGrad } from './cells';
 export { runTrace, Trace, CHECKPOINT_THRESHOLD, PLAIN_TRACE_BYTES, plainTraceBytes, type TraceOptions, type TraceProgress } from './trace';
-export { lstmBatchGrads, batchGrads, batchable, type BatchGrads, type BatchResult, type BatchState } from './batch';
+export { batchGrads, batchable, type BatchResult, type BatchState } from './batch';
 export { gradcheck, type GradcheckResult } from './gradcheck';
 export { traceJson, forwardJson, backwardJson, paramsJson } from './traceJson';
 export { norm2 } from './linalg';

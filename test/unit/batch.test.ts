@@ -1,11 +1,14 @@
 /** Batched training: the batch's gradient is the sum of the per-sequence gradients, for every batched cell. */
 import { describe, expect, test } from 'vitest';
 import { runTrace, type BpttConfig, type ModelConfig, type Params, type Reduction } from '../../src/engine';
-import { batchable, batchGrads, gemmAB, lstmBatchGrads } from '../../src/engine/batch';
+import { batchable, batchGrads, gemmAB, type BatchState } from '../../src/engine/batch';
 import { makeCell } from '../../src/engine/cells';
 import { Rng } from '../../src/engine/rng';
 import { gemmABt } from '../../src/engine/linalg';
 import { randomProblem } from './helpers/randomProblem';
+
+/** Every sequence of a batch from the same state. */
+const each = (s0: Record<string, Float64Array>, B: number): BatchState => Object.fromEntries(Object.entries(s0).map(([n, v]) => [n, Array.from({ length: B }, () => v)]));
 
 function sumOf(all: Params[]): Params {
   const out: Params = {};
@@ -31,7 +34,7 @@ describe('batched LSTM', () => {
       const seqs = problems.map((p) => p.sequence);
       const traces = seqs.map((sequence) => runTrace({ ...base, sequence }));
       const want = sumOf(traces.map((t) => t.grads));
-      const got = lstmBatchGrads(base.config, base.bptt, base.params, seqs, base.s0.h, base.s0.c);
+      const got = batchGrads(base.config, base.bptt, base.params, seqs, each(base.s0, seqs.length));
       expect(got.loss).toBeCloseTo(traces.reduce((a, t) => a + t.loss, 0), 12);
       for (const name of Object.keys(want)) {
         const w = want[name].data, g = got.grads[name].data;
@@ -43,10 +46,10 @@ describe('batched LSTM', () => {
   test('refuses what it does not batch', () => {
     expect(() => batchGrads(randomProblem({ cell: 'gru' }).config, { truncate: 'window', k: 2 }, randomProblem({ cell: 'gru' }).params, [randomProblem({ cell: 'gru' }).sequence], { h: [new Float64Array(4)] })).toThrow(/window/);
     const p = randomProblem({ cell: 'lstm', peephole: true });
-    expect(() => lstmBatchGrads(p.config, p.bptt, p.params, [p.sequence], p.s0.h, p.s0.c)).toThrow(/peephole/);
+    expect(() => batchGrads(p.config, p.bptt, p.params, [p.sequence], each(p.s0, 1))).toThrow(/peephole/) // until it has a batched step;
     const q = randomProblem({ cell: 'lstm' });
     const short = { ...q.sequence, inputs: q.sequence.inputs.slice(1), targets: q.sequence.targets.slice(1) };
-    expect(() => lstmBatchGrads(q.config, q.bptt, q.params, [q.sequence, short], q.s0.h, q.s0.c)).toThrow(/one length/);
+    expect(() => batchGrads(q.config, q.bptt, q.params, [q.sequence, short], each(q.s0, 2))).toThrow(/one length/);
   });
 
   test('kernels against the naive products', () => {
@@ -124,8 +127,11 @@ describe('each cell owns its batched step', () => {
       expect(batchable(cfg(o), { truncate: 'window', k: 2 })).toBe(false);
     }
   });
-  test('peephole and coupled LSTMs, stacks and embeddings have none: they train sequence by sequence', () => {
-    for (const o of [{ peephole: true }, { coupled: true }, { layers: 2 }, { embedding: 3 }]) {
+  test('stacks and embeddings have one, layer over layer (batch.cells.test.ts)', () => {
+    for (const o of [{ layers: 2 }, { embedding: 3 }, { layers: 3, embedding: 3 }]) expect(batchable(cfg(o), { truncate: 'none', k: 2 }), JSON.stringify(o)).toBe(true);
+  });
+  test('peephole and coupled LSTMs have none: they train sequence by sequence', () => {
+    for (const o of [{ peephole: true }, { coupled: true }]) {
       expect(makeCell(cfg(o)).batch, JSON.stringify(o)).toBeUndefined();
       expect(batchable(cfg(o), { truncate: 'none', k: 2 })).toBe(false);
     }

@@ -3,8 +3,10 @@
  * and the description each cell gives of itself, so code outside src/engine/cells asks the cell
  * instead of switching on its kind.
  */
-import type { BpttConfig, ModelConfig, Params, Sequence } from '../types';
-import type { BatchResult, BatchState } from '../batch/common';
+import type { ModelConfig, Params } from '../types';
+
+/** Per state name (h; the lstm's c), one vector per sequence of a batch. */
+export type BatchState = Record<string, Float64Array[]>;
 
 /**
  * The recurrent state carried between timesteps: one vector of size H per state name, in the
@@ -137,15 +139,39 @@ export interface Cell {
   /** How each parameter's gradient is formed from a step's gate gradients and saved inputs. */
   readonly terms: GradTerm[];
   /**
-   * The cell's minibatch path, where it has one: B sequences of one length as [B, ·] blocks through
-   * matrix-matrix kernels (src/engine/batch), truncation none or chunks. Absent: the trainer runs a
-   * batch sequence by sequence through the trace.
+   * The cell's minibatch path: for fixed parameters, B sequences of one length as [B, ·] row blocks
+   * per timestep through matrix-matrix kernels (src/engine/batch drives it). Absent: the trainer
+   * runs a batch sequence by sequence through the trace.
    */
-  readonly batch?: BatchStep;
+  batch?(p: Params): BatchCell;
 }
 
-/** Loss, summed gradients and end states of a batch of sequences of one length, each from its own state. */
-export type BatchStep = (config: ModelConfig, bptt: BpttConfig, p: Params, seqs: Sequence[], s0: BatchState) => BatchResult;
+/**
+ * A cell's batched pass for fixed parameters. Row r = t·B + b of a [T·B, ·] buffer is sequence b at
+ * step t+1. The driver (src/engine/batch) owns the output layer and the loss.
+ */
+export interface BatchCell {
+  /** Arrays its products read on every step (stacked or transposed matrices): kept resident in wasm memory for the pass. */
+  readonly resident: Float64Array[];
+  /** Numbers the pass keeps per row and step (for bounding a batch's memory before it runs). */
+  readonly perRowStep: number;
+  /** The forward over X [T·B, D], every sequence from its own state. */
+  forward(X: Float64Array, T: number, B: number, s0: BatchState): BatchRun;
+}
+
+/** A batched forward, kept for its backward. */
+export interface BatchRun {
+  /** h_0 .. h_T as [(T+1)·B, H]: block 0 the initial states. */
+  readonly Hs: Float64Array;
+  /** Each state after the last step, one vector per sequence. */
+  end(): BatchState;
+  /**
+   * The backward from dH [T·B, H], dL/dh_t from outside the cell (the output layer, the layer above);
+   * cut(t): nothing flows from step t+2 into step t+1 (row block t) — a truncation's chunk end.
+   * Adds the parameters' gradients into grads (the cell's own names); returns dL/dx rows [T·B, D] when withDx.
+   */
+  backward(dH: Float64Array, cut: (t: number) => boolean, grads: Params, withDx: boolean): Float64Array | null;
+}
 
 /**
  * One parameter's gradient at a step, from a gradient (a key of StepGrad.dgates or StepGrad.extra,

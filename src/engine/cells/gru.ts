@@ -8,7 +8,7 @@
 import type { GruVariant, Params } from '../types';
 import { matTVecAdd, matTVecAdd2, matVecAdd, matVecAdd2, sigmoid } from '../linalg';
 import { gruBatch } from '../batch/gru';
-import type { BatchStep } from './cell';
+import type { BatchCell } from './cell';
 import { gateSymbols, gateTerms, shapesOf, type Cell, type CellInfo, type CellState, type GradTerm, type StepCache, type StepGrad } from './cell';
 
 export class GruCell implements Cell {
@@ -132,7 +132,9 @@ export class GruCell implements Cell {
   }
 
   /** The minibatch path, both variants (batch/gru.ts). */
-  readonly batch: BatchStep = gruBatch;
+  batch(p: Params): BatchCell {
+    return gruBatch(p, this.H, this.D, this.variant);
+  }
 }
 
 const GATES = ['r = sigmoid(W_xr @ x + W_hr @ h_prev + b_r)', 'z = sigmoid(W_xz @ x + W_hz @ h_prev + b_z)'];

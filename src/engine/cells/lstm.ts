@@ -10,7 +10,7 @@
 import type { Params } from '../types';
 import { affineRows, matTVecAddMany, sigmoid } from '../linalg';
 import { lstmBatch } from '../batch/lstm';
-import type { BatchStep } from './cell';
+import type { BatchCell } from './cell';
 import { gateSymbols, gateTerms, shapesOf, type Cell, type CellInfo, type CellState, type GradTerm, type StepCache, type StepGrad } from './cell';
 
 export class LstmCell implements Cell {
@@ -141,8 +141,8 @@ export class LstmCell implements Cell {
   }
 
   /** The standard LSTM's minibatch path (batch/lstm.ts); peephole and coupled gates have none. */
-  get batch(): BatchStep | undefined {
-    return this.peephole || this.coupled ? undefined : lstmBatch;
+  get batch(): ((p: Params) => BatchCell) | undefined {
+    return this.peephole || this.coupled ? undefined : (p) => lstmBatch(p, this.H, this.D);
   }
 }
 

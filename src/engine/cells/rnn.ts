@@ -2,7 +2,7 @@
 import type { Activation, Params } from '../types';
 import { affineRows, matTVecAdd, sigmoid } from '../linalg';
 import { rnnBatch } from '../batch/rnn';
-import type { BatchStep } from './cell';
+import type { BatchCell } from './cell';
 import { shapesOf, type Cell, type CellInfo, type CellState, type GradTerm, type StepCache, type StepGrad } from './cell';
 
 const SYMBOLS: Record<string, string[]> = { W_xh: ['H', 'D'], W_hh: ['H', 'H'], b_h: ['H'] };
@@ -77,7 +77,9 @@ export class RnnCell implements Cell {
   }
 
   /** The minibatch path (batch/rnn.ts). */
-  readonly batch: BatchStep = rnnBatch;
+  batch(p: Params): BatchCell {
+    return rnnBatch(p, this.H, this.D, this.activation);
+  }
 }
 
 export function activate(f: Activation, a: number): number {

@@ -10,7 +10,8 @@
  */
 import type { Params } from '../types';
 import { addInto, matTVecAdd, matVecAdd } from '../linalg';
-import type { Cell, CellInfo, CellState, GradTerm, StepCache, StepGrad } from './cell';
+import type { BatchCell, Cell, CellInfo, CellState, GradTerm, StepCache, StepGrad } from './cell';
+import { stackedBatch } from './stackedBatch';
 
 /** Our name of a layer's parameter (layer counts from 1). */
 export const layerParam = (name: string, layer: number): string => (layer <= 1 ? name : `${name}_l${layer}`);
@@ -129,6 +130,12 @@ export class StackedCell implements Cell {
       }
     }
     return { dgates, dstate, dprev, dx: withDx ? dx : null, extra, layers: grads };
+  }
+
+  /** The minibatch path layer over layer (stackedBatch.ts), when every layer has one. */
+  get batch(): ((p: Params) => BatchCell) | undefined {
+    if (!this.layers.every((c) => c.batch)) return undefined;
+    return (p) => stackedBatch({ layers: this.layers, view: (q, k) => this.view(q, k), sfx: (k) => this.sfx(k), embedding: this.embedding }, p);
   }
 
   /** Each layer's terms under our names; the embedding's dW_emb = x ⊗ de (row v for token v). */

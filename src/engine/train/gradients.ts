@@ -8,6 +8,7 @@ import type { Params, Problem, Sequence } from '../types';
 import { copyState, makeCell, type CellState } from '../cells';
 import { forwardPass } from '../bptt';
 import { runTrace } from '../trace';
+import { batchable, batchGrads } from '../batch';
 
 /** One sequence (or chunk) of an update, its place in the batch and the state it starts from. */
 export interface Item {
@@ -18,16 +19,16 @@ export interface Item {
 
 /**
  * Adds the items' gradients at params into grads and returns their summed loss; with `ends`,
- * reports each item's end state (carried into the next chunk).
+ * reports each item's end state (carried into the next chunk). batched: false runs every item
+ * through its own trace.
  */
-export function updateGradients(problem: Problem, params: Params, items: Item[], grads: Params, ends: boolean, onEnd: (index: number, end: CellState) => void): number {
+export function updateGradients(problem: Problem, params: Params, items: Item[], grads: Params, ends: boolean, batched: boolean, onEnd: (index: number, end: CellState) => void): number {
   // Chunks: each chunk is a sequence of its own, backpropagated in full.
   const bptt = problem.bptt.truncate === 'chunks' ? { truncate: 'none' as const, k: problem.bptt.k } : problem.bptt;
   const { config } = problem;
   let loss = 0;
   // The cell's own minibatch path, where it has one (window truncation needs per-sequence records).
-  const batch = bptt.truncate === 'window' ? undefined : makeCell(config).batch;
-  if (!batch) {
+  if (!batched || !batchable(config, bptt)) {
     for (const it of items) {
       const r = accumulate({ ...problem, bptt }, params, it.seq, it.s0, grads);
       loss += r.loss;
@@ -39,7 +40,7 @@ export function updateGradients(problem: Problem, params: Params, items: Item[],
   for (const it of items) byLength.set(it.seq.inputs.length, [...(byLength.get(it.seq.inputs.length) ?? []), it]);
   for (const group of byLength.values()) {
     const s0 = Object.fromEntries(Object.keys(group[0].s0).map((name) => [name, group.map((it) => it.s0[name])]));
-    const r = batch(config, bptt, params, group.map((it) => it.seq), s0);
+    const r = batchGrads(config, bptt, params, group.map((it) => it.seq), s0);
     addGrads(grads, r.grads);
     loss += r.loss;
     if (ends) group.forEach((it, b) => onEnd(it.index, Object.fromEntries(Object.entries(r.end).map(([name, v]) => [name, v[b]]))));

@@ -61,6 +61,12 @@ export interface StepResult {
   done: boolean;
 }
 
+/** How a Trainer computes its gradients. */
+export interface TrainerOptions {
+  /** false: every sequence through its own trace, never the cell's batched step (the reference the batched path equals). */
+  batched?: boolean;
+}
+
 export class Trainer {
   readonly data: TrainingData;
   private readonly stateNow: TrainerState;
@@ -72,6 +78,7 @@ export class Trainer {
     /** The train settings in force: the spec's, with any overrides. */
     readonly train: TrainConfig,
     state: TrainerState,
+    private readonly options: TrainerOptions = {},
   ) {
     this.data = trainingData(problem);
     if (this.data.count === 0) throw new Error('there is nothing to train on: the data has no sequence');
@@ -79,22 +86,22 @@ export class Trainer {
   }
 
   /** A new run from the problem's initial parameters. */
-  static create(problem: Problem, overrides: Partial<TrainConfig> = {}): Trainer {
+  static create(problem: Problem, overrides: Partial<TrainConfig> = {}, options: TrainerOptions = {}): Trainer {
     const train = { ...problem.train, ...overrides };
     const params = cloneParams(problem.params);
     const progress: TrainProgress = { epoch: 0, step: 0, batch: 0, chunk: 0, carry: null, epochLoss: 0, losses: [] };
-    return new Trainer(problem, train, { params, optimizer: createOptimizer(train.optimizer, params), progress });
+    return new Trainer(problem, train, { params, optimizer: createOptimizer(train.optimizer, params), progress }, options);
   }
 
   /** Continues a run from its state (e.g. parsed from a weights file); the state is copied. */
-  static resume(problem: Problem, state: TrainerState, overrides: Partial<TrainConfig> = {}): Trainer {
+  static resume(problem: Problem, state: TrainerState, overrides: Partial<TrainConfig> = {}, options: TrainerOptions = {}): Trainer {
     const train = { ...problem.train, ...overrides };
     if (state.optimizer.kind !== train.optimizer)
       throw new Error(`cannot resume: the saved optimizer state is ${state.optimizer.kind}, but train.optimizer is ${train.optimizer}`);
     const shapes = paramShapes(problem.config);
     for (const name of Object.keys(shapes))
       if (!state.params[name] || state.params[name].shape.join() !== shapes[name].join()) throw new Error(`cannot resume: parameter ${name} is missing or has another shape`);
-    const trainer = new Trainer(problem, train, copyState(state));
+    const trainer = new Trainer(problem, train, copyState(state), options);
     const { batch, carry } = state.progress;
     const inBatch = Math.min(train.batch, trainer.data.count - batch * train.batch);
     if (batch >= trainer.batches || (carry !== null && carry.h.length !== inBatch))
@@ -155,13 +162,13 @@ export class Trainer {
         items.push({ index: i, seq: sliceSequence(s, j * k, Math.min((j + 1) * k, s.inputs.length)), s0 });
       });
       // When the batch ends here there is nothing to carry.
-      loss = updateGradients(this.problem, params, items, grads, nextChunk !== 0, (i, end) => {
+      loss = updateGradients(this.problem, params, items, grads, nextChunk !== 0, this.options.batched !== false, (i, end) => {
         for (const name of Object.keys(next)) next[name][i] = end[name];
       });
       carry = nextChunk === 0 ? null : next;
     } else {
       const items = seqs.map((seq, index) => ({ index, seq, s0: this.problem.s0 }));
-      loss = updateGradients(this.problem, params, items, grads, false, () => {});
+      loss = updateGradients(this.problem, params, items, grads, false, this.options.batched !== false, () => {});
     }
 
     const badGrad = firstNonFinite(grads);

@@ -28,6 +28,8 @@ export function randomProblem(o: RandomOptions = {}): Problem {
     loss: o.loss ?? 'cross-entropy',
     reduction: o.reduction ?? 'sum',
     ...(o.custom ? { custom: o.custom } : {}),
+    ...(o.layers ? { layers: o.layers } : {}),
+    ...(o.embedding ? { embedding: o.embedding } : {}),
   };
   const T = o.T ?? 6;
   const params = initParams(config, { seed: (o.seed ?? 1) + 7, scheme: 'normal', scale: o.scale ?? 0.6, forgetBias: 0 });

@@ -3,7 +3,8 @@
  * Cell contract as the built-in cells, so every part of the product steps it unchanged.
  */
 import type { CustomCellSpec, Params } from '../../types';
-import type { Cell, CellInfo, CellState, GradTerm, StepCache, StepGrad } from '../cell';
+import type { BatchCell, Cell, CellInfo, CellState, GradTerm, StepCache, StepGrad } from '../cell';
+import { customBatch } from './batch';
 import { compile, type Program } from './compile';
 import { backwardGrads, forwardValues, gradLayout, valueLayout, type BackwardPlan, type Layout } from './run';
 
@@ -109,6 +110,11 @@ export class CustomCell implements Cell {
     for (const [name, arr] of Object.entries(direct)) extra[`d:${name}`] = arr;
     const xNode = prog.nodes.findIndex((n) => n.op === 'x');
     return { dgates, dstate, dprev, dx: withDx ? g[xNode] : null, extra };
+  }
+
+  /** The minibatch path: the graph over [B, ·] blocks (batch.ts). */
+  batch(p: Params): BatchCell {
+    return customBatch(this.program, this.plan, this.consts, p, this.H, this.D);
   }
 }
 

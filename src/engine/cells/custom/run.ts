@@ -241,7 +241,7 @@ export function backwardGrads(
 }
 
 /** d(reduction)/d(input) times the incoming gradient d, added into ga. */
-function reduceBack(fn: string, a: Float64Array, y: number, d: number, ga: Float64Array): void {
+export function reduceBack(fn: string, a: Float64Array, y: number, d: number, ga: Float64Array): void {
   const n = a.length;
   switch (fn) {
     case 'sum':

@@ -1,0 +1,185 @@
+/**
+ * One node of a custom cell's graph over a block of rows (one row per sequence of a batch; a node
+ * that reads neither x nor a state has one row, shared by all): the forward and the reverse-mode
+ * step of run.ts, row by row, except the matrix-vector products of a parameter with a batched
+ * vector, which run as one matrix-matrix product over the block (batch.ts).
+ */
+import { ELEMENTWISE, REDUCTIONS } from '../../expr';
+import { matTVecAdd, matVecAdd } from '../../linalg';
+import type { GraphNode } from './compile';
+import { reduceBack } from './run';
+
+/** [rows, cols] of a matrix operand: a vector is a row on the left of '@', a column on the right. */
+const dims = (shape: number[], left: boolean): [number, number] => (shape.length === 2 ? [shape[0], shape[1]] : shape.length === 1 ? (left ? [1, shape[0]] : [shape[0], 1]) : [1, 1]);
+
+/** A node's values (or gradients) at one step: `rows` rows of `width` numbers (rows 1: shared by every row). */
+export interface Rows {
+  d: Float64Array;
+  rows: number;
+  width: number;
+}
+
+/** Row r of a block (row 0 of a shared one). */
+const row = (x: Rows, r: number): Float64Array => (x.rows === 1 ? x.d.subarray(0, x.width) : x.d.subarray(r * x.width, (r + 1) * x.width));
+/** The offset of row r in a block. */
+const at = (x: Rows, r: number): number => (x.rows === 1 ? 0 : r * x.width);
+
+/** y = the node over its operands, row by row (y zeroed by the caller where the op accumulates). */
+export function forwardRows(n: GraphNode, nodes: GraphNode[], y: Rows, a: Rows | null, b: Rows | null): void {
+  const R = y.rows, w = y.width;
+  switch (n.op) {
+    case 'neg':
+      for (let k = 0; k < R * w; k++) y.d[k] = -(a as Rows).d[a!.rows === 1 ? k % w : k];
+      return;
+    case '+':
+    case '-':
+    case '*':
+    case '/': {
+      const A = a as Rows, B = b as Rows;
+      const sa = A.width === 1 && w > 1 ? 0 : 1, sb = B.width === 1 && w > 1 ? 0 : 1;
+      for (let r = 0; r < R; r++) {
+        const ao = at(A, r), bo = at(B, r), yo = r * w;
+        for (let k = 0; k < w; k++) {
+          const l = A.d[ao + k * sa], q = B.d[bo + k * sb];
+          y.d[yo + k] = n.op === '+' ? l + q : n.op === '-' ? l - q : n.op === '*' ? l * q : l / q;
+        }
+      }
+      return;
+    }
+    case 'fn': {
+      const A = a as Rows, f = ELEMENTWISE[n.fn].f;
+      for (let r = 0; r < R; r++) {
+        const ao = at(A, r), yo = r * w;
+        for (let k = 0; k < w; k++) y.d[yo + k] = f(A.d[ao + k]);
+      }
+      return;
+    }
+    case 'reduce':
+      for (let r = 0; r < R; r++) y.d[r] = REDUCTIONS[n.fn](row(a as Rows, r)) ?? NaN;
+      return;
+    case '@': {
+      const sA = nodes[n.a].shape;
+      const [rr, c] = dims(sA, true), [, k] = dims(nodes[n.b].shape, false);
+      for (let r = 0; r < R; r++) {
+        const yr = row(y, r), ar = row(a as Rows, r), br = row(b as Rows, r);
+        if (k === 1 && sA.length === 2) matVecAdd(yr, ar, rr, c, br); // A: [r,c] · b: [c]
+        else matmulAdd(yr, ar, br, rr, c, k);
+      }
+      return;
+    }
+    case 'transpose': {
+      const [rr, c] = dims(nodes[n.a].shape, true);
+      for (let r = 0; r < R; r++) {
+        const ar = row(a as Rows, r), yr = row(y, r);
+        for (let i = 0; i < rr; i++) for (let j = 0; j < c; j++) yr[j * rr + i] = ar[i * c + j];
+      }
+      return;
+    }
+    case 'outer':
+      for (let r = 0; r < R; r++) {
+        const ar = row(a as Rows, r), br = row(b as Rows, r), yr = row(y, r), m = br.length;
+        for (let i = 0; i < ar.length; i++) for (let j = 0; j < m; j++) yr[i * m + j] = ar[i] * br[j];
+      }
+      return;
+  }
+}
+
+/** out [r,k] += A [r,c] B [c,k]. */
+function matmulAdd(out: Float64Array, A: Float64Array, B: Float64Array, r: number, c: number, k: number): void {
+  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) {
+    const a = A[i * c + j];
+    if (a === 0) continue;
+    for (let m = 0; m < k; m++) out[i * k + m] += a * B[j * k + m];
+  }
+}
+
+/**
+ * The node's local derivatives applied to its gradient gy, added into its operands' gradients ga and
+ * gb (null: nowhere to go). skipA: the matrix of a param @ vector whose gradient an outer term forms.
+ * A shared operand's gradient (one row) sums over the rows.
+ */
+export function backwardRows(n: GraphNode, nodes: GraphNode[], gy: Rows, y: Rows | null, a: Rows | null, b: Rows | null, ga: Rows | null, gb: Rows | null): void {
+  const R = gy.rows, w = gy.width;
+  switch (n.op) {
+    case 'neg':
+      if (ga) for (let r = 0; r < R; r++) {
+        const go = at(ga, r), yo = r * w;
+        for (let k = 0; k < w; k++) ga.d[go + k] -= gy.d[yo + k];
+      }
+      return;
+    case '+':
+    case '-':
+    case '*':
+    case '/': {
+      const A = a as Rows, B = b as Rows;
+      const sa = A.width === 1 && w > 1 ? 0 : 1, sb = B.width === 1 && w > 1 ? 0 : 1;
+      for (let r = 0; r < R; r++) {
+        const ao = at(A, r), bo = at(B, r), yo = r * w, gao = ga ? at(ga, r) : 0, gbo = gb ? at(gb, r) : 0;
+        for (let k = 0; k < w; k++) {
+          const d = gy.d[yo + k], l = A.d[ao + k * sa], q = B.d[bo + k * sb];
+          // d(l op q)/dl and d(l op q)/dq beside each op.
+          const dl = n.op === '*' ? q : n.op === '/' ? 1 / q : 1;
+          const dr = n.op === '+' ? 1 : n.op === '-' ? -1 : n.op === '*' ? l : -l / (q * q);
+          if (ga) ga.d[gao + k * sa] += d * dl;
+          if (gb) gb.d[gbo + k * sb] += d * dr;
+        }
+      }
+      return;
+    }
+    case 'fn': {
+      if (!ga) return;
+      const A = a as Rows, Y = y as Rows, df = ELEMENTWISE[n.fn].df;
+      for (let r = 0; r < R; r++) {
+        const ao = at(A, r), go = at(ga, r), yo = r * w;
+        for (let k = 0; k < w; k++) ga.d[go + k] += gy.d[yo + k] * df(A.d[ao + k], Y.d[yo + k]);
+      }
+      return;
+    }
+    case 'reduce':
+      if (ga) for (let r = 0; r < R; r++) reduceBack(n.fn, row(a as Rows, r), (y as Rows).d[r], gy.d[r], row(ga, r));
+      return;
+    case '@': {
+      const sA = nodes[n.a].shape;
+      const [rr, c] = dims(sA, true), [, k] = dims(nodes[n.b].shape, false);
+      for (let r = 0; r < R; r++) {
+        const ar = row(a as Rows, r), br = row(b as Rows, r), g = row(gy, r);
+        // dB += Aᵀ dY
+        if (gb) {
+          const gbr = row(gb, r);
+          if (k === 1 && sA.length === 2) matTVecAdd(gbr, ar, rr, c, g); // Aᵀ: [c,r] · dy: [r]
+          else for (let i = 0; i < rr; i++) for (let j = 0; j < c; j++) for (let m = 0; m < k; m++) gbr[j * k + m] += ar[i * c + j] * g[i * k + m];
+        }
+        // dA += dY Bᵀ
+        if (ga) {
+          const gar = row(ga, r);
+          for (let i = 0; i < rr; i++) for (let j = 0; j < c; j++) {
+            let s = 0;
+            for (let m = 0; m < k; m++) s += g[i * k + m] * br[j * k + m];
+            gar[i * c + j] += s;
+          }
+        }
+      }
+      return;
+    }
+    case 'transpose': {
+      if (!ga) return;
+      const [rr, c] = dims(nodes[n.a].shape, true);
+      for (let r = 0; r < R; r++) {
+        const gar = row(ga, r), g = row(gy, r);
+        for (let i = 0; i < rr; i++) for (let j = 0; j < c; j++) gar[i * c + j] += g[j * rr + i];
+      }
+      return;
+    }
+    case 'outer':
+      for (let r = 0; r < R; r++) {
+        const ar = row(a as Rows, r), br = row(b as Rows, r), g = row(gy, r), m = br.length;
+        const gar = ga ? row(ga, r) : null, gbr = gb ? row(gb, r) : null;
+        for (let i = 0; i < ar.length; i++) for (let j = 0; j < m; j++) {
+          const d = g[i * m + j];
+          if (gar) gar[i] += d * br[j];
+          if (gbr) gbr[j] += d * ar[i];
+        }
+      }
+      return;
+  }
+}
