@@ -45,10 +45,11 @@ function rangeOf(value: string | boolean, max: number, name: string): number {
 const orNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
 /** The JSON object: norms with exactly T rows (null for rows not computed under a bound). */
-export function flowJson(problem: Problem, map: FlowMap, row: JacobianRow, spectra: RecurrentSpectra = recurrentSpectra(problem.config, problem.params)): Record<string, unknown> {
+export function flowJson(problem: Problem, map: FlowMap, row: JacobianRow, spectra: RecurrentSpectra = recurrentSpectra(problem.config, problem.params), layer?: number): Record<string, unknown> {
   const norms: ((number | null)[] | null)[] = new Array(map.T).fill(null);
   map.rows.forEach((t, i) => (norms[t - 1] = map.norms[i]));
   return {
+    ...(layer !== undefined ? { layer } : {}),
     T: map.T,
     norms,
     rows: map.rows,
@@ -69,12 +70,13 @@ export function runFlowCommand(args: ParsedArgs, io: Io): number {
   const T = problem.sequence.inputs.length;
   const t = rowOf(args.values.t, T);
   const L = problem.config.layers ?? 1;
-  const layer = args.values.layer === undefined ? undefined : rangeOf(args.values.layer, L, '--layer');
+  // A stack: one layer's h, recurrent matrices and gate path (the top one unless --layer says).
+  const layer = args.values.layer === undefined ? (L > 1 ? L : undefined) : rangeOf(args.values.layer, L, '--layer');
   const map = flowMap(problem, { layer });
   const row = jacobianRow(problem, t, { layer });
-  const spectra = recurrentSpectra(problem.config, problem.params); // once: O(H³) exact, or a bounded estimate above H = 320
-  if (args.values.json) io.out(jsonForTerminal(flowJson(problem, map, row, spectra)) + '\n');
-  else io.out(flowReport(problem, map, row, io.style.bold, spectra).join('\n') + '\n');
+  const spectra = recurrentSpectra(problem.config, problem.params, layer); // once: O(H³) exact, or a bounded estimate above H = 320
+  if (args.values.json) io.out(jsonForTerminal(flowJson(problem, map, row, spectra, layer)) + '\n');
+  else io.out(flowReport(problem, map, row, io.style.bold, spectra, layer).join('\n') + '\n');
   return EXIT.ok;
 }
 
@@ -87,8 +89,17 @@ function shownSteps(t: number): number[] {
 }
 
 /** The readable summary: the Jacobian row beside its bound, and ‖dL_t/dh_k‖ along the last target row. */
-export function flowReport(problem: Problem, map: FlowMap, row: JacobianRow, bold: (s: string) => string, spectra: RecurrentSpectra = recurrentSpectra(problem.config, problem.params)): string[] {
-  const path = cellInfo(problem.config).path;
+export function flowReport(
+  problem: Problem,
+  map: FlowMap,
+  row: JacobianRow,
+  bold: (s: string) => string,
+  spectra: RecurrentSpectra = recurrentSpectra(problem.config, problem.params),
+  layer?: number,
+): string[] {
+  const whole = cellInfo(problem.config);
+  const info = (layer !== undefined && whole.layers?.[layer - 1]) || whole;
+  const path = info.path;
   const gated = path !== null;
   const lastIdx = map.rows.map((t, i) => ({ t, i })).reverse().find(({ i }) => map.norms[i].some((v) => v !== null));
   const fmt = (v: number | null | undefined) => (v === null || v === undefined || Number.isNaN(v) ? '' : formatNumber(v));
@@ -109,7 +120,7 @@ export function flowReport(problem: Problem, map: FlowMap, row: JacobianRow, bol
   const lines = [
     describeProblem(problem, map.T),
     '',
-    `${bold('spectral radius')} ${formatNumber(spectra.radius)} (${cellInfo(problem.config).mainRecurrent})   ${bold('λ')} ${formatNumber(row.lambda)}   ${bold('γ')} ${formatNumber(row.gamma)}   ${bold('γλ')} ${formatNumber(row.gamma * row.lambda)}`,
+    `${layer !== undefined ? `${bold('layer')} ${layer}   ` : ''}${bold('spectral radius')} ${formatNumber(spectra.radius)} (${info.mainRecurrent})   ${bold('λ')} ${formatNumber(row.lambda)}   ${bold('γ')} ${formatNumber(row.gamma)}   ${bold('γλ')} ${formatNumber(row.gamma * row.lambda)}`,
     '',
     ...renderTable(columns, tableRows, bold),
   ];

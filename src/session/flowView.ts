@@ -158,12 +158,10 @@ export function clipView(grads: Params, threshold: number): ClipView {
 /** Everything the flow section needs once per trace: the map, the spectra, the clip preview at the spec's threshold. */
 export function flowData(problem: Problem, grads: Params, layer?: number): FlowData {
   const l = stackLayer(problem, layer);
-  const layerInfo = l !== null ? cellInfo(problem.config).layers?.[l - 1] : undefined;
-  const spectral = recurrentSpectra(problem.config, problem.params).perMatrix;
   return {
     map: flowMapView(problem, { layer: l ?? undefined }),
     // A stack's layer: its own recurrent matrices' spectra.
-    spectral: layerInfo ? spectral.filter((m) => layerInfo.recurrent.includes(m.name)) : spectral,
+    spectral: recurrentSpectra(problem.config, problem.params, l ?? undefined).perMatrix,
     clip: clipView(grads, problem.train.clip !== null && problem.train.clip > 0 ? problem.train.clip : DEFAULT_CLIP),
   };
 }

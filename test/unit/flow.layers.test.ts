@@ -137,4 +137,43 @@ describe('bptt flow --layer (CLI process)', () => {
     expect(bad.status).not.toBe(0);
     expect(bad.stderr).toContain('--layer must be an integer in 1..3');
   });
+
+  it("names and uses the layer's own recurrent matrices: ρ of W_hg_l2 and λ of layer 2's stacked, not the top layer's", () => {
+    const problem = load(readFileSync(join(ROOT, 'examples', 'lstm-stacked.rnn.yaml'), 'utf8'));
+    const p = problem.params;
+    const H = problem.config.H;
+    /** λ by hand: the layer's four recurrent matrices stacked [4H, H]; its spectral norm. */
+    const lambda = (sfx: string): number => {
+      const names = ['i', 'f', 'g', 'o'].map((q) => `W_h${q}${sfx}`);
+      const data = new Float64Array(4 * H * H);
+      names.forEach((n, i) => data.set(p[n].data, i * H * H));
+      return spectralNorm({ shape: [4 * H, H], data });
+    };
+    /** ρ by hand: the largest |eigenvalue| as the limit of ||W^n||^(1/n) (Gelfand), n = 2^40 by repeated squaring. */
+    const radius = (W: Float64Array): number => {
+      let M = Float64Array.from(W), logScale = 0;
+      for (let s = 0; s < 40; s++) {
+        const N = new Float64Array(H * H);
+        for (let i = 0; i < H; i++) for (let k = 0; k < H; k++) for (let j = 0; j < H; j++) N[i * H + j] += M[i * H + k] * M[k * H + j];
+        const m = Math.max(...N.map(Math.abs));
+        M = N.map((v) => v / m);
+        logScale = 2 * logScale + Math.log(m);
+      }
+      return Math.exp(logScale / 2 ** 40);
+    };
+    for (const [args, l, sfx] of [[['--layer', '2'], 2, '_l2'], [['--layer', '1'], 1, ''], [[], 3, '_l3']] as const) {
+      const r = bptt('flow', 'examples/lstm-stacked.rnn.yaml', '--json', ...args);
+      expect(r.stderr).toBe('');
+      const out = JSON.parse(r.stdout);
+      expect(out.layer).toBe(l);
+      expect(out.recurrent.map((m: { name: string }) => m.name)).toEqual(['i', 'f', 'g', 'o'].map((q) => `W_h${q}${sfx}`));
+      expect(out.spectral_norm).toBeCloseTo(lambda(sfx), 10);
+      expect(out.jacobian.lambda).toBeCloseTo(lambda(sfx), 10);
+      expect(out.spectral_radius).toBeCloseTo(radius(p[`W_hg${sfx}`].data), 9);
+      const text = bptt('flow', 'examples/lstm-stacked.rnn.yaml', ...args);
+      expect(text.stdout).toMatch(new RegExp(`layer ${l}\\s+spectral radius \\S+ \\(W_hg${sfx}\\)\\s+λ ${lambda(sfx).toFixed(4).replace('.', '\\.')}`));
+    }
+    expect(lambda('_l2')).not.toBeCloseTo(lambda('_l3'), 4);
+    expect(radius(p.W_hg_l2.data)).not.toBeCloseTo(radius(p.W_hg_l3.data), 4);
+  });
 });

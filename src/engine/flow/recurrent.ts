@@ -25,13 +25,18 @@ export function stackedRecurrentNorm(config: ModelConfig, p: Params, names = rec
   return matrixSpectralNorm(stacked, names.length * H, H);
 }
 
-/** λ, ρ of the main recurrent matrix, and each recurrent matrix's ρ and norm (ρ costs an eigen-decomposition each). */
-export function recurrentSpectra(config: ModelConfig, p: Params): RecurrentSpectra {
-  const names = recurrentNames(config);
+/**
+ * λ, ρ of the main recurrent matrix, and each recurrent matrix's ρ and norm (ρ costs an
+ * eigen-decomposition each). layer: a stack's layer (1 = bottom), its own matrices only (W_hh_l2, ...).
+ */
+export function recurrentSpectra(config: ModelConfig, p: Params, layer?: number): RecurrentSpectra {
+  const whole = cellInfo(config);
+  const info = (layer !== undefined && whole.layers?.[layer - 1]) || whole;
+  const names = info.recurrent;
   const perMatrix = names.map((name) => ({ name, radius: spectralRadius(p[name]), norm: spectralNorm(p[name]) }));
-  const main = cellInfo(config).mainRecurrent;
+  const main = info.mainRecurrent;
   return {
-    norm: stackedRecurrentNorm(config, p),
+    norm: stackedRecurrentNorm(config, p, names),
     radius: perMatrix.find((m) => m.name === main)!.radius,
     perMatrix,
   };
