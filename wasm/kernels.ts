@@ -400,3 +400,210 @@ export function gemmABt(C: usize, A: usize, W: usize, m: i32, n: i32, k: i32): v
   }
   for (; i < m; i++) matVecAdd(C + <usize>i * <usize>n * F, W, n, k, A + <usize>i * rk);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The gates' nonlinearities (the single-sequence trace, owner: trace). Math.exp and Math.tanh in
+// V8 are fdlibm's exp and tanh (src/base/ieee754.cc); these are the same algorithms, operation for
+// operation, so each gives the same bits as its JavaScript counterpart (tested on millions of
+// arguments), and a step computes the same numbers in wasm or in JavaScript.
+
+@inline function highWord(x: f64): u32 {
+  return <u32>(reinterpret<u64>(x) >> 32);
+}
+
+@inline function fromHigh(hi: u32): f64 {
+  return reinterpret<f64>(<u64>hi << 32);
+}
+
+/** fdlibm's exp (V8's ieee754::exp): Math.exp bit for bit. */
+function fexp(x: f64): f64 {
+  let hx = highWord(x);
+  const xsb: i32 = <i32>((hx >> 31) & 1);
+  hx &= 0x7fffffff;
+  if (hx >= 0x40862e42) {
+    if (hx >= 0x7ff00000) {
+      const lx = <u32>(reinterpret<u64>(x) & 0xffffffff);
+      if (((hx & 0xfffff) | lx) != 0) return x + x;
+      return xsb == 0 ? x : 0.0;
+    }
+    if (x > 7.09782712893383973096e+02) return Infinity;
+    if (x < -7.45133219101941108420e+02) return 0.0;
+  }
+  let hi: f64 = 0, lo: f64 = 0;
+  let k: i32 = 0;
+  if (hx > 0x3fd62e42) {
+    if (hx < 0x3ff0a2b2) {
+      if (x == 1.0) return 2.718281828459045;
+      hi = xsb == 0 ? x - 6.93147180369123816490e-01 : x + 6.93147180369123816490e-01;
+      lo = xsb == 0 ? 1.90821492927058770002e-10 : -1.90821492927058770002e-10;
+      k = 1 - xsb - xsb;
+    } else {
+      k = <i32>(1.44269504088896338700e+00 * x + (xsb == 0 ? 0.5 : -0.5));
+      const t = <f64>k;
+      hi = x - t * 6.93147180369123816490e-01;
+      lo = t * 1.90821492927058770002e-10;
+    }
+    x = hi - lo;
+  } else if (hx < 0x3e300000) {
+    return 1.0 + x;
+  }
+  const t = x * x;
+  const twopk = k >= -1021 ? fromHigh(<u32>(0x3ff00000 + (k << 20))) : fromHigh(<u32>(0x3ff00000 + ((k + 1000) << 20)));
+  const c = x - t * (1.66666666666666019037e-01 + t * (-2.77777777770155933842e-03 + t * (6.61375632143793436117e-05 + t * (-1.65339022054652515390e-06 + t * 4.13813679705723846039e-08))));
+  if (k == 0) return 1.0 - ((x * c) / (c - 2.0) - x);
+  const y = 1.0 - ((lo - (x * c) / (2.0 - c)) - hi);
+  if (k >= -1021) {
+    if (k == 1024) return y * 2.0 * 8.988465674311579539e307;
+    return y * twopk;
+  }
+  return y * twopk * 9.33263618503218878990e-302;
+}
+
+/** fdlibm's expm1 (V8's ieee754::expm1), for tanh. */
+function fexpm1(x: f64): f64 {
+  let hx = highWord(x);
+  const xsb = hx & 0x80000000;
+  hx &= 0x7fffffff;
+  if (hx >= 0x4043687a) {
+    if (hx >= 0x40862e42) {
+      if (hx >= 0x7ff00000) {
+        const lx = <u32>(reinterpret<u64>(x) & 0xffffffff);
+        if (((hx & 0xfffff) | lx) != 0) return x + x;
+        return xsb == 0 ? x : -1.0;
+      }
+      if (x > 7.09782712893383973096e+02) return Infinity;
+    }
+    if (xsb != 0) return -1.0;
+  }
+  let hi: f64, lo: f64, c: f64 = 0;
+  let k: i32 = 0;
+  if (hx > 0x3fd62e42) {
+    if (hx < 0x3ff0a2b2) {
+      if (xsb == 0) {
+        hi = x - 6.93147180369123816490e-01;
+        lo = 1.90821492927058770002e-10;
+        k = 1;
+      } else {
+        hi = x + 6.93147180369123816490e-01;
+        lo = -1.90821492927058770002e-10;
+        k = -1;
+      }
+    } else {
+      k = <i32>(1.44269504088896338700e+00 * x + (xsb == 0 ? 0.5 : -0.5));
+      const t = <f64>k;
+      hi = x - t * 6.93147180369123816490e-01;
+      lo = t * 1.90821492927058770002e-10;
+    }
+    x = hi - lo;
+    c = (hi - x) - lo;
+  } else if (hx < 0x3c900000) {
+    return x;
+  }
+  const hfx = 0.5 * x;
+  const hxs = x * hfx;
+  const r1 = 1.0 + hxs * (-3.33333333333331316428e-02 + hxs * (1.58730158725481460165e-03 + hxs * (-7.93650757867487942473e-05 + hxs * (4.00821782732936239552e-06 + hxs * -2.01099218183624371326e-07))));
+  let t = 3.0 - r1 * hfx;
+  let e = hxs * ((r1 - t) / (6.0 - x * t));
+  if (k == 0) return x - (x * e - hxs);
+  const twopk = fromHigh(<u32>(0x3ff00000 + (k << 20)));
+  e = x * (e - c) - c;
+  e -= hxs;
+  if (k == -1) return 0.5 * (x - e) - 0.5;
+  if (k == 1) {
+    if (x < -0.25) return -2.0 * (e - (x + 0.5));
+    return 1.0 + 2.0 * (x - e);
+  }
+  let y: f64;
+  if (k <= -2 || k > 56) {
+    y = 1.0 - (e - x);
+    if (k == 1024) y = y * 2.0 * 8.98846567431158e+307;
+    else y = y * twopk;
+    return y - 1.0;
+  }
+  if (k < 20) {
+    t = fromHigh(<u32>(0x3ff00000 - (0x200000 >> k)));
+    y = t - (e - x);
+    y = y * twopk;
+  } else {
+    t = fromHigh(<u32>((0x3ff - k) << 20));
+    y = x - (e + t);
+    y += 1.0;
+    y = y * twopk;
+  }
+  return y;
+}
+
+/** fdlibm's tanh (V8's ieee754::tanh): Math.tanh bit for bit. */
+function ftanh(x: f64): f64 {
+  const jx = highWord(x);
+  const ix = jx & 0x7fffffff;
+  if (ix >= 0x7ff00000) {
+    if ((jx >> 31) == 0) return 1.0 / x + 1.0;
+    return 1.0 / x - 1.0;
+  }
+  let z: f64;
+  if (ix < 0x40360000) {
+    if (ix < 0x3e300000) return x;
+    if (ix >= 0x3ff00000) {
+      const t = fexpm1(2.0 * abs(x));
+      z = 1.0 - 2.0 / (t + 2.0);
+    } else {
+      const t = fexpm1(-2.0 * abs(x));
+      z = -t / (t + 2.0);
+    }
+  } else {
+    z = 1.0;
+  }
+  return (jx >> 31) == 0 ? z : -z;
+}
+
+/** σ(a) as linalg's sigmoid: stable on both tails, the same operations. */
+@inline function fsigmoid(a: f64): f64 {
+  if (a >= 0) return 1.0 / (1.0 + fexp(-a));
+  const e = fexp(a);
+  return e / (1.0 + e);
+}
+
+/** out[j] = tanh(a[j]) for j < n (out may be a). */
+export function tanhInto(out: usize, a: usize, n: i32): void {
+  for (let j = 0; j < n; j++) {
+    const o = <usize>j * F;
+    store<f64>(out + o, ftanh(load<f64>(a + o)));
+  }
+}
+
+/** out[j] = σ(a[j]) for j < n (out may be a). */
+export function sigmoidInto(out: usize, a: usize, n: i32): void {
+  for (let j = 0; j < n; j++) {
+    const o = <usize>j * F;
+    store<f64>(out + o, fsigmoid(load<f64>(a + o)));
+  }
+}
+
+/**
+ * The standard LSTM's gates from its pre-activations, as gatesStandard in cells/lstm.ts: buf is
+ * [a_i a_f a_g a_o | i g o tanh(c)] (each H long), the gates written into its second half, f, c and
+ * h apart.
+ */
+export function lstmGates(buf: usize, cPrev: usize, f: usize, c: usize, h: usize, H: i32): void {
+  const hb = <usize>H * F;
+  for (let j = 0; j < H; j++) {
+    const o = <usize>j * F;
+    const p = buf + o;
+    const ai = load<f64>(p), af = load<f64>(p + hb), ag = load<f64>(p + 2 * hb), ao = load<f64>(p + 3 * hb);
+    const ef = fexp(af >= 0 ? -af : af), ei = fexp(ai >= 0 ? -ai : ai), eo = fexp(ao >= 0 ? -ao : ao);
+    const fj = af >= 0 ? 1.0 / (1.0 + ef) : ef / (1.0 + ef);
+    const ij = ai >= 0 ? 1.0 / (1.0 + ei) : ei / (1.0 + ei);
+    const oj = ao >= 0 ? 1.0 / (1.0 + eo) : eo / (1.0 + eo);
+    const gj = ftanh(ag);
+    const cj = fj * load<f64>(cPrev + o) + ij * gj;
+    const tcj = ftanh(cj);
+    store<f64>(f + o, fj);
+    store<f64>(p + 4 * hb, ij);
+    store<f64>(p + 5 * hb, gj);
+    store<f64>(p + 6 * hb, oj);
+    store<f64>(p + 7 * hb, tcj);
+    store<f64>(c + o, cj);
+    store<f64>(h + o, oj * tcj);
+  }
+}

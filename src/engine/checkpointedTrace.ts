@@ -11,7 +11,7 @@
  */
 import type { BpttConfig, ModelConfig, Params, Problem, Sequence } from './types';
 import type { BackwardRecord, ForwardRecord, TraceView } from './records';
-import { makeCell, unroll, zeroState, type Cell, type CellState, type GradTerm, type StepCache } from './cells';
+import { copyState, makeCell, unroll, zeroState, type Cell, type CellState, type GradTerm, type StepCache } from './cells';
 import { backwardRange, lossScale, output, type BackwardStep } from './bptt';
 import type { OutputStep } from './output';
 import { addRange, addStep, OUTPUT_TERMS } from './gradSum';
@@ -95,7 +95,8 @@ export class CheckpointedTrace implements TraceView {
     options.progress?.('forward', 0, this.T);
     unroll(this.cell, params, this.seq.inputs, problem.s0, (cache, i) => {
       if (starts.has(i + 2)) {
-        this.states[this.segmentOf(i + 2)] = cache.state;
+        // A copy: the step's vectors may be views onto chunks shared with its neighbours (vecPool.ts).
+        this.states[this.segmentOf(i + 2)] = copyState(cache.state);
         options.progress?.('forward', i + 1, this.T);
       }
     });
@@ -118,7 +119,7 @@ export class CheckpointedTrace implements TraceView {
       this.layerNormsOf.forEach((norms, k) => {
         for (let i = 0; i < seg.n; i++) norms[seg.start - 1 + i] = norm2(layerDh(steps[i], k + 1));
       });
-      dNext = steps[0].grad.dprev;
+      dNext = copyState(steps[0].grad.dprev); // kept in dEnd: a copy, as the states above
       if (k < this.lru.capacity) this.lru.remember(seg);
     }
     this.grads = sum;

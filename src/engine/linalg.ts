@@ -167,3 +167,29 @@ export function sigmoid(a: number): number {
   const e = Math.exp(a);
   return e / (1 + e);
 }
+
+// --- The single-sequence trace's steps (owner: trace) ---
+
+/**
+ * One standard LSTM step in wasm when its affine part would run there (affineRows' shape rule):
+ * buf = [a_i a_f a_g a_o | i g o tanh(c)], f, c, h written, with the same bits as affineRows and
+ * cells/lstm.ts's gate loop (the wasm exp and tanh are fdlibm's, as V8's Math.exp and Math.tanh).
+ * Returns false, doing nothing, where the step belongs to JavaScript.
+ */
+export function lstmStepWasm(buf: Float64Array, bs: readonly Float64Array[], Wx: readonly Float64Array[], Wh: readonly Float64Array[], H: number, D: number, x: Float64Array, hPrev: Float64Array, cPrev: Float64Array, f: Float64Array, c: Float64Array, h: Float64Array): boolean {
+  if (!pays(wasm, H * Math.min(D, H))) return false;
+  wasm.lstmStep(buf, bs, Wx, Wh, H, D, x, hPrev, cPrev, f, c, h);
+  return true;
+}
+
+/** out[i] = tanh(a[i]): Math.tanh's bits, in wasm for long vectors (out may be a). */
+export function tanhInto(out: Float64Array, a: Float64Array): void {
+  if (wasm && a.length >= 16) wasm.mapInto('tanh', out, a);
+  else for (let i = 0; i < a.length; i++) out[i] = Math.tanh(a[i]);
+}
+
+/** out[i] = sigmoid(a[i]): the same bits as sigmoid above, in wasm for long vectors (out may be a). */
+export function sigmoidInto(out: Float64Array, a: Float64Array): void {
+  if (wasm && a.length >= 16) wasm.mapInto('sigmoid', out, a);
+  else for (let i = 0; i < a.length; i++) out[i] = sigmoid(a[i]);
+}

@@ -8,7 +8,8 @@
  *   h = o⊙tanh(c)
  */
 import type { Params } from '../types';
-import { affineRows, matTVecAddMany, sigmoid } from '../linalg';
+import { affineRows, lstmStepWasm, matTVecAddMany, sigmoid } from '../linalg';
+import { VecPool } from '../vecPool';
 import { lstmBatch } from '../batch/lstm';
 import type { BatchCell } from './cell';
 import { gateSymbols, gateTerms, shapesOf, type Cell, type CellInfo, type CellState, type GradTerm, type StepCache, type StepGrad } from './cell';
@@ -28,6 +29,7 @@ export class LstmCell implements Cell {
     this.own = coupled ? ['f', 'g', 'o'] : ['i', 'f', 'g', 'o'];
     this.terms = this.own.flatMap((q) => gateTerms(q));
     this.names = { Wx: this.own.map((q) => `W_x${q}`), Wh: this.own.map((q) => `W_h${q}`), b: this.own.map((q) => `b_${q}`) };
+    this.pools = { buf: new VecPool(8 * H), f: new VecPool(H), c: new VecPool(H), h: new VecPool(H), grad: new VecPool(7 * H) };
     const symbols: Record<string, string[]> = Object.assign({}, ...['i', 'f', 'g', 'o'].filter((q) => this.own.includes(q)).map(gateSymbols));
     if (peephole) {
       if (!coupled) this.terms.push({ kind: 'diag', param: 'w_ci', grad: 'i', input: 'c_prev' });
@@ -59,6 +61,8 @@ export class LstmCell implements Cell {
 
   /** The own gates' parameter names, in order: W_xq, W_hq, b_q (built once, not per step). */
   private readonly names: { Wx: string[]; Wh: string[]; b: string[] };
+  /** The step's own vectors (vecPool.ts): the 8H buffer, and f, c, h in pools of their own (flow keeps them alone). */
+  private readonly pools: Record<'buf' | 'f' | 'c' | 'h' | 'grad', VecPool>;
 
   private params(p: Params): { Wx: Float64Array[]; Wh: Float64Array[]; b: Float64Array[] } {
     const { names } = this;
@@ -71,14 +75,20 @@ export class LstmCell implements Cell {
     const w = this.params(p);
     // One buffer for the step's pre-activations (i f g o), the gates i, g, o and tanh(c). The
     // state (h, c) and the path gate f get their own: flow and hiddenStates keep them alone.
-    const buf = new Float64Array(8 * H);
+    const pools = this.pools;
+    const buf = pools.buf.take();
     const ai = buf.subarray(0, H), af = buf.subarray(H, 2 * H), ag = buf.subarray(2 * H, 3 * H), ao = buf.subarray(3 * H, 4 * H);
     const i = buf.subarray(4 * H, 5 * H), g = buf.subarray(5 * H, 6 * H), o = buf.subarray(6 * H, 7 * H), tc = buf.subarray(7 * H);
-    const f = new Float64Array(H), c = new Float64Array(H), h = new Float64Array(H);
-    // Coupled: no i row (ai stays zero, outside pre).
-    affineRows(coupled ? buf.subarray(H, 4 * H) : buf.subarray(0, 4 * H), w.b, w.Wx, w.Wh, H, D, x, prev.h);
-    if (!peephole && !coupled) gatesStandard(H, buf, cPrev, f, c, h);
-    else {
+    const f = pools.f.take(), c = pools.c.take(), h = pools.h.take();
+    const standard = !peephole && !coupled;
+    if (standard && lstmStepWasm(buf, w.b, w.Wx, w.Wh, H, D, x, prev.h, cPrev, f, c, h)) {
+      // The affine part and the gates in one wasm call: the same bits as the two lines below.
+    } else if (standard) {
+      affineRows(buf.subarray(0, 4 * H), w.b, w.Wx, w.Wh, H, D, x, prev.h);
+      gatesStandard(H, buf, cPrev, f, c, h);
+    } else {
+      // Coupled: no i row (ai stays zero, outside pre).
+      affineRows(coupled ? buf.subarray(H, 4 * H) : buf.subarray(0, 4 * H), w.b, w.Wx, w.Wh, H, D, x, prev.h);
       for (let j = 0; j < H; j++) {
         if (peephole) {
           af[j] += p.w_cf.data[j] * cPrev[j];
@@ -106,7 +116,7 @@ export class LstmCell implements Cell {
     const dh = d.h;
     const dcFuture = d.c as Float64Array | undefined;
     // One buffer for the step's gradients: da_i da_f da_g da_o, dc, dc_prev, dh_prev.
-    const buf = new Float64Array(7 * H);
+    const buf = this.pools.grad.take();
     const dai = buf.subarray(0, H), daf = buf.subarray(H, 2 * H), dag = buf.subarray(2 * H, 3 * H), dao = buf.subarray(3 * H, 4 * H);
     const dc = buf.subarray(4 * H, 5 * H), dcPrev = buf.subarray(5 * H, 6 * H), dhPrev = buf.subarray(6 * H);
     if (!peephole && !coupled) gradsStandard(H, cache.gates, tc, cPrev, dh, dcFuture, buf);

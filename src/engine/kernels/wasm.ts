@@ -16,6 +16,9 @@ interface Exports {
   matTVecAdd2(out: number, A: number, u: number, B: number, v: number, rows: number, cols: number): void;
   gemmRows(C: number, ldc: number, A: number, ai: number, al: number, B: number, bl: number, m: number, n: number, k: number): void;
   gemmABt(C: number, A: number, W: number, m: number, n: number, k: number): void;
+  tanhInto(out: number, a: number, n: number): void;
+  sigmoidInto(out: number, a: number, n: number): void;
+  lstmGates(buf: number, cPrev: number, f: number, c: number, h: number, H: number): void;
 }
 
 /** The part of the WebAssembly API used here (the engine's lib has no DOM typings). */
@@ -215,6 +218,49 @@ export class WasmKernels {
     const c = this.slot(C), a = this.slot(A), w = this.slot(W);
     this.k.gemmABt(c, a, w, m, n, k);
     this.back(C, c);
+  }
+
+  // --- The single-sequence trace's steps (owner: trace): affine part and gates in one crossing. ---
+
+  /** `n` f64s of scratch during one call (contents undefined). */
+  private scratch(n: number): number {
+    const at = this.cursor;
+    this.cursor = align(at + 8 * n);
+    return at;
+  }
+
+  /**
+   * One standard LSTM step (cells/lstm.ts): buf = [b_q + W_xq x + W_hq h_prev]_q as affineRows
+   * forms it, then the gates (lstmGates: fdlibm's exp and tanh, Math.exp's and Math.tanh's bits)
+   * into buf's second half, f, c and h. x, h_prev and c_prev cross in once, the results out once.
+   */
+  lstmStep(buf: Float64Array, bs: readonly Float64Array[], Wx: readonly Float64Array[], Wh: readonly Float64Array[], H: number, D: number, x: Float64Array, hPrev: Float64Array, cPrev: Float64Array, f: Float64Array, c: Float64Array, h: Float64Array): void {
+    let bytes = 8 * (11 * H + D + 2 * H);
+    for (let q = 0; q < 4; q++) bytes += Wx[q].byteLength + Wh[q].byteLength;
+    this.begin(bytes + 16 * 16);
+    const b = this.scratch(8 * H);
+    for (let q = 0; q < 4; q++) this.f64.set(bs[q], (b >> 3) + q * H);
+    const xp = this.slot(x), hp = this.slot(hPrev), cp = this.slot(cPrev);
+    for (let q = 0; q < 4; q++) {
+      const row = b + q * H * 8;
+      this.k.matVecAdd(row, this.slot(Wx[q]), H, D, xp);
+      this.k.matVecAdd(row, this.slot(Wh[q]), H, H, hp);
+    }
+    const fo = this.scratch(H), co = this.scratch(H), ho = this.scratch(H);
+    this.k.lstmGates(b, cp, fo, co, ho, H);
+    this.back(buf, b);
+    this.back(f, fo);
+    this.back(c, co);
+    this.back(h, ho);
+  }
+
+  /** out = f(a) elementwise for f tanh or sigmoid, with Math.tanh's / linalg sigmoid's bits. */
+  mapInto(fn: 'tanh' | 'sigmoid', out: Float64Array, a: Float64Array): void {
+    this.begin(2 * a.byteLength + 32);
+    const ap = this.slot(a), op = this.scratch(a.length);
+    if (fn === 'tanh') this.k.tanhInto(op, ap, a.length);
+    else this.k.sigmoidInto(op, ap, a.length);
+    this.back(out, op);
   }
 }
 

@@ -1,0 +1,97 @@
+/**
+ * The single-sequence trace's wasm kernels give JavaScript's bits: the gates' exp and tanh are
+ * fdlibm's, as V8's Math.exp and Math.tanh, so a step computes the same numbers in wasm or in
+ * JavaScript (the checkpointed trace and the plain one, wherever each step runs, agree bit for bit).
+ */
+import { describe, expect, it } from 'vitest';
+import { affineRows, sigmoid, sigmoidInto, tanhInto, usingWasm } from '../../src/engine/linalg';
+import { makeCell, Rng, runTrace } from '../../src/engine';
+import { CheckpointedTrace } from '../../src/engine/checkpointedTrace';
+import { randomProblem } from './helpers/randomProblem';
+
+const rng = new Rng(99);
+
+/** Arguments over every branch of fdlibm's exp, expm1 and tanh, with the special values. */
+function argumentsOfEveryRange(n: number): Float64Array {
+  const special = [0, -0, 1, -1, 0.5, -0.5, Infinity, -Infinity, NaN, 709.78, 709.79, -745.1, -745.2, 22, -22, 21.99, 0.34657359027997264, 0.3465736, 1.0397207708399179, 1.03972, 38.81, 19.4, 5e-324, -5e-324, 1e-300, 3.7e-9, -3.7e-9, 2 ** -28, 2 ** -55, 1e308, -1e308];
+  const xs = new Float64Array(n);
+  xs.set(special.slice(0, n));
+  for (let i = Math.min(n, special.length); i < n; i++) {
+    const scale = [1e-12, 1e-6, 0.01, 0.5, 1, 2, 4, 10, 30, 50, 800][i % 11];
+    xs[i] = rng.normal() * scale;
+  }
+  return xs;
+}
+
+describe('wasm gates give Math.exp and Math.tanh bits', () => {
+  it('runs on WebAssembly here', () => expect(usingWasm()).toBe(true));
+
+  it('tanh and sigmoid over every range, bit for bit', () => {
+    for (let trial = 0; trial < 20; trial++) {
+      const xs = argumentsOfEveryRange(20_000);
+      const t = new Float64Array(xs.length), s = new Float64Array(xs.length);
+      tanhInto(t, xs);
+      sigmoidInto(s, xs);
+      for (let i = 0; i < xs.length; i++) {
+        if (!Object.is(t[i], Math.tanh(xs[i]))) expect(t[i], `tanh(${xs[i]})`).toBe(Math.tanh(xs[i]));
+        if (!Object.is(s[i], sigmoid(xs[i]))) expect(s[i], `sigmoid(${xs[i]})`).toBe(sigmoid(xs[i]));
+      }
+    }
+  });
+
+  it('in place and on short vectors (the JavaScript loop)', () => {
+    for (const n of [1, 3, 15, 16, 17, 129]) {
+      const xs = argumentsOfEveryRange(n);
+      const a = xs.slice();
+      tanhInto(a, a);
+      expect(Array.from(a)).toEqual(Array.from(xs, Math.tanh));
+      const b = xs.slice();
+      sigmoidInto(b, b);
+      expect(Array.from(b)).toEqual(Array.from(xs, sigmoid));
+    }
+  });
+
+  it("the LSTM step in one wasm call equals affineRows and the gates' equations in JavaScript", () => {
+    for (const [H, D] of [[64, 40], [48, 64], [129, 33], [128, 64]]) {
+      const problem = randomProblem({ cell: 'lstm', H, D, T: 3, seed: H + D, scale: 0.9 });
+      const cell = makeCell(problem.config);
+      const p = problem.params;
+      let prev = { h: Float64Array.from({ length: H }, () => rng.normal()), c: Float64Array.from({ length: H }, () => rng.normal() * 3) };
+      for (const x of problem.sequence.inputs) {
+        const step = cell.forward(p, x, prev);
+        const a = new Float64Array(4 * H);
+        const gates = ['i', 'f', 'g', 'o'];
+        affineRows(a, gates.map((q) => p[`b_${q}`].data), gates.map((q) => p[`W_x${q}`].data), gates.map((q) => p[`W_h${q}`].data), H, D, x, prev.h);
+        const pre = (k: number) => a.subarray(k * H, (k + 1) * H);
+        gates.forEach((q, k) => expect(Array.from(step.pre[q]), `pre ${q}`).toEqual(Array.from(pre(k))));
+        const i = pre(0).map(sigmoid), f = pre(1).map(sigmoid), g = pre(2).map(Math.tanh), o = pre(3).map(sigmoid);
+        const c = i.map((_, j) => f[j] * prev.c[j] + i[j] * g[j]);
+        const tc = c.map(Math.tanh);
+        const h = o.map((oj, j) => oj * tc[j]);
+        for (const [name, want] of Object.entries({ i, f, g, o })) expect(Array.from(step.gates[name]), name).toEqual(Array.from(want));
+        expect(Array.from(step.aux.tanh_c)).toEqual(Array.from(tc));
+        expect(Array.from(step.state.c)).toEqual(Array.from(c));
+        expect(Array.from(step.h)).toEqual(Array.from(h));
+        prev = { h: step.state.h, c: step.state.c };
+      }
+    }
+  });
+});
+
+describe('the checkpointed trace equals the plain one where the steps run in wasm', () => {
+  for (const cell of ['lstm', 'gru', 'rnn'] as const) {
+    it(`${cell} H=48 D=64 T=40`, () => {
+      const problem = randomProblem({ cell, H: 48, D: 64, K: 5, T: 40, seed: 5, scale: 0.4, nullRate: 0.2 });
+      const plain = runTrace(problem, undefined, { checkpointed: false });
+      const ck = new CheckpointedTrace(problem, problem.params, { cacheSegments: 2 });
+      expect(ck.loss).toBe(plain.loss);
+      for (const k of Object.keys(plain.grads)) expect(Array.from(ck.grads[k].data), k).toEqual(Array.from(plain.grads[k].data));
+      for (const t of [40, 1, 17, 33, 2]) {
+        expect(Array.from(ck.forward(t).h)).toEqual(Array.from(plain.forward(t).h));
+        expect(Array.from(ck.backward(t).dh)).toEqual(Array.from(plain.backward(t).dh));
+        const a = ck.accumulated(t), b = plain.accumulated(t);
+        for (const k of Object.keys(b)) expect(Array.from(a[k].data), `${k} at ${t}`).toEqual(Array.from(b[k].data));
+      }
+    });
+  }
+});
