@@ -564,37 +564,157 @@ function ftanh(x: f64): f64 {
   return e / (1.0 + e);
 }
 
+// The same three, two lanes at a time: every branch of fdlibm's exp, expm1 and tanh is computed
+// and the lane's own is selected, so each lane gets the scalar function's bits (the branches'
+// conditions on the high word are the same comparisons of |x| with constants).
+
+@inline function sel(mask: v128, a: v128, b: v128): v128 {
+  return v128.bitselect(a, b, mask);
+}
+
+@inline function vs(x: f64): v128 {
+  return f64x2.splat(x);
+}
+
+/**
+ * 2^k for lanes holding integers k in [-1022, 1023] (as f64): k + 2^52 + 1023 holds k + 1023 in its
+ * low bits, which the shift moves into the exponent (no f64 -> i64 conversion, which SSE lacks).
+ */
+@inline function pow2(k: v128): v128 {
+  return i64x2.shl(f64x2.add(k, vs(4503599627371519.0)), 52);
+}
+
+/** The sign bits of the lanes. */
+@inline function signOf(x: v128): v128 {
+  return v128.and(x, i64x2.splat(0x8000000000000000));
+}
+
+/** fdlibm's k for exp and expm1: 0 for |x| <= ~0.5 ln2, ±1 below ~1.5 ln2, else trunc(x/ln2 ± 0.5). */
+@inline function reduceK(x: v128): v128 {
+  const ax = f64x2.abs(x);
+  const sgn = signOf(x);
+  const kt = f64x2.trunc(f64x2.add(f64x2.mul(vs(1.44269504088896338700e+00), x), v128.or(vs(0.5), sgn)));
+  const k = sel(f64x2.lt(ax, vs(reinterpret<f64>(0x3ff0a2b200000000))), v128.or(vs(1.0), sgn), kt);
+  return sel(f64x2.le(ax, vs(reinterpret<f64>(0x3fd62e42ffffffff))), vs(0.0), k);
+}
+
+/** fexp on two lanes. */
+@inline function vexp(x: v128): v128 {
+  const kf = reduceK(x);
+  const hi = f64x2.sub(x, f64x2.mul(kf, vs(6.93147180369123816490e-01)));
+  const lo = f64x2.mul(kf, vs(1.90821492927058770002e-10));
+  const r = f64x2.sub(hi, lo);
+  const t = f64x2.mul(r, r);
+  const poly = f64x2.add(vs(1.66666666666666019037e-01), f64x2.mul(t, f64x2.add(vs(-2.77777777770155933842e-03), f64x2.mul(t, f64x2.add(vs(6.61375632143793436117e-05), f64x2.mul(t, f64x2.add(vs(-1.65339022054652515390e-06), f64x2.mul(t, vs(4.13813679705723846039e-08)))))))));
+  const c = f64x2.sub(r, f64x2.mul(t, poly));
+  const q = f64x2.div(f64x2.mul(r, c), f64x2.sub(vs(2.0), c));
+  const y = f64x2.sub(vs(1.0), f64x2.sub(f64x2.sub(lo, q), hi));
+  // y·2^k as two exact halves: one rounding at most, as fdlibm's y·twopk (·twom1000).
+  const k1 = f64x2.floor(f64x2.mul(kf, vs(0.5)));
+  let res = f64x2.mul(f64x2.mul(y, pow2(k1)), pow2(f64x2.sub(kf, k1)));
+  const ax = f64x2.abs(x);
+  res = sel(f64x2.eq(x, vs(1.0)), vs(2.718281828459045), res);
+  res = sel(f64x2.lt(ax, vs(reinterpret<f64>(0x3e30000000000000))), f64x2.add(vs(1.0), x), res);
+  res = sel(f64x2.gt(x, vs(7.09782712893383973096e+02)), vs(Infinity), res);
+  res = sel(f64x2.lt(x, vs(-7.45133219101941108420e+02)), vs(0.0), res);
+  return sel(f64x2.ne(x, x), f64x2.add(x, x), res);
+}
+
+/** fexpm1 on two lanes, for |x| < 44 (tanh's arguments); other lanes are selected away by vtanh. */
+@inline function vexpm1(x: v128): v128 {
+  const kf = reduceK(x);
+  const hi = f64x2.sub(x, f64x2.mul(kf, vs(6.93147180369123816490e-01)));
+  const lo = f64x2.mul(kf, vs(1.90821492927058770002e-10));
+  const r = f64x2.sub(hi, lo);
+  const c = f64x2.sub(f64x2.sub(hi, r), lo);
+  const hfx = f64x2.mul(vs(0.5), r);
+  const hxs = f64x2.mul(r, hfx);
+  const r1 = f64x2.add(vs(1.0), f64x2.mul(hxs, f64x2.add(vs(-3.33333333333331316428e-02), f64x2.mul(hxs, f64x2.add(vs(1.58730158725481460165e-03), f64x2.mul(hxs, f64x2.add(vs(-7.93650757867487942473e-05), f64x2.mul(hxs, f64x2.add(vs(4.00821782732936239552e-06), f64x2.mul(hxs, vs(-2.01099218183624371326e-07)))))))))));
+  const t = f64x2.sub(vs(3.0), f64x2.mul(r1, hfx));
+  const e = f64x2.mul(hxs, f64x2.div(f64x2.sub(r1, t), f64x2.sub(vs(6.0), f64x2.mul(r, t))));
+  const r0 = f64x2.sub(r, f64x2.sub(f64x2.mul(r, e), hxs));
+  const e2 = f64x2.sub(f64x2.sub(f64x2.mul(r, f64x2.sub(e, c)), c), hxs);
+  const rm1 = f64x2.sub(f64x2.mul(vs(0.5), f64x2.sub(r, e2)), vs(0.5));
+  const rp1 = sel(f64x2.lt(r, vs(-0.25)), f64x2.mul(vs(-2.0), f64x2.sub(e2, f64x2.add(r, vs(0.5)))), f64x2.add(vs(1.0), f64x2.mul(vs(2.0), f64x2.sub(r, e2))));
+  const twopk = pow2(kf);
+  const tm = pow2(f64x2.neg(kf));
+  const rbig = f64x2.sub(f64x2.mul(f64x2.sub(vs(1.0), f64x2.sub(e2, r)), twopk), vs(1.0));
+  const rlt = f64x2.mul(f64x2.sub(f64x2.sub(vs(1.0), tm), f64x2.sub(e2, r)), twopk);
+  const rge = f64x2.mul(f64x2.add(f64x2.sub(r, f64x2.add(e2, tm)), vs(1.0)), twopk);
+  let res = sel(f64x2.lt(kf, vs(20.0)), rlt, rge);
+  res = sel(v128.or(f64x2.le(kf, vs(-2.0)), f64x2.gt(kf, vs(56.0))), rbig, res);
+  res = sel(f64x2.eq(kf, vs(1.0)), rp1, res);
+  res = sel(f64x2.eq(kf, vs(-1.0)), rm1, res);
+  return sel(f64x2.eq(kf, vs(0.0)), r0, res);
+}
+
+/** ftanh on two lanes. */
+@inline function vtanh(x: v128): v128 {
+  const ax = f64x2.abs(x);
+  const big = f64x2.ge(ax, vs(1.0));
+  const t = vexpm1(sel(big, f64x2.mul(vs(2.0), ax), f64x2.mul(vs(-2.0), ax)));
+  let z = sel(big, f64x2.sub(vs(1.0), f64x2.div(vs(2.0), f64x2.add(t, vs(2.0)))), f64x2.div(f64x2.neg(t), f64x2.add(t, vs(2.0))));
+  z = sel(f64x2.ge(ax, vs(22.0)), vs(1.0), z);
+  z = v128.xor(z, signOf(x));
+  z = sel(f64x2.lt(ax, vs(reinterpret<f64>(0x3e30000000000000))), x, z);
+  return sel(f64x2.ne(x, x), f64x2.add(x, x), z);
+}
+
+/** fsigmoid on two lanes: exp(-|a|) is exp(a >= 0 ? -a : a) for every a. */
+@inline function vsigmoid(a: v128): v128 {
+  const e = vexp(f64x2.neg(f64x2.abs(a)));
+  const d = f64x2.add(vs(1.0), e);
+  return sel(f64x2.ge(a, vs(0.0)), f64x2.div(vs(1.0), d), f64x2.div(e, d));
+}
+
 /** out[j] = tanh(a[j]) for j < n (out may be a). */
 export function tanhInto(out: usize, a: usize, n: i32): void {
-  for (let j = 0; j < n; j++) {
+  let j = 0;
+  for (; j + 1 < n; j += 2) {
     const o = <usize>j * F;
-    store<f64>(out + o, ftanh(load<f64>(a + o)));
+    v128.store(out + o, vtanh(v128.load(a + o)));
   }
+  if (j < n) store<f64>(out + <usize>j * F, ftanh(load<f64>(a + <usize>j * F)));
 }
 
 /** out[j] = σ(a[j]) for j < n (out may be a). */
 export function sigmoidInto(out: usize, a: usize, n: i32): void {
-  for (let j = 0; j < n; j++) {
+  let j = 0;
+  for (; j + 1 < n; j += 2) {
     const o = <usize>j * F;
-    store<f64>(out + o, fsigmoid(load<f64>(a + o)));
+    v128.store(out + o, vsigmoid(v128.load(a + o)));
   }
+  if (j < n) store<f64>(out + <usize>j * F, fsigmoid(load<f64>(a + <usize>j * F)));
 }
 
 /**
  * The standard LSTM's gates from its pre-activations, as gatesStandard in cells/lstm.ts: buf is
  * [a_i a_f a_g a_o | i g o tanh(c)] (each H long), the gates written into its second half, f, c and
- * h apart.
+ * h apart. Two lanes at a time, an odd last one through the scalar functions.
  */
 export function lstmGates(buf: usize, cPrev: usize, f: usize, c: usize, h: usize, H: i32): void {
   const hb = <usize>H * F;
-  for (let j = 0; j < H; j++) {
+  let j = 0;
+  for (; j + 1 < H; j += 2) {
+    const o = <usize>j * F;
+    const p = buf + o;
+    const fj = vsigmoid(v128.load(p + hb)), ij = vsigmoid(v128.load(p)), oj = vsigmoid(v128.load(p + 3 * hb));
+    const gj = vtanh(v128.load(p + 2 * hb));
+    const cj = f64x2.add(f64x2.mul(fj, v128.load(cPrev + o)), f64x2.mul(ij, gj));
+    const tcj = vtanh(cj);
+    v128.store(f + o, fj);
+    v128.store(p + 4 * hb, ij);
+    v128.store(p + 5 * hb, gj);
+    v128.store(p + 6 * hb, oj);
+    v128.store(p + 7 * hb, tcj);
+    v128.store(c + o, cj);
+    v128.store(h + o, f64x2.mul(oj, tcj));
+  }
+  if (j < H) {
     const o = <usize>j * F;
     const p = buf + o;
     const ai = load<f64>(p), af = load<f64>(p + hb), ag = load<f64>(p + 2 * hb), ao = load<f64>(p + 3 * hb);
-    const ef = fexp(af >= 0 ? -af : af), ei = fexp(ai >= 0 ? -ai : ai), eo = fexp(ao >= 0 ? -ao : ao);
-    const fj = af >= 0 ? 1.0 / (1.0 + ef) : ef / (1.0 + ef);
-    const ij = ai >= 0 ? 1.0 / (1.0 + ei) : ei / (1.0 + ei);
-    const oj = ao >= 0 ? 1.0 / (1.0 + eo) : eo / (1.0 + eo);
+    const fj = fsigmoid(af), ij = fsigmoid(ai), oj = fsigmoid(ao);
     const gj = ftanh(ag);
     const cj = fj * load<f64>(cPrev + o) + ij * gj;
     const tcj = ftanh(cj);
@@ -605,5 +725,23 @@ export function lstmGates(buf: usize, cPrev: usize, f: usize, c: usize, h: usize
     store<f64>(p + 7 * hb, tcj);
     store<f64>(c + o, cj);
     store<f64>(h + o, oj * tcj);
+  }
+}
+
+/**
+ * m standard LSTM steps keeping only the state (a checkpointed trace's first pass): row t of XA
+ * ([m, 4H]) holds b_q + W_xq x_t for the four gates; each step adds W_h h_prev (Wh: the four W_hq
+ * stacked, [4H, H]; each row's sum as matVecAdd forms it) and runs lstmGates in scratch ([11H]).
+ * h and c are updated in place. The same sums in the same order as a step of lstmStep.
+ */
+export function lstmSteps(XA: usize, m: i32, Wh: usize, H: i32, h: usize, c: usize, scratch: usize): void {
+  const hb = <usize>H * F;
+  const buf = scratch, f = scratch + 8 * hb, c2 = f + hb, h2 = c2 + hb;
+  for (let t = 0; t < m; t++) {
+    memory.copy(buf, XA + <usize>t * 4 * hb, 4 * hb);
+    matVecAdd(buf, Wh, 4 * H, H, h);
+    lstmGates(buf, c, f, c2, h2, H);
+    memory.copy(h, h2, hb);
+    memory.copy(c, c2, hb);
   }
 }

@@ -6,6 +6,15 @@ import type { BpttConfig, ModelConfig, Params, Sequence } from './types';
 import { unroll, zeroState, type Cell, type CellState, type StepCache, type StepGrad } from './cells';
 import { outputStep, type OutputStep } from './output';
 import { addInto, matTVecAdd } from './linalg';
+import { VecPool } from './vecPool';
+
+/** The backward records' vectors of length H by H, from chunked pools (vecPool.ts). */
+const pools = new Map<number, VecPool>();
+function fresh(n: number): Float64Array {
+  let pool = pools.get(n);
+  if (!pool) pools.set(n, (pool = new VecPool(n, 32)));
+  return pool.take();
+}
 
 export interface ForwardPass {
   caches: StepCache[];
@@ -55,7 +64,7 @@ export function forwardPass(cell: Cell, config: ModelConfig, p: Params, seq: Seq
 
 /** dL/dh_t through the output at t: W_hy^T · dz_t. */
 function fromOutput(p: Params, config: ModelConfig, dz: Float64Array): Float64Array {
-  const d = new Float64Array(config.H);
+  const d = fresh(config.H);
   matTVecAdd(d, p.W_hy.data, config.K, config.H, dz);
   return d;
 }
@@ -125,7 +134,8 @@ export function backwardRange(
     if (bptt.truncate === 'chunks' && (t0 + i + 1) % bptt.k === 0) dNext = zeroState(cell);
     const dz = scale === 1 ? outs[i].dz : scaled(outs[i].dz, scale); // x·1 is x: no copy under sum
     const dhFromOutput = fromOutput(p, config, dz);
-    const dh = dhFromOutput.slice();
+    const dh = fresh(config.H);
+    dh.set(dhFromOutput);
     addInto(dh, dNext.h);
     const grad = cell.backward(p, caches[i], { ...dNext, h: dh });
     steps[i] = { dz, dhFromOutput, dhFromFuture: dNext.h, dh, grad };

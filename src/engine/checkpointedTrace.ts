@@ -11,7 +11,7 @@
  */
 import type { BpttConfig, ModelConfig, Params, Problem, Sequence } from './types';
 import type { BackwardRecord, ForwardRecord, TraceView } from './records';
-import { copyState, makeCell, unroll, zeroState, type Cell, type CellState, type GradTerm, type StepCache } from './cells';
+import { advance, copyState, makeCell, unroll, zeroState, type Cell, type CellState, type GradTerm, type StepCache } from './cells';
 import { backwardRange, lossScale, output, type BackwardStep } from './bptt';
 import type { OutputStep } from './output';
 import { addRange, addStep, OUTPUT_TERMS } from './gradSum';
@@ -93,12 +93,9 @@ export class CheckpointedTrace implements TraceView {
     const starts = new Set(this.starts);
     this.states[0] = problem.s0;
     options.progress?.('forward', 0, this.T);
-    unroll(this.cell, params, this.seq.inputs, problem.s0, (cache, i) => {
-      if (starts.has(i + 2)) {
-        // A copy: the step's vectors may be views onto chunks shared with its neighbours (vecPool.ts).
-        this.states[this.segmentOf(i + 2)] = copyState(cache.state);
-        options.progress?.('forward', i + 1, this.T);
-      }
+    advance(this.cell, params, this.seq.inputs, problem.s0, (i) => starts.has(i + 2), (i, state) => {
+      this.states[this.segmentOf(i + 2)] = state;
+      options.progress?.('forward', i + 1, this.T);
     });
 
     // Backward, segment by segment from the last: recompute its forward, run its backward from

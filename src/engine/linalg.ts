@@ -182,6 +182,17 @@ export function lstmStepWasm(buf: Float64Array, bs: readonly Float64Array[], Wx:
   return true;
 }
 
+/**
+ * m standard LSTM steps from (h, c), in place, keeping no step's vectors, in wasm where lstmStepWasm
+ * would run the step there (else false, nothing done). X: the inputs packed [m, D]; Wx, Wh, bias:
+ * the four gates' W_xq, W_hq, b_q stacked ([4H, D], [4H, H], [4H]). The same bits as m lstmStepWasm.
+ */
+export function lstmAdvanceWasm(bias: Float64Array, Wx: Float64Array, Wh: Float64Array, H: number, D: number, X: Float64Array, m: number, h: Float64Array, c: Float64Array): boolean {
+  if (!pays(wasm, H * Math.min(D, H))) return false;
+  wasm.lstmAdvance(bias, Wx, Wh, H, D, X, m, h, c);
+  return true;
+}
+
 /** out[i] = tanh(a[i]): Math.tanh's bits, in wasm for long vectors (out may be a). */
 export function tanhInto(out: Float64Array, a: Float64Array): void {
   if (wasm && a.length >= 16) wasm.mapInto('tanh', out, a);

@@ -1,6 +1,15 @@
 /** The output layer y = out(W_hy h + b_y) and the per-step losses, with dL_t/dz_t beside each. */
 import type { LossKind, OutputKind, Params, Target } from './types';
 import { matVecAdd, sigmoid } from './linalg';
+import { VecPool } from './vecPool';
+
+/** The outputs' vectors by length, from chunked pools (vecPool.ts: a view costs a tenth of its own buffer). */
+const pools = new Map<number, VecPool>();
+function fresh(n: number): Float64Array {
+  let pool = pools.get(n);
+  if (!pool) pools.set(n, (pool = new VecPool(n, 32)));
+  return pool.take();
+}
 
 export interface OutputStep {
   /** z = W_hy h + b_y: [K] */
@@ -22,14 +31,15 @@ export function outputStep(
   h: Float64Array,
   target: Target | null,
 ): OutputStep {
-  const z = p.b_y.data.slice();
+  const z = fresh(K);
+  z.set(p.b_y.data);
   matVecAdd(z, p.W_hy.data, K, H, h); // W_hy: [K,H] · h: [H]
   return outputFromLogits(z, K, out, lossKind, target);
 }
 
 /** The output step from its pre-activation z = W_hy h + b_y (batched training forms z for many rows at once). */
 export function outputFromLogits(z: Float64Array, K: number, out: OutputKind, lossKind: LossKind, target: Target | null): OutputStep {
-  const y = new Float64Array(K);
+  const y = fresh(K);
   let lse = 0;
   if (out === 'softmax') {
     let m = -Infinity;
@@ -41,7 +51,7 @@ export function outputFromLogits(z: Float64Array, K: number, out: OutputKind, lo
   } else {
     for (let k = 0; k < K; k++) y[k] = out === 'tanh' ? Math.tanh(z[k]) : out === 'sigmoid' ? sigmoid(z[k]) : z[k];
   }
-  const dz = new Float64Array(K);
+  const dz = fresh(K);
   if (target === null) return { z, y, loss: null, dz };
   const v = targetVector(target, K);
   let loss = 0;

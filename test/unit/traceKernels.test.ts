@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { affineRows, sigmoid, sigmoidInto, tanhInto, usingWasm } from '../../src/engine/linalg';
 import { makeCell, Rng, runTrace } from '../../src/engine';
+import { advance, unroll, type CellState } from '../../src/engine/cells';
 import { CheckpointedTrace } from '../../src/engine/checkpointedTrace';
 import { randomProblem } from './helpers/randomProblem';
 
@@ -56,7 +57,7 @@ describe('wasm gates give Math.exp and Math.tanh bits', () => {
       const problem = randomProblem({ cell: 'lstm', H, D, T: 3, seed: H + D, scale: 0.9 });
       const cell = makeCell(problem.config);
       const p = problem.params;
-      let prev = { h: Float64Array.from({ length: H }, () => rng.normal()), c: Float64Array.from({ length: H }, () => rng.normal() * 3) };
+      let prev: { h: Float64Array; c: Float64Array } = { h: Float64Array.from({ length: H }, () => rng.normal()), c: Float64Array.from({ length: H }, () => rng.normal() * 3) };
       for (const x of problem.sequence.inputs) {
         const step = cell.forward(p, x, prev);
         const a = new Float64Array(4 * H);
@@ -94,4 +95,40 @@ describe('the checkpointed trace equals the plain one where the steps run in was
       }
     });
   }
+});
+
+describe("the LSTM's run without records (Cell.advance) gives unroll's states", () => {
+  for (const [H, D, T] of [[65, 33, 150], [48, 64, 70], [128, 64, 9]]) {
+    it(`H=${H} D=${D} T=${T}`, () => {
+      const problem = randomProblem({ cell: 'lstm', H, D, T, seed: 11, scale: 0.5 });
+      const cell = makeCell(problem.config);
+      const s0 = { h: Float64Array.from({ length: H }, () => rng.normal()), c: Float64Array.from({ length: H }, () => rng.normal()) };
+      const want = (i: number) => i % 7 === 3 || i === 64 || i === 65;
+      const plain = new Map<number, CellState>();
+      const last = unroll(cell, problem.params, problem.sequence.inputs, s0, (cache, i) => void (want(i) && plain.set(i, cache.state)), 2, T);
+      const fast = new Map<number, CellState>();
+      expect(cell.advance).toBeDefined();
+      const end = cell.advance!(problem.params, problem.sequence.inputs, s0, 2, T, want, (i, s) => void fast.set(i, s));
+      expect(end).not.toBeNull();
+      const through = advance(cell, problem.params, problem.sequence.inputs, s0, want, () => undefined, 2, T);
+      expect([...fast.keys()]).toEqual([...plain.keys()]);
+      for (const [i, s] of plain) for (const k of ['h', 'c']) expect(Array.from(fast.get(i)![k]), `${k} after ${i}`).toEqual(Array.from(s[k]));
+      for (const k of ['h', 'c']) {
+        expect(Array.from(end![k])).toEqual(Array.from(last[k]));
+        expect(Array.from(through[k])).toEqual(Array.from(last[k]));
+      }
+    });
+  }
+
+  it('does not apply to the variants or to shapes whose step runs in JavaScript (advance then unrolls)', () => {
+    const small = randomProblem({ cell: 'lstm', H: 4, D: 3, T: 5 });
+    const cell = makeCell(small.config);
+    expect(cell.advance!(small.params, small.sequence.inputs, small.s0, 0, 5, () => true, () => undefined)).toBeNull();
+    const kept: number[] = [];
+    const end = advance(cell, small.params, small.sequence.inputs, small.s0, (i) => i % 2 === 0, (i) => void kept.push(i));
+    expect(kept).toEqual([0, 2, 4]);
+    expect(Array.from(end.h)).toEqual(Array.from(unroll(cell, small.params, small.sequence.inputs, small.s0).h));
+    const peep = randomProblem({ cell: 'lstm', peephole: true, H: 64, D: 64, T: 3 });
+    expect(makeCell(peep.config).advance!(peep.params, peep.sequence.inputs, peep.s0, 0, 3, () => true, () => undefined)).toBeNull();
+  });
 });

@@ -139,6 +139,12 @@ export interface Cell {
   /** How each parameter's gradient is formed from a step's gate gradients and saved inputs. */
   readonly terms: GradTerm[];
   /**
+   * Where the cell has a faster run that keeps no step's vectors (the standard LSTM): inputs[from..to)
+   * from s0 with the same numbers as unroll, calling keep(i, state) after each step i with want(i).
+   * Returns the last state, or null when it does not apply (then unroll; see advance in unroll.ts).
+   */
+  advance?(p: Params, inputs: readonly Float64Array[], s0: CellState, from: number, to: number, want: (i: number) => boolean, keep: (i: number, state: CellState) => void): CellState | null;
+  /**
    * The cell's minibatch path: for fixed parameters, B sequences of one length as [B, ·] row blocks
    * per timestep through matrix-matrix kernels (src/engine/batch drives it). Absent: the trainer
    * runs a batch sequence by sequence through the trace.

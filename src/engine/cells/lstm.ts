@@ -10,6 +10,7 @@
 import type { Params } from '../types';
 import { affineRows, lstmStepWasm, matTVecAddMany, sigmoid } from '../linalg';
 import { VecPool } from '../vecPool';
+import { lstmAdvance } from './lstmRun';
 import { lstmBatch } from '../batch/lstm';
 import type { BatchCell } from './cell';
 import { gateSymbols, gateTerms, shapesOf, type Cell, type CellInfo, type CellState, type GradTerm, type StepCache, type StepGrad } from './cell';
@@ -148,6 +149,12 @@ export class LstmCell implements Cell {
       matTVecAddMany(dx, w.Wx, das, H, D); // Σ_q W_xq^T · da_q
     }
     return { dgates, dstate: { h: dh, c: dc }, dprev: { h: dhPrev, c: dcPrev }, dx };
+  }
+
+  /** The standard LSTM's run without records (lstmRun.ts); null for the variants, or where it would not run in wasm. */
+  advance(p: Params, inputs: readonly Float64Array[], s0: CellState, from: number, to: number, want: (i: number) => boolean, keep: (i: number, state: CellState) => void): CellState | null {
+    if (this.peephole || this.coupled) return null;
+    return lstmAdvance(this.H, this.D, p, inputs, s0, from, to, want, keep);
   }
 
   /** The standard LSTM's minibatch path (batch/lstm.ts); peephole and coupled gates have none. */

@@ -26,6 +26,19 @@ export function unroll(cell: Cell, p: Params, inputs: readonly Float64Array[], s
   return state;
 }
 
+/**
+ * Steps the cell over inputs[from..to) from s0 keeping no step's records: keep(i, state) after each
+ * step i with want(i), with a state of its own (a copy). The cell's own run where it has one
+ * (Cell.advance), else unroll. Returns the state after the last step.
+ */
+export function advance(
+  cell: Cell, p: Params, inputs: readonly Float64Array[], s0: CellState, want: (i: number) => boolean, keep: (i: number, state: CellState) => void, from = 0, to = inputs.length,
+): CellState {
+  const fast = cell.advance?.(p, inputs, s0, from, to, want, keep);
+  if (fast) return fast;
+  return unroll(cell, p, inputs, s0, (cache, i) => void (want(i) && keep(i, copyState(cache.state))), from, to);
+}
+
 /** Zeros for every state of a cell: what arrives from beyond the last step or a truncation cut. */
 export function zeroState(cell: Cell): CellState {
   return Object.fromEntries(cell.info.states.map((s) => [s, new Float64Array(cell.H)]));

@@ -19,6 +19,7 @@ interface Exports {
   tanhInto(out: number, a: number, n: number): void;
   sigmoidInto(out: number, a: number, n: number): void;
   lstmGates(buf: number, cPrev: number, f: number, c: number, h: number, H: number): void;
+  lstmSteps(XA: number, m: number, Wh: number, H: number, h: number, c: number, scratch: number): void;
 }
 
 /** The part of the WebAssembly API used here (the engine's lib has no DOM typings). */
@@ -252,6 +253,24 @@ export class WasmKernels {
     this.back(f, fo);
     this.back(c, co);
     this.back(h, ho);
+  }
+
+  /**
+   * m standard LSTM steps from (h, c), updated in place, keeping no step's vectors: the input halves
+   * b_q + W_xq x_t of all m steps as one product (gemmABt: each element the same sums as matVecAdd),
+   * then the steps (lstmSteps). X: the m inputs packed [m, D]; Wx, Wh: the gates' matrices stacked
+   * [4H, D], [4H, H]; bias: the four b_q, [4H].
+   */
+  lstmAdvance(bias: Float64Array, Wx: Float64Array, Wh: Float64Array, H: number, D: number, X: Float64Array, m: number, h: Float64Array, c: Float64Array): void {
+    this.begin(8 * (4 * H * m + 11 * H + 2 * H) + X.byteLength + Wx.byteLength + Wh.byteLength + 16 * 8);
+    const xa = this.scratch(4 * H * m);
+    for (let t = 0; t < m; t++) this.f64.set(bias, (xa >> 3) + 4 * H * t);
+    const xp = this.slot(X), wx = this.slot(Wx), wh = this.slot(Wh), hp = this.slot(h), cp = this.slot(c);
+    const s = this.scratch(11 * H);
+    this.k.gemmABt(xa, xp, wx, m, 4 * H, D);
+    this.k.lstmSteps(xa, m, wh, H, hp, cp, s);
+    this.back(h, hp);
+    this.back(c, cp);
   }
 
   /** out = f(a) elementwise for f tanh or sigmoid, with Math.tanh's / linalg sigmoid's bits. */
