@@ -27,3 +27,27 @@ export function formatVector(v: ArrayLike<number>, max = 6): string {
   }
   return `[${parts.join(', ')}]`;
 }
+
+/**
+ * One format for numbers shown together (a matrix or vector in an equation), chosen from their
+ * largest magnitude, so a column never reads `0.0034 … 8.07e-4`: fixed with one number of decimals
+ * (4 as formatNumber writes, fewer from 10 up: 5 significant digits for the largest, 1234.6), or,
+ * when the largest is tiny or huge (exponentForm), one exponent for all (`8.07e-4`, `-0.32e-4`).
+ * Each entry's own formatNumber is the exact one (a title).
+ */
+export function sharedFormat(values: ArrayLike<number>): (v: number) => string {
+  let amax = 0;
+  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) amax = Math.max(amax, Math.abs(values[i]));
+  const special = (v: number): string | null => (Number.isFinite(v) ? null : formatNumber(v));
+  // A rounding that reads as zero has no sign.
+  const unsigned = (s: string): string => (/^-[0.]+$/.test(s) ? s.slice(1) : s);
+  if (!exponentForm(amax)) {
+    const decimals = amax < 10 ? 4 : 4 - Math.floor(Math.log10(amax));
+    return (v) => special(v) ?? unsigned(v.toFixed(decimals));
+  }
+  let e = Math.floor(Math.log10(amax));
+  if (Math.abs(amax / Math.pow(10, e)) >= 9.995) e++; // 9.996e-4 is written 1.00e-3
+  const scale = Math.pow(10, e);
+  const exp = e >= 0 ? `e+${e}` : `e${e}`;
+  return (v) => special(v) ?? `${unsigned((v / scale).toFixed(2))}${exp}`;
+}

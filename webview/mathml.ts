@@ -4,7 +4,7 @@
  * Each name carries data-term, so hovering it can light up the view it comes from.
  */
 import type { EquationMath, MathNode, TermValue } from '../src/protocol';
-import { formatNumber } from '../src/format';
+import { formatNumber, sharedFormat } from '../src/format';
 
 const NS = 'http://www.w3.org/1998/Math/MathML';
 
@@ -94,13 +94,18 @@ export function valueMath(v: TermValue, testid?: string): Element {
   const isMatrix = v.shape.length > 1;
   const nr = v.shape[0], nc = isMatrix ? v.shape[1] : 1;
   const rows: Element[] = [];
+  // One format for the whole value; each entry's own (exact) form in its title. Cells are centred
+  // (MathML has no column alignment in Chromium): figure spaces pad each number to the longest,
+  // so with tabular digits the columns line up on the right.
+  const texts = v.data.map(sharedFormat(v.data));
+  const width = Math.max(0, ...texts.map((x) => x.length));
   v.rows.forEach((i, a) => {
     if (a > 0 && i > v.rows[a - 1] + 1) rows.push(m('mtr', {}, ...v.cols.map((_, b) => m('mtd', {}, mo(b === 0 || v.cols.length === 1 ? '⋮' : '')))));
     const cells: Element[] = [];
     v.cols.forEach((j, b) => {
       if (b > 0 && j > v.cols[b - 1] + 1) cells.push(m('mtd', {}, mo('⋯')));
       const x = v.data[a * v.cols.length + b];
-      cells.push(m('mtd', {}, m('mn', { 'data-i': String(i), 'data-j': String(j) }, formatNumber(x))));
+      cells.push(m('mtd', {}, m('mn', { 'data-i': String(i), 'data-j': String(j), title: formatNumber(x) }, texts[a * v.cols.length + b].padStart(width, '\u2007'))));
     });
     rows.push(m('mtr', {}, ...cells));
   });

@@ -4,11 +4,13 @@
  * the view it comes from. Screenshots in test/webview/screenshots/equations-*.png.
  */
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { formatNumber } from '../../src/format';
 import { launch, Panel, root } from './harness';
 import { loadExample } from './problems';
+import type { Problem } from '../../src/engine';
+import { randomProblem } from '../unit/helpers/randomProblem';
 
 const shots = join(root, 'test', 'webview', 'screenshots');
 let browser: Browser;
@@ -19,9 +21,46 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** The numbers of a typeset value (an <mtable data-testid=…>), row by row. */
+/** The numbers of a typeset value (an <mtable data-testid=…>), row by row, each exactly (its title; the cell shows the value's shared format). */
 const numbersOf = (panel: Panel, testid: string): Promise<string[]> =>
-  panel.page.evaluate(`Array.from(document.querySelectorAll('[data-testid="${testid}"] mn')).map((e) => e.textContent)`) as Promise<string[]>;
+  panel.page.evaluate(`Array.from(document.querySelectorAll('[data-testid="${testid}"] mn')).map((e) => e.getAttribute('title'))`) as Promise<string[]>;
+
+/** Every typeset value on the page: its testid and each entry's text, title, column and right edge. */
+interface Table {
+  id: string;
+  cells: { text: string; title: string; j: string; right: number }[];
+}
+const tablesOf = (panel: Panel): Promise<Table[]> =>
+  panel.page.evaluate(`Array.from(document.querySelectorAll('.eq-num mtable.mat')).map((t) => ({
+    id: t.dataset.testid ?? t.getAttribute('data-testid'),
+    cells: Array.from(t.querySelectorAll('mn')).map((e) => ({ text: e.textContent.trim(), title: e.getAttribute('title'), j: e.getAttribute('data-j'), right: e.getBoundingClientRect().right })),
+  }))`) as Promise<Table[]>;
+
+/** The unit of a written number's last place: 1e-4 for 0.0034, 1e-6 for 0.32e-4, 1e-6 for 8.07e-4's 3 digits (1e-2 of e-4). */
+function lastPlace(s: string): number {
+  const m = /^-?\d+(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(s);
+  if (!m) throw new Error(`not a number: ${s}`);
+  return Math.pow(10, -(m[1]?.length ?? 0) + Number(m[2] ?? 0));
+}
+
+/** What is wrong with the tables' formats: each one form (one number of decimals, one exponent), its entries agreeing with their exact titles, the columns right-aligned. */
+function formatProblems(tables: Table[]): string[] {
+  const bad: string[] = [];
+  for (const t of tables) {
+    const texts = t.cells.map((c) => c.text).filter((x) => x !== 'NaN' && !x.includes('∞'));
+    const suffixes = new Set(texts.map((x) => /e[+-]\d+$/.exec(x)?.[0] ?? ''));
+    const decimals = new Set(texts.map((x) => /\.(\d+)/.exec(x)?.[1].length ?? 0));
+    if (suffixes.size > 1 || decimals.size > 1) bad.push(`${t.id}: mixed formats ${texts.join(' ')}`);
+    for (const c of t.cells) {
+      if (c.text === 'NaN' || c.text.includes('∞')) continue;
+      if (Math.abs(Number(c.text) - Number(c.title)) > (lastPlace(c.text) + lastPlace(c.title)) / 2 + 1e-15) bad.push(`${t.id}: ${c.text} shown for ${c.title}`);
+    }
+    const rights = new Map<string, number[]>();
+    for (const c of t.cells) rights.set(c.j, [...(rights.get(c.j) ?? []), c.right]);
+    for (const [j, r] of rights) if (Math.max(...r) - Math.min(...r) > 0.75) bad.push(`${t.id}: column ${j} not aligned (${r.map((x) => x.toFixed(1)).join(', ')})`);
+  }
+  return bad;
+}
 
 /** Index of the equation whose target is `name`. */
 const lineOf = (panel: Panel, name: string): Promise<number> =>
@@ -93,6 +132,58 @@ test('lstm, backward: dL/dc_t as through h_t plus from the future, the latter dc
   } finally {
     await panel.close();
   }
+});
+
+describe('one format per matrix or vector, aligned, exact in the title', () => {
+  /** Backward at t; a large model's steps take a while on a loaded machine. */
+  const at = (panel: Panel, phase: string, t: number) => panel.page.waitForSelector(`[data-testid="app"][data-phase="${phase}"][data-t="${t}"]`, { timeout: 60_000 });
+  const backwardAt = async (panel: Panel, t: number): Promise<void> => {
+    await at(panel, 'forward', 1);
+    await panel.page.keyboard.press('End');
+    await at(panel, 'backward', 1);
+    for (let k = 1; k < t; k++) await panel.page.keyboard.press('ArrowLeft');
+    await at(panel, 'backward', t);
+  };
+  const cases: [string, () => Promise<Problem>, number][] = [
+    ['hello', () => loadExample('hello'), 2],
+    ['LSTM H = 256', async () => ({ ...randomProblem({ cell: 'lstm', H: 256, D: 64, K: 64, T: 6, seed: 5, scale: 0.08 }), name: 'lstm-h256' }), 3],
+  ];
+  test.each(cases)('%s, both phases: every typeset value one form, its titles the engine\'s values', async (_, make, t) => {
+    const panel = await Panel.open(browser, await make(), { theme: 'dark' });
+    try {
+      await at(panel, 'forward', 1);
+      const forward = await tablesOf(panel);
+      expect(forward.length).toBeGreaterThan(3);
+      expect(formatProblems(forward)).toEqual([]);
+      await backwardAt(panel, t);
+      const backward = await tablesOf(panel);
+      expect(formatProblems(backward)).toEqual([]);
+      // The titles are the engine's numbers: dW_hy's contribution at t, each entry as formatNumber writes it.
+      const i = await lineOf(panel, 'dW_hy');
+      const c = panel.trace.contribution(t).W_hy;
+      const shown = backward.find((x) => x.id === `eq-${i}-result`)!;
+      const K = c.shape[1];
+      for (const cell of shown.cells.slice(0, 3)) expect(cell.title).toBe(formatNumber(c.data[Number(cell.j)]));
+      expect(K).toBeGreaterThan(0);
+      expect(panel.errors).toEqual([]);
+    } finally {
+      await panel.close();
+    }
+  }, 120_000);
+
+  test('LSTM H = 256: values that span the exponent form\'s threshold read in one form (the issue\'s 0.0034 … 8.07e-4)', async () => {
+    const panel = await Panel.open(browser, { ...randomProblem({ cell: 'lstm', H: 256, D: 64, K: 64, T: 6, seed: 5, scale: 0.08 }), name: 'lstm-h256' }, { theme: 'dark' });
+    try {
+      await backwardAt(panel, 3);
+      const tables = await tablesOf(panel);
+      // Tables whose exact entries mix the two forms (some below 1e-3, some above): each still reads in one.
+      const mixed = tables.filter((x) => new Set(x.cells.map((c) => /e/.test(c.title))).size > 1);
+      expect(mixed.length).toBeGreaterThan(0);
+      expect(formatProblems(mixed)).toEqual([]);
+    } finally {
+      await panel.close();
+    }
+  }, 120_000);
 });
 
 test('the phase switch button: the same t in the other pass, its shortcut in its title', async () => {
