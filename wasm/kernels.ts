@@ -8,6 +8,16 @@
 
 const F: usize = 8;
 
+/**
+ * c + a·b per lane: one fused multiply-add (a single rounding) in the build with relaxed SIMD
+ * (f64x2.relaxed_madd, an FMA on x64 with FMA), a multiply then an add in the plain SIMD build.
+ * Either rounds within the 1e-12 relative the kernels keep to the JavaScript reference.
+ */
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(a, b, c);
+  else return f64x2.add(c, f64x2.mul(a, b));
+}
+
 /** The sum of a v128's two f64 lanes. */
 @inline function hsum(v: v128): f64 {
   return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
@@ -27,14 +37,14 @@ export function matVecAdd(out: usize, W: usize, rows: i32, cols: i32, x: usize):
     for (; j < pairs; j += 2) {
       const o = <usize>j * F;
       const xv = v128.load(x + o);
-      s0 = f64x2.add(s0, f64x2.mul(v128.load(r0 + o), xv));
-      s1 = f64x2.add(s1, f64x2.mul(v128.load(r1 + o), xv));
-      s2 = f64x2.add(s2, f64x2.mul(v128.load(r2 + o), xv));
-      s3 = f64x2.add(s3, f64x2.mul(v128.load(r3 + o), xv));
-      s4 = f64x2.add(s4, f64x2.mul(v128.load(r4 + o), xv));
-      s5 = f64x2.add(s5, f64x2.mul(v128.load(r5 + o), xv));
-      s6 = f64x2.add(s6, f64x2.mul(v128.load(r6 + o), xv));
-      s7 = f64x2.add(s7, f64x2.mul(v128.load(r7 + o), xv));
+      s0 = madd(v128.load(r0 + o), xv, s0);
+      s1 = madd(v128.load(r1 + o), xv, s1);
+      s2 = madd(v128.load(r2 + o), xv, s2);
+      s3 = madd(v128.load(r3 + o), xv, s3);
+      s4 = madd(v128.load(r4 + o), xv, s4);
+      s5 = madd(v128.load(r5 + o), xv, s5);
+      s6 = madd(v128.load(r6 + o), xv, s6);
+      s7 = madd(v128.load(r7 + o), xv, s7);
     }
     let t0 = hsum(s0), t1 = hsum(s1), t2 = hsum(s2), t3 = hsum(s3), t4 = hsum(s4), t5 = hsum(s5), t6 = hsum(s6), t7 = hsum(s7);
     if (j < cols) {
@@ -66,10 +76,10 @@ export function matVecAdd(out: usize, W: usize, rows: i32, cols: i32, x: usize):
     for (; j < pairs; j += 2) {
       const o = <usize>j * F;
       const xv = v128.load(x + o);
-      s0 = f64x2.add(s0, f64x2.mul(v128.load(r0 + o), xv));
-      s1 = f64x2.add(s1, f64x2.mul(v128.load(r1 + o), xv));
-      s2 = f64x2.add(s2, f64x2.mul(v128.load(r2 + o), xv));
-      s3 = f64x2.add(s3, f64x2.mul(v128.load(r3 + o), xv));
+      s0 = madd(v128.load(r0 + o), xv, s0);
+      s1 = madd(v128.load(r1 + o), xv, s1);
+      s2 = madd(v128.load(r2 + o), xv, s2);
+      s3 = madd(v128.load(r3 + o), xv, s3);
     }
     let t0 = hsum(s0), t1 = hsum(s1), t2 = hsum(s2), t3 = hsum(s3);
     if (j < cols) {
@@ -99,7 +109,7 @@ function dot(a: usize, b: usize, n: i32): f64 {
   let j = 0;
   for (; j + 1 < n; j += 2) {
     const o = <usize>j * F;
-    s = f64x2.add(s, f64x2.mul(v128.load(a + o), v128.load(b + o)));
+    s = madd(v128.load(a + o), v128.load(b + o), s);
   }
   let t = hsum(s);
   if (j < n) t += load<f64>(a + <usize>j * F) * load<f64>(b + <usize>j * F);
@@ -120,14 +130,14 @@ export function matVecAdd2(outA: usize, A: usize, outB: usize, B: usize, rows: i
     for (; j < pairs; j += 2) {
       const o = <usize>j * F;
       const xv = v128.load(x + o);
-      s0 = f64x2.add(s0, f64x2.mul(v128.load(a0 + o), xv));
-      s1 = f64x2.add(s1, f64x2.mul(v128.load(a1 + o), xv));
-      s2 = f64x2.add(s2, f64x2.mul(v128.load(a2 + o), xv));
-      s3 = f64x2.add(s3, f64x2.mul(v128.load(a3 + o), xv));
-      s4 = f64x2.add(s4, f64x2.mul(v128.load(b0 + o), xv));
-      s5 = f64x2.add(s5, f64x2.mul(v128.load(b1 + o), xv));
-      s6 = f64x2.add(s6, f64x2.mul(v128.load(b2 + o), xv));
-      s7 = f64x2.add(s7, f64x2.mul(v128.load(b3 + o), xv));
+      s0 = madd(v128.load(a0 + o), xv, s0);
+      s1 = madd(v128.load(a1 + o), xv, s1);
+      s2 = madd(v128.load(a2 + o), xv, s2);
+      s3 = madd(v128.load(a3 + o), xv, s3);
+      s4 = madd(v128.load(b0 + o), xv, s4);
+      s5 = madd(v128.load(b1 + o), xv, s5);
+      s6 = madd(v128.load(b2 + o), xv, s6);
+      s7 = madd(v128.load(b3 + o), xv, s7);
     }
     let t0 = hsum(s0), t1 = hsum(s1), t2 = hsum(s2), t3 = hsum(s3), t4 = hsum(s4), t5 = hsum(s5), t6 = hsum(s6), t7 = hsum(s7);
     if (j < cols) {
@@ -159,10 +169,10 @@ export function matVecAdd2(outA: usize, A: usize, outB: usize, B: usize, rows: i
     for (; j < pairs; j += 2) {
       const o = <usize>j * F;
       const xv = v128.load(x + o);
-      s0 = f64x2.add(s0, f64x2.mul(v128.load(a0 + o), xv));
-      s1 = f64x2.add(s1, f64x2.mul(v128.load(a1 + o), xv));
-      s2 = f64x2.add(s2, f64x2.mul(v128.load(b0 + o), xv));
-      s3 = f64x2.add(s3, f64x2.mul(v128.load(b1 + o), xv));
+      s0 = madd(v128.load(a0 + o), xv, s0);
+      s1 = madd(v128.load(a1 + o), xv, s1);
+      s2 = madd(v128.load(b0 + o), xv, s2);
+      s3 = madd(v128.load(b1 + o), xv, s3);
     }
     let t0 = hsum(s0), t1 = hsum(s1), t2 = hsum(s2), t3 = hsum(s3);
     if (j < cols) {
@@ -285,6 +295,22 @@ export function matTVecAdd2(out: usize, A: usize, u: usize, B: usize, v: usize, 
   }
 }
 
+/**
+ * dst[j*rows + i] = src[i*ld + j] for i < rows, j < cols: a block of rows (row stride ld) as
+ * contiguous columns. The packed gradient product AᵀB runs as dot products over such panels
+ * (gemmABt), which streams both operands instead of striding down A's columns.
+ */
+export function transposeRows(dst: usize, src: usize, ld: i32, rows: i32, cols: i32): void {
+  const rb = <usize>rows * F;
+  for (let i0 = 0; i0 < rows; i0 += 8) {
+    const i1 = min(i0 + 8, rows);
+    for (let j = 0; j < cols; j++) {
+      const d = dst + <usize>j * rb, s = src + <usize>j * F;
+      for (let i = i0; i < i1; i++) store<f64>(d + <usize>i * F, load<f64>(s + <usize>i * <usize>ld * F));
+    }
+  }
+}
+
 /** Rows of the shared dimension per cache block in gemmRows: a block of A and of B stays in L2. */
 const KB: i32 = 128;
 
@@ -326,14 +352,14 @@ export function gemmRows(C: usize, ldc: i32, A: usize, ai: i32, al: i32, B: usiz
   for (let l = 0; l < kk; l++, a += da, b += db) {
     const b0 = v128.load(b), b1 = v128.load(b + 16);
     const a0 = v128.load64_splat(a), a1 = v128.load64_splat(a + sa), a2 = v128.load64_splat(a + 2 * sa), a3 = v128.load64_splat(a + 3 * sa);
-    c00 = f64x2.add(c00, f64x2.mul(a0, b0));
-    c01 = f64x2.add(c01, f64x2.mul(a0, b1));
-    c10 = f64x2.add(c10, f64x2.mul(a1, b0));
-    c11 = f64x2.add(c11, f64x2.mul(a1, b1));
-    c20 = f64x2.add(c20, f64x2.mul(a2, b0));
-    c21 = f64x2.add(c21, f64x2.mul(a2, b1));
-    c30 = f64x2.add(c30, f64x2.mul(a3, b0));
-    c31 = f64x2.add(c31, f64x2.mul(a3, b1));
+    c00 = madd(a0, b0, c00);
+    c01 = madd(a0, b1, c01);
+    c10 = madd(a1, b0, c10);
+    c11 = madd(a1, b1, c11);
+    c20 = madd(a2, b0, c20);
+    c21 = madd(a2, b1, c21);
+    c30 = madd(a3, b0, c30);
+    c31 = madd(a3, b1, c31);
   }
   const rc = <usize>ldc * F;
   addTo(c, c00); addTo(c + 16, c01); c += rc;
@@ -365,14 +391,14 @@ export function gemmABt(C: usize, A: usize, W: usize, m: i32, n: i32, k: i32): v
         const o = <usize>l * F;
         const x0 = v128.load(w0 + o), x1 = v128.load(w1 + o);
         const y0 = v128.load(a0 + o), y1 = v128.load(a1 + o), y2 = v128.load(a2 + o), y3 = v128.load(a3 + o);
-        s00 = f64x2.add(s00, f64x2.mul(y0, x0));
-        s01 = f64x2.add(s01, f64x2.mul(y0, x1));
-        s10 = f64x2.add(s10, f64x2.mul(y1, x0));
-        s11 = f64x2.add(s11, f64x2.mul(y1, x1));
-        s20 = f64x2.add(s20, f64x2.mul(y2, x0));
-        s21 = f64x2.add(s21, f64x2.mul(y2, x1));
-        s30 = f64x2.add(s30, f64x2.mul(y3, x0));
-        s31 = f64x2.add(s31, f64x2.mul(y3, x1));
+        s00 = madd(y0, x0, s00);
+        s01 = madd(y0, x1, s01);
+        s10 = madd(y1, x0, s10);
+        s11 = madd(y1, x1, s11);
+        s20 = madd(y2, x0, s20);
+        s21 = madd(y2, x1, s21);
+        s30 = madd(y3, x0, s30);
+        s31 = madd(y3, x1, s31);
       }
       let t00 = hsum(s00), t01 = hsum(s01), t10 = hsum(s10), t11 = hsum(s11);
       let t20 = hsum(s20), t21 = hsum(s21), t30 = hsum(s30), t31 = hsum(s31);

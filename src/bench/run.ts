@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { batchGrads, runTrace, Trainer } from '../engine';
-import { setKernels, usingWasm } from '../engine/linalg';
+import { kernelBuild, setKernels } from '../engine/linalg';
 import { StepSession } from '../session/session';
 import { CONFIGS, type BenchConfig } from './configs';
 import { benchBatch, benchProblem, TRAIN_BENCH, trainProblem } from './problem';
@@ -39,8 +39,8 @@ export interface BenchResult {
 
 export interface BenchOptions {
   reps: number;
-  /** 'js' runs our side on the JavaScript kernels only (to compare with WebAssembly). */
-  kernels?: 'auto' | 'js';
+  /** 'js' runs our side on the JavaScript kernels only, 'simd' on WebAssembly without fused multiply-adds (to compare). */
+  kernels?: 'auto' | 'simd' | 'js';
   json?: string;
   root: string;
   log: (line: string) => void;
@@ -110,10 +110,12 @@ const fastest = (...xs: (number | undefined)[]): number | undefined => {
   return ok.length ? Math.min(...ok) : undefined;
 };
 
+const KERNEL_NAMES = { relaxed: 'WebAssembly SIMD with relaxed SIMD fused multiply-adds', simd: 'WebAssembly SIMD', js: 'JavaScript' };
+
 export function runBench(opts: BenchOptions): BenchResult[] {
   const { reps, log } = opts;
   setKernels(opts.kernels ?? 'auto');
-  log(`bptt bench: ${reps} runs per configuration after a warm-up, medians of process CPU time (Node ${process.version}, ${cpus().length} cpus, ${cpus()[0]?.model ?? '?'}; kernels: ${usingWasm() ? 'WebAssembly SIMD' : 'JavaScript'})`);
+  log(`bptt bench: ${reps} runs per configuration after a warm-up, medians of process CPU time (Node ${process.version}, ${cpus().length} cpus, ${cpus()[0]?.model ?? '?'}; kernels: ${KERNEL_NAMES[kernelBuild()]})`);
   log('PyTorch: one thread; "cell" is a Python loop over nn.LSTMCell/GRUCell/RNNCell, "nn" the nn.LSTM/GRU/RNN module over the sequence; the ratio is against the faster f64.');
   log('Each configuration runs PyTorch, then ours, back to back, so both meet the same load on a shared machine.');
   const results: BenchResult[] = [];
@@ -152,7 +154,7 @@ export function runBench(opts: BenchOptions): BenchResult[] {
   results.push(trainBench(reps, torchTrain, log));
   results.push(cursorMove(reps, log));
   results.push(bigTrace(reps, log));
-  if (opts.json) writeFileSync(opts.json, JSON.stringify({ machine: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, kernels: usingWasm() ? 'wasm' : 'js' }, results }, null, 2));
+  if (opts.json) writeFileSync(opts.json, JSON.stringify({ machine: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, kernels: kernelBuild() }, results }, null, 2));
   return results;
 }
 

@@ -11,7 +11,7 @@ export const benchSpec: CommandSpec = {
   options: {
     json: { type: 'string', value: 'FILE', description: 'also write the results as JSON to FILE' },
     runs: { type: 'string', value: 'N', description: 'timed runs per configuration after a warm-up (default 7)' },
-    kernels: { type: 'string', value: 'auto|js', description: 'js: our side on the JavaScript kernels only, to compare with WebAssembly (default auto)' },
+    kernels: { type: 'string', value: 'auto|simd|js', description: 'js: our side on the JavaScript kernels only; simd: WebAssembly without fused multiply-adds (default auto: relaxed SIMD where Node has it)' },
   },
   details: [
     'Each configuration is timed N times after a warm-up; the median is printed. PyTorch (CPU, one',
@@ -27,7 +27,7 @@ export function runBenchCommand(args: ParsedArgs, io: Io): number {
   if (!Number.isInteger(runs) || runs < 1) throw usageError(`--runs: expected a positive integer, found ${String(args.values.runs)}`);
   const json = typeof args.values.json === 'string' ? args.values.json : undefined;
   const kernels = args.values.kernels ?? 'auto';
-  if (kernels !== 'auto' && kernels !== 'js') throw usageError(`--kernels: expected auto or js, found ${String(kernels)}`);
+  if (kernels !== 'auto' && kernels !== 'simd' && kernels !== 'js') throw usageError(`--kernels: expected auto, simd or js, found ${String(kernels)}`);
   runBench({ reps: runs, json, kernels, root: packageRoot(__dirname), log: (line) => io.out(`${line}\n`) });
   return EXIT.ok;
 }

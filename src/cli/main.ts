@@ -1,4 +1,5 @@
 /** The bptt executable (dist/cli.js): the process around cli(). */
+import './v8flags'; // first: before the engine instantiates its kernels
 import { cli } from './cli';
 import { processIo } from './io';
 

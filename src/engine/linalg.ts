@@ -8,21 +8,32 @@
  */
 import type { Params } from './types';
 import * as js from './kernels/js';
-import { wasmKernels, type WasmKernels } from './kernels/wasm';
+import { instantiateKernels, wasmKernels, type WasmKernels } from './kernels/wasm';
 
 export { gemmStrided, outerAdd } from './kernels/js';
 
-export type KernelChoice = 'auto' | 'js';
+export type KernelChoice = 'auto' | 'simd' | 'js';
 let wasm: WasmKernels | null = wasmKernels();
+let simdOnly: WasmKernels | null | undefined;
 
-/** 'js' forces the JavaScript kernels (for comparison); 'auto' uses WebAssembly where it pays. */
+/**
+ * 'js' forces the JavaScript kernels and 'simd' the WebAssembly build without fused multiply-adds
+ * (for comparison); 'auto' uses WebAssembly where it pays, its relaxed SIMD build where the runtime
+ * accepts it.
+ */
 export function setKernels(choice: KernelChoice): void {
-  wasm = choice === 'js' ? null : wasmKernels();
+  if (choice === 'simd') wasm = simdOnly === undefined ? (simdOnly = instantiateKernels('simd')) : simdOnly;
+  else wasm = choice === 'js' ? null : wasmKernels();
 }
 
 /** Whether the WebAssembly kernels are in use. */
 export function usingWasm(): boolean {
   return wasm !== null;
+}
+
+/** The kernels in use: 'relaxed' (WebAssembly with fused multiply-adds), 'simd' (WebAssembly), 'js'. */
+export function kernelBuild(): 'relaxed' | 'simd' | 'js' {
+  return wasm ? wasm.build : 'js';
 }
 
 /**

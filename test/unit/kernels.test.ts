@@ -1,14 +1,16 @@
 /**
- * The WebAssembly SIMD kernels against the JavaScript reference, on random shapes including the
- * odd sizes that exercise every remainder path (1, 3, 7, 129 ...), with operands resident and
- * copied. Sums may run in another order: agreement is measured against the sum of |terms|, which
- * bounds the rounding of any order (|Δ| ≤ n·ε·Σ|terms|), at 1e-12 relative.
+ * The WebAssembly SIMD kernels, both builds (plain SIMD, and relaxed SIMD's fused multiply-adds,
+ * which round once where a multiply then an add round twice), against the JavaScript reference, on
+ * random shapes including the odd sizes that exercise every remainder path (1, 3, 7, 129 ...), with
+ * operands resident and copied. Sums may run in another order: agreement is measured against the
+ * sum of |terms|, which bounds the rounding of any order (|Δ| ≤ n·ε·Σ|terms|), at 1e-12 relative.
  */
 import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as js from '../../src/engine/kernels/js';
-import { wasmKernels } from '../../src/engine/kernels/wasm';
+import { instantiateKernels, wasmKernels, type KernelBuild } from '../../src/engine/kernels/wasm';
 import { KERNELS_SOURCE_SHA256 } from '../../src/engine/kernels/wasmBinary';
 import { Rng } from '../../src/engine/rng';
 
@@ -25,11 +27,12 @@ function relErr(a: Float64Array, b: Float64Array, scale: Float64Array): number {
   return worst;
 }
 
-const w = wasmKernels();
-
-describe('WebAssembly SIMD kernels', () => {
-  it('instantiate here (Node 20 runs SIMD without flags)', () => {
-    expect(w).not.toBeNull();
+describe('WebAssembly kernels', () => {
+  it('instantiate here (Node 20 runs SIMD without flags; relaxed SIMD behind a flag the CLI sets for itself)', () => {
+    expect(wasmKernels()).not.toBeNull();
+    expect(instantiateKernels('simd')?.build).toBe('simd');
+    setFlagsFromString('--experimental-wasm-relaxed-simd');
+    expect(instantiateKernels('relaxed')?.build).toBe('relaxed');
   });
 
   it('were built from the current wasm/kernels.ts (node scripts/wasmKernels.mjs rebuilds them)', async () => {
@@ -37,6 +40,15 @@ describe('WebAssembly SIMD kernels', () => {
     expect(KERNELS_SOURCE_SHA256).toBe(mod.sourceHash());
     expect(readFileSync(join(__dirname, '..', '..', 'wasm', 'kernels.ts'), 'utf8')).toContain('f64x2');
   });
+
+});
+
+// Relaxed SIMD for the second build (Node 20: behind this flag; set here for this test process).
+setFlagsFromString('--experimental-wasm-relaxed-simd');
+
+for (const build of ['simd', 'relaxed'] as KernelBuild[]) describe(`WebAssembly kernels, ${build} build`, () => {
+  const w = instantiateKernels(build);
+  it('instantiates', () => expect(w?.build).toBe(build));
 
   for (const resident of [false, true]) {
     const pinned = <T>(arrays: Float64Array[], f: () => T): T => {
@@ -125,7 +137,7 @@ describe('WebAssembly SIMD kernels', () => {
 
       it('gemmAtB (the packed gradient product), gemmAB and gemmABt', () => {
         for (let trial = 0; trial < 40; trial++) {
-          const m = pick(), n = pick(), k = trial % 5 === 0 ? 300 : pick(); // 300 crosses the kernel's 128-row cache blocks
+          const m = pick(), n = pick(), k = trial % 5 === 0 ? 300 : trial % 7 === 0 ? 600 : pick(); // 300, 600 cross the 256-row panels and 128-row cache blocks
           // AᵀB: A [k, m], B [k, n] -> [m, n]
           const A = rand(k * m), B = rand(k * n), G = rand(m * n);
           const g1 = G.slice(), g2 = G.slice(), sg = abs(G);
@@ -133,6 +145,14 @@ describe('WebAssembly SIMD kernels', () => {
           pinned([B], () => w!.gemmAtB(g2, A, B, k, m, n));
           js.gemmAtB(sg, abs(A), abs(B), k, m, n);
           expect(relErr(g1, g2, sg), `gemmAtB ${k}: ${m}x${n}`).toBeLessThan(1e-12);
+          // A column range of wider rows (a batch's stacked gate gradients): A [k, lda] from column a0, B [k, ldb].
+          const lda = m + 5, a0 = 3, ldb = n + 2, As = rand(k * lda), Bs = rand(k * ldb);
+          const h1 = G.slice(), h2 = G.slice(), sh = abs(G);
+          js.gemmStrided(h1, n, As.subarray(a0), 1, lda, Bs, 1, ldb, m, n, k);
+          pinned([Bs], () => w!.gemmAtBStrided(h2, As.subarray(a0), lda, Bs, ldb, k, m, n));
+          js.gemmStrided(sh, n, abs(As).subarray(a0), 1, lda, abs(Bs), 1, ldb, m, n, k);
+          expect(relErr(h1, h2, sh), `gemmAtBStrided ${k}: ${m}x${n} of rows ${lda}, ${ldb}`).toBeLessThan(1e-12);
+          expect(relErr(G, h2, sh), 'the strided product changed G').toBeGreaterThan(1e-9);
 
           // A·W: A [m, k], W [k, n]
           const A2 = rand(m * k), W2 = rand(k * n), C = rand(m * n);

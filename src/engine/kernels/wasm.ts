@@ -7,7 +7,7 @@
  * memory once and stay there while `pin`ned; everything else (vectors, [B, H] blocks, packed
  * steps) is copied into a scratch area above them for each call, and the result copied back.
  */
-import { KERNELS_WASM_BASE64 } from './wasmBinary';
+import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from './wasmBinary';
 
 interface Exports {
   matVecAdd(out: number, W: number, rows: number, cols: number, x: number): void;
@@ -20,6 +20,7 @@ interface Exports {
   sigmoidInto(out: number, a: number, n: number): void;
   lstmGates(buf: number, cPrev: number, f: number, c: number, h: number, H: number): void;
   lstmSteps(XA: number, m: number, Wh: number, H: number, h: number, c: number, scratch: number): void;
+  transposeRows(dst: number, src: number, ld: number, rows: number, cols: number): void;
 }
 
 /** The part of the WebAssembly API used here (the engine's lib has no DOM typings). */
@@ -28,14 +29,15 @@ interface WasmMemory {
   grow(pages: number): number;
 }
 interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: unknown };
   Memory: new (d: { initial: number }) => WasmMemory;
 }
 
 const PAGE = 65536;
-/** Rows of packed operands are copied in blocks of about this many bytes. */
-const BLOCK_BYTES = 4 << 20;
+/** Rows of the shared dimension per block of the packed gradient product (its panels stay in L2). */
+const PANEL_ROWS = 256;
 /** Operands are placed at multiples of 16 bytes (one v128). */
 const align = (bytes: number): number => (bytes + 15) & ~15;
 
@@ -50,6 +52,8 @@ export class WasmKernels {
   constructor(
     private readonly memory: WasmMemory,
     private readonly k: Exports,
+    /** Which build runs: 'relaxed' (fused multiply-adds) or 'simd'. */
+    readonly build: KernelBuild,
   ) {
     this.f64 = new Float64Array(memory.buffer);
   }
@@ -186,21 +190,25 @@ export class WasmKernels {
 
   /**
    * G[rows,cols] += Σ_r A[r*lda + i] B[r*ldb + j] over n rows (A and B with row strides): the packed
-   * gradient product over a column range of wider rows. Runs over blocks of rows so the scratch stays
-   * a few MiB however many rows; G is copied in and out once.
+   * gradient product over a column range of wider rows. Runs over blocks of PANEL_ROWS rows: each
+   * block's columns are transposed into panels At [rows, m], Bt [cols, m] and multiplied as dot
+   * products (gemmABt), so the scratch stays a few MiB however many rows; G is copied in and out once.
    */
   gemmAtBStrided(G: Float64Array, A: Float64Array, lda: number, B: Float64Array, ldb: number, n: number, rows: number, cols: number): void {
     if (n <= 0) return;
-    const nb = Math.max(16, Math.floor(BLOCK_BYTES / (8 * (lda + ldb))));
-    const g = this.top, a = align(g + G.byteLength), b = align(a + 8 * Math.min(n, nb) * lda);
-    this.reserve(align(b + 8 * Math.min(n, nb) * ldb));
+    const nb = Math.min(n, PANEL_ROWS);
+    const g = this.top, a = align(g + G.byteLength), b = align(a + 8 * nb * lda);
+    const at = align(b + 8 * nb * ldb), bt = align(at + 8 * rows * nb);
+    this.reserve(align(bt + 8 * cols * nb));
     this.f64.set(G, g / 8);
     for (let r0 = 0; r0 < n; r0 += nb) {
       const m = Math.min(nb, n - r0);
       // The block's rows; the last row only as far as the product reads it.
       this.f64.set(A.subarray(r0 * lda, (r0 + m - 1) * lda + rows), a / 8);
       this.f64.set(B.subarray(r0 * ldb, (r0 + m - 1) * ldb + cols), b / 8);
-      this.k.gemmRows(g, cols, a, 1, lda, b, ldb, rows, cols, m);
+      this.k.transposeRows(at, a, lda, m, rows);
+      this.k.transposeRows(bt, b, ldb, m, cols);
+      this.k.gemmABt(g, at, bt, rows, cols, m); // G[rows,cols] += At[rows,m] · Bt[cols,m]ᵀ
     }
     this.back(G, g);
   }
@@ -301,23 +309,34 @@ function decodeBase64(s: string): Uint8Array {
   return out;
 }
 
+/** The two builds of the kernels: SIMD, and SIMD with relaxed SIMD's fused multiply-add. */
+export type KernelBuild = 'simd' | 'relaxed';
+
+/** A fresh instance of one build with its own memory; null where this runtime refuses it. */
+export function instantiateKernels(build: KernelBuild): WasmKernels | null {
+  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  if (!api) return null;
+  try {
+    const bytes = decodeBase64(build === 'relaxed' ? KERNELS_RELAXED_WASM_BASE64 : KERNELS_WASM_BASE64);
+    if (!api.validate(bytes)) return null;
+    const memory = new api.Memory({ initial: 16 });
+    const inst = new api.Instance(new api.Module(bytes), { env: { memory } });
+    return new WasmKernels(memory, inst.exports as Exports, build);
+  } catch {
+    return null;
+  }
+}
+
 let instance: WasmKernels | null | undefined;
 
 /**
- * The kernels, instantiated on first call; null where WebAssembly or its SIMD is unavailable (the
- * JavaScript kernels then do everything).
+ * The kernels, instantiated on first call: the relaxed build where the runtime accepts relaxed SIMD
+ * (newer V8, e.g. VS Code's Electron; Node 20 with --experimental-wasm-relaxed-simd, which the CLI
+ * sets for itself), else the SIMD build; null where WebAssembly or its SIMD is unavailable (the
+ * JavaScript kernels then do everything). Chosen once per process, so every product of a run uses
+ * the same build and gives the same bits wherever it runs.
  */
 export function wasmKernels(): WasmKernels | null {
-  if (instance !== undefined) return instance;
-  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  try {
-    if (!api) throw new Error('no WebAssembly');
-    const memory = new api.Memory({ initial: 16 });
-    const module = new api.Module(decodeBase64(KERNELS_WASM_BASE64));
-    const inst = new api.Instance(module, { env: { memory } });
-    instance = new WasmKernels(memory, inst.exports as Exports);
-  } catch {
-    instance = null;
-  }
+  if (instance === undefined) instance = instantiateKernels('relaxed') ?? instantiateKernels('simd');
   return instance;
 }
