@@ -204,6 +204,33 @@ export function lstmAdvanceWasm(bias: Float64Array, Wx: Float64Array, Wh: Float6
   return true;
 }
 
+/** Whether an LSTM step of these sizes runs in wasm (lstmStepWasm, lstmAdvanceWasm, lstmStepFromWasm). */
+export function lstmInWasm(H: number, D: number): boolean {
+  return pays(wasm, H * Math.min(D, H));
+}
+
+/** Keeps the arrays resident in wasm memory until the returned release is called (pins nest as a stack). */
+export function pinArrays(arrays: Float64Array[]): () => void {
+  const w = wasm;
+  if (!w) return () => undefined;
+  const mark = w.pin(arrays);
+  return () => w.release(mark);
+}
+
+/**
+ * An LSTM's input halves for m steps, XA[t] = bias + W x_t (W: the gates' W_xq stacked [rows, cols],
+ * X: the inputs packed [m, cols]), in one product whose elements are the sums lstmStepWasm forms.
+ * Only where lstmInWasm (the caller checks).
+ */
+export function projectRowsWasm(XA: Float64Array, bias: Float64Array, W: Float64Array, rows: number, cols: number, X: Float64Array, m: number): void {
+  (wasm as WasmKernels).projectRows(XA, bias, W, rows, cols, X, m);
+}
+
+/** One standard LSTM step from its input halves (projectRowsWasm), as lstmStepWasm. Only where lstmInWasm. */
+export function lstmStepFromWasm(buf: Float64Array, xa: Float64Array, Wh: Float64Array, H: number, hPrev: Float64Array, cPrev: Float64Array, f: Float64Array, c: Float64Array, h: Float64Array): void {
+  (wasm as WasmKernels).lstmStepFrom(buf, xa, Wh, H, hPrev, cPrev, f, c, h);
+}
+
 /** out[i] = tanh(a[i]): Math.tanh's bits, in wasm for long vectors (out may be a). */
 export function tanhInto(out: Float64Array, a: Float64Array): void {
   if (wasm && a.length >= 16) wasm.mapInto('tanh', out, a);

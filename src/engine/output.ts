@@ -53,6 +53,13 @@ export function outputFromLogits(z: Float64Array, K: number, out: OutputKind, lo
   }
   const dz = fresh(K);
   if (target === null) return { z, y, loss: null, dz };
+  if (target.kind === 'class' && lossKind === 'cross-entropy' && target.index >= 0 && target.index < K) {
+    // The one-hot case of the lines below without building the one-hot vector: the same numbers
+    // (Σ v = 1 exactly, v_j (lse - z_j) is lse - z_j at the class and absent elsewhere).
+    const c = target.index;
+    for (let k = 0; k < K; k++) dz[k] = k === c ? y[k] - 1 : y[k];
+    return { z, y, loss: lse - z[c], dz };
+  }
   const v = targetVector(target, K);
   let loss = 0;
   if (lossKind === 'cross-entropy') {

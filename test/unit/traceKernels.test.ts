@@ -132,3 +132,44 @@ describe("the LSTM's run without records (Cell.advance) gives unroll's states", 
     expect(makeCell(peep.config).advance!(peep.params, peep.sequence.inputs, peep.s0, 0, 3, () => true, () => undefined)).toBeNull();
   });
 });
+
+describe("the LSTM's runner (input halves of a block as one product) gives forward's records", () => {
+  for (const [H, D, T] of [[65, 33, 150], [128, 64, 70], [48, 64, 3]]) {
+    it(`H=${H} D=${D} T=${T}, from 1, with a state replaced mid-run`, () => {
+      const problem = randomProblem({ cell: 'lstm', H, D, T, seed: 21, scale: 0.5 });
+      const cell = makeCell(problem.config);
+      const p = problem.params;
+      const s0 = { h: Float64Array.from({ length: H }, () => rng.normal()), c: Float64Array.from({ length: H }, () => rng.normal()) };
+      const detach = (i: number): CellState | undefined => (i % 20 === 19 ? { h: new Float64Array(H).fill(0.25), c: new Float64Array(H).fill(-0.5) } : undefined);
+      const runner = cell.runner!(p, problem.sequence.inputs, 1, T);
+      expect(runner).not.toBeNull();
+      runner!.release();
+      const got: ReturnType<typeof cell.forward>[] = [];
+      unroll(cell, p, problem.sequence.inputs, s0, (cache, i) => {
+        got.push(cache);
+        return detach(i);
+      }, 1, T);
+      let prev: CellState = s0;
+      for (let i = 1; i < T; i++) {
+        const want = cell.forward(p, problem.sequence.inputs[i], prev);
+        const have = got[i - 1];
+        for (const k of ['i', 'f', 'g', 'o']) {
+          expect(Array.from(have.pre[k]), `pre ${k} at ${i}`).toEqual(Array.from(want.pre[k]));
+          expect(Array.from(have.gates[k]), `gate ${k} at ${i}`).toEqual(Array.from(want.gates[k]));
+        }
+        expect(Array.from(have.state.c), `c at ${i}`).toEqual(Array.from(want.state.c));
+        expect(Array.from(have.h), `h at ${i}`).toEqual(Array.from(want.h));
+        expect(Array.from(have.aux.tanh_c)).toEqual(Array.from(want.aux.tanh_c));
+        expect(have.x).toBe(problem.sequence.inputs[i]);
+        prev = detach(i) ?? want.state;
+      }
+    });
+  }
+
+  it('is not offered where the step runs in JavaScript or for the variants', () => {
+    const small = randomProblem({ cell: 'lstm', H: 4, D: 3, T: 5 });
+    expect(makeCell(small.config).runner!(small.params, small.sequence.inputs, 0, 5)).toBeNull();
+    const coupled = randomProblem({ cell: 'lstm', coupled: true, H: 64, D: 64, T: 3 });
+    expect(makeCell(coupled.config).runner!(coupled.params, coupled.sequence.inputs, 0, 3)).toBeNull();
+  });
+});

@@ -139,6 +139,12 @@ export interface Cell {
   /** How each parameter's gradient is formed from a step's gate gradients and saved inputs. */
   readonly terms: GradTerm[];
   /**
+   * Where the cell steps a run of inputs faster than step by step (the standard LSTM: the input
+   * halves of a block of steps as one product): a runner for inputs[from..to) whose step(i, prev)
+   * returns what forward(p, inputs[i], prev) would, bit for bit. unroll asks for it; null: forward.
+   */
+  runner?(p: Params, inputs: readonly Float64Array[], from: number, to: number): StepRunner | null;
+  /**
    * Where the cell has a faster run that keeps no step's vectors (the standard LSTM): inputs[from..to)
    * from s0 with the same numbers as unroll, calling keep(i, state) after each step i with want(i).
    * Returns the last state, or null when it does not apply (then unroll; see advance in unroll.ts).
@@ -150,6 +156,12 @@ export interface Cell {
    * runs a batch sequence by sequence through the trace.
    */
   batch?(p: Params): BatchCell;
+}
+
+/** A cell's stepping over a run of inputs (Cell.runner); release() ends it (pinned operands). */
+export interface StepRunner {
+  step(i: number, prev: CellState): StepCache;
+  release(): void;
 }
 
 /**

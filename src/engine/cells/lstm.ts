@@ -8,12 +8,12 @@
  *   h = o⊙tanh(c)
  */
 import type { Params } from '../types';
-import { affineRows, lstmStepWasm, matTVecAddMany, sigmoid } from '../linalg';
+import { affineRows, lstmStepFromWasm, lstmStepWasm, matTVecAddMany, sigmoid } from '../linalg';
 import { VecPool } from '../vecPool';
-import { lstmAdvance } from './lstmRun';
+import { lstmAdvance, lstmRunner } from './lstmRun';
 import { lstmBatch } from '../batch/lstm';
 import type { BatchCell } from './cell';
-import { gateSymbols, gateTerms, shapesOf, type Cell, type CellInfo, type CellState, type GradTerm, type StepCache, type StepGrad } from './cell';
+import { gateSymbols, gateTerms, shapesOf, type Cell, type CellInfo, type CellState, type GradTerm, type StepCache, type StepGrad, type StepRunner } from './cell';
 
 export class LstmCell implements Cell {
   readonly terms: GradTerm[];
@@ -107,6 +107,22 @@ export class LstmCell implements Cell {
     }
     const pre: Record<string, Float64Array> = coupled ? { f: af, g: ag, o: ao } : { i: ai, f: af, g: ag, o: ao };
     return { x, prev, state: { h, c }, h, pre, gates: { i, f, g, o }, aux: { tanh_c: tc } };
+  }
+
+  /** The standard step from its input halves xa (lstmRun.ts), with forward's vectors and bits. */
+  private stepFrom(x: Float64Array, prev: CellState, xa: Float64Array, Wh: Float64Array): StepCache {
+    const { H, pools } = this;
+    const buf = pools.buf.take(), f = pools.f.take(), c = pools.c.take(), h = pools.h.take();
+    lstmStepFromWasm(buf, xa, Wh, H, prev.h, prev.c, f, c, h);
+    const ai = buf.subarray(0, H), af = buf.subarray(H, 2 * H), ag = buf.subarray(2 * H, 3 * H), ao = buf.subarray(3 * H, 4 * H);
+    const i = buf.subarray(4 * H, 5 * H), g = buf.subarray(5 * H, 6 * H), o = buf.subarray(6 * H, 7 * H), tc = buf.subarray(7 * H);
+    return { x, prev, state: { h, c }, h, pre: { i: ai, f: af, g: ag, o: ao }, gates: { i, f, g, o }, aux: { tanh_c: tc } };
+  }
+
+  /** The standard LSTM's run with records (lstmRun.ts); null for the variants, or where the step would not run in wasm. */
+  runner(p: Params, inputs: readonly Float64Array[], from: number, to: number): StepRunner | null {
+    if (this.peephole || this.coupled) return null;
+    return lstmRunner(this.H, this.D, p, inputs, from, to, (x, prev, xa, Wh) => this.stepFrom(x, prev, xa, Wh));
   }
 
   backward(p: Params, cache: StepCache, d: CellState, withDx = false): StepGrad {

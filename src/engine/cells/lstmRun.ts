@@ -5,11 +5,17 @@
  * the one LstmCell.forward computes (the same sums in the same order; tested).
  */
 import type { Params } from '../types';
-import { lstmAdvanceWasm, withResident } from '../linalg';
-import type { CellState } from './cell';
+import { lstmAdvanceWasm, lstmInWasm, pinArrays, projectRowsWasm, withResident } from '../linalg';
+import type { CellState, StepCache, StepRunner } from './cell';
 
 /** Steps per block: the block's inputs and input halves stay a few hundred KiB. */
 const BLOCK = 64;
+
+/** The four gates' biases and matrices stacked ([4H], [4H, D], [4H, H]) in the order i, f, g, o. */
+function stacked(p: Params, H: number, D: number): { bias: Float64Array; Wx: Float64Array; Wh: Float64Array } {
+  const gates = ['i', 'f', 'g', 'o'];
+  return { bias: stack(p, gates.map((q) => `b_${q}`), H, 1), Wx: stack(p, gates.map((q) => `W_x${q}`), H, D), Wh: stack(p, gates.map((q) => `W_h${q}`), H, H) };
+}
 
 /** The four gates' matrices stacked ([4H, cols]) in the order i, f, g, o. */
 function stack(p: Params, names: string[], rows: number, cols: number): Float64Array {
@@ -27,10 +33,8 @@ export function lstmAdvance(
   H: number, D: number, p: Params, inputs: readonly Float64Array[], s0: CellState, from: number, to: number,
   want: (i: number) => boolean, keep: (i: number, state: CellState) => void,
 ): CellState | null {
-  const gates = ['i', 'f', 'g', 'o'];
-  const bias = stack(p, gates.map((q) => `b_${q}`), H, 1);
-  const Wx = stack(p, gates.map((q) => `W_x${q}`), H, D);
-  const Wh = stack(p, gates.map((q) => `W_h${q}`), H, H);
+  if (!lstmInWasm(H, D)) return null;
+  const { bias, Wx, Wh } = stacked(p, H, D);
   const h = Float64Array.from(s0.h), c = Float64Array.from(s0.c);
   const X = new Float64Array(BLOCK * D);
   return withResident([bias, Wx, Wh], () => {
@@ -49,4 +53,32 @@ export function lstmAdvance(
     }
     return { h: h.slice(), c: c.slice() };
   });
+}
+
+/**
+ * The standard LSTM's steps over inputs[from..to) with every step's records (Cell.runner): the input
+ * halves b_q + W_xq x_t of a block of steps as one product, then each step from its row (stepFrom:
+ * the cell's step given xa and the stacked W_h). Null where the step would not run in wasm.
+ */
+export function lstmRunner(
+  H: number, D: number, p: Params, inputs: readonly Float64Array[], from: number, to: number,
+  stepFrom: (x: Float64Array, prev: CellState, xa: Float64Array, Wh: Float64Array) => StepCache,
+): StepRunner | null {
+  if (!lstmInWasm(H, D)) return null;
+  const { bias, Wx, Wh } = stacked(p, H, D);
+  const release = pinArrays([bias, Wx, Wh]);
+  const X = new Float64Array(BLOCK * D), XA = new Float64Array(BLOCK * 4 * H);
+  let lo = 0, hi = 0; // the block of steps whose input halves XA holds
+  return {
+    step(i: number, prev: CellState): StepCache {
+      if (i < lo || i >= hi) {
+        lo = i;
+        hi = Math.min(to, Math.max(from, i) + BLOCK, inputs.length);
+        for (let t = lo; t < hi; t++) X.set(inputs[t], (t - lo) * D);
+        projectRowsWasm(XA, bias, Wx, 4 * H, D, X.subarray(0, (hi - lo) * D), hi - lo);
+      }
+      return stepFrom(inputs[i], prev, XA.subarray((i - lo) * 4 * H, (i - lo + 1) * 4 * H), Wh);
+    },
+    release,
+  };
 }

@@ -17,11 +17,16 @@ export type Visit = (cache: StepCache, i: number) => CellState | void;
  * cache and its index into inputs. Returns the state after the last step.
  */
 export function unroll(cell: Cell, p: Params, inputs: readonly Float64Array[], s0: CellState, visit?: Visit, from = 0, to = inputs.length): CellState {
+  const runner = to - from > 1 ? (cell.runner?.(p, inputs, from, to) ?? null) : null;
   let state = s0;
-  for (let i = from; i < to; i++) {
-    const cache = cell.forward(p, inputs[i], state);
-    const next = visit ? visit(cache, i) : undefined;
-    state = next ?? cache.state;
+  try {
+    for (let i = from; i < to; i++) {
+      const cache = runner ? runner.step(i, state) : cell.forward(p, inputs[i], state);
+      const next = visit ? visit(cache, i) : undefined;
+      state = next ?? cache.state;
+    }
+  } finally {
+    runner?.release();
   }
   return state;
 }

@@ -281,6 +281,38 @@ export class WasmKernels {
     this.back(c, cp);
   }
 
+  /**
+   * XA = [bias + W x_t]_t for the m inputs packed in X ([m, cols]), XA: [m, rows]: one gemmABt,
+   * whose every element is the sum matVecAdd forms (so the same bits as m matrix-vector products).
+   */
+  projectRows(XA: Float64Array, bias: Float64Array, W: Float64Array, rows: number, cols: number, X: Float64Array, m: number): void {
+    this.begin(8 * rows * m + X.byteLength + W.byteLength + 64);
+    const xa = this.scratch(rows * m);
+    for (let t = 0; t < m; t++) this.f64.set(bias, (xa >> 3) + rows * t);
+    const xp = this.slot(X), w = this.slot(W);
+    this.k.gemmABt(xa, xp, w, m, rows, cols);
+    this.back(XA.subarray(0, rows * m), xa);
+  }
+
+  /**
+   * One standard LSTM step from its input halves xa = [b_q + W_xq x]_q ([4H], projectRows): buf =
+   * xa + W_h h_prev (Wh: the W_hq stacked, [4H, H]; each row matVecAdd's sum), then the gates, as
+   * lstmStep computes them.
+   */
+  lstmStepFrom(buf: Float64Array, xa: Float64Array, Wh: Float64Array, H: number, hPrev: Float64Array, cPrev: Float64Array, f: Float64Array, c: Float64Array, h: Float64Array): void {
+    this.begin(8 * 13 * H + Wh.byteLength + 16 * 8);
+    const b = this.scratch(8 * H);
+    this.f64.set(xa, b >> 3);
+    const hp = this.slot(hPrev), cp = this.slot(cPrev), wh = this.slot(Wh);
+    this.k.matVecAdd(b, wh, 4 * H, H, hp);
+    const fo = this.scratch(H), co = this.scratch(H), ho = this.scratch(H);
+    this.k.lstmGates(b, cp, fo, co, ho, H);
+    this.back(buf, b);
+    this.back(f, fo);
+    this.back(c, co);
+    this.back(h, ho);
+  }
+
   /** out = f(a) elementwise for f tanh or sigmoid, with Math.tanh's / linalg sigmoid's bits. */
   mapInto(fn: 'tanh' | 'sigmoid', out: Float64Array, a: Float64Array): void {
     this.begin(2 * a.byteLength + 32);
