@@ -693,6 +693,16 @@ function ftanh(x: f64): f64 {
   return sel(f64x2.ge(a, vs(0.0)), f64x2.div(vs(1.0), d), f64x2.div(e, d));
 }
 
+/** out[j] = exp(a[j]) for j < n (out may be a). */
+export function expInto(out: usize, a: usize, n: i32): void {
+  let j = 0;
+  for (; j + 1 < n; j += 2) {
+    const o = <usize>j * F;
+    v128.store(out + o, vexp(v128.load(a + o)));
+  }
+  if (j < n) store<f64>(out + <usize>j * F, fexp(load<f64>(a + <usize>j * F)));
+}
+
 /** out[j] = tanh(a[j]) for j < n (out may be a). */
 export function tanhInto(out: usize, a: usize, n: i32): void {
   let j = 0;

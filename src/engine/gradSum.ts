@@ -5,7 +5,7 @@
 import type { Params } from './types';
 import type { GradTerm, StepCache } from './cells';
 import type { BackwardStep } from './bptt';
-import { addInto, gemmAtB, outerAdd } from './linalg';
+import { addInto, gemmAtB, gemmAtBRuns, outerAdd } from './linalg';
 
 /** The output layer's terms, shared by every cell: dW_hy += dz ⊗ h, db_y += dz. */
 export const OUTPUT_TERMS: GradTerm[] = [
@@ -100,6 +100,66 @@ export function addRange(terms: GradTerm[], caches: StepCache[], steps: Backward
         else {
           const v = inputOf(caches[i], term.input);
           for (let j = 0; j < g.length; j++) P.data[j] += g[j] * v[j];
+        }
+      }
+    }
+  }
+}
+
+/**
+ * addRange over several runs of steps [lo, hi) (0-based), in the order given: the same numbers as
+ * one addRange a run, with each vector packed once and each matrix's sum crossing into wasm once for
+ * all runs (a plain trace sums its ~sqrt(T) segments so; the crossings cost as much as the products
+ * at T = 256). Runs too short for a packed product go one addRange a run.
+ */
+export function addRuns(terms: GradTerm[], caches: StepCache[], steps: BackwardStep[], runs: readonly (readonly [number, number])[], grads: Params): void {
+  // Short runs at either end (a trace's last segment can be one step) go on their own, in order.
+  let first = 0, last = runs.length;
+  while (first < last && runs[first][1] - runs[first][0] < 4) first++;
+  while (last > first && runs[last - 1][1] - runs[last - 1][0] < 4) last--;
+  for (let k = 0; k < first; k++) addRange(terms, caches, steps, runs[k][0], runs[k][1], grads);
+  const middle = runs.slice(first, last);
+  if (middle.some(([a, b]) => b - a < 4)) middle.forEach(([a, b]) => addRange(terms, caches, steps, a, b, grads));
+  else if (middle.length > 0) addLongRuns(terms, caches, steps, middle, grads);
+  for (let k = last; k < runs.length; k++) addRange(terms, caches, steps, runs[k][0], runs[k][1], grads);
+}
+
+/** addRuns over runs of at least 4 steps each. */
+function addLongRuns(terms: GradTerm[], caches: StepCache[], steps: BackwardStep[], runs: readonly (readonly [number, number])[], grads: Params): void {
+  const lo = Math.min(...runs.map((r) => r[0])), hi = Math.max(...runs.map((r) => r[1]));
+  const rel = runs.map(([a, b]) => [a - lo, b - lo] as const);
+  const n = hi - lo;
+  const packed = new Map<string, Float64Array>();
+  packUsed = 0;
+  const pack = (key: string, get: (i: number) => Float64Array): Float64Array => {
+    let buf = packed.get(key);
+    if (!buf) {
+      const len = get(lo).length;
+      buf = packBuffer(n * len);
+      for (let i = 0; i < n; i++) buf.set(get(lo + i), i * len);
+      packed.set(key, buf);
+    }
+    return buf;
+  };
+  for (const term of terms) {
+    const P = grads[term.param];
+    if (term.kind === 'outer' || term.kind === 'outerT') {
+      const g = pack(`g:${term.grad}`, (i) => gradOf(steps[i], term.grad));
+      const x = pack(`x:${term.input}`, (i) => inputOf(caches[i], term.input));
+      const [A, B] = term.kind === 'outer' ? [g, x] : [x, g];
+      if (!gemmAtBRuns(P.data, A, B, rel, P.shape[0], P.shape[1])) {
+        // This product runs in JavaScript for some run: each run as addRange forms it.
+        for (const [a, b] of rel) gemmAtB(P.data, A.subarray(a * P.shape[0]), B.subarray(a * P.shape[1]), b - a, P.shape[0], P.shape[1]);
+      }
+    } else {
+      for (const [a, b] of runs) {
+        for (let i = a; i < b; i++) {
+          const g = gradOf(steps[i], term.grad);
+          if (term.kind === 'bias') addInto(P.data, g);
+          else {
+            const v = inputOf(caches[i], term.input);
+            for (let j = 0; j < g.length; j++) P.data[j] += g[j] * v[j];
+          }
         }
       }
     }

@@ -231,10 +231,27 @@ export function lstmStepFromWasm(buf: Float64Array, xa: Float64Array, Wh: Float6
   (wasm as WasmKernels).lstmStepFrom(buf, xa, Wh, H, hPrev, cPrev, f, c, h);
 }
 
+/**
+ * G += Σ over runs [lo, hi) (in order) of A[lo..hi)ᵀ B[lo..hi), A: [n, rows], B: [n, cols] packed:
+ * each run the same sums as gemmAtB over its rows alone, G crossing into wasm once for all runs.
+ * Returns false, doing nothing, unless every run's product would run in wasm.
+ */
+export function gemmAtBRuns(G: Float64Array, A: Float64Array, B: Float64Array, runs: readonly (readonly [number, number])[], rows: number, cols: number): boolean {
+  if (!wasm || runs.some(([lo, hi]) => !pays(wasm, (hi - lo) * rows * cols))) return false;
+  wasm.gemmAtBRuns(G, A, B, runs, rows, cols);
+  return true;
+}
+
 /** out[i] = tanh(a[i]): Math.tanh's bits, in wasm for long vectors (out may be a). */
 export function tanhInto(out: Float64Array, a: Float64Array): void {
   if (wasm && a.length >= 16) wasm.mapInto('tanh', out, a);
   else for (let i = 0; i < a.length; i++) out[i] = Math.tanh(a[i]);
+}
+
+/** out[i] = exp(a[i]): Math.exp's bits, in wasm for long vectors (out may be a). */
+export function expInto(out: Float64Array, a: Float64Array): void {
+  if (wasm && a.length >= 16) wasm.mapInto('exp', out, a);
+  else for (let i = 0; i < a.length; i++) out[i] = Math.exp(a[i]);
 }
 
 /** out[i] = sigmoid(a[i]): the same bits as sigmoid above, in wasm for long vectors (out may be a). */

@@ -1,6 +1,6 @@
 /** The output layer y = out(W_hy h + b_y) and the per-step losses, with dL_t/dz_t beside each. */
 import type { LossKind, OutputKind, Params, Target } from './types';
-import { matVecAdd, sigmoid } from './linalg';
+import { expInto, matVecAdd, sigmoid } from './linalg';
 import { VecPool } from './vecPool';
 
 /** The outputs' vectors by length, from chunked pools (vecPool.ts: a view costs a tenth of its own buffer). */
@@ -44,10 +44,14 @@ export function outputFromLogits(z: Float64Array, K: number, out: OutputKind, lo
   if (out === 'softmax') {
     let m = -Infinity;
     for (let k = 0; k < K; k++) m = Math.max(m, z[k]);
+    // exp(z - m) into y, summed in order; then y = exp(z - lse). expInto gives Math.exp's bits.
+    for (let k = 0; k < K; k++) y[k] = z[k] - m;
+    expInto(y, y);
     let s = 0;
-    for (let k = 0; k < K; k++) s += Math.exp(z[k] - m);
+    for (let k = 0; k < K; k++) s += y[k];
     lse = m + Math.log(s);
-    for (let k = 0; k < K; k++) y[k] = Math.exp(z[k] - lse);
+    for (let k = 0; k < K; k++) y[k] = z[k] - lse;
+    expInto(y, y);
   } else {
     for (let k = 0; k < K; k++) y[k] = out === 'tanh' ? Math.tanh(z[k]) : out === 'sigmoid' ? sigmoid(z[k]) : z[k];
   }

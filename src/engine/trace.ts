@@ -12,7 +12,7 @@ import type { BpttConfig, ModelConfig, Params, Problem } from './types';
 import type { BackwardRecord, ForwardRecord, TraceView } from './records';
 import { makeCell, type GradTerm, type StepCache } from './cells';
 import { backwardPass, forwardPass, type BackwardStep, type ForwardPass } from './bptt';
-import { addRange, addStep, OUTPUT_TERMS } from './gradSum';
+import { addRange, addRuns, addStep, OUTPUT_TERMS } from './gradSum';
 import { cloneParams, zerosLike } from './params';
 import { norm2, withParams } from './linalg';
 import { backwardRecord, checkRange, forwardRecord, layerDh, segmentStarts, strideOf } from './traceParts';
@@ -85,11 +85,13 @@ class FullTrace implements TraceView {
   private sumSegments(): Params {
     const sum = zerosLike(this.params);
     const starts = segmentStarts(this.T, this.stride);
+    const runs: [number, number][] = [];
     let hi = this.T; // steps hi+1..T are summed
     for (let k = starts.length - 1; k >= 0; k--) {
-      addRange(this.terms, this.fwd.caches, this.bwd, starts[k] - 1, hi, sum);
+      runs.push([starts[k] - 1, hi]);
       hi = starts[k] - 1;
     }
+    addRuns(this.terms, this.fwd.caches, this.bwd, runs, sum); // one addRange a segment, from the last
     return sum;
   }
 

@@ -4,7 +4,10 @@
  * JavaScript (the checkpointed trace and the plain one, wherever each step runs, agree bit for bit).
  */
 import { describe, expect, it } from 'vitest';
-import { affineRows, sigmoid, sigmoidInto, tanhInto, usingWasm } from '../../src/engine/linalg';
+import { affineRows, expInto, sigmoid, sigmoidInto, tanhInto, usingWasm, withParams } from '../../src/engine/linalg';
+import { backwardPass, forwardPass } from '../../src/engine/bptt';
+import { addRange, addRuns, OUTPUT_TERMS } from '../../src/engine/gradSum';
+import { zerosLike } from '../../src/engine/params';
 import { makeCell, Rng, runTrace } from '../../src/engine';
 import { advance, unroll, type CellState } from '../../src/engine/cells';
 import { CheckpointedTrace } from '../../src/engine/checkpointedTrace';
@@ -27,13 +30,15 @@ function argumentsOfEveryRange(n: number): Float64Array {
 describe('wasm gates give Math.exp and Math.tanh bits', () => {
   it('runs on WebAssembly here', () => expect(usingWasm()).toBe(true));
 
-  it('tanh and sigmoid over every range, bit for bit', () => {
+  it('exp, tanh and sigmoid over every range, bit for bit', () => {
     for (let trial = 0; trial < 20; trial++) {
       const xs = argumentsOfEveryRange(20_000);
-      const t = new Float64Array(xs.length), s = new Float64Array(xs.length);
+      const t = new Float64Array(xs.length), s = new Float64Array(xs.length), e = new Float64Array(xs.length);
       tanhInto(t, xs);
       sigmoidInto(s, xs);
+      expInto(e, xs);
       for (let i = 0; i < xs.length; i++) {
+        if (!Object.is(e[i], Math.exp(xs[i]))) expect(e[i], `exp(${xs[i]})`).toBe(Math.exp(xs[i]));
         if (!Object.is(t[i], Math.tanh(xs[i]))) expect(t[i], `tanh(${xs[i]})`).toBe(Math.tanh(xs[i]));
         if (!Object.is(s[i], sigmoid(xs[i]))) expect(s[i], `sigmoid(${xs[i]})`).toBe(sigmoid(xs[i]));
       }
@@ -49,6 +54,9 @@ describe('wasm gates give Math.exp and Math.tanh bits', () => {
       const b = xs.slice();
       sigmoidInto(b, b);
       expect(Array.from(b)).toEqual(Array.from(xs, sigmoid));
+      const e = xs.slice();
+      expInto(e, e);
+      expect(Array.from(e)).toEqual(Array.from(xs, Math.exp));
     }
   });
 
@@ -172,4 +180,30 @@ describe("the LSTM's runner (input halves of a block as one product) gives forwa
     const coupled = randomProblem({ cell: 'lstm', coupled: true, H: 64, D: 64, T: 3 });
     expect(makeCell(coupled.config).runner!(coupled.params, coupled.sequence.inputs, 0, 3)).toBeNull();
   });
+});
+
+describe('addRuns: one addRange a run, with the sums crossing into wasm once', () => {
+  for (const cell of ['lstm', 'gru', 'rnn'] as const) {
+    it(`${cell}: the same bits as addRange run by run, short runs at the ends and in the middle`, () => {
+      const problem = randomProblem({ cell, H: 48, D: 64, K: 7, T: 60, seed: 8, scale: 0.4 });
+      const c = makeCell(problem.config);
+      const terms = [...c.terms, ...OUTPUT_TERMS];
+      withParams(problem.params, () => {
+        const fwd = forwardPass(c, problem.config, problem.params, problem.sequence, problem.s0);
+        const bwd = backwardPass(c, problem.config, problem.bptt, problem.params, fwd);
+        const layouts: [number, number][][] = [
+          [[59, 60], [50, 59], [40, 50], [30, 40], [0, 30]],
+          [[55, 60], [5, 55], [2, 5], [0, 2]],
+          [[40, 60], [38, 40], [0, 38]],
+          [[10, 20]],
+        ];
+        for (const runs of layouts) {
+          const a = zerosLike(problem.params), b = zerosLike(problem.params);
+          for (const [lo, hi] of runs) addRange(terms, fwd.caches, bwd, lo, hi, a);
+          addRuns(terms, fwd.caches, bwd, runs, b);
+          for (const k of Object.keys(a)) expect(Array.from(b[k].data), `${k} ${JSON.stringify(runs)}`).toEqual(Array.from(a[k].data));
+        }
+      });
+    });
+  }
 });

@@ -156,13 +156,13 @@ export class LstmCell implements Cell {
       }
     }
     const dgates: Record<string, Float64Array> = coupled ? { f: daf, g: dag, o: dao } : { i: dai, f: daf, g: dag, o: dao };
-    const das = this.own.map((q) => dgates[q]);
-    const w = this.params(p);
-    matTVecAddMany(dhPrev, w.Wh, das, H, H); // Σ_q W_hq^T · da_q
+    const das = coupled ? [daf, dag, dao] : [dai, daf, dag, dao]; // the own gates', in order
+    const names = this.names;
+    matTVecAddMany(dhPrev, names.Wh.map((n) => p[n].data), das, H, H); // Σ_q W_hq^T · da_q
     let dx: Float64Array | null = null;
     if (withDx) {
       dx = new Float64Array(D);
-      matTVecAddMany(dx, w.Wx, das, H, D); // Σ_q W_xq^T · da_q
+      matTVecAddMany(dx, names.Wx.map((n) => p[n].data), das, H, D); // Σ_q W_xq^T · da_q
     }
     return { dgates, dstate: { h: dh, c: dc }, dprev: { h: dhPrev, c: dcPrev }, dx };
   }

@@ -17,6 +17,7 @@ interface Exports {
   gemmRows(C: number, ldc: number, A: number, ai: number, al: number, B: number, bl: number, m: number, n: number, k: number): void;
   gemmABt(C: number, A: number, W: number, m: number, n: number, k: number): void;
   tanhInto(out: number, a: number, n: number): void;
+  expInto(out: number, a: number, n: number): void;
   sigmoidInto(out: number, a: number, n: number): void;
   lstmGates(buf: number, cPrev: number, f: number, c: number, h: number, H: number): void;
   lstmSteps(XA: number, m: number, Wh: number, H: number, h: number, c: number, scratch: number): void;
@@ -313,11 +314,39 @@ export class WasmKernels {
     this.back(h, ho);
   }
 
-  /** out = f(a) elementwise for f tanh or sigmoid, with Math.tanh's / linalg sigmoid's bits. */
-  mapInto(fn: 'tanh' | 'sigmoid', out: Float64Array, a: Float64Array): void {
+  /**
+   * G[rows,cols] += A[lo..hi)ᵀ · B[lo..hi) for each run [lo, hi) of packed rows (A: [n, rows], B:
+   * [n, cols]), in the order given: each run exactly as gemmAtB over its rows alone (the same blocks),
+   * G staying in wasm memory from run to run instead of crossing twice a run.
+   */
+  gemmAtBRuns(G: Float64Array, A: Float64Array, B: Float64Array, runs: readonly (readonly [number, number])[], rows: number, cols: number): void {
+    let most = 0;
+    for (const [lo, hi] of runs) most = Math.max(most, Math.min(hi - lo, PANEL_ROWS));
+    const g = this.top, a = align(g + G.byteLength), b = align(a + 8 * most * rows);
+    const at = align(b + 8 * most * cols), bt = align(at + 8 * rows * most);
+    this.reserve(align(bt + 8 * cols * most));
+    this.f64.set(G, g / 8);
+    for (const [lo, hi] of runs) {
+      // As gemmAtBStrided over this run's rows: panels of PANEL_ROWS rows from the run's first.
+      const nb = Math.min(hi - lo, PANEL_ROWS);
+      for (let r0 = lo; r0 < hi; r0 += nb) {
+        const m = Math.min(nb, hi - r0);
+        this.f64.set(A.subarray(r0 * rows, (r0 + m) * rows), a / 8);
+        this.f64.set(B.subarray(r0 * cols, (r0 + m) * cols), b / 8);
+        this.k.transposeRows(at, a, rows, m, rows);
+        this.k.transposeRows(bt, b, cols, m, cols);
+        this.k.gemmABt(g, at, bt, rows, cols, m);
+      }
+    }
+    this.back(G, g);
+  }
+
+  /** out = f(a) elementwise for f tanh, sigmoid or exp, with Math.tanh's / linalg sigmoid's / Math.exp's bits. */
+  mapInto(fn: 'tanh' | 'sigmoid' | 'exp', out: Float64Array, a: Float64Array): void {
     this.begin(2 * a.byteLength + 32);
     const ap = this.slot(a), op = this.scratch(a.length);
     if (fn === 'tanh') this.k.tanhInto(op, ap, a.length);
+    else if (fn === 'exp') this.k.expInto(op, ap, a.length);
     else this.k.sigmoidInto(op, ap, a.length);
     this.back(out, op);
   }
