@@ -209,6 +209,11 @@ export function lstmInWasm(H: number, D: number): boolean {
   return pays(wasm, H * Math.min(D, H));
 }
 
+/** Whether matrix-vector products of [H, D] run in wasm (matVecAdd's rule): a GRU's runner applies then. */
+export function matVecInWasm(H: number, D: number): boolean {
+  return pays(wasm, H * D);
+}
+
 /** Keeps the arrays resident in wasm memory until the returned release is called (pins nest as a stack). */
 export function pinArrays(arrays: Float64Array[]): () => void {
   const w = wasm;

@@ -207,3 +207,30 @@ describe('addRuns: one addRange a run, with the sums crossing into wasm once', (
     });
   }
 });
+
+describe("the GRU's runner (input halves of a block as one product) gives forward's records", () => {
+  for (const variant of ['classic', 'pytorch'] as const) {
+    for (const [H, D, T] of [[65, 33, 90], [256, 64, 70]]) {
+      it(`${variant} H=${H} D=${D} T=${T}`, () => {
+        const problem = randomProblem({ cell: 'gru', variant, H, D, T, seed: 4, scale: 0.5 });
+        const cell = makeCell(problem.config);
+        const p = problem.params;
+        const got: ReturnType<typeof cell.forward>[] = [];
+        unroll(cell, p, problem.sequence.inputs, problem.s0, (cache) => void got.push(cache));
+        let prev: CellState = problem.s0;
+        for (let i = 0; i < T; i++) {
+          const want = cell.forward(p, problem.sequence.inputs[i], prev);
+          for (const part of ['pre', 'gates', 'aux'] as const) {
+            expect(Object.keys(got[i][part])).toEqual(Object.keys(want[part]));
+            for (const k of Object.keys(want[part])) expect(Array.from(got[i][part][k]), `${part}.${k} at ${i}`).toEqual(Array.from(want[part][k]));
+          }
+          expect(Array.from(got[i].h)).toEqual(Array.from(want.h));
+          prev = want.state;
+        }
+        const runner = cell.runner!(p, problem.sequence.inputs, 0, T);
+        expect(runner).not.toBeNull();
+        runner!.release();
+      });
+    }
+  }
+});

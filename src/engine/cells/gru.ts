@@ -6,20 +6,24 @@
  * z plays opposite roles in the two.
  */
 import type { GruVariant, Params } from '../types';
-import { matTVecAdd, matTVecAdd2, matVecAdd, matVecAdd2, sigmoid } from '../linalg';
+import { matTVecAdd, matTVecAdd2, matVecAdd, matVecAdd2, matVecInWasm, sigmoidInto, tanhInto } from '../linalg';
+import { VecPool } from '../vecPool';
+import { projectedRunner, stackedInputs } from './lstmRun';
 import { gruBatch } from '../batch/gru';
 import type { BatchCell } from './cell';
-import { gateSymbols, gateTerms, shapesOf, type Cell, type CellInfo, type CellState, type GradTerm, type StepCache, type StepGrad } from './cell';
+import { gateSymbols, gateTerms, shapesOf, type Cell, type CellInfo, type CellState, type GradTerm, type StepCache, type StepGrad, type StepRunner } from './cell';
 
 export class GruCell implements Cell {
   readonly terms: GradTerm[];
   readonly info: CellInfo;
+  private readonly pools: Record<'buf' | 'z' | 'h' | 'grad', VecPool>;
 
   constructor(
     readonly D: number,
     readonly H: number,
     readonly variant: GruVariant,
   ) {
+    this.pools = { buf: new VecPool(6 * H), z: new VecPool(H), h: new VecPool(H), grad: new VecPool(5 * H) };
     this.terms = [...gateTerms('r'), ...gateTerms('z')];
     if (variant === 'classic') this.terms.push(...gateTerms('n', 'n', 'rh')); // W_hn sees r⊙h_prev
     else {
@@ -55,38 +59,57 @@ export class GruCell implements Cell {
   }
 
   forward(p: Params, x: Float64Array, prev: CellState): StepCache {
+    return this.step(p, x, prev, null);
+  }
+
+  /** Runs of steps with their input halves as one product (lstmRun.ts), where the products run in wasm. */
+  runner(p: Params, inputs: readonly Float64Array[], from: number, to: number): StepRunner | null {
+    if (!matVecInWasm(this.H, this.D)) return null;
+    const { bias, Wx } = stackedInputs(p, ['r', 'z', 'n'], this.H, this.D);
+    return projectedRunner(3 * this.H, this.D, bias, Wx, [], inputs, from, to, (x, prev, xa) => this.step(p, x, prev, xa));
+  }
+
+  /**
+   * One step; xa: its input halves [b_r + W_xr x | b_z + W_xz x | b_n + W_xn x] when a runner formed
+   * them (each element the sum matVecAdd2 and matVecAdd form here), else null.
+   */
+  private step(p: Params, x: Float64Array, prev: CellState, xa: Float64Array | null): StepCache {
     const { D, H } = this;
     const hPrev = prev.h;
-    const ar = p.b_r.data.slice();
-    const az = p.b_z.data.slice();
-    // r and z in one pass over x and one over h_prev.
-    matVecAdd2(ar, p.W_xr.data, az, p.W_xz.data, H, D, x);
-    matVecAdd2(ar, p.W_hr.data, az, p.W_hz.data, H, H, hPrev);
-    const r = new Float64Array(H), z = new Float64Array(H), n = new Float64Array(H), h = new Float64Array(H);
-    for (let j = 0; j < H; j++) {
-      r[j] = sigmoid(ar[j]);
-      z[j] = sigmoid(az[j]);
+    // The step's vectors (vecPool.ts): [a_r a_z a_n rh|hn r n] in one, z (flow's path gate) and h apart.
+    const buf = this.pools.buf.take();
+    const ar = buf.subarray(0, H), az = buf.subarray(H, 2 * H), an = buf.subarray(2 * H, 3 * H), ax = buf.subarray(3 * H, 4 * H);
+    const r = buf.subarray(4 * H, 5 * H), n = buf.subarray(5 * H);
+    const z = this.pools.z.take(), h = this.pools.h.take();
+    if (xa) buf.set(xa);
+    else {
+      ar.set(p.b_r.data);
+      az.set(p.b_z.data);
+      an.set(p.b_n.data);
+      matVecAdd2(ar, p.W_xr.data, az, p.W_xz.data, H, D, x); // r and z in one pass over x
+      matVecAdd(an, p.W_xn.data, H, D, x); // W_xn: [H,D] · x
     }
-    const an = p.b_n.data.slice();
-    matVecAdd(an, p.W_xn.data, H, D, x); // W_xn: [H,D] · x
+    matVecAdd2(ar, p.W_hr.data, az, p.W_hz.data, H, H, hPrev); // and one over h_prev
+    sigmoidInto(r, ar);
+    sigmoidInto(z, az);
     const aux: Record<string, Float64Array> = {};
     const pre: Record<string, Float64Array> = { r: ar, z: az, n: an };
     if (this.variant === 'classic') {
-      const rh = new Float64Array(H);
+      const rh = ax;
       for (let j = 0; j < H; j++) rh[j] = r[j] * hPrev[j];
       matVecAdd(an, p.W_hn.data, H, H, rh); // W_hn: [H,H] · (r⊙h_prev)
       aux.rh = rh;
     } else {
-      const hn = p.b_hn.data.slice();
+      const hn = ax;
+      hn.set(p.b_hn.data);
       matVecAdd(hn, p.W_hn.data, H, H, hPrev); // W_hn: [H,H] · h_prev + b_hn
       for (let j = 0; j < H; j++) an[j] += r[j] * hn[j];
       aux.hn = hn;
       pre.hn = hn;
     }
-    for (let j = 0; j < H; j++) {
-      n[j] = Math.tanh(an[j]);
-      h[j] = this.variant === 'classic' ? (1 - z[j]) * hPrev[j] + z[j] * n[j] : (1 - z[j]) * n[j] + z[j] * hPrev[j];
-    }
+    tanhInto(n, an);
+    if (this.variant === 'classic') for (let j = 0; j < H; j++) h[j] = (1 - z[j]) * hPrev[j] + z[j] * n[j];
+    else for (let j = 0; j < H; j++) h[j] = (1 - z[j]) * n[j] + z[j] * hPrev[j];
     return { x, prev, state: { h }, h, pre, gates: { r, z, n }, aux };
   }
 
@@ -96,8 +119,10 @@ export class GruCell implements Cell {
     const hPrev = cache.prev.h;
     const dh = d.h;
     const classic = this.variant === 'classic';
-    const dar = new Float64Array(H), daz = new Float64Array(H), dan = new Float64Array(H);
-    const dhPrev = new Float64Array(H);
+    // The step's gradients in one pooled buffer: da_r da_z da_n dh_prev, and d(r⊙h_prev) or d(hn).
+    const gbuf = this.pools.grad.take();
+    const dar = gbuf.subarray(0, H), daz = gbuf.subarray(H, 2 * H), dan = gbuf.subarray(2 * H, 3 * H);
+    const dhPrev = gbuf.subarray(3 * H, 4 * H), dmid = gbuf.subarray(4 * H);
     for (let j = 0; j < H; j++) {
       const dn = dh[j] * (classic ? z[j] : 1 - z[j]);
       const dz = dh[j] * (classic ? n[j] - hPrev[j] : hPrev[j] - n[j]);
@@ -107,14 +132,14 @@ export class GruCell implements Cell {
     }
     const dgates: Record<string, Float64Array> = { r: dar, z: daz, n: dan };
     if (classic) {
-      const drh = new Float64Array(H);
+      const drh = dmid;
       matTVecAdd(drh, p.W_hn.data, H, H, dan); // d(r⊙h_prev) = W_hn^T · da_n
       for (let j = 0; j < H; j++) {
         dar[j] = drh[j] * hPrev[j] * r[j] * (1 - r[j]);
         dhPrev[j] += drh[j] * r[j];
       }
     } else {
-      const dhn = new Float64Array(H);
+      const dhn = dmid;
       for (let j = 0; j < H; j++) {
         dhn[j] = dan[j] * r[j];
         dar[j] = dan[j] * cache.aux.hn[j] * r[j] * (1 - r[j]);

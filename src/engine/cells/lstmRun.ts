@@ -66,19 +66,37 @@ export function lstmRunner(
 ): StepRunner | null {
   if (!lstmInWasm(H, D)) return null;
   const { bias, Wx, Wh } = stacked(p, H, D);
-  const release = pinArrays([bias, Wx, Wh]);
-  const X = new Float64Array(BLOCK * D), XA = new Float64Array(BLOCK * 4 * H);
+  return projectedRunner(4 * H, D, bias, Wx, [Wh], inputs, from, to, (x, prev, xa) => stepFrom(x, prev, xa, Wh));
+}
+
+/**
+ * A runner whose steps start from their input halves: XA[t] = bias + Wx x_t ([rows], Wx: [rows, D])
+ * for a block of steps at a time as one product (projectRowsWasm: each element matVecAdd's sum),
+ * handed to stepFrom with the step's input. The caller checks that its steps' products run in wasm.
+ * Wx, bias and `pinned` stay resident in wasm memory until release.
+ */
+export function projectedRunner(
+  rows: number, D: number, bias: Float64Array, Wx: Float64Array, pinned: Float64Array[], inputs: readonly Float64Array[], from: number, to: number,
+  stepFrom: (x: Float64Array, prev: CellState, xa: Float64Array) => StepCache,
+): StepRunner {
+  const release = pinArrays([bias, Wx, ...pinned]);
+  const X = new Float64Array(BLOCK * D), XA = new Float64Array(BLOCK * rows);
   let lo = 0, hi = 0; // the block of steps whose input halves XA holds
   return {
     step(i: number, prev: CellState): StepCache {
       if (i < lo || i >= hi) {
         lo = i;
-        hi = Math.min(to, Math.max(from, i) + BLOCK, inputs.length);
+        hi = Math.min(to, i + BLOCK, inputs.length);
         for (let t = lo; t < hi; t++) X.set(inputs[t], (t - lo) * D);
-        projectRowsWasm(XA, bias, Wx, 4 * H, D, X.subarray(0, (hi - lo) * D), hi - lo);
+        projectRowsWasm(XA, bias, Wx, rows, D, X.subarray(0, (hi - lo) * D), hi - lo);
       }
-      return stepFrom(inputs[i], prev, XA.subarray((i - lo) * 4 * H, (i - lo + 1) * 4 * H), Wh);
+      return stepFrom(inputs[i], prev, XA.subarray((i - lo) * rows, (i - lo + 1) * rows));
     },
     release,
   };
+}
+
+/** The gates' biases and input matrices stacked in the order given ([n·H], [n·H, D]). */
+export function stackedInputs(p: Params, gates: string[], H: number, D: number): { bias: Float64Array; Wx: Float64Array } {
+  return { bias: stack(p, gates.map((q) => `b_${q}`), H, 1), Wx: stack(p, gates.map((q) => `W_x${q}`), H, D) };
 }
