@@ -3,8 +3,12 @@
  * the build's slices, a call to another spec's session and a gradient check are answered before the
  * long trace is built. And a launch's PyTorch weights reach the worker's session.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { sample, serializeWeights } from '../../src/engine';
+import { loadSpec } from '../../src/engine/spec';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FromEngine, SpecText, ToEngine } from '../../src/extension/engine/messages';
 import { CANCEL_SLOTS } from '../../src/extension/engine/messages';
@@ -74,6 +78,35 @@ describe('the engine worker', () => {
     const results = (check.ok ? (check.value as { results: { name: string; maxRelError: number }[] }).results : []).map((r) => [r.name, r.maxRelError < 1e-6]);
     expect(results).toEqual(['W_xh', 'W_hh', 'b_h', 'W_hy', 'b_y'].map((n) => [n, true]));
   }, 300_000);
+
+  it('a Sample asked while the session rebuilds for new trained weights answers from those weights, not the session’s old ones', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bptt-sample-'));
+    try {
+      const text = longSpec(4000);
+      const file = join(dir, 'long.rnn.yaml');
+      writeFileSync(file, text);
+      const { send, log, until } = start();
+      send({ type: 'attach', spec: spec(file, text, dir), who: 'panel', build: 1 });
+      await until((m) => m.type === 'built' && m.build === 1);
+      // "Trained" weights appear beside the spec (another seed's init, as a training run would leave other numbers).
+      const problem = loadSpec(text, { format: 'yaml' }).problem!;
+      const trained = loadSpec(text.replace('seed: 3', 'seed: 11'), { format: 'yaml' }).problem!.params;
+      writeFileSync(join(dir, 'long.weights.json'), serializeWeights(problem, { params: trained }));
+      const o = { prime: 'a', length: 24, temperature: 0, seed: 0 };
+      expect(sample(problem, trained, o)).not.toBe(sample(problem, problem.params, o)); // the two weights tell apart
+      // The training run's end: the session rebuilds (in slices); a Sample comes in the middle of it.
+      send({ type: 'spec', id: 20, spec: spec(file, text, dir), build: 2, force: true });
+      await until((m) => m.type === 'progress' && m.build === 2);
+      send({ type: 'sample', id: 21, spec: spec(file, text, dir), ...o });
+      const answer = (await until((m) => m.type === 'reply' && m.id === 21)) as Extract<FromEngine, { type: 'reply' }>;
+      await until((m) => m.type === 'built' && m.build === 2);
+      const at = (p: (m: FromEngine) => boolean): number => log.findIndex(p);
+      expect(at((m) => m === answer)).toBeLessThan(at((m) => m.type === 'built' && m.build === 2)); // answered mid-build
+      expect(answer.ok && answer.value).toEqual({ text: sample(problem, trained, o), weights: 'long.weights.json' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('a debug launch’s .pt weights are the session’s parameters (the worker reads PyTorch files as the CLI does)', async () => {
     const { send, until } = start();

@@ -28,7 +28,7 @@ interface Entry {
   weights?: string;
   /** The panel asked for the spec's initial weights although trained ones lie beside it. */
   initial?: boolean;
-  /** The trained weights beside the spec, as last read ("hello.weights.json (epoch 200)"), while they exist. */
+  /** The trained weights beside the spec as the session's last build read them ("hello.weights.json (epoch 200)"), while they exist. */
   trained?: string;
 }
 
@@ -158,22 +158,18 @@ export class Specs {
     if (entry.watchers.size) this.build(entry, build);
   }
 
-  /** A sample of `length` tokens after `prime` from the weights the spec's session traces (or would). */
+  /**
+   * A sample of `length` tokens after `prime` from the weights the spec's session traces once its
+   * builds are done: read now, never taken from the session, which can still hold the previous
+   * weights while a rebuild (after training, or the panel's switch) waits or runs in slices.
+   */
   sample(spec: SpecText, o: Pick<SampleRequest, 'prime' | 'length' | 'temperature' | 'seed'>): SampleValue {
     const entry = this.entries.get(spec.key);
-    const fresh = !entry || entry.spec.text !== spec.text;
-    const session = fresh ? null : entry.session;
-    let problem: Problem;
-    let note: string | undefined;
-    if (session) {
-      problem = session.problem;
-      note = session.source.weights;
-    } else {
-      const e: Entry = fresh ? { spec, parsed: load(spec), session: null, watchers: new Set() } : entry;
-      const first = e.parsed.diagnostics.find((d) => d.severity === 'error');
-      if (!e.parsed.problem || first) throw new Error(`the spec has errors${first ? ` (line ${first.line}: ${first.message})` : ''}`);
-      ({ problem, note } = chooseWeights(e, e.parsed.problem));
-    }
+    // Another text than the entry's (an edit not parsed yet): its own parse, no panel's choice.
+    const e = entry && entry.spec.text === spec.text ? entry : { spec, parsed: load(spec), weights: undefined, initial: false };
+    const first = e.parsed.diagnostics.find((d) => d.severity === 'error');
+    if (!e.parsed.problem || first) throw new Error(`the spec has errors${first ? ` (line ${first.line}: ${first.message})` : ''}`);
+    const { problem, note } = chooseWeights(e, e.parsed.problem);
     const text = sample(problem, problem.params, { prime: o.prime, length: o.length, temperature: o.temperature, seed: o.seed });
     return { text, weights: note?.replace(/^weights: /, '') ?? "the spec's init" };
   }
@@ -258,9 +254,10 @@ export class Specs {
     };
     try {
       if (this.isCancelled(build)) throw new BuildCancelled();
-      const { problem, note, warning } = chooseWeights(entry, parsed, spec);
+      const { problem, note, warning, trained } = chooseWeights(entry, parsed, spec);
       const trace = runTrace(problem, undefined, { progress });
       if (entry.watchers.size === 0) throw new BuildCancelled(); // every front-end left while it built: nothing to keep
+      entry.trained = trained; // with the trace that used it (postBuilt offers the switch from it)
       const source = { file: key, text: spec.text, format: spec.format, weights: note };
       if (entry.session) entry.session.replace(problem, trace, source);
       else {
@@ -284,13 +281,14 @@ type Cursor = NonNullable<AttachRequest['cursor']>;
 
 /**
  * The parameters the entry's session traces (see withWeights); with the panel's choice of the
- * initial weights, the spec's init, the trained ones remembered for the switch.
+ * initial weights, the spec's init. `trained` names the trained weights beside the spec, for the
+ * switch. Reads the files and changes nothing: a sample asks it too, between a build's slices.
  */
-function chooseWeights(entry: Entry, problem: Problem, spec = entry.spec): { problem: Problem; note?: string; warning?: string } {
+function chooseWeights(entry: Pick<Entry, 'spec' | 'weights' | 'initial'>, problem: Problem, spec = entry.spec): { problem: Problem; note?: string; warning?: string; trained?: string } {
   const r = withWeights(spec, entry.weights, problem);
-  entry.trained = !entry.weights && r.problem !== problem && r.note ? r.note.replace(/^weights: /, '') : undefined;
-  if (entry.trained && entry.initial) return { problem, note: `weights: spec init (trained: ${entry.trained})`, warning: r.warning };
-  return r;
+  const trained = !entry.weights && r.problem !== problem && r.note ? r.note.replace(/^weights: /, '') : undefined;
+  if (trained && entry.initial) return { problem, note: `weights: spec init (trained: ${trained})`, warning: r.warning, trained };
+  return { ...r, trained };
 }
 
 

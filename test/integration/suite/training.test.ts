@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { parseWeights } from '../../../src/engine';
 import type { TrainResult } from '../../../src/extension/training/training';
-import { folder, gapMeter, helloCopy, problemOf, note } from './helpers';
+import { folder, gapMeter, helloCopy, problemOf, note, settleWebviews } from './helpers';
 
 /** An identity RNN with mse and a huge learning rate: the loss goes non-finite within a few steps. */
 const BLOWUP = 'name: blowup\nmodel: { cell: rnn, hidden: 2, activation: identity, output: identity }\nloss: mse\ndata: { inputs: [[1], [1], [1]], targets: [[1], [1], [1]] }\ntrain: { optimizer: sgd, lr: 1e6, clip: none, epochs: 1000 }\n';
@@ -13,6 +13,7 @@ const BLOWUP = 'name: blowup\nmodel: { cell: rnn, hidden: 2, activation: identit
 export function defineTrainingTests(): void {
   suite('training', () => {
     suiteTeardown(async () => {
+      await settleWebviews();
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     });
 
