@@ -74,7 +74,7 @@ export function registerCommands(context: vscode.ExtensionContext, panels: Stepp
     ),
     vscode.commands.registerCommand(
       COMMANDS.importPytorchWeights,
-      guard('Import PyTorch Weights', (file?: unknown) => importPytorchWeights(typeof file === 'string' ? file : undefined)),
+      guard('Import PyTorch Weights', (file?: unknown) => importPytorchWeights(panels.engine, typeof file === 'string' ? file : undefined)),
     ),
     vscode.commands.registerCommand(
       COMMANDS.newSpecFromExample,

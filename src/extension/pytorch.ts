@@ -5,11 +5,11 @@
 import * as vscode from 'vscode';
 import { fork } from 'node:child_process';
 import * as path from 'node:path';
-import { readStateDict, specFromStateDict } from '../engine/pytorch';
+import type { EngineClient } from './engine/client';
 import { log } from './output';
 import { uriExists } from './specFiles';
 
-/** Files the import reads on the host at most (the parse is quick; larger models go through init.weights_file). */
+/** Files the import reads at most (larger models go through init.weights_file). */
 const IMPORT_CAP = 64 * 1024 * 1024;
 
 /** Runs dist/cli.js with args off the host's thread; resolves with its exit status and stderr. */
@@ -43,8 +43,11 @@ export async function exportToPytorch(extensionUri: vscode.Uri, doc: vscode.Text
   return out;
 }
 
-/** Picks a .pt/.pth/.safetensors file, writes NAME.rnn.yaml beside it with the model inferred, opens it. */
-export async function importPytorchWeights(fileArg?: string): Promise<string | undefined> {
+/**
+ * Picks a .pt/.pth/.safetensors file, writes NAME.rnn.yaml beside it with the model inferred, opens
+ * it. The host only reads the bytes (asynchronously); the engine worker unpickles them and infers the model.
+ */
+export async function importPytorchWeights(engine: EngineClient, fileArg?: string): Promise<string | undefined> {
   let file = fileArg;
   if (!file) {
     const picked = await vscode.window.showOpenDialog({
@@ -61,7 +64,7 @@ export async function importPytorchWeights(fileArg?: string): Promise<string | u
   if (stat.size > IMPORT_CAP) throw new Error(`${path.basename(file)} is ${stat.size} bytes, more than the ${IMPORT_CAP} the import reads; write the spec by hand with init.weights_file`);
   const bytes = await vscode.workspace.fs.readFile(uri);
   const stem = path.basename(file).replace(/\.(pth?|safetensors)$/i, '');
-  const text = specFromStateDict(readStateDict(bytes, file), path.basename(file), stem);
+  const { text } = await engine.importWeights(path.basename(file), stem, bytes);
   let target = vscode.Uri.file(path.join(path.dirname(file), `${stem}.rnn.yaml`));
   for (let i = 2; await uriExists(target); i++) target = vscode.Uri.file(path.join(path.dirname(file), `${stem}-${i}.rnn.yaml`));
   await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));

@@ -12,7 +12,7 @@ import type { SpecError } from '../../protocol';
 import { log } from '../output';
 import { unpackSummary } from './packedSummary';
 import type { FromWorker, StartTraining } from '../../node/training/messages';
-import { CANCEL_SLOTS, type BuildFailed, type BuildProgress, type Built, type CallResults, type Changed, type DiagnosticsValue, type EngineEvent, type FromEngine, type SampleValue, type SpecDescription, type SessionCall, type SpecText, type ToEngine, type Watcher } from './messages';
+import { CANCEL_SLOTS, type BuildFailed, type BuildProgress, type Built, type CallResults, type Changed, type DiagnosticsValue, type EngineEvent, type FromEngine, type ImportedSpec, type SampleValue, type SpecDescription, type SessionCall, type SpecText, type ToEngine, type Watcher } from './messages';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 
@@ -106,6 +106,12 @@ export class EngineClient implements vscode.Disposable {
     return this.request({ type: 'gradcheck', id: this.nextId++, spec });
   }
 
+  /** A new spec's text for a PyTorch state_dict's bytes, read in the worker (the bytes move there). */
+  importWeights(file: string, name: string, bytes: Uint8Array): Promise<ImportedSpec> {
+    const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+    return this.request({ type: 'importWeights', id: this.nextId++, file, name, bytes: own }, [own.buffer as ArrayBuffer]);
+  }
+
   // ------------------------------------------------------------ training
 
   /** Starts a training run; its messages go to onMessage. Returns the cancel. */
@@ -131,17 +137,17 @@ export class EngineClient implements vscode.Disposable {
     return build;
   }
 
-  private request<T>(m: ToEngine & { id: number }): Promise<T> {
+  private request<T>(m: ToEngine & { id: number }, transfer?: ArrayBuffer[]): Promise<T> {
     if (this.disposed) return Promise.reject(new Error('the extension is shutting down'));
     return new Promise<T>((resolve, reject) => {
       this.pending.set(m.id, { resolve: resolve as (v: unknown) => void, reject });
-      this.send(m);
+      this.send(m, transfer);
     });
   }
 
-  private send(m: ToEngine): void {
+  private send(m: ToEngine, transfer?: ArrayBuffer[]): void {
     if (this.disposed) return; // shutting down: the worker is gone and stays gone
-    this.start().postMessage(m);
+    this.start().postMessage(m, transfer);
   }
 
   private start(): Worker {

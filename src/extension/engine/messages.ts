@@ -167,13 +167,29 @@ export interface UseWeightsRequest {
   initial: boolean;
 }
 
+/** BPTT: Import PyTorch Weights…: a state_dict's bytes (moved, not copied) to read and describe as a spec; answers an ImportedSpec. */
+export interface ImportWeightsRequest {
+  type: 'importWeights';
+  id: number;
+  /** The file's name, for the spec's comment and the errors. */
+  file: string;
+  /** The spec's name. */
+  name: string;
+  bytes: Uint8Array;
+}
+
+/** The answer to an ImportWeightsRequest: the new spec's text. */
+export interface ImportedSpec {
+  text: string;
+}
+
 /** The document was closed and no front-end watches it: drop what the worker keeps of it. */
 export interface ForgetRequest {
   type: 'forget';
   key: string;
 }
 
-export type ToEngine = DescribeRequest | SpecRequest | AttachRequest | DetachRequest | CallRequest | GradcheckRequest | TrainRequest | TrainCancelRequest | ForgetRequest | SampleRequest | UseWeightsRequest;
+export type ToEngine = DescribeRequest | SpecRequest | AttachRequest | DetachRequest | CallRequest | GradcheckRequest | TrainRequest | TrainCancelRequest | ForgetRequest | SampleRequest | UseWeightsRequest | ImportWeightsRequest;
 
 // ---------------------------------------------------------------- worker -> host
 

@@ -5,6 +5,7 @@
  */
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { runTraining } from '../../node/training/trainLoop';
+import { readStateDict, specFromStateDict } from '../../engine/pytorch';
 import { CANCEL_SLOTS, type FromEngine, type ToEngine } from './messages';
 import { Specs } from './specs';
 
@@ -79,6 +80,16 @@ function handle(m: ToEngine): void {
       return;
     case 'sample':
       return reply(m.id, () => specs.sample(m.spec, m));
+    case 'importWeights':
+      // The unpickling and the model's inference run here, never on the host; an error names the file.
+      return reply(m.id, () => {
+        try {
+          return { text: specFromStateDict(readStateDict(m.bytes, m.file), m.file, m.name) };
+        } catch (e) {
+          const message = e instanceof Error ? e.message : String(e);
+          throw new Error(message.includes(m.file) ? message : `${m.file}: ${message}`);
+        }
+      });
     case 'useWeights':
       return specs.useWeights(m.key, m.build, m.initial);
     case 'trainCancel':
