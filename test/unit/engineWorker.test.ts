@@ -45,11 +45,14 @@ const spec = (key: string, text: string, dir: string | null = null): SpecText =>
 const HELLO = 'name: hello\nmodel:\n  cell: rnn\n  hidden: 3\ndata:\n  text: hello\ninit:\n  seed: 1\n';
 
 /** An LSTM long enough to be checkpointed (T·H over the threshold), so the build runs in slices for seconds. */
-function longSpec(T: number): string {
+function longSpec(T: number, H = 128): string {
   let seed = 5;
   const text = Array.from({ length: T + 1 }, () => 'abcdefgh'[(seed = (seed * 1103515245 + 12345) % 2147483648) % 8]).join('');
-  return `name: long\nmodel:\n  cell: lstm\n  hidden: 128\ndata:\n  text: ${text}\ninit:\n  seed: 3\n`;
+  return `name: long\nmodel:\n  cell: lstm\n  hidden: ${H}\ndata:\n  text: ${text}\ninit:\n  seed: 3\n`;
 }
+
+/** The smallest long spec that is checkpointed (T·H = 2.05e6 > CHECKPOINT_THRESHOLD), so its build serves messages between slices all along. */
+const sliced = (): string => longSpec(32_000, 64);
 
 describe('the engine worker', () => {
   it('answers another spec’s calls and a gradient check between the slices of a long build', async () => {
@@ -82,7 +85,7 @@ describe('the engine worker', () => {
   it('a Sample asked while the session rebuilds for new trained weights answers from those weights, not the session’s old ones', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bptt-sample-'));
     try {
-      const text = longSpec(4000);
+      const text = sliced();
       const file = join(dir, 'long.rnn.yaml');
       writeFileSync(file, text);
       const { send, log, until } = start();
@@ -90,7 +93,7 @@ describe('the engine worker', () => {
       await until((m) => m.type === 'built' && m.build === 1);
       // "Trained" weights appear beside the spec (another seed's init, as a training run would leave other numbers).
       const problem = loadSpec(text, { format: 'yaml' }).problem!;
-      const trained = loadSpec(text.replace('seed: 3', 'seed: 11'), { format: 'yaml' }).problem!.params;
+      const trained = loadSpec(text.replace(/seed: 3\n$/, 'seed: 11\n'), { format: 'yaml' }).problem!.params;
       writeFileSync(join(dir, 'long.weights.json'), serializeWeights(problem, { params: trained }));
       const o = { prime: 'a', length: 24, temperature: 0, seed: 0 };
       expect(sample(problem, trained, o)).not.toBe(sample(problem, problem.params, o)); // the two weights tell apart
@@ -106,6 +109,33 @@ describe('the engine worker', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  }, 120_000);
+
+  it('a debugger attaching while the panel’s build runs joins that build: one trace for both, not a second build', async () => {
+    const { send, log, until } = start();
+    const text = sliced();
+    send({ type: 'attach', spec: spec('mem:join', text), who: 'panel', build: 1 });
+    await until((m) => m.type === 'progress' && m.build === 1);
+    send({ type: 'attach', spec: spec('mem:join', text), who: 'debugger', build: 2 });
+    expect(await until((m) => m.type === 'joined')).toEqual({ type: 'joined', key: 'mem:join', build: 2, into: 1 });
+    await until((m) => m.type === 'built' && m.build === 1);
+    // A call now is answered by the one session (the debugger's questions go to the same trace).
+    send({ type: 'call', id: 30, key: 'mem:join', call: { method: 'info' } });
+    await until((m) => m.type === 'reply' && m.id === 30);
+    const mine = log.filter((m) => 'key' in m && m.key === 'mem:join');
+    expect(mine.filter((m) => m.type === 'built').map((m) => (m as { build: number }).build)).toEqual([1]);
+    expect(mine.some((m) => m.type === 'buildFailed' || (m.type === 'progress' && m.build === 2))).toBe(false);
+  }, 120_000);
+
+  it('an attach with another text stops the build under way and builds its own', async () => {
+    const { send, log, until } = start();
+    send({ type: 'attach', spec: spec('mem:other', sliced()), who: 'panel', build: 1 });
+    await until((m) => m.type === 'progress' && m.build === 1);
+    send({ type: 'attach', spec: spec('mem:other', HELLO), who: 'debugger', build: 2 });
+    const built = (await until((m) => m.type === 'built' && m.key === 'mem:other')) as Extract<FromEngine, { type: 'built' }>;
+    expect([built.build, built.T]).toEqual([2, 4]); // hello: inputs h, e, l, l
+    expect(log.find((m) => m.type === 'buildFailed')).toMatchObject({ build: 1, cancelled: true });
+    expect(log.some((m) => m.type === 'joined')).toBe(false);
   }, 120_000);
 
   it('a debug launch’s .pt weights are the session’s parameters (the worker reads PyTorch files as the CLI does)', async () => {

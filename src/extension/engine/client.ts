@@ -57,7 +57,8 @@ export class EngineClient implements vscode.Disposable {
     let set = this.listeners.get(spec.key);
     if (!set) this.listeners.set(spec.key, (set = new Set()));
     set.add(events);
-    const build = this.newBuild(spec.key);
+    // Not superseding the build under way: the worker joins it when the text is the same (a `joined`), else stops it.
+    const build = this.newBuild(spec.key, false);
     this.send({ type: 'attach', spec, who, build, cursor: opts.cursor as Built['cursor'] | undefined, weights: opts.weights });
     return {
       dispose: () => {
@@ -78,6 +79,11 @@ export class EngineClient implements vscode.Disposable {
   /** Whether a build of the spec is under way. */
   isBuilding(key: string): boolean {
     return this.building.has(key);
+  }
+
+  /** The build whose trace the spec's front-ends wait for (or last got): after a join, the one they joined. */
+  latestBuild(key: string): number | undefined {
+    return this.builds.get(key);
   }
 
   call<M extends SessionCall['method']>(key: string, call: Extract<SessionCall, { method: M }>): Promise<CallResults[M]> {
@@ -127,9 +133,9 @@ export class EngineClient implements vscode.Disposable {
 
   // ------------------------------------------------------------ plumbing
 
-  private newBuild(key: string): number {
+  private newBuild(key: string, supersede = true): number {
     const previous = this.builds.get(key);
-    if (previous !== undefined) Atomics.store(this.flags, previous % CANCEL_SLOTS, previous); // superseded
+    if (supersede && previous !== undefined) Atomics.store(this.flags, previous % CANCEL_SLOTS, previous);
     const build = this.nextBuild++;
     Atomics.store(this.flags, build % CANCEL_SLOTS, 0);
     this.builds.set(key, build);
@@ -210,6 +216,11 @@ export class EngineClient implements vscode.Disposable {
         // A superseded build's cancel is no news: the newer build reports.
         if (m.cancelled && this.builds.get(m.key) !== m.build) return;
         this.emit(m.key, (l) => l.failed?.(m));
+        return;
+      case 'joined':
+        // The attach's build is the one under way: its progress and its end are the ones to follow.
+        if (this.builds.get(m.key) === m.build) this.builds.set(m.key, m.into);
+        if (this.building.get(m.key) === m.build) this.building.set(m.key, m.into);
         return;
       case 'changed':
         this.emit(m.key, (l) => l.changed?.(m));

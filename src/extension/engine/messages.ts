@@ -244,6 +244,14 @@ export interface BuildFailed {
   cancelled: boolean;
 }
 
+/** A front-end's attach joined the build of the same text under way (`into`): its `built` is the answer to build `build` too. */
+export interface Joined {
+  type: 'joined';
+  key: string;
+  build: number;
+  into: number;
+}
+
 /** The cursor moved (by any front-end) or a new trace replaced the old. */
 export interface Changed {
   type: 'changed';
@@ -260,7 +268,7 @@ export interface TrainingEvent {
   message: FromWorker;
 }
 
-export type FromEngine = Reply | BuildProgress | BuiltPacked | BuildFailed | Changed | TrainingEvent;
+export type FromEngine = Reply | BuildProgress | BuiltPacked | BuildFailed | Joined | Changed | TrainingEvent;
 
 /** What the host's listeners hear: the worker's messages with the summary unpacked. */
 export type EngineEvent = Exclude<FromEngine, BuiltPacked> | Built;

@@ -30,6 +30,8 @@ interface Entry {
   initial?: boolean;
   /** The trained weights beside the spec as the session's last build read them ("hello.weights.json (epoch 200)"), while they exist. */
   trained?: string;
+  /** The newest build asked for, while it waits or runs: an older one stops, a front-end attaching to the same text joins it. */
+  pending?: number;
 }
 
 /** Posts progress at most this often (ms). */
@@ -89,6 +91,11 @@ export class Specs {
     }
     if (m.weights !== undefined) entry.weights = m.weights;
     entry.watchers.add(m.who);
+    if (!changed && entry.pending !== undefined) {
+      // A build of this very text is under way (the panel's): the new watcher gets its trace, no second build.
+      this.post({ type: 'joined', key: m.spec.key, build: m.build, into: entry.pending });
+      return;
+    }
     if (!entry.session || changed) this.build(entry, m.build, m.cursor);
     else {
       // Already built: tell the new watcher what there is.
@@ -217,8 +224,13 @@ export class Specs {
 
   /** Builds (or rebuilds) the entry's trace; one build at a time, the others after it. */
   private build(entry: Entry, build: number, cursor?: Cursor): void {
+    entry.pending = build;
+    this.run(entry, build, cursor);
+  }
+
+  private run(entry: Entry, build: number, cursor?: Cursor): void {
     if (this.building) {
-      this.waiting.push(() => this.build(entry, build, cursor));
+      this.waiting.push(() => this.run(entry, build, cursor));
       return;
     }
     this.building = true;
@@ -226,6 +238,7 @@ export class Specs {
       this.buildNow(entry, build, cursor);
     } finally {
       this.building = false;
+      if (entry.pending === build) entry.pending = undefined;
     }
     this.waiting.shift()?.();
   }
@@ -243,17 +256,19 @@ export class Specs {
     }
     // A short build reports nothing: progress (and the host's notification) only past the first PROGRESS_MS.
     let last = Date.now();
+    // Cancelled by the host, or superseded by a newer build of the entry.
+    const stopped = (): boolean => this.isCancelled(build) || entry.pending !== build;
     const progress = (phase: 'forward' | 'backward', done: number, total: number): void => {
-      if (this.isCancelled(build)) throw new BuildCancelled();
+      if (stopped()) throw new BuildCancelled();
       this.between();
-      if (this.isCancelled(build)) throw new BuildCancelled(); // a message just served superseded it
+      if (stopped()) throw new BuildCancelled(); // a message just served superseded it
       const now = Date.now();
       if (now - last < PROGRESS_MS) return;
       last = now;
       this.post({ type: 'progress', key, build, phase, done, total });
     };
     try {
-      if (this.isCancelled(build)) throw new BuildCancelled();
+      if (stopped()) throw new BuildCancelled();
       const { problem, note, warning, trained } = chooseWeights(entry, parsed, spec);
       const trace = runTrace(problem, undefined, { progress });
       if (entry.watchers.size === 0) throw new BuildCancelled(); // every front-end left while it built: nothing to keep

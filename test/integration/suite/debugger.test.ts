@@ -87,6 +87,47 @@ export function defineDebuggerTests(): void {
       }
     });
 
+    test("F5 while the panel's build runs joins that build: the debugger stops on the panel's trace, not a second build", async function () {
+      this.timeout(300_000);
+      const dir = folder().uri.fsPath;
+      let seed = 7;
+      fs.writeFileSync(`${dir}/join-corpus.txt`, Array.from({ length: 32_001 }, () => 'abcdefgh'[(seed = (seed * 1103515245 + 12345) % 2147483648) % 8]).join(''));
+      // Checkpointed (T·H past the threshold), so the build takes seconds and serves the attach between its slices.
+      const uri = vscode.Uri.file(`${dir}/join.rnn.yaml`);
+      fs.writeFileSync(uri.fsPath, 'name: join\nmodel:\n  cell: lstm\n  hidden: 64\ndata:\n  file: join-corpus.txt\n  seq: 32000\ninit:\n  seed: 3\n');
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc);
+      const key = uri.toString();
+      const panel = api.panels.openOrReveal(doc);
+      await waitFor("the panel's build to start", () => api.engine.isBuilding(key));
+      const panelBuild = api.engine.latestBuild(key);
+      const stopped: string[] = [];
+      let buildingAtLaunch: boolean | undefined;
+      const tracker = vscode.debug.registerDebugAdapterTrackerFactory('bptt', {
+        createDebugAdapterTracker: () => ({
+          onWillReceiveMessage: (m: { command?: string }) => m.command === 'launch' && (buildingAtLaunch = api.engine.isBuilding(key)),
+          onDidSendMessage: (m: { type: string; event?: string; body?: { reason: string } }) => m.type === 'event' && m.event === 'stopped' && stopped.push(m.body!.reason),
+        }),
+      });
+      try {
+        await vscode.window.showTextDocument(doc);
+        assert.ok(await vscode.debug.startDebugging(folder(), { type: 'bptt', request: 'launch', name: 'join', spec: uri.fsPath }), 'the debugger did not start');
+        assert.equal(buildingAtLaunch, true, 'the build had ended before the launch: the test says nothing');
+        const s = await waitFor('a bptt debug session', () => vscode.debug.activeDebugSession?.type === 'bptt' && vscode.debug.activeDebugSession);
+        await waitFor('the entry stop', () => stopped.includes('entry'), 240_000);
+        // One build: the one the panel started is the one both front-ends got (a restart would be a newer build).
+        assert.equal(api.engine.latestBuild(key), panelBuild);
+        await panel.firstBuild;
+        assert.equal(panel.T, 32_000);
+        assert.equal(panel.lastErrors.length, 0, JSON.stringify(panel.lastErrors));
+        assert.equal((await topFrame(s)).name, 'forward t=1');
+        await waitFor('the panel at forward t=1 (one cursor)', () => panel.cursor?.phase === 'forward' && panel.cursor.t === 1);
+      } finally {
+        tracker.dispose();
+        fs.rmSync(`${dir}/join-corpus.txt`, { force: true });
+      }
+    });
+
     test('the host stays responsive while a T=60,000 H=128 LSTM trace builds in the worker; a cancelled build leaves the panel usable', async function () {
       this.timeout(600_000);
       const dir = folder().uri.fsPath;
