@@ -45,8 +45,6 @@ describe('batched LSTM', () => {
 
   test('refuses what it does not batch', () => {
     expect(() => batchGrads(randomProblem({ cell: 'gru' }).config, { truncate: 'window', k: 2 }, randomProblem({ cell: 'gru' }).params, [randomProblem({ cell: 'gru' }).sequence], { h: [new Float64Array(4)] })).toThrow(/window/);
-    const p = randomProblem({ cell: 'lstm', peephole: true });
-    expect(() => batchGrads(p.config, p.bptt, p.params, [p.sequence], each(p.s0, 1))).toThrow(/peephole/) // until it has a batched step;
     const q = randomProblem({ cell: 'lstm' });
     const short = { ...q.sequence, inputs: q.sequence.inputs.slice(1), targets: q.sequence.targets.slice(1) };
     expect(() => batchGrads(q.config, q.bptt, q.params, [q.sequence, short], each(q.s0, 2))).toThrow(/one length/);
@@ -77,6 +75,9 @@ describe('batched LSTM', () => {
 describe('batched cells: every sequence from its own state, gradients and end states as the per-sequence traces', () => {
   const cells: { name: string; o: Partial<ModelConfig> }[] = [
     { name: 'lstm', o: { cell: 'lstm' } },
+    { name: 'lstm peephole (its equations as a custom cell)', o: { cell: 'lstm', peephole: true } },
+    { name: 'lstm coupled', o: { cell: 'lstm', coupled: true } },
+    { name: 'lstm peephole and coupled', o: { cell: 'lstm', peephole: true, coupled: true } },
     { name: 'gru classic', o: { cell: 'gru', variant: 'classic' } },
     { name: 'gru pytorch', o: { cell: 'gru', variant: 'pytorch' } },
     { name: 'rnn tanh', o: { cell: 'rnn', activation: 'tanh' } },
@@ -130,10 +131,11 @@ describe('each cell owns its batched step', () => {
   test('stacks and embeddings have one, layer over layer (batch.cells.test.ts)', () => {
     for (const o of [{ layers: 2 }, { embedding: 3 }, { layers: 3, embedding: 3 }]) expect(batchable(cfg(o), { truncate: 'none', k: 2 }), JSON.stringify(o)).toBe(true);
   });
-  test('peephole and coupled LSTMs have none: they train sequence by sequence', () => {
-    for (const o of [{ peephole: true }, { coupled: true }]) {
-      expect(makeCell(cfg(o)).batch, JSON.stringify(o)).toBeUndefined();
-      expect(batchable(cfg(o), { truncate: 'none', k: 2 })).toBe(false);
+  test('every cell has one; window truncation runs sequence by sequence', () => {
+    const custom = { states: ['h'], params: { W: ['H', 'D'], U: ['H', 'H'] }, equations: 'h = tanh(W @ x + U @ h_prev)' };
+    for (const o of [{ peephole: true }, { coupled: true }, { cell: 'custom' as const, custom }, { cell: 'custom' as const, custom, layers: 2 }]) {
+      expect(batchable(cfg(o), { truncate: 'none', k: 2 }), JSON.stringify(o)).toBe(true);
+      expect(batchable(cfg(o), { truncate: 'window', k: 2 }), JSON.stringify(o)).toBe(false);
     }
   });
 });

@@ -13,6 +13,7 @@ import { VecPool } from '../vecPool';
 import { lstmAdvance, lstmRunner } from './lstmRun';
 import { lstmBatch } from '../batch/lstm';
 import type { BatchCell } from './cell';
+import { CustomCell } from './custom/cell';
 import { gateSymbols, gateTerms, shapesOf, type Cell, type CellInfo, type CellState, type GradTerm, type StepCache, type StepGrad, type StepRunner } from './cell';
 
 export class LstmCell implements Cell {
@@ -173,10 +174,18 @@ export class LstmCell implements Cell {
     return lstmAdvance(this.H, this.D, p, inputs, s0, from, to, want, keep);
   }
 
-  /** The standard LSTM's minibatch path (batch/lstm.ts); peephole and coupled gates have none. */
-  get batch(): ((p: Params) => BatchCell) | undefined {
-    return this.peephole || this.coupled ? undefined : (p) => lstmBatch(p, this.H, this.D);
+  /**
+   * The minibatch path: the standard LSTM's stacked gates (batch/lstm.ts); peephole and coupled
+   * gates through the cell's own equations compiled as a custom cell (the same parameters).
+   */
+  batch(p: Params): BatchCell {
+    if (!this.peephole && !this.coupled) return lstmBatch(p, this.H, this.D);
+    const { states, symbols, equations } = this.info;
+    this.asEquations ??= new CustomCell(this.D, this.H, { states, params: symbols, equations: equations.forward.join('\n') });
+    return this.asEquations.batch(p);
   }
+
+  private asEquations: CustomCell | undefined;
 }
 
 /**
