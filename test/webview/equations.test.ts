@@ -4,22 +4,14 @@
  * the view it comes from. Screenshots in test/webview/screenshots/equations-*.png.
  */
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
 import { formatNumber } from '../../src/format';
-import { launch, Panel, root } from './harness';
+import { Panel, useBrowser } from './harness';
 import { loadExample } from './problems';
 import type { Problem } from '../../src/engine';
 import { randomProblem } from '../unit/helpers/randomProblem';
 
-const shots = join(root, 'test', 'webview', 'screenshots');
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const web = useBrowser();
 
 /** The numbers of a typeset value (an <mtable data-testid=…>), row by row, each exactly (its title; the cell shows the value's shared format). */
 const numbersOf = (panel: Panel, testid: string): Promise<string[]> =>
@@ -67,7 +59,7 @@ const lineOf = (panel: Panel, name: string): Promise<number> =>
   panel.page.evaluate(`Array.from(document.querySelectorAll('[data-testid^="eq-"][data-target]')).findIndex((e) => e.dataset.target === '${name}')`) as Promise<number>;
 
 test('hello, forward t = 1: a_1 = W_xh x_1 + W_hh h_0 + b_h with the weights written out, equal to the engine', async () => {
-  const panel = await Panel.open(browser, await loadExample('hello'), { theme: 'light' });
+  const panel = await web.open(await loadExample('hello'), { theme: 'light' });
   try {
     await panel.at('forward', 1);
     const i = await lineOf(panel, 'a');
@@ -81,7 +73,7 @@ test('hello, forward t = 1: a_1 = W_xh x_1 + W_hh h_0 + b_h with the weights wri
     // h_{t-1} at t = 1 is h_0, the spec's initial state.
     expect(await numbersOf(panel, `eq-${i}-h_prev`)).toEqual(Array.from(panel.problem.s0.h, formatNumber));
     expect(await panel.page.locator(`[data-testid="eq-${i}"] .eq-num math`).count()).toBe(1);
-    await panel.page.getByTestId('equations').screenshot({ path: join(shots, 'equations-forward-light.png') });
+    await panel.page.getByTestId('equations').screenshot({ path: join(web.shots, 'equations-forward-light.png') });
     expect(panel.errors).toEqual([]);
     expect(await panel.page.evaluate('window.__cspViolations')).toEqual([]);
   } finally {
@@ -90,7 +82,7 @@ test('hello, forward t = 1: a_1 = W_xh x_1 + W_hh h_0 + b_h with the weights wri
 });
 
 test('hello, backward t = 2: dW_hy = dz_2 h_2ᵀ and dW_hh = da_2 h_1ᵀ are the engine’s contributions; hovering dW_hh lights its card', async () => {
-  const panel = await Panel.open(browser, await loadExample('hello'), { theme: 'dark' });
+  const panel = await web.open(await loadExample('hello'), { theme: 'dark' });
   try {
     await panel.at('forward', 1);
     await panel.page.keyboard.press('End');
@@ -107,14 +99,14 @@ test('hello, backward t = 2: dW_hy = dz_2 h_2ᵀ and dW_hh = da_2 h_1ᵀ are the
     expect(await numbersOf(panel, `eq-${i}-h_prev`)).toEqual(Array.from(panel.trace.forward(1).h, formatNumber));
     await panel.page.locator(`[data-testid="eq-${i}"] .eq-num [data-term="dW_hh"]`).first().hover();
     expect(await panel.page.getByTestId('grad-W_hh').getAttribute('class')).toContain('linked');
-    await panel.page.getByTestId('equations').screenshot({ path: join(shots, 'equations-backward-dark.png') });
+    await panel.page.getByTestId('equations').screenshot({ path: join(web.shots, 'equations-backward-dark.png') });
   } finally {
     await panel.close();
   }
 });
 
 test('lstm, backward: dL/dc_t as through h_t plus from the future, the latter dc_{t+1} ⊙ f_{t+1}', async () => {
-  const panel = await Panel.open(browser, await loadExample('lstm'), { theme: 'high-contrast' });
+  const panel = await web.open(await loadExample('lstm'), { theme: 'high-contrast' });
   try {
     await panel.at('forward', 1);
     await panel.page.keyboard.press('End');
@@ -128,7 +120,7 @@ test('lstm, backward: dL/dc_t as through h_t plus from the future, the latter dc
       expect(shown.ids[`bwd-dc-${k}`]?.value).toBe(formatNumber(dc2[k]));
       expect(Number(shown.ids[`bwd-dc_local-${k}`]?.value)).toBeCloseTo(dc2[k] - dc3[k] * f3[k], 3);
     }
-    await panel.page.getByTestId('backward').screenshot({ path: join(shots, 'backward-lstm-hc.png') });
+    await panel.page.getByTestId('backward').screenshot({ path: join(web.shots, 'backward-lstm-hc.png') });
   } finally {
     await panel.close();
   }
@@ -149,7 +141,7 @@ describe('one format per matrix or vector, aligned, exact in the title', () => {
     ['LSTM H = 256', async () => ({ ...randomProblem({ cell: 'lstm', H: 256, D: 64, K: 64, T: 6, seed: 5, scale: 0.08 }), name: 'lstm-h256' }), 3],
   ];
   test.each(cases)('%s, both phases: every typeset value one form, its titles the engine\'s values', async (_, make, t) => {
-    const panel = await Panel.open(browser, await make(), { theme: 'dark' });
+    const panel = await web.open(await make(), { theme: 'dark' });
     try {
       await at(panel, 'forward', 1);
       const forward = await tablesOf(panel);
@@ -172,7 +164,7 @@ describe('one format per matrix or vector, aligned, exact in the title', () => {
   }, 120_000);
 
   test('LSTM H = 256: values that span the exponent form\'s threshold read in one form (the issue\'s 0.0034 … 8.07e-4)', async () => {
-    const panel = await Panel.open(browser, { ...randomProblem({ cell: 'lstm', H: 256, D: 64, K: 64, T: 6, seed: 5, scale: 0.08 }), name: 'lstm-h256' }, { theme: 'dark' });
+    const panel = await web.open({ ...randomProblem({ cell: 'lstm', H: 256, D: 64, K: 64, T: 6, seed: 5, scale: 0.08 }), name: 'lstm-h256' }, { theme: 'dark' });
     try {
       await backwardAt(panel, 3);
       const tables = await tablesOf(panel);
@@ -187,7 +179,7 @@ describe('one format per matrix or vector, aligned, exact in the title', () => {
 });
 
 test('the phase switch button: the same t in the other pass, its shortcut in its title', async () => {
-  const panel = await Panel.open(browser, await loadExample('hello'), { theme: 'dark' });
+  const panel = await web.open(await loadExample('hello'), { theme: 'dark' });
   try {
     await panel.at('forward', 1);
     await panel.page.keyboard.press('ArrowRight');

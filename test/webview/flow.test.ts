@@ -3,33 +3,23 @@
  * map, the Jacobian row and its bound, the spectral radius, truncation, and the clipping preview.
  * Screenshots in test/webview/screenshots/flow-*.png.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
 import { clipPreview, flowMap, jacobianRow, type Problem } from '../../src/engine';
 import { flowMapView, MAX_FLOW_ROWS } from '../../src/session/flowView';
 import { randomProblem } from '../unit/helpers/randomProblem';
 import { formatNumber } from '../../src/format';
-import { launch, Panel, root, type Shown } from './harness';
+import { Panel, useBrowser, type Shown } from './harness';
 import { contrast } from './contrast';
 import { COLOURS, OVERFLOW } from './inPage';
 import { loadExample } from './problems';
 import type { ThemeName } from './themes';
 
-const shots = join(root, 'test', 'webview', 'screenshots');
-mkdirSync(shots, { recursive: true });
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const web = useBrowser();
 
 async function open(name: string, o: { theme?: ThemeName; width?: number; height?: number } = {}): Promise<Panel> {
-  const panel = await Panel.open(browser, await loadExample(name), { theme: o.theme ?? 'dark', width: o.width, height: o.height });
+  const panel = await web.open(await loadExample(name), { theme: o.theme ?? 'dark', width: o.width, height: o.height });
   await panel.at('forward', 1);
   await panel.page.waitForSelector('[data-testid="flow"][data-ready="true"]', { timeout: 10_000 });
   await jacobianAt(panel, panel.trace.T); // t = 1 has no step back: the chart shows row T
@@ -120,7 +110,7 @@ describe('the flow map is the engine’s', () => {
       expect(await cursorCell(panel)).toEqual(['flow-7-7']);
       expect(jacobianMismatches(problem, 7, await panel.collect())).toEqual([]);
       await panel.page.getByTestId('flow').scrollIntoViewIfNeeded();
-      await panel.page.getByTestId('flow').screenshot({ path: join(shots, `flow-${name}.png`) });
+      await panel.page.getByTestId('flow').screenshot({ path: join(web.shots, `flow-${name}.png`) });
       // Backward: the column k = t is marked as well; the cell moves down the diagonal.
       await panel.page.keyboard.press('End');
       await panel.at('backward', 1);
@@ -165,7 +155,7 @@ describe('the flow map is the engine’s', () => {
       expect(jacobianMismatches(panel.problem, T, shown)).toEqual([]);
       for (const m of ['W_hi', 'W_hf', 'W_hg', 'W_ho']) expect(shown.ids[`rho-${m}`]?.value).toMatch(/^\d/);
       await panel.page.getByTestId('flow').scrollIntoViewIfNeeded();
-      await panel.page.getByTestId('flow').screenshot({ path: join(shots, 'flow-lstm-light.png') });
+      await panel.page.getByTestId('flow').screenshot({ path: join(web.shots, 'flow-lstm-light.png') });
       expect(panel.errors).toEqual([]);
     } finally {
       await panel.close();
@@ -185,7 +175,7 @@ describe('truncation on the map', () => {
       expect(await note.textContent()).toContain(`Truncation drops ${(m.truncationLoss!.share * 100).toFixed(2)}% of the gradient norm`);
       expect(await note.textContent()).toContain(formatNumber(m.truncationLoss!.fullNorm));
       await panel.page.getByTestId('flow').scrollIntoViewIfNeeded();
-      await panel.page.getByTestId('flow').screenshot({ path: join(shots, 'flow-truncated-window.png') });
+      await panel.page.getByTestId('flow').screenshot({ path: join(web.shots, 'flow-truncated-window.png') });
     } finally {
       await panel.close();
     }
@@ -232,7 +222,7 @@ describe('the clipping preview', () => {
       await input.fill(String(threshold));
       await check(threshold);
       await panel.page.getByTestId('flow').scrollIntoViewIfNeeded();
-      await panel.page.getByTestId('flow').screenshot({ path: join(shots, 'flow-clip-dark.png') });
+      await panel.page.getByTestId('flow').screenshot({ path: join(web.shots, 'flow-clip-dark.png') });
     } finally {
       await panel.close();
     }
@@ -245,7 +235,7 @@ describe('a long sequence', () => {
     const t0 = performance.now();
     const v = flowMapView(problem);
     console.info(`flow map view of T = 400, H = 8: ${(performance.now() - t0).toFixed(0)} ms; ${v.rows.length} rows × ${v.cols.length} columns, block ${v.block}`);
-    const panel = await Panel.open(browser, problem, { theme: 'dark' });
+    const panel = await web.open(problem, { theme: 'dark' });
     try {
       await panel.at('forward', 1);
       await panel.page.waitForSelector('[data-testid="flow"][data-ready="true"]', { timeout: 10_000 });
@@ -268,7 +258,7 @@ describe('a long sequence', () => {
       const [i, j] = [v.rows.length - 1, v.cols.length - 1];
       await panel.page.mouse.move(box.x + (j + 0.5) * cell, box.y + (i + 0.5) * cell);
       expect(await canvas.getAttribute('title')).toContain(`= ${formatNumber(v.norms[i][j]!)}`);
-      await panel.page.getByTestId('flow').screenshot({ path: join(shots, 'flow-long.png') });
+      await panel.page.getByTestId('flow').screenshot({ path: join(web.shots, 'flow-long.png') });
       expect(panel.errors).toEqual([]);
     } finally {
       await panel.close();
@@ -294,7 +284,7 @@ describe('looks', () => {
       await panel.at('backward', 6);
       await jacobianAt(panel, 6);
       await panel.page.getByTestId('flow').scrollIntoViewIfNeeded();
-      await panel.page.getByTestId('flow').screenshot({ path: join(shots, `flow-${theme}.png`) });
+      await panel.page.getByTestId('flow').screenshot({ path: join(web.shots, `flow-${theme}.png`) });
       expect(panel.errors).toEqual([]);
     } finally {
       await panel.close();
@@ -320,10 +310,10 @@ describe('looks', () => {
       await panel.at('forward', 4);
       await jacobianAt(panel, 4);
       expect(await panel.page.evaluate(OVERFLOW)).toBeLessThanOrEqual(0);
-      await panel.page.screenshot({ path: join(shots, 'flow-narrow.png'), fullPage: true });
+      await panel.page.screenshot({ path: join(web.shots, 'flow-narrow.png'), fullPage: true });
       // The section alone, from the full page (an element shot would slide it under the sticky header).
       const box = (await panel.page.evaluate(`(() => { const r = document.querySelector('[data-testid="flow"]').getBoundingClientRect(); return { x: r.x + scrollX, y: r.y + scrollY, width: r.width, height: r.height }; })()`)) as { x: number; y: number; width: number; height: number };
-      await panel.page.screenshot({ path: join(shots, 'flow-narrow-section.png'), fullPage: true, clip: box });
+      await panel.page.screenshot({ path: join(web.shots, 'flow-narrow-section.png'), fullPage: true, clip: box });
     } finally {
       await panel.close();
     }

@@ -4,34 +4,24 @@
  * T = 2000: the figures to open and look at (test/webview/screenshots/gallery/). Each view's element
  * is shot on its own; every view must be there and the page must log no error.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
 import type { TrainingProgressMessage } from '../../src/protocol';
 import { randomProblem } from '../unit/helpers/randomProblem';
-import { launch, Panel, root } from './harness';
+import { Panel, useBrowser } from './harness';
 import { loadExample } from './problems';
 import type { ThemeName } from './themes';
 
-const shots = join(root, 'test', 'webview', 'screenshots', 'gallery');
-mkdirSync(shots, { recursive: true });
 const THEMES: ThemeName[] = ['light', 'dark', 'high-contrast'];
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const web = useBrowser('gallery');
 
 /** One element by its test id, alone in the picture (the sticky header made static for the shot). */
 async function shoot(panel: Panel, testid: string, file: string): Promise<void> {
   await panel.page.evaluate("document.querySelector('header.top').style.position = 'static'");
   const loc = panel.page.getByTestId(testid).first();
   await loc.scrollIntoViewIfNeeded();
-  await loc.screenshot({ path: join(shots, file) });
+  await loc.screenshot({ path: join(web.shots, file) });
 }
 
 /** A training run's progress as the host reports it: a loss falling over 300 epochs. */
@@ -61,7 +51,7 @@ async function atEnd(panel: Panel, back = 1): Promise<void> {
 
 describe('every view, in every theme', () => {
   test.each(THEMES)('hello, %s', async (theme) => {
-    const panel = await Panel.open(browser, await loadExample('hello'), { theme });
+    const panel = await web.open(await loadExample('hello'), { theme });
     try {
       await atEnd(panel);
       await views(panel, `hello-${theme}`);
@@ -72,7 +62,7 @@ describe('every view, in every theme', () => {
   });
 
   test.each(THEMES)('long-dependency-lstm (gated Jacobian chart), %s', async (theme) => {
-    const panel = await Panel.open(browser, await loadExample('long-dependency-lstm'), { theme });
+    const panel = await web.open(await loadExample('long-dependency-lstm'), { theme });
     try {
       await atEnd(panel);
       await panel.page.waitForSelector('[data-testid="flow"][data-ready="true"]', { timeout: 60_000 });
@@ -86,7 +76,7 @@ describe('every view, in every theme', () => {
 
   // Weights of scale 0.08 ≈ 1.3/√H: ρ near 1, as a trained or Xavier-initialised model has (0.6 would explode to 1e264).
   test.each(THEMES)('LSTM H = 256, T = 2000, %s', async (theme) => {
-    const panel = await Panel.open(browser, randomProblem({ cell: 'lstm', H: 256, D: 64, K: 64, T: 2000, seed: 5, scale: 0.08 }), { theme, height: 1000 });
+    const panel = await web.open(randomProblem({ cell: 'lstm', H: 256, D: 64, K: 64, T: 2000, seed: 5, scale: 0.08 }), { theme, height: 1000 });
     try {
       await atEnd(panel, 19);
       await views(panel, `large-${theme}`);

@@ -4,19 +4,12 @@
  * norm and the gate path set the y range (both fully on the chart), and the rnn bound, which runs to
  * 1e12 on an LSTM, is clipped with a note instead of flattening them.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
 import { formatNumber } from '../../src/format';
-import { launch, Panel } from './harness';
+import { Panel, useBrowser } from './harness';
 import { loadExample } from './problems';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const web = useBrowser();
 
 /** max over units of Π_{j=k+1..t} g_j[u], g read from the trace's forward records (the notes' cell-state path). */
 function gateProduct(panel: Panel, gate: string, complement: boolean, t: number, k: number): number {
@@ -31,7 +24,7 @@ function gateProduct(panel: Panel, gate: string, complement: boolean, t: number,
 
 /** At End (backward t = 1) the chart shows the whole sequence's row, t = T. */
 async function atEnd(name: string): Promise<Panel> {
-  const panel = await Panel.open(browser, await loadExample(name), { theme: 'dark' });
+  const panel = await web.open(await loadExample(name), { theme: 'dark' });
   await panel.at('forward', 1);
   await panel.page.keyboard.press('End');
   await panel.at('backward', 1);

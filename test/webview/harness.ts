@@ -4,10 +4,11 @@
  * the test process that answers ready/step/jump from a real StepSession (the extension's worker
  * holds the same session).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { sample, type Problem, type Trace } from '../../src/engine';
 import { StepSession } from '../../src/session/session';
 import { panelHtml } from '../../src/extension/panelHtml';
@@ -39,6 +40,41 @@ export async function launch(): Promise<Browser> {
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+/** A test file's browser and screenshot folder (see useBrowser). */
+export interface BrowserUse {
+  /** The browser, once the file's beforeAll has launched it. */
+  readonly browser: Browser;
+  /** test/webview/screenshots/ (or a folder in it), created. */
+  readonly shots: string;
+  /** The panel on a problem, in a page of its own. */
+  open(problem: Problem, o?: PanelOptions): Promise<Panel>;
+}
+
+/**
+ * The browser a test file shares: launched before its tests, closed after them (hooks registered
+ * here, so call it at the file's top level), and the folder its screenshots go to.
+ */
+export function useBrowser(folder = ''): BrowserUse {
+  const shots = join(root, 'test', 'webview', 'screenshots', folder);
+  mkdirSync(shots, { recursive: true });
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  const use: BrowserUse = {
+    get browser(): Browser {
+      if (!browser) throw new Error('useBrowser: no browser before the file\'s beforeAll has run');
+      return browser;
+    },
+    shots,
+    open: (problem, o) => Panel.open(use.browser, problem, o),
+  };
+  return use;
 }
 
 export interface PanelOptions {

@@ -4,24 +4,21 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
 import { formatNumber } from '../../src/format';
 import { snapshotAt } from '../../src/session/snapshot';
 import { randomProblem } from '../unit/helpers/randomProblem';
-import { launch, Panel, root } from './harness';
+import { Panel, useBrowser } from './harness';
 
-let browser: Browser;
+const web = useBrowser();
 let panel: Panel;
 beforeAll(async () => {
-  browser = await launch();
-  panel = await Panel.open(browser, randomProblem({ cell: 'lstm', H: 100, D: 60, K: 60, T: 30, seed: 5 }), { theme: 'dark' });
+  panel = await web.open(randomProblem({ cell: 'lstm', H: 100, D: 60, K: 60, T: 30, seed: 5 }), { theme: 'dark' });
   await panel.at('forward', 1);
   await panel.page.keyboard.press('End');
   await panel.at('backward', 1);
 });
 afterAll(async () => {
   await panel?.close();
-  await browser?.close();
 });
 
 /** Renders a snapshot synchronously in the page and returns how long it took, layout included. */
@@ -38,7 +35,7 @@ test('stepping stays quick with 100 hidden units (pooled heatmaps on canvas)', a
   times.sort((a, b) => a - b);
   console.info(`render of one backward step, H=100 LSTM: median ${times[2].toFixed(0)} ms`);
   expect(times[2]).toBeLessThan(1000); // a guard against the ~1 s per step of thousands of DOM cells, not a speed figure
-  await panel.page.screenshot({ path: join(root, 'test', 'webview', 'screenshots', 'large-dark.png') });
+  await panel.page.screenshot({ path: join(web.shots, 'large-dark.png') });
 });
 
 test('hovering a canvas cell shows its value (the pooled block it stands for)', async () => {

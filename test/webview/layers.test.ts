@@ -4,28 +4,18 @@
  * engine's records of that layer (not the snapshot). Screenshots of a 3-layer LSTM in light, dark
  * and high contrast, small and larger, in test/webview/screenshots/.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
 import { flowMap, norm2, type Problem, type Trace } from '../../src/engine';
 import { loadSpec } from '../../src/engine/spec';
 import { formatNumber } from '../../src/format';
 import type { Cursor } from '../../src/protocol';
-import { launch, Panel, root, type Shown } from './harness';
+import { Panel, useBrowser, type Shown } from './harness';
 import { loadExample } from './problems';
 import type { ThemeName } from './themes';
 
-const shots = join(root, 'test', 'webview', 'screenshots');
-mkdirSync(shots, { recursive: true });
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const web = useBrowser();
 
 /** What layer l's cards must show at c, from the trace's records of that layer. */
 function layerMismatches(problem: Problem, trace: Trace, c: Cursor, l: number, shown: Shown): string[] {
@@ -71,7 +61,7 @@ const chosen = (panel: Panel, l: number) => panel.page.waitForSelector(`[data-te
 
 describe('the layer switch', () => {
   test('hidden for a single cell', async () => {
-    const panel = await Panel.open(browser, await loadExample('lstm'));
+    const panel = await web.open(await loadExample('lstm'));
     try {
       await panel.at('forward', 1);
       expect(await panel.page.getByTestId('layer-switch').isHidden()).toBe(true);
@@ -82,7 +72,7 @@ describe('the layer switch', () => {
 
   test('3-layer LSTM: each layer\'s gates, states, dh parts and gradients are that layer\'s records, in both phases', async () => {
     const problem = await loadExample('lstm-stacked');
-    const panel = await Panel.open(browser, problem);
+    const panel = await web.open(problem);
     try {
       await panel.at('forward', 1);
       await chosen(panel, 3);
@@ -140,7 +130,7 @@ describe('the layer switch', () => {
 
   test("the timeline's ||dL/dh_t|| strip is the chosen layer's, from the engine's records of that layer", async () => {
     const problem = await loadExample('lstm-stacked');
-    const panel = await Panel.open(browser, problem);
+    const panel = await web.open(problem);
     try {
       await panel.at('forward', 1);
       await panel.page.keyboard.press('End');
@@ -196,7 +186,7 @@ describe('screenshots of a stack', () => {
     ['high-contrast', 'large', async () => larger(), 1],
   ];
   test.each(cases)('%s, %s: backward at t = 3, a lower layer chosen', async (theme, size, make, layer) => {
-    const panel = await Panel.open(browser, await make(), { theme });
+    const panel = await web.open(await make(), { theme });
     try {
       await panel.at('forward', 1);
       await panel.page.keyboard.press('End');
@@ -207,12 +197,12 @@ describe('screenshots of a stack', () => {
       await panel.page.getByTestId(`layer-${layer}`).click();
       await chosen(panel, layer);
       await panel.page.waitForTimeout(150);
-      await panel.page.screenshot({ path: join(shots, `layers-${size}-${theme}.png`), fullPage: true });
+      await panel.page.screenshot({ path: join(web.shots, `layers-${size}-${theme}.png`), fullPage: true });
       // The top of the page as it first shows: the switch, the timeline and the layer's cards.
-      await panel.page.screenshot({ path: join(shots, `layers-${size}-${theme}-top.png`) });
+      await panel.page.screenshot({ path: join(web.shots, `layers-${size}-${theme}-top.png`) });
       // The flow section of the chosen layer (its verdict names the layer).
       await panel.page.waitForFunction(`document.querySelector('[data-testid="flow-verdict"]')?.textContent?.startsWith('layer ${layer}: ')`, undefined, { timeout: 10_000 });
-      await panel.page.getByTestId('flow').screenshot({ path: join(shots, `layers-${size}-${theme}-flow.png`) });
+      await panel.page.getByTestId('flow').screenshot({ path: join(web.shots, `layers-${size}-${theme}-flow.png`) });
       expect(panel.errors).toEqual([]);
     } finally {
       await panel.close();

@@ -4,27 +4,19 @@
  * Nothing is an 18,000 px strip, and the numbers shown are the engine's. Screenshots in test/webview/screenshots/scale-*.png.
  */
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
 import { formatNumber } from '../../src/format';
 import { randomProblem } from '../unit/helpers/randomProblem';
-import { launch, Panel, root } from './harness';
+import { useBrowser } from './harness';
 import { OVERFLOW } from './inPage';
 
-const shots = join(root, 'test', 'webview', 'screenshots');
 const problem = { ...randomProblem({ cell: 'lstm', H: 256, D: 64, K: 64, T: 2000, seed: 5, scale: 0.08 }), name: 'lstm-h256-t2000' };
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const web = useBrowser();
 
 describe('H = 256, T = 2000', () => {
   test.each(['light', 'dark', 'high-contrast'] as const)('%s: forward and backward views stay compact and right', async (theme) => {
-    const panel = await Panel.open(browser, problem, { theme, width: 1280, height: 1000 });
+    const panel = await web.open(problem, { theme, width: 1280, height: 1000 });
     try {
       const at = (phase: string, t: number) => panel.page.waitForSelector(`[data-testid="app"][data-phase="${phase}"][data-t="${t}"]`, { timeout: 120_000 });
       await at('forward', 1);
@@ -38,16 +30,16 @@ describe('H = 256, T = 2000', () => {
       const box = await h.boundingBox();
       expect(box!.width).toBeLessThan(1280);
       expect(await panel.page.evaluate(OVERFLOW)).toBeLessThanOrEqual(0); // the page never scrolls sideways
-      await panel.page.screenshot({ path: join(shots, `scale-forward-${theme}.png`), fullPage: false });
+      await panel.page.screenshot({ path: join(web.shots, `scale-forward-${theme}.png`), fullPage: false });
       await panel.page.keyboard.press('End');
       await at('backward', 1);
       expect(await panel.page.locator('.grad-card canvas.heatmap-canvas').count()).toBeGreaterThan(0);
       expect(await panel.page.evaluate(OVERFLOW)).toBeLessThanOrEqual(0);
       // ||dL/dh_1|| is known at the end of the backward pass.
       expect(await panel.page.getByTestId('dhnorm-1').getAttribute('data-value')).toBe(formatNumber(Math.hypot(...panel.trace.backward(1).dh)));
-      await panel.page.getByTestId('backward').screenshot({ path: join(shots, `scale-backward-${theme}.png`) });
-      await panel.page.getByTestId('grad-W_hi').screenshot({ path: join(shots, `scale-card-${theme}.png`) });
-      await panel.page.getByTestId('flow').screenshot({ path: join(shots, `scale-flow-${theme}.png`) });
+      await panel.page.getByTestId('backward').screenshot({ path: join(web.shots, `scale-backward-${theme}.png`) });
+      await panel.page.getByTestId('grad-W_hi').screenshot({ path: join(web.shots, `scale-card-${theme}.png`) });
+      await panel.page.getByTestId('flow').screenshot({ path: join(web.shots, `scale-flow-${theme}.png`) });
       expect(panel.errors).toEqual([]);
     } finally {
       await panel.close();

@@ -3,19 +3,12 @@
  * plays the host with the real engine: every number shown is checked against the engine's trace.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
 import type { Cursor } from '../../src/protocol';
-import { launch, Panel } from './harness';
+import { Panel, useBrowser } from './harness';
 import { mismatches } from './expected';
 import { loadExample } from './problems';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const web = useBrowser();
 
 /** Forward 1..T then backward T..1: the cursor's whole line. */
 const line = (T: number): Cursor[] => [
@@ -25,7 +18,7 @@ const line = (T: number): Cursor[] => [
 
 async function stepThrough(name: string): Promise<void> {
   const problem = await loadExample(name);
-  const panel = await Panel.open(browser, problem);
+  const panel = await web.open(problem);
   try {
     await panel.at('forward', 1);
     const T = panel.trace.T;
@@ -60,7 +53,7 @@ describe('truncated BPTT on the timeline', () => {
   const classes = async (panel: Panel, t: number): Promise<string> => (await panel.page.getByTestId(`timeline-${t}`).getAttribute('class')) ?? '';
 
   test('window: the k steps the current L_t reaches back are marked, and move with the cursor', async () => {
-    const panel = await Panel.open(browser, await loadExample('truncated-window'));
+    const panel = await web.open(await loadExample('truncated-window'));
     try {
       await panel.at('forward', 1);
       const { k } = panel.problem.bptt;
@@ -83,7 +76,7 @@ describe('truncated BPTT on the timeline', () => {
   });
 
   test('chunks: a boundary before each chunk of k steps', async () => {
-    const panel = await Panel.open(browser, await loadExample('truncated-chunks'));
+    const panel = await web.open(await loadExample('truncated-chunks'));
     try {
       await panel.at('forward', 1);
       const { k } = panel.problem.bptt;
@@ -99,7 +92,7 @@ describe('truncated BPTT on the timeline', () => {
 describe('keyboard and controls', () => {
   let panel: Panel;
   beforeAll(async () => {
-    panel = await Panel.open(browser, await loadExample('hello'), { state: { speed: '100' } });
+    panel = await web.open(await loadExample('hello'), { state: { speed: '100' } });
     await panel.at('forward', 1);
   });
   afterAll(() => panel.close());
@@ -162,7 +155,7 @@ describe('keyboard and controls', () => {
 describe('what the host sends', () => {
   let panel: Panel;
   beforeAll(async () => {
-    panel = await Panel.open(browser, await loadExample('hello'));
+    panel = await web.open(await loadExample('hello'));
     await panel.at('forward', 1);
   });
   afterAll(() => panel.close());
@@ -213,7 +206,7 @@ describe('what the host sends', () => {
   });
 
   test('a spec invalid from the start: its errors alone, then the trace once it is fixed', async () => {
-    const fresh = await Panel.open(browser, panel.problem, { withholdTrace: true });
+    const fresh = await web.open(panel.problem, { withholdTrace: true });
     try {
       await expect.poll(() => fresh.received).toEqual([{ type: 'ready' }]);
       await fresh.post({ type: 'errors', file: 'x', errors: [{ line: 1, column: 1, message: 'model is required' }] });

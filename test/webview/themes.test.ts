@@ -2,26 +2,16 @@
  * The panel in VS Code's light, dark and high-contrast themes and in a narrow column: screenshots
  * to look at (test/webview/screenshots/), legible text in each theme, no sideways page scroll.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launch, Panel, root } from './harness';
+import { describe, expect, test } from 'vitest';
+import { Panel, useBrowser } from './harness';
 import { contrast } from './contrast';
 import { COLOURS, OVERFLOW } from './inPage';
 import { loadExample } from './problems';
 import type { ThemeName } from './themes';
 
-const shots = join(root, 'test', 'webview', 'screenshots');
-mkdirSync(shots, { recursive: true });
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const web = useBrowser();
 
 interface Picked {
   sel: string;
@@ -31,7 +21,7 @@ interface Picked {
 
 /** Opens an example and moves to a backward step, where the panel shows the most. */
 async function backwardAt(name: string, o: { theme: ThemeName; width?: number; height?: number }, back = 1): Promise<Panel> {
-  const panel = await Panel.open(browser, await loadExample(name), o);
+  const panel = await web.open(await loadExample(name), o);
   await panel.at('forward', 1);
   await panel.page.keyboard.press('End');
   await panel.at('backward', 1);
@@ -59,7 +49,7 @@ describe('themes', () => {
       const bodyClass = await panel.page.evaluate('document.body.className');
       expect(bodyClass).toContain(`vscode-${theme}`);
       expect(await legible(panel)).toEqual([]);
-      await panel.page.screenshot({ path: join(shots, `${theme}.png`), fullPage: true });
+      await panel.page.screenshot({ path: join(web.shots, `${theme}.png`), fullPage: true });
       expect(panel.errors).toEqual([]);
     } finally {
       await panel.close();
@@ -67,13 +57,13 @@ describe('themes', () => {
   });
 
   test('the LSTM forward step in light (gates and the cell state)', async () => {
-    const panel = await Panel.open(browser, await loadExample('lstm'), { theme: 'light' });
+    const panel = await web.open(await loadExample('lstm'), { theme: 'light' });
     try {
       await panel.at('forward', 1);
       await panel.page.keyboard.press('ArrowRight');
       await panel.at('forward', 2);
       expect(await legible(panel)).toEqual([]);
-      await panel.page.screenshot({ path: join(shots, 'lstm-forward-light.png'), fullPage: true });
+      await panel.page.screenshot({ path: join(web.shots, 'lstm-forward-light.png'), fullPage: true });
     } finally {
       await panel.close();
     }
@@ -85,7 +75,7 @@ describe('themes', () => {
       await panel.post({ type: 'errors', file: 'x', errors: [{ line: 3, column: 11, message: 'model.hidden must be a positive integer' }] });
       await panel.page.getByTestId('errors').waitFor();
       expect(await legible(panel)).toEqual([]);
-      await panel.page.screenshot({ path: join(shots, 'errors-dark.png') });
+      await panel.page.screenshot({ path: join(web.shots, 'errors-dark.png') });
     } finally {
       await panel.close();
     }
@@ -98,10 +88,10 @@ describe('a narrow column (360px)', () => {
     try {
       expect(await panel.page.evaluate(OVERFLOW)).toBeLessThanOrEqual(0);
       expect(await legible(panel)).toEqual([]);
-      await panel.page.screenshot({ path: join(shots, 'narrow.png'), fullPage: true });
-      await panel.page.screenshot({ path: join(shots, 'narrow-top.png') });
+      await panel.page.screenshot({ path: join(web.shots, 'narrow.png'), fullPage: true });
+      await panel.page.screenshot({ path: join(web.shots, 'narrow-top.png') });
       await panel.page.getByTestId('grads').scrollIntoViewIfNeeded();
-      await panel.page.screenshot({ path: join(shots, 'narrow-grads.png') });
+      await panel.page.screenshot({ path: join(web.shots, 'narrow-grads.png') });
     } finally {
       await panel.close();
     }

@@ -3,27 +3,20 @@
  * flipped in the panel holds until the setting changes), the weights switch and Sample form (they
  * send requests; the answer is shown), and error positions as links that ask the host to reveal them.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { expect, test } from 'vitest';
 import type { PanelSettings } from '../../src/protocol';
 import { sample } from '../../src/engine';
-import { launch, Panel } from './harness';
+import { Panel, useBrowser } from './harness';
 import { loadExample } from './problems';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const web = useBrowser();
 
 const settings = (o: Partial<PanelSettings> = {}): { type: 'settings'; settings: PanelSettings } => ({ type: 'settings', settings: { playInterval: 500, heatmapScale: 'card', heatmapLog: false, ...o } });
 const pressed = (id: string, on = true): string => `document.querySelector('[data-testid="${id}"]')?.getAttribute('aria-pressed') === '${on}'`;
 const speed = (panel: Panel): Promise<string> => panel.page.evaluate(`document.querySelector('[data-testid="speed"]').value`) as Promise<string>;
 
 test('settings set the heatmap switches and the play speed; a switch flipped in the panel holds until the setting changes', async () => {
-  const panel = await Panel.open(browser, await loadExample('hello'));
+  const panel = await web.open(await loadExample('hello'));
   try {
     await panel.at('forward', 1);
     await panel.page.keyboard.press('End');
@@ -50,7 +43,7 @@ test('settings set the heatmap switches and the play speed; a switch flipped in 
 });
 
 test('settings that arrive before the first trace set the play speed too (the dropdown is not in the page yet)', async () => {
-  const panel = await Panel.open(browser, await loadExample('hello'), { withholdTrace: true });
+  const panel = await web.open(await loadExample('hello'), { withholdTrace: true });
   try {
     await panel.post(settings({ playInterval: 100, heatmapScale: 'shared' }));
     await panel.sendTrace();
@@ -65,7 +58,7 @@ test('settings that arrive before the first trace set the play speed too (the dr
 });
 
 test('the weights switch and the Sample form: requests sent as typed, the answer shown, bad input refused in the form', async () => {
-  const panel = await Panel.open(browser, await loadExample('hello'));
+  const panel = await web.open(await loadExample('hello'));
   try {
     await panel.at('forward', 1);
     expect(await panel.page.$('[data-testid="training"]')).toBeNull();
@@ -105,7 +98,7 @@ test('the weights switch and the Sample form: requests sent as typed, the answer
 });
 
 test('each error position is a link: a click asks the host to reveal that line and column', async () => {
-  const panel = await Panel.open(browser, await loadExample('hello'));
+  const panel = await web.open(await loadExample('hello'));
   try {
     await panel.at('forward', 1);
     await panel.post({ type: 'errors', file: 'file:///examples/hello.rnn.yaml', errors: [{ line: 11, column: 9, message: "model.cell: 'rnm' is not one of rnn | lstm | gru" }, { line: 3, column: 1, message: 'another' }] });

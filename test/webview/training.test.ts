@@ -3,25 +3,15 @@
  * point per epoch), the last loss is shown as text, samples appear, a failure shows its message.
  * Screenshot in test/webview/screenshots/training-dark.png.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { expect, test } from 'vitest';
 import type { TrainingProgressMessage } from '../../src/protocol';
 import { formatNumber } from '../../src/format';
-import { launch, Panel, root } from './harness';
+import { Panel, useBrowser } from './harness';
 import { loadExample } from './problems';
 
-const shots = join(root, 'test', 'webview', 'screenshots');
-mkdirSync(shots, { recursive: true });
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const web = useBrowser();
 
 const loss = (e: number): number => 1.5 * Math.exp(-e / 30) + 0.01;
 function progress(from: number, to: number, o: Partial<TrainingProgressMessage> = {}): TrainingProgressMessage {
@@ -37,7 +27,7 @@ const pointCount = async (panel: Panel): Promise<number> => (await pointsOf(pane
 const shownPoints = (n: number): string => `document.querySelector('[data-testid="loss-line"]')?.getAttribute('data-points') === '${n}'`;
 
 test('the loss curve renders from progress messages: a point per epoch, the last loss as text', async () => {
-  const panel = await Panel.open(browser, await loadExample('hello'));
+  const panel = await web.open(await loadExample('hello'));
   try {
     await panel.at('forward', 1);
     expect(await panel.page.$('[data-testid="training"]')).toBeNull(); // no training, no section
@@ -62,7 +52,7 @@ test('the loss curve renders from progress messages: a point per epoch, the last
     await panel.post(progress(121, 200, { status: 'done' }));
     await panel.page.waitForSelector('[data-testid="training"][data-status="done"]');
     expect(await pointCount(panel)).toBe(200);
-    await panel.page.locator('[data-testid="training"]').screenshot({ path: join(shots, 'training-dark.png') });
+    await panel.page.locator('[data-testid="training"]').screenshot({ path: join(web.shots, 'training-dark.png') });
 
     // A new run starts the curve over.
     await panel.post(progress(1, 5, { reset: true }));
@@ -74,7 +64,7 @@ test('the loss curve renders from progress messages: a point per epoch, the last
 });
 
 test('a failed run shows its message; invalid training messages are ignored', async () => {
-  const panel = await Panel.open(browser, await loadExample('hello'));
+  const panel = await web.open(await loadExample('hello'));
   try {
     await panel.at('forward', 1);
     await panel.post({ type: 'trainingProgress', status: 'bogus', epoch: 1, epochs: 2, step: 1, loss: 1, stepsPerSecond: 1, points: [] });
@@ -90,7 +80,7 @@ test('a failed run shows its message; invalid training messages are ignored', as
 });
 
 test('the loss curve: round ticks on labelled axes, a log scale on demand, the section folding away and staying folded', async () => {
-  const panel = await Panel.open(browser, await loadExample('hello'), { theme: 'light' });
+  const panel = await web.open(await loadExample('hello'), { theme: 'light' });
   try {
     await panel.at('forward', 1);
     await panel.post(progress(1, 200, { reset: true }));
@@ -117,7 +107,7 @@ test('the loss curve: round ticks on labelled axes, a log scale on demand, the s
     await panel.post(progress(201, 210));
     await panel.page.waitForFunction(shownPoints(210));
     expect(await panel.page.getByTestId('loss-log').getAttribute('aria-pressed')).toBe('true'); // kept while the run goes on
-    await panel.page.getByTestId('loss-chart').screenshot({ path: join(shots, 'training-log-light.png') });
+    await panel.page.getByTestId('loss-chart').screenshot({ path: join(web.shots, 'training-log-light.png') });
     await panel.page.getByTestId('fold-training').click();
     expect(await panel.page.getByTestId('loss-chart').isVisible()).toBe(false);
     await panel.post(progress(211, 220));

@@ -5,21 +5,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { formatNumber } from '../../src/format';
 import { randomProblem } from '../unit/helpers/randomProblem';
-import { launch, Panel, root } from './harness';
+import { Panel, root, useBrowser } from './harness';
 import { loadExample } from './problems';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const web = useBrowser();
 
 const cellsOf = (panel: Panel, id: string): Promise<{ value: string; row: number; col: number }[]> =>
   panel.page.evaluate(
@@ -31,7 +24,7 @@ test('a spec’s explicit weights are shown as written, ρ beside the recurrent 
   const spec = parse(readFileSync(join(root, 'examples', `${name}.rnn.yaml`), 'utf8')) as { init: { weights: Record<string, number[][]> } };
   const W = spec.init.weights.W_hh;
   expect(W?.length).toBeGreaterThan(1); // the example writes W_hh out (a scaled rotation, ρ = 1.5)
-  const panel = await Panel.open(browser, await loadExample(name), { theme: 'light' });
+  const panel = await web.open(await loadExample(name), { theme: 'light' });
   try {
     await panel.at('forward', 1);
     await panel.page.getByTestId('weight-W_hh').waitFor();
@@ -50,7 +43,7 @@ test('a spec’s explicit weights are shown as written, ρ beside the recurrent 
 });
 
 test('folding the section hides its cards; the fold survives a new trace and a reload', async () => {
-  const panel = await Panel.open(browser, await loadExample('hello'), { theme: 'dark' });
+  const panel = await web.open(await loadExample('hello'), { theme: 'dark' });
   try {
     await panel.at('forward', 1);
     const cards = panel.page.getByTestId('weight-cards');
@@ -68,7 +61,7 @@ test('folding the section hides its cards; the fold survives a new trace and a r
   } finally {
     await panel.close();
   }
-  const reloaded = await Panel.open(browser, await loadExample('hello'), { theme: 'dark', state: { folded: ['weights'] } });
+  const reloaded = await web.open(await loadExample('hello'), { theme: 'dark', state: { folded: ['weights'] } });
   try {
     await reloaded.at('forward', 1);
     expect(await reloaded.page.getByTestId('fold-weights').getAttribute('aria-expanded')).toBe('false');
@@ -79,7 +72,7 @@ test('folding the section hides its cards; the fold survives a new trace and a r
 });
 
 test('H = 256: big matrices arrive pooled and are drawn on canvases, a hovered cell names its block and value', async () => {
-  const panel = await Panel.open(browser, randomProblem({ cell: 'lstm', H: 256, D: 64, K: 64, T: 5, seed: 5 }), { theme: 'dark' });
+  const panel = await web.open(randomProblem({ cell: 'lstm', H: 256, D: 64, K: 64, T: 5, seed: 5 }), { theme: 'dark' });
   try {
     await panel.page.waitForSelector('[data-testid="weight-W_hf"]', { timeout: 30_000 }); // the host computes the flow data in the test's own thread
     const W = panel.session.summary().params.find((p) => p.name === 'W_hf')!.value!;
