@@ -208,11 +208,12 @@ describe('addRuns: one addRange a run, with the sums crossing into wasm once', (
   }
 });
 
-describe("the GRU's runner (input halves of a block as one product) gives forward's records", () => {
-  for (const variant of ['classic', 'pytorch'] as const) {
+describe("the GRU's and the RNN's runners (input halves of a block as one product) give forward's records", () => {
+  const kinds = [{ cell: 'gru', variant: 'classic' }, { cell: 'gru', variant: 'pytorch' }, { cell: 'rnn', activation: 'tanh' }, { cell: 'rnn', activation: 'relu' }] as const;
+  for (const kind of kinds) {
     for (const [H, D, T] of [[65, 33, 90], [256, 64, 70]]) {
-      it(`${variant} H=${H} D=${D} T=${T}`, () => {
-        const problem = randomProblem({ cell: 'gru', variant, H, D, T, seed: 4, scale: 0.5 });
+      it(`${JSON.stringify(kind)} H=${H} D=${D} T=${T}`, () => {
+        const problem = randomProblem({ ...kind, H, D, T, seed: 4, scale: 0.5 });
         const cell = makeCell(problem.config);
         const p = problem.params;
         const got: ReturnType<typeof cell.forward>[] = [];

@@ -1,9 +1,11 @@
 /** The vanilla RNN cell: h_t = f(W_xh x_t + W_hh h_{t-1} + b_h). */
 import type { Activation, Params } from '../types';
-import { affineRows, matTVecAdd, sigmoid } from '../linalg';
+import { affineRows, lstmInWasm, matTVecAdd, matVecAdd, sigmoid, tanhInto } from '../linalg';
+import { VecPool } from '../vecPool';
+import { projectedRunner } from './lstmRun';
 import { rnnBatch } from '../batch/rnn';
 import type { BatchCell } from './cell';
-import { shapesOf, type Cell, type CellInfo, type CellState, type GradTerm, type StepCache, type StepGrad } from './cell';
+import { shapesOf, type Cell, type CellInfo, type CellState, type GradTerm, type StepCache, type StepGrad, type StepRunner } from './cell';
 
 const SYMBOLS: Record<string, string[]> = { W_xh: ['H', 'D'], W_hh: ['H', 'H'], b_h: ['H'] };
 
@@ -18,6 +20,8 @@ export class RnnCell implements Cell {
     { kind: 'bias', param: 'b_h', grad: 'a' },
   ];
   readonly info: CellInfo;
+  /** The step's vectors, from chunked pools (vecPool.ts). */
+  private readonly pools: Record<'a' | 'h' | 'da' | 'dh', VecPool>;
 
   constructor(
     readonly D: number,
@@ -25,6 +29,7 @@ export class RnnCell implements Cell {
     readonly activation: Activation,
   ) {
     const f = activation;
+    this.pools = { a: new VecPool(H), h: new VecPool(H), da: new VecPool(H), dh: new VecPool(H) };
     this.info = {
       kind: 'rnn',
       label: `rnn (${f})`,
@@ -49,11 +54,24 @@ export class RnnCell implements Cell {
   }
 
   forward(p: Params, x: Float64Array, prev: CellState): StepCache {
+    return this.step(p, x, prev, null);
+  }
+
+  /** Runs of steps with their input halves b_h + W_xh x_t as one product (lstmRun.ts), where the step's affine part runs in wasm. */
+  runner(p: Params, inputs: readonly Float64Array[], from: number, to: number): StepRunner | null {
+    if (!lstmInWasm(this.H, this.D)) return null; // affineRows' rule
+    return projectedRunner(this.H, this.D, p.b_h.data, p.W_xh.data, [], inputs, from, to, (x, prev, xa) => this.step(p, x, prev, xa));
+  }
+
+  /** One step; xa: b_h + W_xh x when a runner formed it (each element the sum affineRows forms), else null. */
+  private step(p: Params, x: Float64Array, prev: CellState, xa: Float64Array | null): StepCache {
     const { D, H } = this;
-    const a = new Float64Array(H);
-    affineRows(a, [p.b_h.data], [p.W_xh.data], [p.W_hh.data], H, D, x, prev.h); // b_h + W_xh: [H,D] · x + W_hh: [H,H] · h_prev, one kernel call
-    const h = new Float64Array(H);
-    if (this.activation === 'tanh') for (let i = 0; i < H; i++) h[i] = Math.tanh(a[i]);
+    const a = this.pools.a.take(), h = this.pools.h.take();
+    if (xa) {
+      a.set(xa);
+      matVecAdd(a, p.W_hh.data, H, H, prev.h); // + W_hh: [H,H] · h_prev, as affineRows adds it
+    } else affineRows(a, [p.b_h.data], [p.W_xh.data], [p.W_hh.data], H, D, x, prev.h); // b_h + W_xh: [H,D] · x + W_hh: [H,H] · h_prev, one kernel call
+    if (this.activation === 'tanh') tanhInto(h, a);
     else for (let i = 0; i < H; i++) h[i] = activate(this.activation, a[i]);
     return { x, prev, state: { h }, h, pre: { a }, gates: {}, aux: {} };
   }
@@ -61,12 +79,12 @@ export class RnnCell implements Cell {
   backward(p: Params, cache: StepCache, d: CellState, withDx = false): StepGrad {
     const { H, D } = this;
     const dh = d.h;
-    const da = new Float64Array(H);
+    const da = this.pools.da.take();
     // f'(a) from the saved output: tanh' = 1 - h^2, sigmoid' = h(1 - h), relu' = [a > 0].
     const h = cache.h;
     if (this.activation === 'tanh') for (let i = 0; i < H; i++) da[i] = dh[i] * (1 - h[i] * h[i]);
     else for (let i = 0; i < H; i++) da[i] = dh[i] * derivative(this.activation, h[i], cache.pre.a[i]);
-    const dhPrev = new Float64Array(H);
+    const dhPrev = this.pools.dh.take();
     matTVecAdd(dhPrev, p.W_hh.data, H, H, da); // W_hh^T · da
     let dx: Float64Array | null = null;
     if (withDx) {
