@@ -8,7 +8,9 @@ import { runTrace, seedTrajectory, type Problem, type Trace, type TraceProgress 
 import type { ClipView, FlowData, JacobianView, StepSnapshot, TraceSummary } from '../protocol';
 import { placeAt, placeIndex, Stepper, type Cursor } from './cursor';
 import { dataLines, stepsOnLine, type DataLines } from './dataLines';
-import { clipView, flowData, jacobianView } from './flowView';
+import { SessionChanges, type SessionChange } from './changes';
+import { FlowCache } from './flowCache';
+import { clipView } from './flowView';
 import { Place } from './place';
 import { snapshotAt, summarize } from './snapshot';
 import { children, scopes, type ScopeName, type VarNode } from './variables';
@@ -23,16 +25,7 @@ export interface SessionSource {
   weights?: string;
 }
 
-/** What changed: the cursor moved (by whom, when a front-end said), or a new trace replaced the old. */
-export interface SessionChange {
-  kind: 'move' | 'trace';
-  cursor: Cursor;
-  /** The front-end that asked for the move ('panel', 'debugger', ...), when it said. */
-  origin?: string;
-}
-
-/** Jacobian rows kept: a few dozen at most (on long sequences each row is long). */
-const MAX_JACOBIANS = 64;
+export type { SessionChange } from './changes';
 
 /** Flow and Jacobian views reuse the trace's forward pass when it kept every step at the problem's own parameters. */
 function adoptForward(problem: Problem, trace: Trace): void {
@@ -46,12 +39,10 @@ export class StepSession {
   private sourceNow: SessionSource;
   readonly stepper: Stepper;
   private lines: DataLines | null = null;
-  /** Flow data and Jacobian rows per layer (a stack's layer, else 1), keyed `${layer}:${t}` for rows. */
-  private readonly flowCache = new Map<number, FlowData>();
-  private readonly jacobians = new Map<string, JacobianView>();
+  /** The trace's flow data and Jacobian rows, per layer. */
+  private views: FlowCache;
   private placeCache: Place | null = null;
-  private listeners: ((e: SessionChange) => void)[] = [];
-  private origin: string | undefined;
+  private readonly changes = new SessionChanges();
   /** The layer of a stack the panel's cards and flow views show (1 = bottom); undefined: the top one. */
   private layerNow: number | undefined;
 
@@ -60,9 +51,10 @@ export class StepSession {
     this.traceNow = trace;
     this.sourceNow = source;
     adoptForward(problem, trace);
+    this.views = new FlowCache(problem, trace.grads);
     this.stepper = new Stepper(trace.T);
     if (cursor) this.stepper.jump(cursor);
-    this.stepper.onDidChange((c) => this.emit({ kind: 'move', cursor: c, origin: this.origin }));
+    this.stepper.onDidChange((c) => this.changes.emit({ kind: 'move', cursor: c, origin: this.changes.origin }));
   }
 
   /** Builds the trace of a problem (progress may throw to cancel) and a session over it. */
@@ -105,21 +97,20 @@ export class StepSession {
     this.sourceNow = source;
     adoptForward(problem, trace);
     this.lines = null;
-    this.flowCache.clear();
-    this.jacobians.clear();
+    this.views = new FlowCache(problem, trace.grads);
     this.placeCache = null;
-    this.quietly(() => this.stepper.retarget(trace.T));
-    this.emit({ kind: 'trace', cursor: this.cursor });
+    this.changes.quietly(() => this.stepper.retarget(trace.T));
+    this.changes.emit({ kind: 'trace', cursor: this.cursor });
   }
 
   /** Moves by delta places (stopping at either end); returns whether the cursor moved. */
   step(delta: number, origin?: string): boolean {
-    return this.moving(origin, () => this.stepper.step(delta));
+    return this.changes.moving(origin, () => this.stepper.step(delta));
   }
 
   /** start (forward t = 1), end (backward t = 1) or an exact place. */
   jump(to: 'start' | 'end' | Cursor, origin?: string): boolean {
-    return this.moving(origin, () => this.stepper.jump(to));
+    return this.changes.moving(origin, () => this.stepper.jump(to));
   }
 
   /** Moves to a position on the line 0..2T-1. */
@@ -182,25 +173,12 @@ export class StepSession {
 
   /** The gradient-flow data of this trace for the session's layer, computed once per layer. */
   flow(): FlowData {
-    const l = this.layer;
-    let f = this.flowCache.get(l);
-    if (!f) {
-      f = flowData(this.problemNow, this.traceNow.grads, this.layers > 1 ? l : undefined);
-      this.flowCache.set(l, f);
-    }
-    return f;
+    return this.views.flow(this.layer);
   }
 
   /** The Jacobian row at t (of the session's layer), kept for the next visit. */
   jacobian(t: number): JacobianView {
-    const key = `${this.layer}:${t}`;
-    let row = this.jacobians.get(key);
-    if (!row) {
-      row = jacobianView(this.problemNow, t, this.layers > 1 ? this.layer : undefined);
-      this.jacobians.set(key, row);
-      if (this.jacobians.size > MAX_JACOBIANS) this.jacobians.delete(this.jacobians.keys().next().value as string);
-    }
-    return row;
+    return this.views.jacobian(t, this.layer);
   }
 
   clip(threshold: number): ClipView {
@@ -233,33 +211,6 @@ export class StepSession {
   }
 
   onDidChange(listener: (e: SessionChange) => void): { dispose(): void } {
-    this.listeners.push(listener);
-    return { dispose: () => (this.listeners = this.listeners.filter((l) => l !== listener)) };
-  }
-
-  private moving(origin: string | undefined, move: () => boolean): boolean {
-    const before = this.origin;
-    this.origin = origin;
-    try {
-      return move();
-    } finally {
-      this.origin = before;
-    }
-  }
-
-  private quiet = false;
-
-  private quietly(f: () => void): void {
-    this.quiet = true;
-    try {
-      f();
-    } finally {
-      this.quiet = false;
-    }
-  }
-
-  private emit(e: SessionChange): void {
-    if (this.quiet) return;
-    for (const l of [...this.listeners]) l(e);
+    return this.changes.on(listener);
   }
 }

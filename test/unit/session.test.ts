@@ -85,4 +85,33 @@ describe('StepSession', () => {
     expect(() => evaluateAt('dh', s.place({ phase: 'forward', t: 2 }))).toThrow(/backward phase/);
     expect(s.cursor).toEqual({ phase: 'forward', t: 1 });
   });
+
+  it("keeps each layer's flow data and a few dozen Jacobian rows; a new trace starts afresh", () => {
+    const text = 'model: { cell: rnn, hidden: 3, layers: 2 }\ndata: { text: "abcabcabcabcabcabcabcabcabcabcabcabcabcabcabcabcabcabcabcabcabcabcabcabca" }\ninit: { seed: 2 }\n';
+    const s = open(text);
+    expect(s.T).toBeGreaterThan(65);
+    const top = s.flow();
+    expect(s.flow()).toBe(top); // computed once
+    expect(top.map.layer).toBe(2);
+    s.setLayer(1);
+    const bottom = s.flow();
+    expect(bottom.map.layer).toBe(1);
+    expect(bottom.map.norms).toEqual(flowMap(s.problem, { layer: 1, maxRows: bottom.map.rows.length }).norms.slice(-bottom.map.rows.length));
+    const first = s.jacobian(1);
+    expect(s.jacobian(1)).toBe(first);
+    expect(first.layer).toBe(1);
+    s.setLayer(2);
+    expect(s.flow()).toBe(top);
+    expect(s.jacobian(1)).not.toBe(first); // another layer's row
+    expect(s.jacobian(1).layer).toBe(2);
+    // 64 rows are kept: after 64 others, layer 2's row at t = 1 is the oldest and is computed again.
+    const row = s.jacobian(1);
+    for (let t = 2; t <= 65; t++) s.jacobian(t);
+    expect(s.jacobian(1)).not.toBe(row);
+    expect(s.jacobian(1).norms).toEqual(row.norms);
+    const kept = s.jacobian(65);
+    s.replace(s.problem, runTrace(s.problem), s.source);
+    expect(s.flow()).not.toBe(top);
+    expect(s.jacobian(65)).not.toBe(kept);
+  });
 });
