@@ -2,6 +2,7 @@
  * The messages between the extension host and the stepper webview, in both directions, and
  * nothing else. Both sides import this module; every message is checked where it arrives.
  */
+import { validColumns } from './traceColumns';
 
 /** Which pass the cursor is in. */
 export type Phase = 'forward' | 'backward';
@@ -105,6 +106,27 @@ export interface TraceSummary {
   layerDhNorms?: (number | null)[][];
   /** Where the parameters come from when not the spec's init, e.g. "weights: hello.weights.json (epoch 200)". */
   weights?: string;
+}
+
+/**
+ * A summary's per-step columns as typed arrays (see src/traceColumns.ts): labels once each, the
+ * others index them (-1: none). NaN in dhNorms is a null norm; hasLoss says which steps have an L_t.
+ */
+export interface TraceColumns {
+  labels: string[];
+  inputs: Int32Array;
+  /** A vector input's short form (TimelineStep.inputShort), or -1. */
+  shorts: Int32Array;
+  targets: Int32Array;
+  losses: Float64Array;
+  hasLoss: Uint8Array;
+  dhNorms: Float64Array | null;
+  layerDhNorms: Float64Array[] | null;
+}
+
+/** A TraceSummary as it travels, its T-long fields packed into columns (worker -> host -> webview). */
+export interface PackedTraceSummary extends Omit<TraceSummary, 'timeline' | 'dhNorms' | 'layerDhNorms'> {
+  columns: TraceColumns;
 }
 
 /** The most numbers a summary's layerDhNorms holds (T·L): above, the timeline's strip shows only the top layer. */
@@ -268,7 +290,8 @@ export interface FlowData {
 /** A new or recomputed trace. */
 export interface TraceMessage {
   type: 'trace';
-  summary: TraceSummary;
+  /** Packed by the host (its columns as typed arrays); the plain form is accepted too. */
+  summary: TraceSummary | PackedTraceSummary;
   snapshot: StepSnapshot;
 }
 /** The snapshot at the cursor after a move. */
@@ -508,7 +531,9 @@ export function parseHostMessage(v: unknown): HostMessage | null {
   if (!isObj(v)) return null;
   switch (v.type) {
     case 'trace':
-      return isObj(v.summary) && (v.summary.weights === undefined || typeof v.summary.weights === 'string') && isObj(v.snapshot) && isCursor(v.snapshot.cursor) ? (v as unknown as TraceMessage) : null;
+      return isObj(v.summary) && (v.summary.weights === undefined || typeof v.summary.weights === 'string') && (!('columns' in v.summary) || (isInt(v.summary.T) && validColumns(v.summary.columns, v.summary.T))) && isObj(v.snapshot) && isCursor(v.snapshot.cursor)
+        ? (v as unknown as TraceMessage)
+        : null;
     case 'snapshot':
       return isObj(v.snapshot) && isCursor(v.snapshot.cursor) ? (v as unknown as SnapshotMessage) : null;
     case 'errors':

@@ -14,6 +14,7 @@ import { forwardView } from './forwardView';
 import { layerSwitch } from './layerSwitch';
 import { flowSection } from './flowView';
 import { timeline as makeTimeline, type Timeline } from './timeline';
+import { unpackSummary } from '../src/traceColumns';
 import { trainingSection } from './trainingView';
 import { parseView, type HeatmapView } from './viewOptions';
 import type { AxisLabels } from './backwardView';
@@ -160,7 +161,8 @@ function showTrace(sum: TraceSummary, s: StepSnapshot): void {
 function handle(m: HostMessage): void {
   switch (m.type) {
     case 'trace':
-      showTrace(m.summary, m.snapshot);
+      // The host sends the timeline's columns packed (typed arrays); the views read the plain summary.
+      showTrace('columns' in m.summary ? unpackSummary(m.summary) : m.summary, m.snapshot);
       return;
     case 'snapshot':
       if (!summary) return void console.warn('bptt: a snapshot before any trace was ignored');

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { Stepper, type Cursor } from '../session/cursor';
 import { TrainingLog } from './training/trainingLog';
-import { parseWebviewMessage, type HostMessage, type WeightsChoiceMessage, type SpecError, type StepSnapshot, type TraceSummary, type TrainingProgressMessage, type TrainingSampleMessage, type WebviewMessage } from '../protocol';
+import { parseWebviewMessage, type HostMessage, type WeightsChoiceMessage, type SpecError, type StepSnapshot, type PackedTraceSummary, type TrainingProgressMessage, type TrainingSampleMessage, type WebviewMessage } from '../protocol';
 import { PanelWebview } from './panelWebview';
 import { Disposable } from './dispose';
 import { specText } from './specFiles';
@@ -23,7 +23,7 @@ export const STEPPER_VIEW_TYPE = 'bptt.stepper';
 export class StepperPanel extends Disposable {
   /** The cursor as the worker last said (moves by this panel applied at once). */
   private mirror: Stepper | null = null;
-  private summary: TraceSummary | null = null;
+  private summary: PackedTraceSummary | null = null;
   private errors: SpecError[] = [];
   /** Which weights the trace uses, as the worker last said (sent with each trace). */
   private weights: WeightsChoiceMessage = { type: 'weightsChoice', current: 'trained', trained: null, samples: false };
@@ -104,7 +104,7 @@ export class StepperPanel extends Disposable {
   }
 
   /** The last trace's summary (model, loss, weights used), null before the first. */
-  get lastSummary(): TraceSummary | null {
+  get lastSummary(): PackedTraceSummary | null {
     return this.summary;
   }
 
@@ -221,7 +221,7 @@ export class StepperPanel extends Disposable {
     await this.ask(this.engine.call(this.key, { method: 'snapshot' }), (snapshot) => this.postTrace(summary, snapshot));
   }
 
-  private postTrace(summary: TraceSummary, snapshot: StepSnapshot): void {
+  private postTrace(summary: PackedTraceSummary, snapshot: StepSnapshot): void {
     if (!this.view.ready) return; // `ready` asks again
     this.post({ type: 'trace', summary, snapshot });
     this.post(this.weights);

@@ -10,9 +10,8 @@ import type { Diagnostic } from '../../engine';
 import type { GradcheckResult } from '../../engine';
 import type { SpecError } from '../../protocol';
 import { log } from '../output';
-import { unpackSummary } from './packedSummary';
 import type { FromWorker, StartTraining } from '../../node/training/messages';
-import { CANCEL_SLOTS, type BuildFailed, type BuildProgress, type Built, type CallResults, type Changed, type DiagnosticsValue, type EngineEvent, type FromEngine, type ImportedSpec, type SampleValue, type SpecDescription, type SessionCall, type SpecText, type ToEngine, type Watcher } from './messages';
+import { CANCEL_SLOTS, type BuildFailed, type BuildProgress, type Built, type CallResults, type Changed, type DiagnosticsValue, type FromEngine, type ImportedSpec, type SampleValue, type SpecDescription, type SessionCall, type SpecText, type ToEngine, type Watcher } from './messages';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 
@@ -185,13 +184,8 @@ export class EngineClient implements vscode.Disposable {
     }
   }
 
+  /** A trace's summary arrives packed (its per-step columns as typed arrays, moved, not cloned) and stays so. */
   private onMessage(m: FromEngine): void {
-    // A trace's summary arrives packed (its per-step columns as typed arrays, moved, not cloned):
-    // the panel is given the protocol's shape.
-    this.dispatch(m.type === 'built' ? { ...m, summary: unpackSummary(m.summary) } : m);
-  }
-
-  private dispatch(m: EngineEvent): void {
     switch (m.type) {
       case 'reply': {
         const p = this.pending.get(m.id);

@@ -4,9 +4,8 @@
  * relays. Plain data: everything here crosses postMessage (structured clone).
  */
 import type { Diagnostic } from '../../engine';
-import type { ClipView, Cursor, FlowData, JacobianView, SpecError, StepSnapshot, TraceSummary } from '../../protocol';
+import type { ClipView, Cursor, FlowData, JacobianView, PackedTraceSummary, SpecError, StepSnapshot } from '../../protocol';
 import type { EvalResult, LineCheck, Move, MoveResult, ScopeName, SessionChange, SessionInfo, VarNode } from '../../session/api';
-import type { PackedSummary } from './packedSummary';
 import type { FromWorker, StartTraining } from '../../node/training/messages';
 
 /** A spec's text as the editor has it now (unsaved edits included). */
@@ -217,7 +216,8 @@ export interface Built {
   type: 'built';
   key: string;
   build: number;
-  summary: TraceSummary;
+  /** Packed (src/traceColumns.ts): its columns moved from the worker, forwarded to the webview as they are. */
+  summary: PackedTraceSummary;
   T: number;
   cursor: Cursor;
   /** Set when a panel watches. */
@@ -228,11 +228,6 @@ export interface Built {
   weightsChoice?: { current: 'trained' | 'initial'; trained: string };
   /** Whether the model samples (a char or token model with a softmax output). */
   samples?: boolean;
-}
-
-/** Built as it crosses the worker boundary: the summary's per-step columns packed (packedSummary.ts). */
-export interface BuiltPacked extends Omit<Built, 'summary'> {
-  summary: PackedSummary;
 }
 
 /** A build did not produce a trace: the spec's errors, or a cancel. The last good trace stays. */
@@ -268,10 +263,7 @@ export interface TrainingEvent {
   message: FromWorker;
 }
 
-export type FromEngine = Reply | BuildProgress | BuiltPacked | BuildFailed | Joined | Changed | TrainingEvent;
-
-/** What the host's listeners hear: the worker's messages with the summary unpacked. */
-export type EngineEvent = Exclude<FromEngine, BuiltPacked> | Built;
+export type FromEngine = Reply | BuildProgress | Built | BuildFailed | Joined | Changed | TrainingEvent;
 
 /** The cancel flags the host and the worker share: slot build % CANCEL_SLOTS holds a cancelled build's id. */
 export const CANCEL_SLOTS = 1024;

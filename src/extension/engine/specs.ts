@@ -7,7 +7,7 @@ import { gradcheck, parseWeights, runTrace, sample, type Diagnostic, type Gradch
 import { answer, applyMove } from '../../session/api';
 import { StepSession } from '../../session/session';
 import { checkExpression } from '../../session/stops';
-import { packSummary } from './packedSummary';
+import { packSummary } from '../../traceColumns';
 import { load, specErrors, withWeights } from './specLoad';
 import type { SpecError } from '../../protocol';
 import type { AttachRequest, CallResults, FromEngine, SampleRequest, SampleValue, SessionCall, SpecDescription, SpecText, Watcher } from './messages';
