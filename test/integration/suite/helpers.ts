@@ -74,7 +74,7 @@ export const problemOf = (text: string) => {
 };
 
 /**
- * Before a suite closes its editors: waits (at most 10 s) until every open panel's webview has
+ * Before a suite closes its editors: waits (at most 10 s) until every visible panel's webview has
  * loaded (said `ready`, so it was sent its settings). code-server serves all webviews from one
  * origin, under one service worker scope; a webview closed while its page still waits for its
  * service worker (VS Code's webview/browser/pre/index.html, "Waiting for controllerchange") leaves
@@ -84,5 +84,7 @@ export const problemOf = (text: string) => {
  */
 export async function settleWebviews(): Promise<void> {
   const api = vscode.extensions.getExtension<BpttExtensionApi>(EXTENSION_ID)?.exports;
-  for (const panel of api?.panels.all() ?? []) await waitFor('a webview to load', () => panel.lastSent('settings')).catch(() => undefined);
+  // Only a visible panel has a page (a hidden one's is unloaded until it shows again).
+  const shown = (api?.panels.all() ?? []).filter((p) => p.panel.visible);
+  await Promise.all(shown.map((p) => waitFor('a webview to load', () => p.lastSent('settings'), 10_000).catch(() => undefined)));
 }
