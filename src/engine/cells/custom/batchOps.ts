@@ -37,13 +37,7 @@ export function forwardRows(n: GraphNode, nodes: GraphNode[], y: Rows, a: Rows |
     case '/': {
       const A = a as Rows, B = b as Rows;
       const sa = A.width === 1 && w > 1 ? 0 : 1, sb = B.width === 1 && w > 1 ? 0 : 1;
-      for (let r = 0; r < R; r++) {
-        const ao = at(A, r), bo = at(B, r), yo = r * w;
-        for (let k = 0; k < w; k++) {
-          const l = A.d[ao + k * sa], q = B.d[bo + k * sb];
-          y.d[yo + k] = n.op === '+' ? l + q : n.op === '-' ? l - q : n.op === '*' ? l * q : l / q;
-        }
-      }
+      for (let r = 0; r < R; r++) binaryRow(n.op, y.d, r * w, A.d, at(A, r), sa, B.d, at(B, r), sb, w);
       return;
     }
     case 'fn': {
@@ -84,6 +78,57 @@ export function forwardRows(n: GraphNode, nodes: GraphNode[], y: Rows, a: Rows |
   }
 }
 
+/** One row of y = a op b (stride 0: a number broadcast over the row). The op is chosen outside the loop. */
+function binaryRow(op: '+' | '-' | '*' | '/', y: Float64Array, yo: number, a: Float64Array, ao: number, sa: number, b: Float64Array, bo: number, sb: number, w: number): void {
+  switch (op) {
+    case '+':
+      for (let k = 0; k < w; k++) y[yo + k] = a[ao + k * sa] + b[bo + k * sb];
+      return;
+    case '-':
+      for (let k = 0; k < w; k++) y[yo + k] = a[ao + k * sa] - b[bo + k * sb];
+      return;
+    case '*':
+      for (let k = 0; k < w; k++) y[yo + k] = a[ao + k * sa] * b[bo + k * sb];
+      return;
+    case '/':
+      for (let k = 0; k < w; k++) y[yo + k] = a[ao + k * sa] / b[bo + k * sb];
+  }
+}
+
+/**
+ * One row of an operand's gradient through y = l op q: g += dy · d(l op q)/dl (left) or /dq, the
+ * same products as run.ts forms them (d·1, d·(-1), d·q, d·l, d·(1/q), d·(-l/q²)).
+ */
+function binaryBackRow(
+  op: '+' | '-' | '*' | '/', left: boolean, g: Float64Array, go: number, sg: number, dy: Float64Array, yo: number,
+  a: Float64Array, ao: number, sa: number, b: Float64Array, bo: number, sb: number, w: number,
+): void {
+  switch (left ? op : `${op}r`) {
+    case '+':
+    case '-':
+    case '+r':
+      for (let k = 0; k < w; k++) g[go + k * sg] += dy[yo + k] * 1;
+      return;
+    case '-r':
+      for (let k = 0; k < w; k++) g[go + k * sg] += dy[yo + k] * -1;
+      return;
+    case '*':
+      for (let k = 0; k < w; k++) g[go + k * sg] += dy[yo + k] * b[bo + k * sb];
+      return;
+    case '*r':
+      for (let k = 0; k < w; k++) g[go + k * sg] += dy[yo + k] * a[ao + k * sa];
+      return;
+    case '/':
+      for (let k = 0; k < w; k++) g[go + k * sg] += dy[yo + k] * (1 / b[bo + k * sb]);
+      return;
+    case '/r':
+      for (let k = 0; k < w; k++) {
+        const l = a[ao + k * sa], q = b[bo + k * sb];
+        g[go + k * sg] += dy[yo + k] * (-l / (q * q));
+      }
+  }
+}
+
 /** out [r,k] += A [r,c] B [c,k]. */
 function matmulAdd(out: Float64Array, A: Float64Array, B: Float64Array, r: number, c: number, k: number): void {
   for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) {
@@ -114,15 +159,9 @@ export function backwardRows(n: GraphNode, nodes: GraphNode[], gy: Rows, y: Rows
       const A = a as Rows, B = b as Rows;
       const sa = A.width === 1 && w > 1 ? 0 : 1, sb = B.width === 1 && w > 1 ? 0 : 1;
       for (let r = 0; r < R; r++) {
-        const ao = at(A, r), bo = at(B, r), yo = r * w, gao = ga ? at(ga, r) : 0, gbo = gb ? at(gb, r) : 0;
-        for (let k = 0; k < w; k++) {
-          const d = gy.d[yo + k], l = A.d[ao + k * sa], q = B.d[bo + k * sb];
-          // d(l op q)/dl and d(l op q)/dq beside each op.
-          const dl = n.op === '*' ? q : n.op === '/' ? 1 / q : 1;
-          const dr = n.op === '+' ? 1 : n.op === '-' ? -1 : n.op === '*' ? l : -l / (q * q);
-          if (ga) ga.d[gao + k * sa] += d * dl;
-          if (gb) gb.d[gbo + k * sb] += d * dr;
-        }
+        const yo = r * w, ao = at(A, r), bo = at(B, r);
+        if (ga) binaryBackRow(n.op, true, ga.d, at(ga, r), sa, gy.d, yo, A.d, ao, sa, B.d, bo, sb, w);
+        if (gb) binaryBackRow(n.op, false, gb.d, at(gb, r), sb, gy.d, yo, A.d, ao, sa, B.d, bo, sb, w);
       }
       return;
     }
