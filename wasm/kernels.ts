@@ -311,6 +311,46 @@ export function transposeRows(dst: usize, src: usize, ld: i32, rows: i32, cols: 
   }
 }
 
+/**
+ * The standard LSTM's gates over a batch's block (batch/lstm.ts): row b of A ([B, 4H]) holds the
+ * pre-activations a_i a_f a_g a_o, replaced by the gates i f g o; c = f⊙c_prev + i⊙g, tc = tanh(c),
+ * h = o⊙tc ([B, H] each). Two lanes at a time through lstmGates' functions (fdlibm's exp and tanh:
+ * Math.exp's and Math.tanh's bits), so the block gets the JavaScript loop's values bit for bit.
+ */
+export function lstmGatesRows(A: usize, cPrev: usize, c: usize, tc: usize, h: usize, B: i32, H: i32): void {
+  const hb = <usize>H * F;
+  for (let b = 0; b < B; b++) {
+    const p0 = A + <usize>b * 4 * hb, s0 = <usize>b * hb;
+    let j = 0;
+    for (; j + 1 < H; j += 2) {
+      const o = <usize>j * F, p = p0 + o, s = s0 + o;
+      const ij = vsigmoid(v128.load(p)), fj = vsigmoid(v128.load(p + hb)), gj = vtanh(v128.load(p + 2 * hb)), oj = vsigmoid(v128.load(p + 3 * hb));
+      const cj = f64x2.add(f64x2.mul(fj, v128.load(cPrev + s)), f64x2.mul(ij, gj));
+      const tcj = vtanh(cj);
+      v128.store(p, ij);
+      v128.store(p + hb, fj);
+      v128.store(p + 2 * hb, gj);
+      v128.store(p + 3 * hb, oj);
+      v128.store(c + s, cj);
+      v128.store(tc + s, tcj);
+      v128.store(h + s, f64x2.mul(oj, tcj));
+    }
+    if (j < H) {
+      const o = <usize>j * F, p = p0 + o, s = s0 + o;
+      const ij = fsigmoid(load<f64>(p)), fj = fsigmoid(load<f64>(p + hb)), gj = ftanh(load<f64>(p + 2 * hb)), oj = fsigmoid(load<f64>(p + 3 * hb));
+      const cj = fj * load<f64>(cPrev + s) + ij * gj;
+      const tcj = ftanh(cj);
+      store<f64>(p, ij);
+      store<f64>(p + hb, fj);
+      store<f64>(p + 2 * hb, gj);
+      store<f64>(p + 3 * hb, oj);
+      store<f64>(c + s, cj);
+      store<f64>(tc + s, tcj);
+      store<f64>(h + s, oj * tcj);
+    }
+  }
+}
+
 /** Rows of the shared dimension per cache block in gemmRows: a block of A and of B stays in L2. */
 const KB: i32 = 128;
 

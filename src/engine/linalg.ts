@@ -247,6 +247,32 @@ export function gemmAtBRuns(G: Float64Array, A: Float64Array, B: Float64Array, r
   return true;
 }
 
+/**
+ * The standard LSTM's gates over a batch's [B, 4H] block of pre-activations (rows a_i a_f a_g a_o),
+ * replaced by the gates i f g o; c = f⊙c_prev + i⊙g, tc = tanh(c), h = o⊙tc. The same bits in wasm
+ * (fdlibm's exp and tanh, as V8's) as in this loop.
+ */
+export function lstmGatesRows(A: Float64Array, cPrev: Float64Array, c: Float64Array, tc: Float64Array, h: Float64Array, B: number, H: number): void {
+  if (wasm && B * H >= 16) {
+    wasm.lstmGatesRows(A, cPrev, c, tc, h, B, H);
+    return;
+  }
+  for (let b = 0; b < B; b++) {
+    const r = 4 * b * H;
+    for (let j = 0; j < H; j++) {
+      const i = sigmoid(A[r + j]), f = sigmoid(A[r + H + j]), g = Math.tanh(A[r + 2 * H + j]), o = sigmoid(A[r + 3 * H + j]);
+      A[r + j] = i;
+      A[r + H + j] = f;
+      A[r + 2 * H + j] = g;
+      A[r + 3 * H + j] = o;
+      const k = b * H + j;
+      c[k] = f * cPrev[k] + i * g;
+      tc[k] = Math.tanh(c[k]);
+      h[k] = o * tc[k];
+    }
+  }
+}
+
 /** out[i] = tanh(a[i]): Math.tanh's bits, in wasm for long vectors (out may be a). */
 export function tanhInto(out: Float64Array, a: Float64Array): void {
   if (wasm && a.length >= 16) wasm.mapInto('tanh', out, a);

@@ -4,7 +4,7 @@ import { runTrace, type BpttConfig, type ModelConfig, type Params, type Reductio
 import { batchable, batchGrads, gemmAB, type BatchState } from '../../src/engine/batch';
 import { makeCell } from '../../src/engine/cells';
 import { Rng } from '../../src/engine/rng';
-import { gemmABt } from '../../src/engine/linalg';
+import { gemmABt, lstmGatesRows, setKernels, usingWasm } from '../../src/engine/linalg';
 import { randomProblem } from './helpers/randomProblem';
 
 /** Every sequence of a batch from the same state. */
@@ -48,6 +48,27 @@ describe('batched LSTM', () => {
     const q = randomProblem({ cell: 'lstm' });
     const short = { ...q.sequence, inputs: q.sequence.inputs.slice(1), targets: q.sequence.targets.slice(1) };
     expect(() => batchGrads(q.config, q.bptt, q.params, [q.sequence, short], each(q.s0, 2))).toThrow(/one length/);
+  });
+
+  test("the LSTM block's gates in wasm give the JavaScript loop's bits (fdlibm's exp and tanh, as V8's)", () => {
+    for (const [B, H] of [[3, 5], [4, 37], [1, 16], [32, 9]]) {
+      const rng = new Rng(B * 100 + H);
+      // Pre-activations over every branch of exp and tanh: tiny, moderate, large, beyond saturation.
+      const A = Float64Array.from({ length: B * 4 * H }, (_, i) => rng.normal() * [1e-9, 0.3, 3, 40][i % 4]);
+      const cPrev = Float64Array.from({ length: B * H }, () => rng.normal() * 2);
+      const run = (kernels: 'js' | 'auto') => {
+        setKernels(kernels);
+        const a = A.slice(), c = new Float64Array(B * H), tc = new Float64Array(B * H), h = new Float64Array(B * H);
+        lstmGatesRows(a, cPrev, c, tc, h, B, H);
+        return { a: Array.from(a), c: Array.from(c), tc: Array.from(tc), h: Array.from(h), wasm: usingWasm() };
+      };
+      const js = run('js'), wasm = run('auto');
+      expect(wasm.wasm && !js.wasm).toBe(true);
+      expect(wasm).toEqual({ ...js, wasm: true });
+      // The gates: σ(a) for i, f, o and tanh(a) for g, from the JavaScript reference functions.
+      expect(js.a[2 * H]).toBe(Math.tanh(A[2 * H]));
+      expect(js.h[0]).toBe(js.a[3 * H] * Math.tanh(js.a[H] * cPrev[0] + js.a[0] * js.a[2 * H]));
+    }
   });
 
   test('kernels against the naive products', () => {

@@ -5,7 +5,7 @@
  */
 import type { Params } from '../types';
 import type { BatchCell, BatchRun, BatchState } from '../cells/cell';
-import { gemmABt, sigmoid } from '../linalg';
+import { gemmABt, lstmGatesRows } from '../linalg';
 import { atb, block, colSum, fillRows, lastRows, stack, stateRows, totalDh, transpose, unstackInto } from './common';
 
 const GATES = ['i', 'f', 'g', 'o'];
@@ -28,21 +28,7 @@ export function lstmBatch(p: Params, H: number, D: number): BatchCell {
         fillRows(pre, bias, B);
         gemmABt(pre, block(X, t, B, D), Wx, B, G4, D); // x: [B,D] · W_x: [4H,D]ᵀ
         gemmABt(pre, block(Hs, t, B, H), Wh, B, G4, H); // h_prev: [B,H] · W_h: [4H,H]ᵀ
-        const cPrev = block(Cs, t, B, H), c = block(Cs, t + 1, B, H), h = block(Hs, t + 1, B, H), tc = block(TC, t, B, H);
-        for (let b = 0; b < B; b++) {
-          const r = b * G4;
-          for (let j = 0; j < H; j++) {
-            const i = sigmoid(pre[r + j]), f = sigmoid(pre[r + H + j]), g = Math.tanh(pre[r + 2 * H + j]), o = sigmoid(pre[r + 3 * H + j]);
-            pre[r + j] = i;
-            pre[r + H + j] = f;
-            pre[r + 2 * H + j] = g;
-            pre[r + 3 * H + j] = o;
-            const k = b * H + j;
-            c[k] = f * cPrev[k] + i * g;
-            tc[k] = Math.tanh(c[k]);
-            h[k] = o * tc[k];
-          }
-        }
+        lstmGatesRows(pre, block(Cs, t, B, H), block(Cs, t + 1, B, H), block(TC, t, B, H), block(Hs, t + 1, B, H), B, H);
       }
       return {
         Hs,

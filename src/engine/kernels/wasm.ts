@@ -22,6 +22,7 @@ interface Exports {
   lstmGates(buf: number, cPrev: number, f: number, c: number, h: number, H: number): void;
   lstmSteps(XA: number, m: number, Wh: number, H: number, h: number, c: number, scratch: number): void;
   transposeRows(dst: number, src: number, ld: number, rows: number, cols: number): void;
+  lstmGatesRows(A: number, cPrev: number, c: number, tc: number, h: number, B: number, H: number): void;
 }
 
 /** The part of the WebAssembly API used here (the engine's lib has no DOM typings). */
@@ -339,6 +340,17 @@ export class WasmKernels {
       }
     }
     this.back(G, g);
+  }
+
+  /** The standard LSTM's gates over a [B, 4H] block of pre-activations, in place, and c, tanh(c), h (kernel lstmGatesRows). */
+  lstmGatesRows(A: Float64Array, cPrev: Float64Array, c: Float64Array, tc: Float64Array, h: Float64Array, B: number, H: number): void {
+    this.begin(A.byteLength + 4 * cPrev.byteLength + 128);
+    const a = this.slot(A), cp = this.slot(cPrev), co = this.scratch(B * H), to = this.scratch(B * H), ho = this.scratch(B * H);
+    this.k.lstmGatesRows(a, cp, co, to, ho, B, H);
+    this.back(A, a);
+    this.back(c, co);
+    this.back(tc, to);
+    this.back(h, ho);
   }
 
   /** out = f(a) elementwise for f tanh, sigmoid or exp, with Math.tanh's / linalg sigmoid's / Math.exp's bits. */
