@@ -2,11 +2,12 @@
  * A restricted unpickler: it understands only what `torch.save(model.state_dict())` writes (dicts,
  * tuples, strings, numbers, tensors rebuilt from storages) and refuses every other global or
  * opcode by name. Nothing in the file is executed: "calls" build plain records, never code. This
- * file is the opcode machine (the stack, the memo, the opcodes a state_dict uses); which globals
- * may be named and what calling them builds is in pickleGlobals.ts.
+ * file is the opcode machine (the stack, the memo, the opcodes a state_dict uses); reading the
+ * bytes is pickleBytes.ts; which globals may be named and what calling them builds is
+ * pickleGlobals.ts.
  */
 import { fail, TORCH_LIMITS } from './errors';
-import { utf8 } from './tensor';
+import { PickleBytes } from './pickleBytes';
 import { allowGlobal, persistent, reduce } from './pickleGlobals';
 import { isDict, type PyValue } from './pyValues';
 
@@ -30,86 +31,58 @@ type Slot = PyValue | typeof MARK;
 /** Unpickles `bytes` (protocol 2-5) into plain records. Throws TorchFileError naming the byte and what was wrong. */
 export function unpickle(bytes: Uint8Array): PyValue {
   if (bytes.length > TORCH_LIMITS.header) fail(`data.pkl is ${bytes.length} bytes, more than the limit of ${TORCH_LIMITS.header}`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const r = new PickleBytes(bytes);
   const stack: Slot[] = [];
   const memo = new Map<number, PyValue>();
-  let pos = 0;
-  let at = 0;
-  const need = (n: number): number => {
-    if (n < 0 || pos + n > bytes.length) fail(`data.pkl is truncated at byte ${pos} (needed ${n} more bytes)`);
-    const start = pos;
-    pos += n;
-    return start;
-  };
-  const u8 = () => bytes[need(1)];
-  const u16 = () => view.getUint16(need(2), true);
-  const u32 = () => view.getUint32(need(4), true);
-  const i32 = () => view.getInt32(need(4), true);
-  const u64 = (): number => {
-    const lo = u32();
-    const hi = u32();
-    if (hi > 0x1fffff) fail(`data.pkl byte ${at}: a length past 2^53`);
-    return hi * 2 ** 32 + lo;
-  };
-  const str = (n: number): string => {
-    const s = need(n);
-    return utf8(bytes.subarray(s, s + n)) ?? fail(`data.pkl byte ${at}: a string that is not UTF-8`);
-  };
-  const line = (): string => {
-    const end = bytes.indexOf(0x0a, pos);
-    if (end < 0 || end - pos > 256) fail(`data.pkl byte ${at}: GLOBAL without a short line`);
-    return str(end - pos + 1).slice(0, -1);
-  };
   const push = (v: PyValue): void => {
-    if (stack.length >= TORCH_LIMITS.stack) fail(`data.pkl byte ${at}: the stack is deeper than ${TORCH_LIMITS.stack}`);
+    if (stack.length >= TORCH_LIMITS.stack) fail(`data.pkl byte ${r.at}: the stack is deeper than ${TORCH_LIMITS.stack}`);
     stack.push(v);
   };
   const pop = (): PyValue => {
     const v = stack.pop();
-    if (v === undefined || v === MARK) return fail(`data.pkl byte ${at}: the stack is empty where a value was expected`);
+    if (v === undefined || v === MARK) return fail(`data.pkl byte ${r.at}: the stack is empty where a value was expected`);
     return v;
   };
   const popMark = (): PyValue[] => {
     const i = stack.lastIndexOf(MARK);
-    if (i < 0) fail(`data.pkl byte ${at}: no MARK to pop to`);
+    if (i < 0) fail(`data.pkl byte ${r.at}: no MARK to pop to`);
     const items = stack.splice(i) as PyValue[];
     items.shift();
     return items;
   };
   const top = (): PyValue => {
     const v = stack[stack.length - 1];
-    if (v === undefined || v === MARK) return fail(`data.pkl byte ${at}: the stack is empty where a value was expected`);
+    if (v === undefined || v === MARK) return fail(`data.pkl byte ${r.at}: the stack is empty where a value was expected`);
     return v;
   };
   const remember = (i: number): void => {
-    if (memo.size >= TORCH_LIMITS.stack && !memo.has(i)) fail(`data.pkl byte ${at}: more than ${TORCH_LIMITS.stack} memo entries`);
+    if (memo.size >= TORCH_LIMITS.stack && !memo.has(i)) fail(`data.pkl byte ${r.at}: more than ${TORCH_LIMITS.stack} memo entries`);
     memo.set(i, top());
   };
   const recall = (i: number): void => {
-    if (!memo.has(i)) fail(`data.pkl byte ${at}: memo entry ${i} was never stored`);
+    if (!memo.has(i)) fail(`data.pkl byte ${r.at}: memo entry ${i} was never stored`);
     push(memo.get(i) as PyValue);
   };
   const setItems = (items: PyValue[]): void => {
     const d = top();
-    if (!isDict(d)) return fail(`data.pkl byte ${at}: SETITEMS on something that is not a dict`);
-    if (items.length % 2) fail(`data.pkl byte ${at}: SETITEMS with an odd number of items`);
+    if (!isDict(d)) return fail(`data.pkl byte ${r.at}: SETITEMS on something that is not a dict`);
+    if (items.length % 2) fail(`data.pkl byte ${r.at}: SETITEMS with an odd number of items`);
     for (let i = 0; i < items.length; i += 2) d.entries.set(key(items[i]), items[i + 1]);
   };
   const key = (k: PyValue): string | number => {
     if (typeof k === 'string' || typeof k === 'number') return k;
-    return fail(`data.pkl byte ${at}: a dict key that is not a string or a number`);
+    return fail(`data.pkl byte ${r.at}: a dict key that is not a string or a number`);
   };
 
   for (let ops = 0; ; ops++) {
     if (ops > TORCH_LIMITS.opcodes) fail(`data.pkl runs past ${TORCH_LIMITS.opcodes} opcodes`);
-    at = pos;
-    const op = u8();
+    const op = r.opcode();
     switch (op) {
       case 0x80: // PROTO
-        u8();
+        r.u8();
         break;
       case 0x95: // FRAME (a hint of the frame's length)
-        u64();
+        r.u64();
         break;
       case 0x2e: // STOP
         return pop();
@@ -139,37 +112,28 @@ export function unpickle(bytes: Uint8Array): PyValue {
         break;
       }
       case 0x58: // BINUNICODE
-        push(str(u32()));
+        push(r.str(r.u32()));
         break;
       case 0x8c: // SHORT_BINUNICODE
-        push(str(u8()));
+        push(r.str(r.u8()));
         break;
       case 0x8d: // BINUNICODE8
-        push(str(u64()));
+        push(r.str(r.u64()));
         break;
       case 0x4a: // BININT
-        push(i32());
+        push(r.i32());
         break;
       case 0x4b: // BININT1
-        push(u8());
+        push(r.u8());
         break;
       case 0x4d: // BININT2
-        push(u16());
+        push(r.u16());
         break;
-      case 0x8a: {
-        // LONG1: a little-endian two's complement integer of n bytes (n <= 8 here)
-        const n = u8();
-        if (n > 8) fail(`data.pkl byte ${at}: an integer of ${n} bytes`);
-        const s = need(n);
-        let v = 0;
-        for (let i = n - 1; i >= 0; i--) v = v * 256 + bytes[s + i];
-        if (n > 0 && bytes[s + n - 1] & 0x80) v -= 2 ** (8 * n);
-        if (!Number.isSafeInteger(v)) fail(`data.pkl byte ${at}: an integer past 2^53`);
-        push(v);
+      case 0x8a: // LONG1
+        push(r.long1());
         break;
-      }
       case 0x47: // BINFLOAT (big-endian)
-        push(view.getFloat64(need(8), false));
+        push(r.f64be());
         break;
       case 0x4e: // NONE
         push(null);
@@ -181,19 +145,19 @@ export function unpickle(bytes: Uint8Array): PyValue {
         push(false);
         break;
       case 0x71: // BINPUT
-        remember(u8());
+        remember(r.u8());
         break;
       case 0x72: // LONG_BINPUT
-        remember(u32());
+        remember(r.u32());
         break;
       case 0x94: // MEMOIZE
         remember(memo.size);
         break;
       case 0x68: // BINGET
-        recall(u8());
+        recall(r.u8());
         break;
       case 0x6a: // LONG_BINGET
-        recall(u32());
+        recall(r.u32());
         break;
       case 0x30: // POP
         stack.pop();
@@ -218,7 +182,7 @@ export function unpickle(bytes: Uint8Array): PyValue {
         // APPEND
         const v = pop();
         const l = top();
-        if (!Array.isArray(l)) fail(`data.pkl byte ${at}: APPEND to something that is not a list`);
+        if (!Array.isArray(l)) fail(`data.pkl byte ${r.at}: APPEND to something that is not a list`);
         (l as PyValue[]).push(v);
         break;
       }
@@ -226,46 +190,46 @@ export function unpickle(bytes: Uint8Array): PyValue {
         // APPENDS
         const items = popMark();
         const l = top();
-        if (!Array.isArray(l)) fail(`data.pkl byte ${at}: APPENDS to something that is not a list`);
+        if (!Array.isArray(l)) fail(`data.pkl byte ${r.at}: APPENDS to something that is not a list`);
         (l as PyValue[]).push(...items);
         break;
       }
       case 0x63: {
         // GLOBAL module\nname\n
-        const module = line();
-        push(allowGlobal(module, line(), at));
+        const module = r.line();
+        push(allowGlobal(module, r.line(), r.at));
         break;
       }
       case 0x93: {
         // STACK_GLOBAL
         const name = pop();
         const module = pop();
-        if (typeof module !== 'string' || typeof name !== 'string') fail(`data.pkl byte ${at}: STACK_GLOBAL without two strings`);
-        push(allowGlobal(module as string, name as string, at));
+        if (typeof module !== 'string' || typeof name !== 'string') fail(`data.pkl byte ${r.at}: STACK_GLOBAL without two strings`);
+        push(allowGlobal(module as string, name as string, r.at));
         break;
       }
       case 0x52: {
         // REDUCE: "call" one of the allowed globals, which only builds a record
         const args = pop();
         const fn = pop();
-        push(reduce(fn, args, at));
+        push(reduce(fn, args, r.at));
         break;
       }
       case 0x62: {
         // BUILD: an OrderedDict's state (state_dict's _metadata) is not needed
         pop();
-        if (!isDict(top())) fail(`data.pkl byte ${at}: BUILD on something that is not a dict`);
+        if (!isDict(top())) fail(`data.pkl byte ${r.at}: BUILD on something that is not a dict`);
         break;
       }
       case 0x51: // BINPERSID
-        push(persistent(pop(), at));
+        push(persistent(pop(), r.at));
         break;
       default: {
         const name = REFUSED[op];
         return fail(
           name
-            ? `data.pkl byte ${at}: refused opcode ${name}: it would construct arbitrary objects, which a state_dict never needs; nothing in the file is executed`
-            : `data.pkl byte ${at}: opcode 0x${op.toString(16).padStart(2, '0')} is not one a state_dict uses; refused`,
+            ? `data.pkl byte ${r.at}: refused opcode ${name}: it would construct arbitrary objects, which a state_dict never needs; nothing in the file is executed`
+            : `data.pkl byte ${r.at}: opcode 0x${op.toString(16).padStart(2, '0')} is not one a state_dict uses; refused`,
         );
       }
     }
