@@ -12,12 +12,16 @@ import type { Cell, CellState, StepCache } from './cell';
  */
 export type Visit = (cache: StepCache, i: number) => CellState | void;
 
+/** Runs shorter than this step one by one (Cell.forward) rather than through the cell's runner. */
+const RUNNER_MIN_STEPS = 8;
+
 /**
  * Steps the cell over inputs[from..to) from state s0, calling visit after each step with the step's
  * cache and its index into inputs. Returns the state after the last step.
  */
 export function unroll(cell: Cell, p: Params, inputs: readonly Float64Array[], s0: CellState, visit?: Visit, from = 0, to = inputs.length): CellState {
-  const runner = to - from > 1 ? (cell.runner?.(p, inputs, from, to) ?? null) : null;
+  // A runner stacks the cell's input matrices once: worth it over runs of a few steps or more.
+  const runner = to - from >= RUNNER_MIN_STEPS ? (cell.runner?.(p, inputs, from, to) ?? null) : null;
   let state = s0;
   try {
     for (let i = from; i < to; i++) {
