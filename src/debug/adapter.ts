@@ -7,27 +7,15 @@
  */
 import { DebugSession, InitializedEvent, OutputEvent, TerminatedEvent, Thread } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { resolve as resolvePath } from 'node:path';
 import type { Cursor } from '../session/cursor';
 import type { Move, SessionApi, SessionInfo } from '../session/api';
-import { Breakpoints, NONFINITE_FILTER } from './breakpoints';
+import { Breakpoints } from './breakpoints';
+import { CAPABILITIES, openLaunch, type LaunchArgs, type SessionOpener } from './launch';
 import { frameName, gotoPlace, gotoTargets, ORIGIN, Stops, THREAD_ID } from './stops';
 import { Values } from './values';
 
 export { frameName, ORIGIN, THREAD_ID } from './stops';
-
-/** The launch configuration's fields (see package.json contributes.debuggers). */
-export interface LaunchArgs extends DebugProtocol.LaunchRequestArguments {
-  /** The spec file. */
-  spec: string;
-  /** A weights file whose parameters replace the spec's init. */
-  weights?: string;
-  /** Stop at forward t=1 (default true); else run to the first breakpoint. */
-  stopOnEntry?: boolean;
-}
-
-/** Opens the session of a launch: in this process (`bptt dap`) or in the extension's worker. */
-export type SessionOpener = (args: LaunchArgs) => Promise<SessionApi>;
+export type { LaunchArgs, SessionOpener } from './launch';
 
 const FRAME_ID = 1;
 
@@ -49,38 +37,22 @@ export class BpttDebugSession extends DebugSession {
   }
 
   protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
-    response.body = {
-      supportsConfigurationDoneRequest: true,
-      supportsStepBack: true,
-      supportsFunctionBreakpoints: true,
-      supportsConditionalBreakpoints: true,
-      supportsEvaluateForHovers: true,
-      supportsGotoTargetsRequest: true,
-      supportsTerminateRequest: true,
-      supportsValueFormattingOptions: false,
-      exceptionBreakpointFilters: [NONFINITE_FILTER],
-    };
+    response.body = CAPABILITIES;
     this.sendResponse(response);
   }
 
   protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchArgs): Promise<void> {
     try {
-      if (typeof args.spec !== 'string' || !args.spec) throw new Error('the launch configuration needs "spec": the path of a spec file (.rnn.yaml or .rnn.json)');
-      this.specPath = resolvePath(args.spec);
-      this.api = await this.open(args);
-      this.info = await this.api.info();
-      this.stops.cursor = this.info.cursor;
-      this.watching = this.api.onDidChange((e) => {
-        this.stops.follow(e);
-        if (e.kind === 'trace' && this.api) void this.api.info().then((i) => (this.info = i));
-      });
-      this.sendEvent(new OutputEvent(`bptt: ${this.info.name || args.spec} · T=${this.info.T} · ${2 * this.info.T} places (forward t=1..${this.info.T}, then backward)\n`, 'console'));
+      const launched = await openLaunch(args, this.open, (e) => this.stops.follow(e), (i) => this.api && (this.info = i));
+      ({ specPath: this.specPath, api: this.api, info: this.info, watching: this.watching } = launched);
+      this.stops.cursor = launched.info.cursor;
+      this.sendEvent(new OutputEvent(launched.banner, 'console'));
       this.sendEvent(new InitializedEvent());
       await this.configurationDone;
       this.sendResponse(response);
       if (args.stopOnEntry ?? true) await this.move({ kind: 'jump', to: 'start' }, 'entry');
       else {
-        await this.api.move({ kind: 'jump', to: 'start' }, ORIGIN);
+        await launched.api.move({ kind: 'jump', to: 'start' }, ORIGIN);
         await this.move({ kind: 'continue', direction: 1, stops: this.breakpoints.stops, inclusive: true }, 'step');
       }
     } catch (e) {
