@@ -1,57 +1,29 @@
 /**
  * The worker's side of the sessions: each spec's last text and parse, its session when a front-end
- * watches it, and the builds. One parse per edit feeds the diagnostics, the panel, the debugger; a
- * build reports progress and stops when the host flags it cancelled (a newer edit, or the user).
+ * watches it, who watches, and the questions to it. One parse per edit feeds the diagnostics, the
+ * panel, the debugger; the builds themselves are in builds.ts.
  */
-import { gradcheck, parseWeights, runTrace, sample, type Diagnostic, type GradcheckResult, type Problem } from '../../engine';
+import { gradcheck, parseWeights, sample, type Diagnostic, type GradcheckResult } from '../../engine';
 import { answer, applyMove } from '../../session/api';
-import { StepSession } from '../../session/session';
 import { checkExpression } from '../../session/stops';
-import { packSummary } from '../../traceColumns';
-import { load, specErrors, withWeights } from './specLoad';
+import { Builds, chooseWeights, type Entry } from './builds';
+import { load, specErrors } from './specLoad';
 import type { SpecError } from '../../protocol';
 import type { AttachRequest, CallResults, FromEngine, SampleRequest, SampleValue, SessionCall, SpecDescription, SpecText, Watcher } from './messages';
 
-/** Thrown from a build's progress callback when the host has cancelled it. */
-export class BuildCancelled extends Error {
-  constructor() {
-    super('the trace build was cancelled');
-  }
-}
-
-interface Entry {
-  spec: SpecText;
-  parsed: { problem: Problem | null; diagnostics: Diagnostic[] };
-  session: StepSession | null;
-  watchers: Set<Watcher>;
-  /** A weights file a launch configuration named (replaces the spec's init). */
-  weights?: string;
-  /** The panel asked for the spec's initial weights although trained ones lie beside it. */
-  initial?: boolean;
-  /** The trained weights beside the spec as the session's last build read them ("hello.weights.json (epoch 200)"), while they exist. */
-  trained?: string;
-  /** The newest build asked for, while it waits or runs: an older one stops, a front-end attaching to the same text joins it. */
-  pending?: number;
-}
-
-/** Posts progress at most this often (ms). */
-const PROGRESS_MS = 100;
-
-
 export class Specs {
   private readonly entries = new Map<string, Entry>();
-
-  /** A build is running: builds asked for meanwhile (by messages served between its slices) wait their turn. */
-  private building = false;
-  private readonly waiting: (() => void)[] = [];
+  private readonly builds: Builds;
 
   constructor(
     private readonly post: (m: FromEngine, transfer?: ArrayBuffer[]) => void,
     /** Whether the host has cancelled build `id`. */
-    private readonly isCancelled: (build: number) => boolean,
+    isCancelled: (build: number) => boolean,
     /** Called between a long build's slices: the worker serves the messages waiting (calls, other specs, a gradient check). */
-    private readonly between: () => void = () => undefined,
-  ) {}
+    between: () => void = () => undefined,
+  ) {
+    this.builds = new Builds(post, isCancelled, between);
+  }
 
   /**
    * One parse of the text. Returns its diagnostics, and whether an open session should rebuild
@@ -76,7 +48,7 @@ export class Specs {
   /** Rebuilds a watched session from its entry's last parse. */
   rebuild(key: string, build: number): void {
     const entry = this.entries.get(key);
-    if (entry && entry.watchers.size) this.build(entry, build);
+    if (entry && entry.watchers.size) this.builds.build(entry, build);
   }
 
   attach(m: AttachRequest): void {
@@ -96,10 +68,10 @@ export class Specs {
       this.post({ type: 'joined', key: m.spec.key, build: m.build, into: entry.pending });
       return;
     }
-    if (!entry.session || changed) this.build(entry, m.build, m.cursor);
+    if (!entry.session || changed) this.builds.build(entry, m.build, m.cursor);
     else {
       // Already built: tell the new watcher what there is.
-      this.postBuilt(entry, m.build, entry.session);
+      this.builds.postBuilt(entry, m.build, entry.session);
     }
   }
 
@@ -162,7 +134,7 @@ export class Specs {
     const entry = this.entries.get(key);
     if (!entry) return;
     entry.initial = initial;
-    if (entry.watchers.size) this.build(entry, build);
+    if (entry.watchers.size) this.builds.build(entry, build);
   }
 
   /**
@@ -206,104 +178,4 @@ export class Specs {
     const results = gradcheck(problem);
     return { name: problem.name, results, errors: [], ms: Date.now() - t0 };
   }
-
-  /** A session's trace for its watchers: the summary's per-step columns packed and transferred. */
-  private postBuilt(entry: Entry, build: number, s: StepSession, warning?: string): void {
-    const { packed, transfer } = packSummary(s.summary());
-    const p = s.problem;
-    this.post(
-      {
-        type: 'built', key: entry.spec.key, build, summary: packed, T: s.T, cursor: s.cursor, snapshot: entry.watchers.has('panel') ? s.snapshot() : null, warning,
-        // Which weights the trace uses (the panel's switch), and whether the model samples (its Sample form).
-        weightsChoice: entry.trained ? { current: entry.initial ? 'initial' : 'trained', trained: entry.trained } : undefined,
-        samples: !!p.vocab && p.config.output === 'softmax',
-      },
-      transfer,
-    );
-  }
-
-  /** Builds (or rebuilds) the entry's trace; one build at a time, the others after it. */
-  private build(entry: Entry, build: number, cursor?: Cursor): void {
-    entry.pending = build;
-    this.run(entry, build, cursor);
-  }
-
-  private run(entry: Entry, build: number, cursor?: Cursor): void {
-    if (this.building) {
-      this.waiting.push(() => this.run(entry, build, cursor));
-      return;
-    }
-    this.building = true;
-    try {
-      this.buildNow(entry, build, cursor);
-    } finally {
-      this.building = false;
-      if (entry.pending === build) entry.pending = undefined;
-    }
-    this.waiting.shift()?.();
-  }
-
-  /** A cancel or an error leaves the last good session. */
-  private buildNow(entry: Entry, build: number, cursor?: Cursor): void {
-    // The text this build traces: a message served between slices may replace entry.spec.
-    const spec = entry.spec;
-    const key = spec.key;
-    const { problem: parsed, diagnostics } = entry.parsed;
-    const errors = specErrors(diagnostics);
-    if (!parsed || errors.length) {
-      this.post({ type: 'buildFailed', key, build, errors: errors.length ? errors : [{ line: 1, column: 1, message: 'the spec could not be loaded' }], cancelled: false });
-      return;
-    }
-    // A short build reports nothing: progress (and the host's notification) only past the first PROGRESS_MS.
-    let last = Date.now();
-    // Cancelled by the host, or superseded by a newer build of the entry.
-    const stopped = (): boolean => this.isCancelled(build) || entry.pending !== build;
-    const progress = (phase: 'forward' | 'backward', done: number, total: number): void => {
-      if (stopped()) throw new BuildCancelled();
-      this.between();
-      if (stopped()) throw new BuildCancelled(); // a message just served superseded it
-      const now = Date.now();
-      if (now - last < PROGRESS_MS) return;
-      last = now;
-      this.post({ type: 'progress', key, build, phase, done, total });
-    };
-    try {
-      if (stopped()) throw new BuildCancelled();
-      const { problem, note, warning, trained } = chooseWeights(entry, parsed, spec);
-      const trace = runTrace(problem, undefined, { progress });
-      if (entry.watchers.size === 0) throw new BuildCancelled(); // every front-end left while it built: nothing to keep
-      entry.trained = trained; // with the trace that used it (postBuilt offers the switch from it)
-      const source = { file: key, text: spec.text, format: spec.format, weights: note };
-      if (entry.session) entry.session.replace(problem, trace, source);
-      else {
-        entry.session = new StepSession(problem, trace, source, cursor);
-        entry.session.onDidChange((change) => {
-          const s = entry.session;
-          if (!s || change.kind === 'trace') return; // a new trace is announced by `built`
-          this.post({ type: 'changed', key, change, snapshot: entry.watchers.has('panel') ? s.snapshot() : null });
-        });
-      }
-      this.postBuilt(entry, build, entry.session, warning);
-    } catch (e) {
-      const cancelled = e instanceof BuildCancelled;
-      const message = cancelled ? 'the trace build was cancelled; edit or save the spec (or reopen the stepper) to run it again' : `the engine could not run this spec: ${e instanceof Error ? e.message : String(e)}`;
-      this.post({ type: 'buildFailed', key, build, errors: [{ line: 1, column: 1, message }], cancelled });
-    }
-  }
 }
-
-type Cursor = NonNullable<AttachRequest['cursor']>;
-
-/**
- * The parameters the entry's session traces (see withWeights); with the panel's choice of the
- * initial weights, the spec's init. `trained` names the trained weights beside the spec, for the
- * switch. Reads the files and changes nothing: a sample asks it too, between a build's slices.
- */
-function chooseWeights(entry: Pick<Entry, 'spec' | 'weights' | 'initial'>, problem: Problem, spec = entry.spec): { problem: Problem; note?: string; warning?: string; trained?: string } {
-  const r = withWeights(spec, entry.weights, problem);
-  const trained = !entry.weights && r.problem !== problem && r.note ? r.note.replace(/^weights: /, '') : undefined;
-  if (trained && entry.initial) return { problem, note: `weights: spec init (trained: ${trained})`, warning: r.warning, trained };
-  return { ...r, trained };
-}
-
-
