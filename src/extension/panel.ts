@@ -16,7 +16,7 @@ import { panelSettings } from './settings';
 import { answerSample, revealPosition } from './panelRequests';
 import { FlowRelay } from './panelFlow';
 import type { EngineClient } from './engine/client';
-import type { Built, BuildFailed, BuildProgress, Changed } from './engine/messages';
+import type { Built, BuildFailed, BuildProgress, Changed } from './engine/events';
 
 export const STEPPER_VIEW_TYPE = 'bptt.stepper';
 

@@ -10,7 +10,8 @@ import { Worker } from 'node:worker_threads';
 import { sample, serializeWeights } from '../../src/engine';
 import { loadSpec } from '../../src/engine/spec';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FromEngine, SpecText, ToEngine } from '../../src/extension/engine/messages';
+import type { FromEngine } from '../../src/extension/engine/events';
+import type { SpecText, ToEngine } from '../../src/extension/engine/messages';
 import { CANCEL_SLOTS } from '../../src/extension/engine/messages';
 
 const ROOT = join(__dirname, '..', '..');

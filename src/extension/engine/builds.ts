@@ -8,7 +8,8 @@ import { runTrace, type Diagnostic, type Problem } from '../../engine';
 import { StepSession } from '../../session/session';
 import { packSummary } from '../../traceColumns';
 import { specErrors, withWeights } from './specLoad';
-import type { AttachRequest, FromEngine, SpecText, Watcher } from './messages';
+import type { FromEngine } from './events';
+import type { AttachRequest, SpecText, Watcher } from './messages';
 
 /** Thrown from a build's progress callback when the host has cancelled it. */
 export class BuildCancelled extends Error {

@@ -10,8 +10,10 @@ import type { Diagnostic } from '../../engine';
 import type { GradcheckResult } from '../../engine';
 import type { SpecError } from '../../protocol';
 import { log } from '../output';
+import { BuildNotes } from './buildNotes';
 import type { FromWorker, StartTraining } from '../../node/training/messages';
-import { CANCEL_SLOTS, type BuildFailed, type BuildProgress, type Built, type CallResults, type Changed, type DiagnosticsValue, type FromEngine, type ImportedSpec, type SampleValue, type SpecDescription, type SessionCall, type SpecText, type ToEngine, type Watcher } from './messages';
+import type { BuildFailed, BuildProgress, Built, Changed, DiagnosticsValue, FromEngine } from './events';
+import { CANCEL_SLOTS, type CallResults, type ImportedSpec, type SampleValue, type SpecDescription, type SessionCall, type SpecText, type ToEngine, type Watcher } from './messages';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 
@@ -36,7 +38,7 @@ export class EngineClient implements vscode.Disposable {
   /** The latest build asked for, per spec key (cancelled when a newer one supersedes it). */
   private readonly builds = new Map<string, number>();
   private readonly building = new Map<string, number>();
-  private readonly notes = new Map<string, { report(text: string): void; end(): void }>();
+  private readonly notes = new BuildNotes((key) => this.cancelBuild(key));
 
   constructor(private readonly extensionUri: vscode.Uri) {}
 
@@ -167,7 +169,7 @@ export class EngineClient implements vscode.Disposable {
       for (const p of this.pending.values()) p.reject(new Error('the engine worker stopped'));
       this.pending.clear();
       for (const [job, on] of this.jobs) on({ type: 'failed', message: `the engine worker exited (code ${code})` }), this.jobs.delete(job);
-      for (const [key, build] of this.building) this.endNote(key), this.emit(key, (l) => l.failed?.({ type: 'buildFailed', key, build, errors: [{ line: 1, column: 1, message: 'the engine worker stopped' }], cancelled: false }));
+      for (const [key, build] of this.building) this.notes.end(key), this.emit(key, (l) => l.failed?.({ type: 'buildFailed', key, build, errors: [{ line: 1, column: 1, message: 'the engine worker stopped' }], cancelled: false }));
       this.building.clear();
     });
     this.worker = w;
@@ -196,16 +198,16 @@ export class EngineClient implements vscode.Disposable {
       }
       case 'progress':
         if (this.builds.get(m.key) !== m.build) return;
-        this.notify(m);
+        this.notes.progress(m);
         this.emit(m.key, (l) => l.progress?.(m));
         return;
       case 'built':
-        this.endNote(m.key);
+        this.notes.end(m.key);
         if (this.building.get(m.key) === m.build) this.building.delete(m.key);
         this.emit(m.key, (l) => l.built?.(m));
         return;
       case 'buildFailed':
-        if (this.builds.get(m.key) === m.build) this.endNote(m.key);
+        if (this.builds.get(m.key) === m.build) this.notes.end(m.key);
         if (this.building.get(m.key) === m.build) this.building.delete(m.key);
         // A superseded build's cancel is no news: the newer build reports.
         if (m.cancelled && this.builds.get(m.key) !== m.build) return;
@@ -229,31 +231,8 @@ export class EngineClient implements vscode.Disposable {
     }
   }
 
-  /** A long build's notification, "BPTT: tracing hello.rnn.yaml · forward 12,000 / 60,000", with Cancel. */
-  private notify(m: BuildProgress): void {
-    const text = `${m.phase} ${m.done.toLocaleString('en-US')} / ${m.total.toLocaleString('en-US')}`;
-    const note = this.notes.get(m.key);
-    if (note) return note.report(text);
-    let report: (text: string) => void = () => undefined;
-    let end: () => void = () => undefined;
-    const done = new Promise<void>((r) => (end = r));
-    this.notes.set(m.key, { report: (t) => report(t), end: () => end() });
-    const name = decodeURIComponent(m.key.replace(/^.*\//, ''));
-    void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `BPTT: tracing ${name}`, cancellable: true }, (progress, token) => {
-      report = (t) => progress.report({ message: t });
-      report(text);
-      token.onCancellationRequested(() => this.cancelBuild(m.key));
-      return done;
-    });
-  }
-
-  private endNote(key: string): void {
-    this.notes.get(key)?.end();
-    this.notes.delete(key);
-  }
-
   dispose(): void {
-    for (const key of [...this.notes.keys()]) this.endNote(key);
+    this.notes.endAll();
     this.disposed = true;
     const w = this.worker;
     this.worker = null;

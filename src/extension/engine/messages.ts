@@ -1,12 +1,11 @@
 /**
- * The messages between the extension host and the engine worker (dist/engineWorker.js), in both
- * directions, and nothing else. The worker holds every spec's session and runs training; the host
- * relays. Plain data: everything here crosses postMessage (structured clone).
+ * The messages from the extension host to the engine worker (dist/engineWorker.js), and what they
+ * share with the answers (events.ts has the worker's side). The worker holds every spec's session
+ * and runs training; the host relays. Plain data: everything here crosses postMessage.
  */
-import type { Diagnostic } from '../../engine';
-import type { ClipView, Cursor, FlowData, JacobianView, PackedTraceSummary, SpecError, StepSnapshot } from '../../protocol';
-import type { EvalResult, LineCheck, Move, MoveResult, ScopeName, SessionChange, SessionInfo, VarNode } from '../../session/api';
-import type { FromWorker, StartTraining } from '../../node/training/messages';
+import type { ClipView, Cursor, FlowData, JacobianView, StepSnapshot } from '../../protocol';
+import type { EvalResult, LineCheck, Move, MoveResult, ScopeName, SessionInfo, VarNode } from '../../session/api';
+import type { StartTraining } from '../../node/training/messages';
 
 /** A spec's text as the editor has it now (unsaved edits included). */
 export interface SpecText {
@@ -28,8 +27,6 @@ export interface SpecText {
 
 /** Who watches a session: its panel, or a debug session. */
 export type Watcher = 'panel' | 'debugger';
-
-// ---------------------------------------------------------------- host -> worker
 
 /** Parse this text (one parse per edit): diagnostics back; an open session rebuilds from it. */
 export interface SpecRequest {
@@ -189,81 +186,6 @@ export interface ForgetRequest {
 }
 
 export type ToEngine = DescribeRequest | SpecRequest | AttachRequest | DetachRequest | CallRequest | GradcheckRequest | TrainRequest | TrainCancelRequest | ForgetRequest | SampleRequest | UseWeightsRequest | ImportWeightsRequest;
-
-// ---------------------------------------------------------------- worker -> host
-
-export type Reply = { type: 'reply'; id: number; ok: true; value: unknown } | { type: 'reply'; id: number; ok: false; error: string };
-
-/** The diagnostics of one parse (the answer to a SpecRequest, by id). */
-export interface DiagnosticsValue {
-  diagnostics: Diagnostic[];
-  /** Whether an open session is rebuilding from this text (its `built` or `buildFailed` follows). */
-  rebuilding: boolean;
-}
-
-/** A build is under way: how far (posted a few times a second). */
-export interface BuildProgress {
-  type: 'progress';
-  key: string;
-  build: number;
-  phase: 'forward' | 'backward';
-  done: number;
-  total: number;
-}
-
-/** A session has a (new) trace. */
-export interface Built {
-  type: 'built';
-  key: string;
-  build: number;
-  /** Packed (src/traceColumns.ts): its columns moved from the worker, forwarded to the webview as they are. */
-  summary: PackedTraceSummary;
-  T: number;
-  cursor: Cursor;
-  /** Set when a panel watches. */
-  snapshot: StepSnapshot | null;
-  /** Something the user should hear about (invalid weights beside the spec). */
-  warning?: string;
-  /** Set when trained weights exist beside the spec: which ones the trace uses (see UseWeightsRequest). */
-  weightsChoice?: { current: 'trained' | 'initial'; trained: string };
-  /** Whether the model samples (a char or token model with a softmax output). */
-  samples?: boolean;
-}
-
-/** A build did not produce a trace: the spec's errors, or a cancel. The last good trace stays. */
-export interface BuildFailed {
-  type: 'buildFailed';
-  key: string;
-  build: number;
-  errors: SpecError[];
-  cancelled: boolean;
-}
-
-/** A front-end's attach joined the build of the same text under way (`into`): its `built` is the answer to build `build` too. */
-export interface Joined {
-  type: 'joined';
-  key: string;
-  build: number;
-  into: number;
-}
-
-/** The cursor moved (by any front-end) or a new trace replaced the old. */
-export interface Changed {
-  type: 'changed';
-  key: string;
-  change: SessionChange;
-  /** Set when a panel watches. */
-  snapshot: StepSnapshot | null;
-}
-
-/** A training run's messages, as the training loop posts them. */
-export interface TrainingEvent {
-  type: 'training';
-  job: number;
-  message: FromWorker;
-}
-
-export type FromEngine = Reply | BuildProgress | Built | BuildFailed | Joined | Changed | TrainingEvent;
 
 /** The cancel flags the host and the worker share: slot build % CANCEL_SLOTS holds a cancelled build's id. */
 export const CANCEL_SLOTS = 1024;

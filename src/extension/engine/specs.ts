@@ -9,7 +9,8 @@ import { checkExpression } from '../../session/stops';
 import { Builds, chooseWeights, type Entry } from './builds';
 import { load, specErrors } from './specLoad';
 import type { SpecError } from '../../protocol';
-import type { AttachRequest, CallResults, FromEngine, SampleRequest, SampleValue, SessionCall, SpecDescription, SpecText, Watcher } from './messages';
+import type { FromEngine } from './events';
+import type { AttachRequest, CallResults, SampleRequest, SampleValue, SessionCall, SpecDescription, SpecText, Watcher } from './messages';
 
 export class Specs {
   private readonly entries = new Map<string, Entry>();

@@ -6,7 +6,8 @@
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { runTraining } from '../../node/training/trainLoop';
 import { readStateDict, specFromStateDict } from '../../engine/pytorch';
-import { CANCEL_SLOTS, type FromEngine, type ToEngine } from './messages';
+import type { FromEngine } from './events';
+import { CANCEL_SLOTS, type ToEngine } from './messages';
 import { Specs } from './specs';
 
 const port = parentPort;
