@@ -5,7 +5,8 @@
  */
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { Stepper, type Cursor } from '../session/cursor';
+import type { Cursor } from '../session/cursor';
+import { PanelTrace } from './panelTrace';
 import { TrainingLog } from './training/trainingLog';
 import { parseWebviewMessage, type HostMessage, type WeightsChoiceMessage, type SpecError, type StepSnapshot, type PackedTraceSummary, type TrainingProgressMessage, type TrainingSampleMessage, type WebviewMessage } from '../protocol';
 import { PanelWebview } from './panelWebview';
@@ -21,12 +22,8 @@ import type { Built, BuildFailed, BuildProgress, Changed } from './engine/events
 export const STEPPER_VIEW_TYPE = 'bptt.stepper';
 
 export class StepperPanel extends Disposable {
-  /** The cursor as the worker last said (moves by this panel applied at once). */
-  private mirror: Stepper | null = null;
-  private summary: PackedTraceSummary | null = null;
-  private errors: SpecError[] = [];
-  /** Which weights the trace uses, as the worker last said (sent with each trace). */
-  private weights: WeightsChoiceMessage = { type: 'weightsChoice', current: 'trained', trained: null, samples: false };
+  /** The session as the worker last said: summary, errors, weights, the cursor's mirror. */
+  private readonly trace: PanelTrace;
   /** Set when the webview panel goes on to show another spec (bptt.reusePanel): dispose keeps it open. */
   private handedOver = false;
   private readonly view: PanelWebview;
@@ -46,12 +43,13 @@ export class StepperPanel extends Disposable {
     extensionUri: vscode.Uri,
     private readonly engine: EngineClient,
     doc: vscode.TextDocument,
-    private pendingCursor?: Cursor,
+    pendingCursor?: Cursor,
   ) {
     super();
     this.key = uri.toString();
+    this.trace = new PanelTrace(pendingCursor);
     this.view = this.register(new PanelWebview(panel, extensionUri, (m) => this.handle(m)));
-    this.flow = this.register(new FlowRelay(engine, this.key, (m) => this.post(m), () => this.mirror?.cursor.t, () => this.view.ready && !this.isDisposed));
+    this.flow = this.register(new FlowRelay(engine, this.key, (m) => this.post(m), () => this.trace.mirror?.cursor.t, () => this.view.ready && !this.isDisposed));
     this.register(panel.onDidDispose(() => this.dispose()));
     this.panel.title = path.basename(uri.path);
     this.view.load();
@@ -82,7 +80,7 @@ export class StepperPanel extends Disposable {
 
   /** Which weights the trace uses and the trained ones beside the spec, if any. */
   get weightsChoice(): Readonly<WeightsChoiceMessage> {
-    return this.weights;
+    return this.trace.weights;
   }
 
   /** The settings changed: the webview's switches follow them. */
@@ -92,20 +90,20 @@ export class StepperPanel extends Disposable {
 
   /** The cursor now, or the one waiting for a valid trace. */
   get cursor(): Cursor | undefined {
-    return this.mirror?.cursor ?? this.pendingCursor;
+    return this.trace.cursor;
   }
 
   get T(): number | undefined {
-    return this.summary?.T;
+    return this.trace.summary?.T;
   }
 
   get lastErrors(): readonly SpecError[] {
-    return this.errors;
+    return this.trace.errors;
   }
 
   /** The last trace's summary (model, loss, weights used), null before the first. */
   get lastSummary(): PackedTraceSummary | null {
-    return this.summary;
+    return this.trace.summary;
   }
 
   /** The last message of a kind delivered to the webview (for the integration tests: a webview cannot be read from the host). */
@@ -134,26 +132,26 @@ export class StepperPanel extends Disposable {
       case 'ready':
         this.view.ready = true;
         this.postSettings(); // first: the trace is drawn with the switches they set
-        if (this.summary) void this.sendTrace();
-        if (this.errors.length) this.post({ type: 'errors', file: this.key, errors: this.errors });
+        if (this.trace.summary) void this.sendTrace();
+        if (this.trace.errors.length) this.post({ type: 'errors', file: this.key, errors: this.trace.errors });
         for (const m of this.training.replay()) this.post(m);
         return;
       case 'step':
-        if (!this.mirror) return;
-        this.mirror.step(msg.delta);
+        if (!this.trace.mirror) return;
+        this.trace.mirror.step(msg.delta);
         return this.move({ kind: 'step', delta: msg.delta });
       case 'jump':
-        if (!this.mirror) return;
-        this.mirror.jump(msg.to);
+        if (!this.trace.mirror) return;
+        this.trace.mirror.jump(msg.to);
         return this.move({ kind: 'jump', to: msg.to });
       case 'clip':
-        if (this.summary) void this.ask(this.engine.call(this.key, { method: 'clip', threshold: msg.threshold }), (clip) => this.post({ type: 'clipPreview', clip }));
+        if (this.trace.summary) void this.ask(this.engine.call(this.key, { method: 'clip', threshold: msg.threshold }), (clip) => this.post({ type: 'clipPreview', clip }));
         return;
       case 'cancelBuild':
         this.engine.cancelBuild(this.key);
         return;
       case 'layer':
-        if (this.summary) void this.ask(this.engine.call(this.key, { method: 'layer', layer: msg.layer }), (snapshot) => (this.postSnapshot(snapshot), this.flow.sendFlow()));
+        if (this.trace.summary) void this.ask(this.engine.call(this.key, { method: 'layer', layer: msg.layer }), (snapshot) => (this.postSnapshot(snapshot), this.flow.sendFlow()));
         return;
       case 'sample':
         void answerSample(this.engine, this.uri, msg).then((answer) => this.post(answer));
@@ -174,7 +172,7 @@ export class StepperPanel extends Disposable {
   /** Moves the session's cursor; an unmoved cursor (at either end) still answers, so the webview never waits. */
   private move(move: { kind: 'step'; delta: number } | { kind: 'jump'; to: 'start' | 'end' | Cursor }): void {
     void this.ask(this.engine.call(this.key, { method: 'move', move, origin: 'panel' }), (r) => {
-      this.mirror?.jump(r.cursor);
+      this.trace.mirror?.jump(r.cursor);
       if (!r.moved) void this.ask(this.engine.call(this.key, { method: 'snapshot' }), (snapshot) => this.postSnapshot(snapshot));
     });
   }
@@ -185,15 +183,8 @@ export class StepperPanel extends Disposable {
 
   private onBuilt(m: Built): void {
     if (m.warning) void vscode.window.showWarningMessage(`BPTT: ${m.warning}`);
-    const hadErrors = this.errors.length > 0;
-    this.errors = [];
-    this.summary = m.summary;
+    const hadErrors = this.trace.built(m);
     this.panel.title = m.summary.name || path.basename(this.uri.path);
-    if (!this.mirror) this.mirror = new Stepper(m.T);
-    else this.mirror.retarget(m.T);
-    this.mirror.jump(m.cursor);
-    this.pendingCursor = undefined;
-    this.weights = { type: 'weightsChoice', current: m.weightsChoice?.current ?? 'trained', trained: m.weightsChoice?.trained ?? null, samples: m.samples === true };
     if (hadErrors) this.post({ type: 'errors', file: this.key, errors: [] });
     this.post({ type: 'build', status: 'done', phase: 'backward', done: m.T, total: m.T });
     if (m.snapshot) this.postTrace(m.summary, m.snapshot);
@@ -201,8 +192,8 @@ export class StepperPanel extends Disposable {
   }
 
   private onFailed(m: BuildFailed): void {
-    this.errors = m.errors;
-    if (!this.summary) this.panel.title = path.basename(this.uri.path);
+    this.trace.errors = m.errors;
+    if (!this.trace.summary) this.panel.title = path.basename(this.uri.path);
     this.post({ type: 'build', status: m.cancelled ? 'cancelled' : 'failed', phase: 'forward', done: 0, total: 0 });
     // The webview keeps the last good trace and shows the errors beside it.
     this.post({ type: 'errors', file: this.key, errors: m.errors });
@@ -210,13 +201,13 @@ export class StepperPanel extends Disposable {
   }
 
   private onChanged(m: Changed): void {
-    this.mirror?.jump(m.change.cursor);
+    this.trace.mirror?.jump(m.change.cursor);
     if (m.snapshot) this.postSnapshot(m.snapshot);
   }
 
   /** The trace message, then (computed in the worker after it) the flow data and the cursor's Jacobian row. */
   private async sendTrace(): Promise<void> {
-    const summary = this.summary;
+    const summary = this.trace.summary;
     if (!summary) return;
     await this.ask(this.engine.call(this.key, { method: 'snapshot' }), (snapshot) => this.postTrace(summary, snapshot));
   }
@@ -224,7 +215,7 @@ export class StepperPanel extends Disposable {
   private postTrace(summary: PackedTraceSummary, snapshot: StepSnapshot): void {
     if (!this.view.ready) return; // `ready` asks again
     this.post({ type: 'trace', summary, snapshot });
-    this.post(this.weights);
+    this.post(this.trace.weights);
     this.flow.sendFlow();
     this.flow.scheduleJacobian();
   }
