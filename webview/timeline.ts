@@ -120,35 +120,48 @@ export function timeline(s: TraceSummary, onPick: (t: number) => void, topNorms:
     scroller,
   );
 
+  /** Sets step t's column and bar for the cursor: its classes, and its ||dL/dh_t|| value once known. */
+  function paint(t: number, cursor: Cursor): void {
+    const backward = cursor.phase === 'backward';
+    const b = bars[t - 1], v = dhNorms[t - 1] ?? null;
+    const known = backward && t >= cursor.t;
+    const text = !known ? (backward ? 'not reached yet' : 'known once the backward pass reaches it') : formatNumber(v);
+    b.classList.toggle('empty', !known);
+    b.dataset.value = known ? formatNumber(v) : '';
+    const of = strip.layer ? ` (layer ${strip.layer})` : '';
+    b.title = `‖dL/dh_${t}‖${of} = ${text}`;
+    b.setAttribute('aria-label', `‖dL/dh_${t}‖${of} = ${text}`);
+    const col = cols[t - 1];
+    const here = t === cursor.t;
+    col.classList.toggle('cursor', here);
+    if (here) col.setAttribute('aria-current', 'step');
+    else col.removeAttribute('aria-current');
+    // Forward: steps already run; backward: steps the gradient has already reached.
+    col.classList.toggle('done', cursor.phase === 'forward' ? t < cursor.t : t > cursor.t);
+    col.classList.toggle('in-window', s.truncate === 'window' && t <= cursor.t && t > cursor.t - s.k);
+  }
+
+  /** The cursor the columns were last painted for: a step repaints only the columns it changes. */
+  let painted: Cursor | null = null;
+
   function update(cursor: Cursor, layer?: number): void {
+    let all = !painted || painted.phase !== cursor.phase;
     if (strip.layer !== undefined && layer !== undefined && layer !== strip.layer) {
       strip = layerStrip(s, topNorms, layer);
       dhNorms = strip.norms;
       range = logRange(dhNorms);
       draw();
+      all = true;
     }
-    const backward = cursor.phase === 'backward';
-    bars.forEach((b, i) => {
-      const t = i + 1, v = dhNorms[i] ?? null;
-      const known = backward && t >= cursor.t;
-      const text = !known ? (backward ? 'not reached yet' : 'known once the backward pass reaches it') : formatNumber(v);
-      b.classList.toggle('empty', !known);
-      b.dataset.value = known ? formatNumber(v) : '';
-      const of = strip.layer ? ` (layer ${strip.layer})` : '';
-      b.title = `‖dL/dh_${t}‖${of} = ${text}`;
-      b.setAttribute('aria-label', `‖dL/dh_${t}‖${of} = ${text}`);
-    });
-    for (const col of cols) {
-      const t = Number(col.dataset.t);
-      const here = t === cursor.t;
-      col.classList.toggle('cursor', here);
-      col.classList.toggle('backward', cursor.phase === 'backward');
-      if (here) col.setAttribute('aria-current', 'step');
-      else col.removeAttribute('aria-current');
-      // Forward: steps already run; backward: steps the gradient has already reached.
-      col.classList.toggle('done', cursor.phase === 'forward' ? t < cursor.t : t > cursor.t);
-      col.classList.toggle('in-window', s.truncate === 'window' && t <= cursor.t && t > cursor.t - s.k);
-    }
+    track.classList.toggle('backward', cursor.phase === 'backward');
+    // Within a phase, a move from t0 to t1 changes the columns between them (cursor, done, the bars
+    // the backward pass reached) and a window's k steps behind each: at T = 60,000 a step touches a
+    // few columns, not all of them.
+    const reach = s.truncate === 'window' ? s.k : 0;
+    const from = all || !painted ? 1 : Math.max(1, Math.min(painted.t, cursor.t) - reach);
+    const to = all || !painted ? cols.length : Math.min(cols.length, Math.max(painted.t, cursor.t));
+    for (let t = from; t <= to; t++) paint(t, cursor);
+    painted = { phase: cursor.phase, t: cursor.t };
     // Keep the cursor's column in view, scrolling the timeline only (never the page).
     const here = cols[cursor.t - 1];
     if (here) {

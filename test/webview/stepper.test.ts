@@ -16,6 +16,23 @@ const line = (T: number): Cursor[] => [
   ...Array.from({ length: T }, (_, i) => ({ phase: 'backward' as const, t: T - i })),
 ];
 
+/**
+ * Each timeline column's state against the cursor: the cursor's column (aria-current), the steps
+ * done (run forward, or reached backward). The panel repaints only the columns a move changes, so
+ * every column is read after every move.
+ */
+async function columnMismatches(panel: Panel, c: Cursor): Promise<string[]> {
+  const states = (await panel.page.evaluate(`[...document.querySelectorAll('.tl-col')].map((e) => [Number(e.dataset.t), e.classList.contains('cursor'), e.getAttribute('aria-current') === 'step', e.classList.contains('done')])`)) as [number, boolean, boolean, boolean][];
+  const bad: string[] = [];
+  if (states.length !== panel.trace.T) bad.push(`${states.length} columns for T = ${panel.trace.T}`);
+  for (const [t, cursor, current, done] of states) {
+    const want = { cursor: t === c.t, done: c.phase === 'forward' ? t < c.t : t > c.t };
+    if (cursor !== want.cursor || current !== want.cursor) bad.push(`timeline-${t}: cursor ${cursor}, aria-current ${current}, want ${want.cursor}`);
+    if (done !== want.done) bad.push(`timeline-${t}: done ${done}, want ${want.done}`);
+  }
+  return bad;
+}
+
 async function stepThrough(name: string): Promise<void> {
   const problem = await loadExample(name);
   const panel = await web.open(problem);
@@ -28,12 +45,14 @@ async function stepThrough(name: string): Promise<void> {
       if (i > 0) await panel.page.getByTestId('btn-forward').click();
       await panel.at(c.phase, c.t);
       expect(mismatches(problem, panel.trace, c, await panel.collect()), `${name} at ${c.phase} t=${c.t}`).toEqual([]);
+      expect(await columnMismatches(panel, c), `${name} timeline at ${c.phase} t=${c.t}`).toEqual([]);
     }
     // And back again with the step-back button, checking each place once more.
     for (let i = places.length - 2; i >= 0; i--) {
       await panel.page.getByTestId('btn-back').click();
       await panel.at(places[i].phase, places[i].t);
       expect(mismatches(problem, panel.trace, places[i], await panel.collect()), `${name} back at ${places[i].phase} t=${places[i].t}`).toEqual([]);
+      expect(await columnMismatches(panel, places[i]), `${name} timeline back at ${places[i].phase} t=${places[i].t}`).toEqual([]);
     }
     expect(panel.errors).toEqual([]);
     expect(await panel.page.evaluate('window.__cspViolations')).toEqual([]);
