@@ -8,7 +8,8 @@
  */
 import type { Params } from './types';
 import * as js from './kernels/js';
-import { instantiateKernels, wasmKernels, type WasmKernels } from './kernels/wasm';
+import type { WasmKernels } from './kernels/wasm';
+import { instantiateKernels, wasmKernels } from './kernels/wasmLoad';
 
 export { gemmStrided, outerAdd } from './kernels/js';
 

@@ -10,7 +10,7 @@ import { setFlagsFromString } from 'node:v8';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as js from '../../src/engine/kernels/js';
-import { instantiateKernels, wasmKernels, type KernelBuild } from '../../src/engine/kernels/wasm';
+import { instantiateKernels, wasmKernels, type KernelBuild } from '../../src/engine/kernels/wasmLoad';
 import { KERNELS_SOURCE_SHA256 } from '../../src/engine/kernels/wasmBinary';
 import { Rng } from '../../src/engine/rng';
 

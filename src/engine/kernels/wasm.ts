@@ -1,15 +1,13 @@
 /**
- * The WebAssembly SIMD kernels (wasm/kernels.ts, compiled at build time into wasmBinary.ts) and the
- * memory their operands live in. Instantiated synchronously from bytes inside the bundle, so the
- * CLI, the extension's worker and the tests load it alike, with no file to find.
- *
- * Operands: matrices that many products share (the parameters during a pass) are copied into the
- * memory once and stay there while `pin`ned; everything else (vectors, [B, H] blocks, packed
- * steps) is copied into a scratch area above them for each call, and the result copied back.
+ * The WebAssembly SIMD kernels (wasm/kernels.ts, compiled at build time into wasmBinary.ts) as
+ * methods on Float64Arrays: each call places its operands in the kernels' memory (wasmArena.ts:
+ * pinned parameters stay, the rest is copied into scratch), runs, and copies its results back.
+ * wasmLoad.ts instantiates them.
  */
-import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from './wasmBinary';
+import { align, WasmArena, type WasmMemory } from './wasmArena';
+import type { KernelBuild } from './wasmLoad';
 
-interface Exports {
+export interface Exports {
   matVecAdd(out: number, W: number, rows: number, cols: number, x: number): void;
   matVecAdd2(outA: number, A: number, outB: number, B: number, rows: number, cols: number, x: number): void;
   matTVecAdd(out: number, W: number, rows: number, cols: number, v: number): void;
@@ -25,106 +23,17 @@ interface Exports {
   lstmGatesRows(A: number, cPrev: number, c: number, tc: number, h: number, B: number, H: number): void;
 }
 
-/** The part of the WebAssembly API used here (the engine's lib has no DOM typings). */
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-  Memory: new (d: { initial: number }) => WasmMemory;
-}
-
-const PAGE = 65536;
 /** Rows of the shared dimension per block of the packed gradient product (its panels stay in L2). */
 const PANEL_ROWS = 256;
-/** Operands are placed at multiples of 16 bytes (one v128). */
-const align = (bytes: number): number => (bytes + 15) & ~15;
 
-export class WasmKernels {
-  private f64: Float64Array;
-  /** End of the pinned (resident) arrays: a stack, scratch above. */
-  private top = 0;
-  private readonly resident = new Map<Float64Array, { at: number; count: number }>();
-  /** Pinned arrays in pinning order, to release a stack frame. */
-  private readonly stack: Float64Array[] = [];
-
+export class WasmKernels extends WasmArena {
   constructor(
-    private readonly memory: WasmMemory,
+    memory: WasmMemory,
     private readonly k: Exports,
     /** Which build runs: 'relaxed' (fused multiply-adds) or 'simd'. */
     readonly build: KernelBuild,
   ) {
-    this.f64 = new Float64Array(memory.buffer);
-  }
-
-  /** Makes the memory at least `bytes` long, refreshing the view (growing detaches the old buffer). */
-  private reserve(bytes: number): void {
-    if (bytes <= this.f64.byteLength) return;
-    const have = this.memory.buffer.byteLength;
-    if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / PAGE));
-    this.f64 = new Float64Array(this.memory.buffer);
-  }
-
-  /** The byte offset of a pinned array, or undefined. */
-  residentAt(a: Float64Array): number | undefined {
-    return this.resident.get(a)?.at;
-  }
-
-  /** Copies the arrays into wasm memory until the matching release(mark); returns the mark. */
-  pin(arrays: Float64Array[]): number {
-    const mark = this.stack.length;
-    for (const a of arrays) {
-      const r = this.resident.get(a);
-      if (r) r.count++;
-      else {
-        const at = this.top;
-        this.reserve(at + a.byteLength);
-        this.f64.set(a, at / 8);
-        this.resident.set(a, { at, count: 1 });
-        this.top = align(at + a.byteLength);
-      }
-      this.stack.push(a);
-    }
-    return mark;
-  }
-
-  /** Releases what was pinned since `mark` (pins nest as a stack). */
-  release(mark: number): void {
-    while (this.stack.length > mark) {
-      const a = this.stack.pop() as Float64Array;
-      const r = this.resident.get(a) as { at: number; count: number };
-      if (--r.count === 0) {
-        this.resident.delete(a);
-        if (r.at + a.byteLength <= this.top) this.top = r.at;
-      }
-    }
-  }
-
-  /** Next free byte of the scratch area during one call. */
-  private cursor = 0;
-
-  /** Starts a call whose copied operands take at most `bytes`: scratch begins above the pinned arrays. */
-  private begin(bytes: number): void {
-    this.reserve(this.top + bytes + 16 * 8);
-    this.cursor = this.top;
-  }
-
-  /** The byte offset of an operand: where it is resident, else a fresh copy in scratch. */
-  private slot(a: Float64Array): number {
-    const r = this.resident.get(a);
-    if (r !== undefined) return r.at;
-    const at = this.cursor;
-    this.f64.set(a, at >> 3);
-    this.cursor = align(at + a.byteLength);
-    return at;
-  }
-
-  /** Copies a written operand back from wasm memory. */
-  private back(a: Float64Array, at: number): void {
-    a.set(this.f64.subarray(at >> 3, (at >> 3) + a.length));
+    super(memory);
   }
 
   matVecAdd(out: Float64Array, W: Float64Array, rows: number, cols: number, x: Float64Array): void {
@@ -233,12 +142,6 @@ export class WasmKernels {
 
   // --- The single-sequence trace's steps (owner: trace): affine part and gates in one crossing. ---
 
-  /** `n` f64s of scratch during one call (contents undefined). */
-  private scratch(n: number): number {
-    const at = this.cursor;
-    this.cursor = align(at + 8 * n);
-    return at;
-  }
 
   /**
    * One standard LSTM step (cells/lstm.ts): buf = [b_q + W_xq x + W_hq h_prev]_q as affineRows
@@ -362,54 +265,4 @@ export class WasmKernels {
     else this.k.sigmoidInto(op, ap, a.length);
     this.back(out, op);
   }
-}
-
-function decodeBase64(s: string): Uint8Array {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-  const value = new Uint8Array(128);
-  for (let i = 0; i < alphabet.length; i++) value[alphabet.charCodeAt(i)] = i;
-  const clean = s.replace(/=+$/, '');
-  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
-  let bits = 0, acc = 0, o = 0;
-  for (let i = 0; i < clean.length; i++) {
-    acc = (acc << 6) | value[clean.charCodeAt(i)];
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[o++] = (acc >> bits) & 0xff;
-    }
-  }
-  return out;
-}
-
-/** The two builds of the kernels: SIMD, and SIMD with relaxed SIMD's fused multiply-add. */
-export type KernelBuild = 'simd' | 'relaxed';
-
-/** A fresh instance of one build with its own memory; null where this runtime refuses it. */
-export function instantiateKernels(build: KernelBuild): WasmKernels | null {
-  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  if (!api) return null;
-  try {
-    const bytes = decodeBase64(build === 'relaxed' ? KERNELS_RELAXED_WASM_BASE64 : KERNELS_WASM_BASE64);
-    if (!api.validate(bytes)) return null;
-    const memory = new api.Memory({ initial: 16 });
-    const inst = new api.Instance(new api.Module(bytes), { env: { memory } });
-    return new WasmKernels(memory, inst.exports as Exports, build);
-  } catch {
-    return null;
-  }
-}
-
-let instance: WasmKernels | null | undefined;
-
-/**
- * The kernels, instantiated on first call: the relaxed build where the runtime accepts relaxed SIMD
- * (newer V8, e.g. VS Code's Electron; Node 20 with --experimental-wasm-relaxed-simd, which the CLI
- * sets for itself), else the SIMD build; null where WebAssembly or its SIMD is unavailable (the
- * JavaScript kernels then do everything). Chosen once per process, so every product of a run uses
- * the same build and gives the same bits wherever it runs.
- */
-export function wasmKernels(): WasmKernels | null {
-  if (instance === undefined) instance = instantiateKernels('relaxed') ?? instantiateKernels('simd');
-  return instance;
 }
