@@ -62,18 +62,15 @@ function packBuffer(n: number): Float64Array {
   return v;
 }
 
-/** Adds the contributions of steps lo..hi-1 (0-based indices) into grads. */
-export function addRange(terms: GradTerm[], caches: StepCache[], steps: BackwardStep[], lo: number, hi: number, grads: Params): void {
-  const n = hi - lo;
-  if (n <= 0) return;
-  if (n < 4) {
-    for (let i = lo; i < hi; i++) addStep(terms, caches[i], steps[i], grads);
-    return;
-  }
-  // Pack each vector once per run: several terms share x, h_prev or a gate's gradient.
+/**
+ * Packs steps lo..lo+n-1's vector named by `key` into one buffer, once per call of addRange/addLongRuns:
+ * several terms share x, h_prev or a gate's gradient. Every pack is filled before it is read, and read
+ * only in that call, so the scratch starts over here.
+ */
+function packer(lo: number, n: number): (key: string, get: (i: number) => Float64Array) => Float64Array {
   const packed = new Map<string, Float64Array>();
-  packUsed = 0; // every pack below is filled before it is read, and read only in this call
-  const pack = (key: string, get: (i: number) => Float64Array): Float64Array => {
+  packUsed = 0;
+  return (key, get) => {
     let buf = packed.get(key);
     if (!buf) {
       const len = get(lo).length;
@@ -83,6 +80,17 @@ export function addRange(terms: GradTerm[], caches: StepCache[], steps: Backward
     }
     return buf;
   };
+}
+
+/** Adds the contributions of steps lo..hi-1 (0-based indices) into grads. */
+export function addRange(terms: GradTerm[], caches: StepCache[], steps: BackwardStep[], lo: number, hi: number, grads: Params): void {
+  const n = hi - lo;
+  if (n <= 0) return;
+  if (n < 4) {
+    for (let i = lo; i < hi; i++) addStep(terms, caches[i], steps[i], grads);
+    return;
+  }
+  const pack = packer(lo, n);
   for (const term of terms) {
     const P = grads[term.param];
     if (term.kind === 'outer') {
@@ -129,18 +137,7 @@ function addLongRuns(terms: GradTerm[], caches: StepCache[], steps: BackwardStep
   const lo = Math.min(...runs.map((r) => r[0])), hi = Math.max(...runs.map((r) => r[1]));
   const rel = runs.map(([a, b]) => [a - lo, b - lo] as const);
   const n = hi - lo;
-  const packed = new Map<string, Float64Array>();
-  packUsed = 0;
-  const pack = (key: string, get: (i: number) => Float64Array): Float64Array => {
-    let buf = packed.get(key);
-    if (!buf) {
-      const len = get(lo).length;
-      buf = packBuffer(n * len);
-      for (let i = 0; i < n; i++) buf.set(get(lo + i), i * len);
-      packed.set(key, buf);
-    }
-    return buf;
-  };
+  const pack = packer(lo, n);
   for (const term of terms) {
     const P = grads[term.param];
     if (term.kind === 'outer' || term.kind === 'outerT') {
