@@ -212,6 +212,20 @@ export class Panel {
     return this.page.evaluate(postToPage(msg));
   }
 
+  /**
+   * Waits until `expression` (JavaScript, as text) is truthy in the page. Not page.waitForFunction
+   * with a string: Playwright evaluates it with `eval` on every poll after the first, which the
+   * panel's CSP refuses (script-src has no 'unsafe-eval'), so a condition not already true failed
+   * with an EvalError. Each poll here is its own DevTools evaluation, which the CSP exempts.
+   */
+  async until(expression: string, timeout = 5000): Promise<void> {
+    const end = Date.now() + timeout;
+    while (!(await this.page.evaluate(expression))) {
+      if (Date.now() > end) throw new Error(`until: still false after ${timeout} ms: ${expression}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
   /** Waits until the panel shows the cursor (phase, t). */
   async at(phase: 'forward' | 'backward', t: number): Promise<void> {
     await this.page.waitForSelector(`[data-testid="app"][data-phase="${phase}"][data-t="${t}"]`, { timeout: 5000 });

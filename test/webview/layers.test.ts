@@ -115,7 +115,7 @@ describe('the layer switch', () => {
       expect(layerMismatches(problem, panel.trace, { phase: 'backward', t: 3 }, 1, await panel.collect())).toEqual([]);
       expect(await panel.page.evaluate('document.activeElement?.dataset.testid')).toBe('layer-1');
       // The flow map and its verdict follow the layer: layer 1's ||dL_t/dh_k||, computed by the engine.
-      await panel.page.waitForFunction(`document.querySelector('[data-testid="flow-verdict"]')?.textContent?.startsWith('layer 1: ')`, undefined, { timeout: 10_000 });
+      await panel.until(`document.querySelector('[data-testid="flow-verdict"]')?.textContent?.startsWith('layer 1: ')`, 10_000);
       const m = flowMap(problem, { layer: 1 });
       const T = panel.trace.T;
       for (const k of [1, 5, T]) expect(await panel.page.getByTestId(`flow-${T}-${k}`).getAttribute('data-value')).toBe(formatNumber(m.norms[m.rows.indexOf(T)][k - 1] as number));
@@ -201,7 +201,7 @@ describe('screenshots of a stack', () => {
       // The top of the page as it first shows: the switch, the timeline and the layer's cards.
       await panel.page.screenshot({ path: join(web.shots, `layers-${size}-${theme}-top.png`) });
       // The flow section of the chosen layer (its verdict names the layer).
-      await panel.page.waitForFunction(`document.querySelector('[data-testid="flow-verdict"]')?.textContent?.startsWith('layer ${layer}: ')`, undefined, { timeout: 10_000 });
+      await panel.until(`document.querySelector('[data-testid="flow-verdict"]')?.textContent?.startsWith('layer ${layer}: ')`, 10_000);
       await panel.page.getByTestId('flow').screenshot({ path: join(web.shots, `layers-${size}-${theme}-flow.png`) });
       expect(panel.errors).toEqual([]);
     } finally {

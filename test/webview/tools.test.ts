@@ -22,18 +22,18 @@ test('settings set the heatmap switches and the play speed; a switch flipped in 
     await panel.page.keyboard.press('End');
     await panel.at('backward', 1);
     await panel.post(settings({ heatmapScale: 'shared', heatmapLog: true, playInterval: 100 }));
-    await panel.page.waitForFunction(pressed('scale-shared'));
-    await panel.page.waitForFunction(pressed('scale-log'));
+    await panel.until(pressed('scale-shared'));
+    await panel.until(pressed('scale-log'));
     expect(await speed(panel)).toBe('100');
     // The user flips the panel's own switch: the same settings again do not undo it.
     await panel.page.click('[data-testid="scale-card"]');
-    await panel.page.waitForFunction(pressed('scale-card'));
+    await panel.until(pressed('scale-card'));
     await panel.post(settings({ heatmapScale: 'shared', heatmapLog: true, playInterval: 100 }));
     await panel.page.waitForTimeout(200);
     expect(await panel.page.evaluate(pressed('scale-card'))).toBe(true);
     // A changed setting applies (only what changed: log scale off, the scale stays per card).
     await panel.post(settings({ heatmapScale: 'shared', heatmapLog: false, playInterval: 250 }));
-    await panel.page.waitForFunction(pressed('scale-log', false));
+    await panel.until(pressed('scale-log', false));
     expect(await panel.page.evaluate(pressed('scale-card'))).toBe(true);
     expect(await speed(panel)).toBe('250');
     expect(panel.errors).toEqual([]);
@@ -48,10 +48,10 @@ test('settings that arrive before the first trace set the play speed too (the dr
     await panel.post(settings({ playInterval: 100, heatmapScale: 'shared' }));
     await panel.sendTrace();
     await panel.at('forward', 1);
-    await panel.page.waitForFunction(`document.querySelector('[data-testid="speed"]')?.value === '100'`);
+    await panel.until(`document.querySelector('[data-testid="speed"]')?.value === '100'`);
     await panel.page.keyboard.press('End');
     await panel.at('backward', 1);
-    await panel.page.waitForFunction(pressed('scale-shared'));
+    await panel.until(pressed('scale-shared'));
   } finally {
     await panel.close();
   }
@@ -87,7 +87,7 @@ test('the weights switch and the Sample form: requests sent as typed, the answer
     expect(panel.received.filter((m) => m.type === 'sample')).toHaveLength(1);
     // The host's refusal is shown in the form too.
     await panel.post({ type: 'sampleResult', text: null, error: 'the prime\'s token "x" is not in the vocabulary', weights: '' });
-    await panel.page.waitForFunction(`document.querySelector('[data-testid="sample-output"]')?.textContent?.includes('"x" is not in the vocabulary')`);
+    await panel.until(`document.querySelector('[data-testid="sample-output"]')?.textContent?.includes('"x" is not in the vocabulary')`);
     // No trained weights and a model that does not sample: nothing to show.
     await panel.post({ type: 'weightsChoice', current: 'trained', trained: null, samples: false });
     await panel.page.waitForSelector('[data-testid="training-tools"][hidden]', { state: 'attached' });

@@ -36,7 +36,7 @@ test('the loss curve renders from progress messages: a point per epoch, the last
     expect(await pointCount(panel)).toBe(40);
     expect(await text(panel, 'training-loss')).toBe(formatNumber(loss(40)));
     await panel.post(progress(41, 120));
-    await panel.page.waitForFunction(shownPoints(120));
+    await panel.until(shownPoints(120));
     expect(await pointCount(panel)).toBe(120);
     expect(await text(panel, 'training-loss')).toBe(formatNumber(loss(120)));
     expect(await text(panel, 'training-epoch')).toBe('120 / 200');
@@ -45,7 +45,7 @@ test('the loss curve renders from progress messages: a point per epoch, the last
 
     await panel.post({ type: 'trainingSample', epoch: 100, text: 'hellol' });
     await panel.post({ type: 'trainingSample', epoch: 120, text: 'hello' });
-    await panel.page.waitForFunction(`document.querySelectorAll('[data-testid="training-samples"] li').length === 2`);
+    await panel.until(`document.querySelectorAll('[data-testid="training-samples"] li').length === 2`);
     const samples = await panel.page.evaluate(`Array.from(document.querySelectorAll('[data-testid="training-samples"] li code')).map((e) => e.textContent)`);
     expect(samples).toEqual(['hello', 'hellol']); // newest first
 
@@ -56,7 +56,7 @@ test('the loss curve renders from progress messages: a point per epoch, the last
 
     // A new run starts the curve over.
     await panel.post(progress(1, 5, { reset: true }));
-    await panel.page.waitForFunction(shownPoints(5));
+    await panel.until(shownPoints(5));
     expect(panel.errors).toEqual([]);
   } finally {
     await panel.close();
@@ -84,7 +84,7 @@ test('the loss curve: round ticks on labelled axes, a log scale on demand, the s
   try {
     await panel.at('forward', 1);
     await panel.post(progress(1, 200, { reset: true }));
-    await panel.page.waitForFunction(shownPoints(200));
+    await panel.until(shownPoints(200));
     const ticks = (id: string): Promise<string[]> => panel.page.evaluate(`Array.from(document.querySelectorAll('[data-testid="${id}"]')).map((e) => e.textContent)`) as Promise<string[]>;
     // loss(e) runs from 1.47 down to 0.05: linear ticks from 0 by a round step, written alike.
     expect(await ticks('loss-ytick')).toEqual(['0.0', '0.5', '1.0', '1.5']);
@@ -105,13 +105,13 @@ test('the loss curve: round ticks on labelled axes, a log scale on demand, the s
     expect(logged.map(([x]) => x)).toEqual(linear.map(([x]) => x));
     expect(logged.map(([, y]) => y)).not.toEqual(linear.map(([, y]) => y));
     await panel.post(progress(201, 210));
-    await panel.page.waitForFunction(shownPoints(210));
+    await panel.until(shownPoints(210));
     expect(await panel.page.getByTestId('loss-log').getAttribute('aria-pressed')).toBe('true'); // kept while the run goes on
     await panel.page.getByTestId('loss-chart').screenshot({ path: join(web.shots, 'training-log-light.png') });
     await panel.page.getByTestId('fold-training').click();
     expect(await panel.page.getByTestId('loss-chart').isVisible()).toBe(false);
     await panel.post(progress(211, 220));
-    await panel.page.waitForFunction(shownPoints(220));
+    await panel.until(shownPoints(220));
     expect(await panel.page.getByTestId('loss-chart').isVisible()).toBe(false);
     expect(((await panel.page.evaluate('window.__bpttState')) as { folded?: string[] }).folded).toEqual(['training']);
   } finally {
