@@ -1,14 +1,17 @@
-// Compiles the WebAssembly SIMD kernels (wasm/kernels.ts, AssemblyScript) into
+// Compiles the WebAssembly SIMD kernels (wasm/kernels.ts, the entry, and the modules it re-exports from
+// in wasm/; AssemblyScript) into
 // src/engine/kernels/wasmBinary.ts: the bytes as base64 beside the source's SHA-256, so the engine
 // instantiates them synchronously with no file to load. Skipped when the recorded hash is current.
 // Usage: node scripts/wasmKernels.mjs [--force]; scripts/build.mjs runs it first.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const source = resolve(root, 'wasm/kernels.ts');
+/** Every module of the kernels (the entry imports them), in a fixed order for the hash. */
+const modules = () => readdirSync(resolve(root, 'wasm')).filter((f) => f.endsWith('.ts')).sort().map((f) => resolve(root, 'wasm', f));
 const target = resolve(root, 'src/engine/kernels/wasmBinary.ts');
 
 /** The flags the kernels are built with: SIMD on, no runtime, no abort import, memory from JS. */
@@ -18,7 +21,9 @@ export const ASC_FLAGS = ['-O3', '--runtime', 'stub', '--noAssert', '--importMem
 export const RELAXED_FLAGS = [...ASC_FLAGS, '--enable', 'relaxed-simd'];
 
 export function sourceHash() {
-  return createHash('sha256').update(readFileSync(source)).update(ASC_FLAGS.join(' ')).update(RELAXED_FLAGS.join(' ')).digest('hex');
+  const hash = createHash('sha256');
+  for (const file of modules()) hash.update(file.slice(root.length)).update(readFileSync(file));
+  return hash.update(ASC_FLAGS.join(' ')).update(RELAXED_FLAGS.join(' ')).digest('hex');
 }
 
 async function compile(asc, flags) {
