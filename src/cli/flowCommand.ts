@@ -57,7 +57,7 @@ export function flowJson(problem: Problem, map: FlowMap, row: JacobianRow, spect
     dropped: map.dropped,
     truncation_loss: map.truncationLoss,
     jacobian: { t: row.t, norms: row.norms.map(orNull), bound: row.bound, gamma: row.gamma, lambda: row.lambda, bounded: row.bounded },
-    spectral_radius: spectra.radius,
+    spectral_radius: orNull(spectra.radius),
     spectral_norm: spectra.norm,
     spectral_estimated: spectralIsEstimated(problem.config.H, problem.config.H),
     recurrent: spectra.perMatrix,
@@ -101,11 +101,13 @@ export function flowReport(
   const info = (layer !== undefined && whole.layers?.[layer - 1]) || whole;
   const path = info.path;
   const gated = path !== null;
+  // A custom cell without an [H, H] recurrent matrix (IndRNN's u is a vector) has no λ, so no bound.
+  const bounded = info.mainRecurrent !== '';
   const lastIdx = map.rows.map((t, i) => ({ t, i })).reverse().find(({ i }) => map.norms[i].some((v) => v !== null));
   const fmt = (v: number | null | undefined) => (v === null || v === undefined || Number.isNaN(v) ? '' : formatNumber(v));
   const tableRows: string[][] = [];
   for (const k of shownSteps(row.t)) {
-    const cells = [String(k), fmt(row.norms[k - 1]), fmt(row.bound[k - 1])];
+    const cells = [String(k), fmt(row.norms[k - 1]), ...(bounded ? [fmt(row.bound[k - 1])] : [])];
     if (gated) cells.push(fmt(row.gatePath?.[k - 1]));
     if (lastIdx) cells.push(k <= lastIdx.t ? fmt(map.norms[lastIdx.i][k - 1]) : '');
     tableRows.push(cells);
@@ -113,14 +115,14 @@ export function flowReport(
   const columns = [
     { title: 'k', align: 'right' as const },
     { title: `‖dh_${row.t}/dh_k‖`, align: 'right' as const },
-    { title: '(γλ)^(t-k)', align: 'right' as const },
+    ...(bounded ? [{ title: '(γλ)^(t-k)', align: 'right' as const }] : []),
     ...(path ? [{ title: path.label, align: 'right' as const }] : []),
     ...(lastIdx ? [{ title: `‖dL_${lastIdx.t}/dh_k‖`, align: 'right' as const }] : []),
   ];
   const lines = [
     describeProblem(problem, map.T),
     '',
-    `${layer !== undefined ? `${bold('layer')} ${layer}   ` : ''}${bold('spectral radius')} ${formatNumber(spectra.radius)} (${info.mainRecurrent})   ${bold('λ')} ${formatNumber(row.lambda)}   ${bold('γ')} ${formatNumber(row.gamma)}   ${bold('γλ')} ${formatNumber(row.gamma * row.lambda)}`,
+    `${layer !== undefined ? `${bold('layer')} ${layer}   ` : ''}${bounded ? `${bold('spectral radius')} ${formatNumber(spectra.radius)} (${info.mainRecurrent})   ${bold('λ')} ${formatNumber(row.lambda)}   ${bold('γ')} ${formatNumber(row.gamma)}   ${bold('γλ')} ${formatNumber(row.gamma * row.lambda)}` : 'no [H, H] recurrent matrix, so no bound (γλ)^(t-k)'}`,
     '',
     ...renderTable(columns, tableRows, bold),
   ];

@@ -35,7 +35,7 @@ export function globalUsage(commands: CommandSpec[]): string {
 export function commandUsage(c: CommandSpec, details = true): string {
   const options = { ...c.options, help: HELP_OPTION };
   return [
-    `Usage: bptt ${c.name} ${c.args.join(' ')} [options]`,
+    `Usage: bptt ${[c.name, ...c.args].join(' ')} [options]`,
     '',
     c.summary,
     '',

@@ -36,6 +36,12 @@ export class BpttDebugSession extends DebugSession {
     this.setDebuggerColumnsStartAt1(true);
   }
 
+  /** DAP's pathFormat defaults to 'path', but the library refuses an initialize that leaves it out. */
+  protected override dispatchRequest(request: DebugProtocol.Request): void {
+    if (request.command === 'initialize' && request.arguments?.pathFormat === undefined) request.arguments = { ...request.arguments, pathFormat: 'path' };
+    super.dispatchRequest(request);
+  }
+
   protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
     response.body = CAPABILITIES;
     this.sendResponse(response);

@@ -107,6 +107,41 @@ describe('bptt gradcheck', () => {
   });
 });
 
+describe('bptt flow on a custom cell without an [H, H] recurrent matrix', () => {
+  // IndRNN: h = relu(W x + u * h_prev + b), so dh_t/dh_{t-1} = diag(u * step(a_t)), whose 2-norm is
+  // max_j |u_j| over the units with a_j > 0. u is given, W and b come from the seed.
+  const u = [0.5, -0.9, 1.2, 0.3];
+  const spec = join(tmp, 'indrnn.rnn.yaml');
+  writeFileSync(
+    spec,
+    ['name: indrnn-u', 'model:', '  cell: custom', '  hidden: 4', '  state: [h]', '  params: { W: [H, D], u: [H], b: [H] }', '  equations: |',
+      '    a = W @ x + u * h_prev + b', '    h = relu(a)', 'loss: cross-entropy', 'data:', '  text: hello world', 'init:', '  seed: 3',
+      '  scheme: normal', '  weights:', `    u: [${u.join(', ')}]`, ''].join('\n'),
+  );
+
+  it('--json: no spectral radius, no recurrent matrices, and ‖dh_t/dh_(t-1)‖ = max |u_j| over the active units', () => {
+    const r = bptt('flow', spec, '--json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { spectral_radius: number | null; recurrent: unknown[]; jacobian: { t: number; norms: (number | null)[] } };
+    expect(out.spectral_radius).toBeNull();
+    expect(out.recurrent).toEqual([]);
+    const trace = JSON.parse(bptt('trace', spec, '--json').stdout) as { forward: { gates: { a: number[] } }[] };
+    const t = out.jacobian.t;
+    const a = trace.forward[t - 1].gates.a;
+    const expected = Math.max(0, ...u.map((uj, j) => (a[j] > 0 ? Math.abs(uj) : 0)));
+    expect(expected).toBeGreaterThan(0);
+    expect(out.jacobian.norms[t - 2]).toBeCloseTo(expected, 12);
+  });
+
+  it('the table says there is no bound instead of failing', () => {
+    const r = bptt('flow', spec);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/no \[H, H\] recurrent matrix/);
+    expect(r.stdout).not.toMatch(/\(γλ\)\^\(t-k\)\s+‖/);
+  });
+});
+
 describe('errors', () => {
   it('reports spec errors as FILE:LINE:COL: message, exit 2, no stack', () => {
     const file = join(tmp, 'broken.rnn.yaml');

@@ -247,6 +247,13 @@ describe('bptt dap', () => {
     expect((await frame(c)).name).toBe(`forward t=${firstBad}`);
   });
 
+  it('initialize without pathFormat takes its default, native paths (as the protocol says)', async () => {
+    const c = track(new DapClient(process.execPath, [CLI, 'dap'], ROOT));
+    const caps = await c.ok('initialize', { adapterID: 'bptt' });
+    expect(caps.supportsStepBack).toBe(true);
+    expect((await c.request('initialize', { adapterID: 'bptt', pathFormat: 'uri' })).success).toBe(false);
+  });
+
   it('fails a launch on a spec with errors, with the positioned message', async () => {
     const path = join(dir, 'broken.rnn.yaml');
     writeFileSync(path, 'model:\n  cell: rnn\n  hidden: -3\ndata:\n  text: hello\n');

@@ -11,7 +11,7 @@ export function recurrentNames(config: ModelConfig): string[] {
 export interface RecurrentSpectra {
   /** λ: ‖W_hh‖_2, or for gated cells the spectral norm of the recurrent matrices stacked: ‖[W_h·; ...]‖_2. */
   norm: number;
-  /** ρ of the main recurrent matrix (W_hh, W_hg, W_hn). */
+  /** ρ of the main recurrent matrix (W_hh, W_hg, W_hn); NaN for a custom cell without an [H, H] one (IndRNN's u is a vector). */
   radius: number;
   /** Each recurrent matrix's spectral radius and norm. */
   perMatrix: { name: string; radius: number; norm: number }[];
@@ -37,7 +37,7 @@ export function recurrentSpectra(config: ModelConfig, p: Params, layer?: number)
   const main = info.mainRecurrent;
   return {
     norm: stackedRecurrentNorm(config, p, names),
-    radius: perMatrix.find((m) => m.name === main)!.radius,
+    radius: perMatrix.find((m) => m.name === main)?.radius ?? NaN,
     perMatrix,
   };
 }
