@@ -10,3 +10,4 @@
 export { matVecAdd, matVecAdd2, matTVecAdd, matTVecAdd2, transposeRows } from './matvec';
 export { gemmRows, gemmABt } from './gemm';
 export { lstmGatesRows, expInto, tanhInto, sigmoidInto, lstmGates, lstmSteps } from './gates';
+export { stepMatVec, stepMatTVec, gruForward, gruBackward } from './gru';

@@ -32,6 +32,11 @@ export function usingWasm(): boolean {
   return wasm !== null;
 }
 
+/** The WebAssembly kernels in use, or null: for a cell's own kernel wrappers (kernels/wasmLstm.ts). */
+export function kernelsInUse(): WasmKernels | null {
+  return wasm;
+}
+
 /** The kernels in use: 'relaxed' (WebAssembly with fused multiply-adds), 'simd' (WebAssembly), 'js'. */
 export function kernelBuild(): 'relaxed' | 'simd' | 'js' {
   return wasm ? wasm.build : 'js';

@@ -6,7 +6,9 @@
  * z plays opposite roles in the two.
  */
 import type { GruVariant, Params } from '../types';
-import { matTVecAdd, matTVecAdd2, matVecAdd, matVecAdd2, matVecInWasm, sigmoidInto, tanhInto } from '../linalg';
+import { kernelsInUse, matTVecAdd, matTVecAdd2, matVecAdd, matVecAdd2, matVecInWasm, sigmoidInto, tanhInto } from '../linalg';
+import { gruBackward, gruForward, type GruRecurrent } from '../kernels/wasmGru';
+import type { WasmKernels } from '../kernels/wasm';
 import { VecPool } from '../vecPool';
 import { projectedRunner, stackedInputs } from './lstmRun';
 import { gruBatch } from '../batch/gru';
@@ -89,28 +91,47 @@ export class GruCell implements Cell {
       matVecAdd2(ar, p.W_xr.data, az, p.W_xz.data, H, D, x); // r and z in one pass over x
       matVecAdd(an, p.W_xn.data, H, D, x); // W_xn: [H,D] · x
     }
-    matVecAdd2(ar, p.W_hr.data, az, p.W_hz.data, H, H, hPrev); // and one over h_prev
+    const classic = this.variant === 'classic';
+    const pre: Record<string, Float64Array> = { r: ar, z: az, n: an };
+    const aux: Record<string, Float64Array> = classic ? { rh: ax } : { hn: ax };
+    if (!classic) pre.hn = ax;
+    const w = this.wasm();
+    if (w) gruForward(w, buf, this.recurrent(p), classic ? null : p.b_hn.data, hPrev, z, h, H); // the rest of the step in one call
+    else this.stepJs(p, buf, hPrev, z, h);
+    return { x, prev, state: { h }, h, pre, gates: { r, z, n }, aux };
+  }
+
+  /** The kernels when the step runs in wasm (wasm/gru.ts): by the shape alone, as linalg's products choose. */
+  private wasm(): WasmKernels | null {
+    const w = kernelsInUse();
+    return w && this.H * this.H >= GRU_WASM_MIN ? w : null;
+  }
+
+  private recurrent(p: Params): GruRecurrent {
+    return [p.W_hr.data, p.W_hz.data, p.W_hn.data];
+  }
+
+  /** The step after its input halves, in JavaScript (the reference gruForward is tested against). */
+  private stepJs(p: Params, buf: Float64Array, hPrev: Float64Array, z: Float64Array, h: Float64Array): void {
+    const H = this.H;
+    const ar = buf.subarray(0, H), az = buf.subarray(H, 2 * H), an = buf.subarray(2 * H, 3 * H), ax = buf.subarray(3 * H, 4 * H);
+    const r = buf.subarray(4 * H, 5 * H), n = buf.subarray(5 * H);
+    matVecAdd2(ar, p.W_hr.data, az, p.W_hz.data, H, H, hPrev); // one pass over h_prev
     sigmoidInto(r, ar);
     sigmoidInto(z, az);
-    const aux: Record<string, Float64Array> = {};
-    const pre: Record<string, Float64Array> = { r: ar, z: az, n: an };
     if (this.variant === 'classic') {
       const rh = ax;
       for (let j = 0; j < H; j++) rh[j] = r[j] * hPrev[j];
       matVecAdd(an, p.W_hn.data, H, H, rh); // W_hn: [H,H] · (r⊙h_prev)
-      aux.rh = rh;
     } else {
       const hn = ax;
       hn.set(p.b_hn.data);
       matVecAdd(hn, p.W_hn.data, H, H, hPrev); // W_hn: [H,H] · h_prev + b_hn
       for (let j = 0; j < H; j++) an[j] += r[j] * hn[j];
-      aux.hn = hn;
-      pre.hn = hn;
     }
     tanhInto(n, an);
     if (this.variant === 'classic') for (let j = 0; j < H; j++) h[j] = (1 - z[j]) * hPrev[j] + z[j] * n[j];
     else for (let j = 0; j < H; j++) h[j] = (1 - z[j]) * n[j] + z[j] * hPrev[j];
-    return { x, prev, state: { h }, h, pre, gates: { r, z, n }, aux };
   }
 
   backward(p: Params, cache: StepCache, d: CellState, withDx = false): StepGrad {
@@ -123,6 +144,26 @@ export class GruCell implements Cell {
     const gbuf = this.pools.grad.take();
     const dar = gbuf.subarray(0, H), daz = gbuf.subarray(H, 2 * H), dan = gbuf.subarray(2 * H, 3 * H);
     const dhPrev = gbuf.subarray(3 * H, 4 * H), dmid = gbuf.subarray(4 * H);
+    const dgates: Record<string, Float64Array> = classic ? { r: dar, z: daz, n: dan } : { r: dar, z: daz, n: dan, hn: dmid };
+    const w = this.wasm();
+    if (w) gruBackward(w, gbuf, r, z, n, classic ? null : cache.aux.hn, hPrev, dh, this.recurrent(p), H); // the whole step in one call
+    else this.backwardJs(p, cache, dh, gbuf);
+    let dx: Float64Array | null = null;
+    if (withDx) {
+      dx = new Float64Array(D);
+      for (const q of ['r', 'z', 'n']) matTVecAdd(dx, p[`W_x${q}`].data, H, D, dgates[q]); // Σ_q W_xq^T · da_q
+    }
+    return { dgates, dstate: { h: dh }, dprev: { h: dhPrev }, dx };
+  }
+
+  /** The backward step in JavaScript into gbuf = [da_r da_z da_n dh_prev dmid] (dmid zero on entry). */
+  private backwardJs(p: Params, cache: StepCache, dh: Float64Array, gbuf: Float64Array): void {
+    const H = this.H;
+    const { r, z, n } = cache.gates;
+    const hPrev = cache.prev.h;
+    const classic = this.variant === 'classic';
+    const dar = gbuf.subarray(0, H), daz = gbuf.subarray(H, 2 * H), dan = gbuf.subarray(2 * H, 3 * H);
+    const dhPrev = gbuf.subarray(3 * H, 4 * H), dmid = gbuf.subarray(4 * H);
     for (let j = 0; j < H; j++) {
       const dn = dh[j] * (classic ? z[j] : 1 - z[j]);
       const dz = dh[j] * (classic ? n[j] - hPrev[j] : hPrev[j] - n[j]);
@@ -130,7 +171,6 @@ export class GruCell implements Cell {
       dan[j] = dn * (1 - n[j] * n[j]);
       daz[j] = dz * z[j] * (1 - z[j]);
     }
-    const dgates: Record<string, Float64Array> = { r: dar, z: daz, n: dan };
     if (classic) {
       const drh = dmid;
       matTVecAdd(drh, p.W_hn.data, H, H, dan); // d(r⊙h_prev) = W_hn^T · da_n
@@ -145,15 +185,8 @@ export class GruCell implements Cell {
         dar[j] = dan[j] * cache.aux.hn[j] * r[j] * (1 - r[j]);
       }
       matTVecAdd(dhPrev, p.W_hn.data, H, H, dhn); // W_hn^T · d(hn)
-      dgates.hn = dhn;
     }
     matTVecAdd2(dhPrev, p.W_hr.data, dar, p.W_hz.data, daz, H, H); // W_hr^T da_r + W_hz^T da_z
-    let dx: Float64Array | null = null;
-    if (withDx) {
-      dx = new Float64Array(D);
-      for (const q of ['r', 'z', 'n']) matTVecAdd(dx, p[`W_x${q}`].data, H, D, dgates[q]); // Σ_q W_xq^T · da_q
-    }
-    return { dgates, dstate: { h: dh }, dprev: { h: dhPrev }, dx };
   }
 
   /** The minibatch path, both variants (batch/gru.ts). */
@@ -161,6 +194,9 @@ export class GruCell implements Cell {
     return gruBatch(p, this.H, this.D, this.variant);
   }
 }
+
+/** Steps of H·H ≥ this run in wasm (linalg's MIN_WORK for one recurrent product). */
+const GRU_WASM_MIN = 2048;
 
 const GATES = ['r = sigmoid(W_xr @ x + W_hr @ h_prev + b_r)', 'z = sigmoid(W_xz @ x + W_hz @ h_prev + b_z)'];
 const GRADS = ['r', 'z', 'n'].flatMap((q) => [`dW_x${q} = outer(d${q}, x)`, `db_${q} = d${q}`]);

@@ -29,7 +29,7 @@ const PANEL_ROWS = 256;
 export class WasmKernels extends WasmArena {
   constructor(
     memory: WasmMemory,
-    private readonly k: Exports,
+    readonly k: Exports,
     /** Which build runs: 'relaxed' (fused multiply-adds) or 'simd'. */
     readonly build: KernelBuild,
   ) {

@@ -2,6 +2,8 @@
  * The memory the WebAssembly kernels' operands live in (see wasm.ts): matrices that many products
  * share (the parameters during a pass) are copied in once and stay while `pin`ned, a stack; every
  * other operand is copied into a scratch area above them for one call, and its result copied back.
+ * The call-frame methods (begin, slot, scratch, back) are public so that a cell's own wrappers in
+ * their own files (wasmLstm.ts) place operands as wasm.ts does.
  */
 
 /** The part of the WebAssembly API's memory used here (the engine's lib has no DOM typings). */
@@ -15,7 +17,7 @@ const PAGE = 65536;
 export const align = (bytes: number): number => (bytes + 15) & ~15;
 
 export class WasmArena {
-  protected f64: Float64Array;
+  f64: Float64Array;
   /** End of the pinned (resident) arrays: a stack, scratch above. */
   protected top = 0;
   private readonly resident = new Map<Float64Array, { at: number; count: number }>();
@@ -73,13 +75,13 @@ export class WasmArena {
   protected cursor = 0;
 
   /** Starts a call whose copied operands take at most `bytes`: scratch begins above the pinned arrays. */
-  protected begin(bytes: number): void {
+  begin(bytes: number): void {
     this.reserve(this.top + bytes + 16 * 8);
     this.cursor = this.top;
   }
 
   /** The byte offset of an operand: where it is resident, else a fresh copy in scratch. */
-  protected slot(a: Float64Array): number {
+  slot(a: Float64Array): number {
     const r = this.resident.get(a);
     if (r !== undefined) return r.at;
     const at = this.cursor;
@@ -89,12 +91,12 @@ export class WasmArena {
   }
 
   /** Copies a written operand back from wasm memory. */
-  protected back(a: Float64Array, at: number): void {
+  back(a: Float64Array, at: number): void {
     a.set(this.f64.subarray(at >> 3, (at >> 3) + a.length));
   }
 
   /** `n` f64s of scratch during one call (contents undefined). */
-  protected scratch(n: number): number {
+  scratch(n: number): number {
     const at = this.cursor;
     this.cursor = align(at + 8 * n);
     return at;

@@ -1,0 +1,68 @@
+/**
+ * The GRU's single-sequence step in one wasm call each way (wasm/gru.ts), as calls on
+ * Float64Arrays, placing operands in the kernels' memory as wasm.ts does (pinned parameters stay
+ * where they are, the step's vectors cross in once and its results out once).
+ */
+import type { WasmKernels } from './wasm';
+
+/** The kernels of wasm/gru.ts (exported by the module beside wasm.ts's Exports). */
+interface GruExports {
+  stepMatVec(out: number, W: number, rows: number, cols: number, x: number): void;
+  stepMatTVec(out: number, W: number, rows: number, cols: number, v: number): void;
+  gruForward(buf: number, Whr: number, Whz: number, Whn: number, bhn: number, hPrev: number, z: number, h: number, H: number, classic: number): void;
+  gruBackward(g: number, r: number, z: number, n: number, hn: number, hPrev: number, dh: number, Whr: number, Whz: number, Whn: number, H: number, classic: number): void;
+}
+
+const gru = (w: WasmKernels): GruExports => w.k as unknown as GruExports;
+
+/** The recurrent matrices W_hr, W_hz, W_hn ([H, H] each). */
+export type GruRecurrent = readonly [Float64Array, Float64Array, Float64Array];
+
+/**
+ * One GRU step forward: buf = [a_r a_z a_n ax r n] (6H) whose first 3H hold the input halves
+ * b_q + W_xq x on entry; ax is r⊙h_prev (classic) or b_hn + W_hn h_prev (pytorch, bhn given).
+ */
+export function gruForward(w: WasmKernels, buf: Float64Array, Wh: GruRecurrent, bhn: Float64Array | null, hPrev: Float64Array, z: Float64Array, h: Float64Array, H: number): void {
+  w.begin(8 * 11 * H + Wh[0].byteLength + Wh[1].byteLength + Wh[2].byteLength + 16 * 12);
+  const b = w.scratch(6 * H);
+  w.f64.set(buf.subarray(0, 3 * H), b >> 3);
+  const whr = w.slot(Wh[0]), whz = w.slot(Wh[1]), whn = w.slot(Wh[2]);
+  const bh = bhn ? w.slot(bhn) : 0, hp = w.slot(hPrev);
+  const zo = w.scratch(H), ho = w.scratch(H);
+  gru(w).gruForward(b, whr, whz, whn, bh, hp, zo, ho, H, bhn ? 0 : 1);
+  w.back(buf, b);
+  w.back(z, zo);
+  w.back(h, ho);
+}
+
+/**
+ * One GRU step back from dh: g = [da_r da_z da_n dh_prev dmid] (5H), dmid d(r⊙h_prev) (classic) or
+ * d(hn) (pytorch: hn the step's b_hn + W_hn h_prev; null in classic).
+ */
+export function gruBackward(
+  w: WasmKernels, g: Float64Array, r: Float64Array, z: Float64Array, n: Float64Array, hn: Float64Array | null, hPrev: Float64Array, dh: Float64Array, Wh: GruRecurrent, H: number,
+): void {
+  w.begin(8 * 11 * H + Wh[0].byteLength + Wh[1].byteLength + Wh[2].byteLength + 16 * 12);
+  const go = w.scratch(5 * H);
+  w.f64.fill(0, (go >> 3) + 4 * H, (go >> 3) + 5 * H);
+  const rp = w.slot(r), zp = w.slot(z), np = w.slot(n), hnp = hn ? w.slot(hn) : 0, hp = w.slot(hPrev), dp = w.slot(dh);
+  const whr = w.slot(Wh[0]), whz = w.slot(Wh[1]), whn = w.slot(Wh[2]);
+  gru(w).gruBackward(go, rp, zp, np, hnp, hp, dp, whr, whz, whn, H, hn ? 0 : 1);
+  w.back(g, go);
+}
+
+/** out += W x (W: [rows, cols]), the sums gruForward forms for its recurrent products (tests compare the two). */
+export function stepMatVec(w: WasmKernels, out: Float64Array, W: Float64Array, rows: number, cols: number, x: Float64Array): void {
+  w.begin(out.byteLength + W.byteLength + x.byteLength + 64);
+  const o = w.slot(out), wp = w.slot(W), xp = w.slot(x);
+  gru(w).stepMatVec(o, wp, rows, cols, xp);
+  w.back(out, o);
+}
+
+/** out += Wᵀ v (W: [rows, cols]), as gruBackward forms its transposed products. */
+export function stepMatTVec(w: WasmKernels, out: Float64Array, W: Float64Array, rows: number, cols: number, v: Float64Array): void {
+  w.begin(out.byteLength + W.byteLength + v.byteLength + 64);
+  const o = w.slot(out), wp = w.slot(W), vp = w.slot(v);
+  gru(w).stepMatTVec(o, wp, rows, cols, vp);
+  w.back(out, o);
+}
