@@ -11,3 +11,4 @@ export { matVecAdd, matVecAdd2, matTVecAdd, matTVecAdd2, transposeRows } from '.
 export { gemmRows, gemmABt } from './gemm';
 export { lstmGatesRows, expInto, tanhInto, sigmoidInto, lstmGates, lstmSteps } from './gates';
 export { stepMatVec, stepMatTVec, gruForward, gruBackward } from './gru';
+export { lstmBackRun } from './lstmBack';

@@ -3,7 +3,7 @@
  * t = T..1 with full BPTT or either truncation. Every cell goes through the same loop.
  */
 import type { BpttConfig, ModelConfig, Params, Sequence } from './types';
-import { unroll, zeroState, type Cell, type CellState, type StepCache, type StepGrad } from './cells';
+import { unroll, zeroState, type BackwardStep, type Cell, type CellState, type StepCache } from './cells';
 import { outputStep, type OutputStep } from './output';
 import { addInto, matTVecAdd } from './linalg';
 import { VecPool } from './vecPool';
@@ -25,15 +25,7 @@ export interface ForwardPass {
   scale: number;
 }
 
-/** The backward record of one timestep, before any parameter gradient is formed. */
-export interface BackwardStep {
-  /** dL/dz_t after reduction scaling. */
-  dz: Float64Array;
-  dhFromOutput: Float64Array;
-  dhFromFuture: Float64Array;
-  dh: Float64Array;
-  grad: StepGrad;
-}
+export type { BackwardStep } from './cells';
 
 /** 1 for a summed loss, 1/N for the mean over the N steps that have a target. */
 export function lossScale(config: ModelConfig, seq: Sequence): number {
@@ -128,6 +120,11 @@ export function backwardRange(
   dNext: CellState,
 ): BackwardStep[] {
   const n = caches.length;
+  if (cell.backwardRun) {
+    const dzs = outs.map((o) => (scale === 1 ? o.dz : scaled(o.dz, scale)));
+    const run = cell.backwardRun(p, config.K, caches, dzs, t0, bptt.truncate === 'chunks' ? bptt.k : 0, dNext);
+    if (run) return run;
+  }
   const steps: BackwardStep[] = new Array(n);
   for (let i = n - 1; i >= 0; i--) {
     // t ends a chunk: nothing flows back from the next chunk.

@@ -49,6 +49,16 @@ export interface StepGrad {
   layers?: StepGrad[];
 }
 
+/** The backward record of one timestep, before any parameter gradient is formed (bptt.ts's backwardRange). */
+export interface BackwardStep {
+  /** dL/dz_t after reduction scaling. */
+  dz: Float64Array;
+  dhFromOutput: Float64Array;
+  dhFromFuture: Float64Array;
+  dh: Float64Array;
+  grad: StepGrad;
+}
+
 /** The gate product that carries a gated cell's state path (flow's gate path), e.g. Π f. */
 export interface GatePath {
   /** The gate (a key of StepCache.gates). */
@@ -144,6 +154,12 @@ export interface Cell {
    * returns what forward(p, inputs[i], prev) would, bit for bit. unroll asks for it; null: forward.
    */
   runner?(p: Params, inputs: readonly Float64Array[], from: number, to: number): StepRunner | null;
+  /**
+   * Optional: backwardRange's one sweep over a run of steps in one go (the standard LSTM's in wasm),
+   * the same numbers: dzs are the steps' dL/dz_t after scaling, K the output size, chunk the
+   * truncation's period (0: none), dNext what arrives at the last step. Null where it does not apply.
+   */
+  backwardRun?(p: Params, K: number, caches: StepCache[], dzs: Float64Array[], t0: number, chunk: number, dNext: CellState): BackwardStep[] | null;
   /**
    * Where the cell has a faster run that keeps no step's vectors (the standard LSTM): inputs[from..to)
    * from s0 with the same numbers as unroll, calling keep(i, state) after each step i with want(i).

@@ -11,10 +11,11 @@ import type { Params } from '../types';
 import { affineRows, lstmStepFromWasm, lstmStepWasm, matTVecAddMany, sigmoid } from '../linalg';
 import { VecPool } from '../vecPool';
 import { lstmAdvance, lstmRunner } from './lstmRun';
+import { gradsStandard, lstmBackwardRun } from './lstmBackward';
 import { lstmBatch } from '../batch/lstm';
 import type { BatchCell } from './cell';
 import { CustomCell } from './custom/cell';
-import { gateSymbols, gateTerms, shapesOf, type Cell, type CellInfo, type CellState, type GradTerm, type StepCache, type StepGrad, type StepRunner } from './cell';
+import { gateSymbols, gateTerms, shapesOf, type BackwardStep, type Cell, type CellInfo, type CellState, type GradTerm, type StepCache, type StepGrad, type StepRunner } from './cell';
 
 export class LstmCell implements Cell {
   readonly terms: GradTerm[];
@@ -31,7 +32,7 @@ export class LstmCell implements Cell {
     this.own = coupled ? ['f', 'g', 'o'] : ['i', 'f', 'g', 'o'];
     this.terms = this.own.flatMap((q) => gateTerms(q));
     this.names = { Wx: this.own.map((q) => `W_x${q}`), Wh: this.own.map((q) => `W_h${q}`), b: this.own.map((q) => `b_${q}`) };
-    this.pools = { buf: new VecPool(8 * H), f: new VecPool(H), c: new VecPool(H), h: new VecPool(H), grad: new VecPool(7 * H) };
+    this.pools = { buf: new VecPool(8 * H), f: new VecPool(H), c: new VecPool(H), h: new VecPool(H), grad: new VecPool(7 * H), back: new VecPool(9 * H) };
     const symbols: Record<string, string[]> = Object.assign({}, ...['i', 'f', 'g', 'o'].filter((q) => this.own.includes(q)).map(gateSymbols));
     if (peephole) {
       if (!coupled) this.terms.push({ kind: 'diag', param: 'w_ci', grad: 'i', input: 'c_prev' });
@@ -64,7 +65,7 @@ export class LstmCell implements Cell {
   /** The own gates' parameter names, in order: W_xq, W_hq, b_q (built once, not per step). */
   private readonly names: { Wx: string[]; Wh: string[]; b: string[] };
   /** The step's own vectors (vecPool.ts): the 8H buffer, and f, c, h in pools of their own (flow keeps them alone). */
-  private readonly pools: Record<'buf' | 'f' | 'c' | 'h' | 'grad', VecPool>;
+  private readonly pools: Record<'buf' | 'f' | 'c' | 'h' | 'grad' | 'back', VecPool>;
 
   private params(p: Params): { Wx: Float64Array[]; Wh: Float64Array[]; b: Float64Array[] } {
     const { names } = this;
@@ -168,6 +169,12 @@ export class LstmCell implements Cell {
     return { dgates, dstate: { h: dh, c: dc }, dprev: { h: dhPrev, c: dcPrev }, dx };
   }
 
+  /** backwardRange's sweep over a run in wasm (lstmBackward.ts); null for the variants, or where it would not run in wasm. */
+  backwardRun(p: Params, K: number, caches: StepCache[], dzs: Float64Array[], t0: number, chunk: number, dNext: CellState): BackwardStep[] | null {
+    if (this.peephole || this.coupled) return null;
+    return lstmBackwardRun(this.H, K, p, caches, dzs, t0, chunk, dNext, this.pools.back);
+  }
+
   /** The standard LSTM's run without records (lstmRun.ts); null for the variants, or where it would not run in wasm. */
   advance(p: Params, inputs: readonly Float64Array[], s0: CellState, from: number, to: number, want: (i: number) => boolean, keep: (i: number, state: CellState) => void): CellState | null {
     if (this.peephole || this.coupled) return null;
@@ -210,23 +217,6 @@ function gatesStandard(H: number, buf: Float64Array, cPrev: Float64Array, f: Flo
     buf[7 * H + j] = tcj;
     c[j] = cj;
     h[j] = oj * tcj;
-  }
-}
-
-/** The standard LSTM's local gradients into buf: [da_i da_f da_g da_o | dc | dc_prev | ·]. */
-function gradsStandard(
-  H: number, gates: Record<string, Float64Array>, tc: Float64Array, cPrev: Float64Array, dh: Float64Array, dcFuture: Float64Array | undefined, buf: Float64Array,
-): void {
-  const { i, f, g, o } = gates;
-  for (let j = 0; j < H; j++) {
-    const ij = i[j], fj = f[j], gj = g[j], oj = o[j], tcj = tc[j], dhj = dh[j];
-    const dcj = (dcFuture ? dcFuture[j] : 0) + dhj * oj * (1 - tcj * tcj);
-    buf[j] = dcj * gj * ij * (1 - ij);
-    buf[H + j] = dcj * cPrev[j] * fj * (1 - fj);
-    buf[2 * H + j] = dcj * ij * (1 - gj * gj);
-    buf[3 * H + j] = dhj * tcj * oj * (1 - oj);
-    buf[4 * H + j] = dcj;
-    buf[5 * H + j] = dcj * fj;
   }
 }
 

@@ -21,6 +21,8 @@ export interface Exports {
   lstmSteps(XA: number, m: number, Wh: number, H: number, h: number, c: number, scratch: number): void;
   transposeRows(dst: number, src: number, ld: number, rows: number, cols: number): void;
   lstmGatesRows(A: number, cPrev: number, c: number, tc: number, h: number, B: number, H: number): void;
+  /** wasm/lstmBack.ts (wrapper: wasmLstm.ts). */
+  lstmBackRun(IN: number, DZ: number, OUT: number, m: number, Why: number, K: number, Whi: number, Whf: number, Whg: number, Who: number, H: number, dh0: number, dc0: number, zero: number, t0: number, chunk: number): void;
 }
 
 /** Rows of the shared dimension per block of the packed gradient product (its panels stay in L2). */
