@@ -104,6 +104,8 @@ export interface TraceSummary {
   dhNorms?: (number | null)[];
   /** A stack (model.layers > 1): ||dL/dh_t|| of each layer, bottom first (the top one's is dhNorms); absent above MAX_LAYER_NORMS numbers (T·L). */
   layerDhNorms?: (number | null)[][];
+  /** A stack whose layerDhNorms were left out (T·L above MAX_LAYER_NORMS): its number of layers L. */
+  layerDhNormsOmitted?: number;
   /** Where the parameters come from when not the spec's init, e.g. "weights: hello.weights.json (epoch 200)". */
   weights?: string;
 }

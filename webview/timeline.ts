@@ -4,17 +4,24 @@
  * ||dL/dh_t|| as a bar on a fixed log scale (the whole trace's range, so it never rescales), filled
  * in as the backward pass reaches each step: it scrolls with the columns. In a stack the strip is
  * the layer the panel's switch chose (the summary carries every layer's norms).
+ * Only the columns in view, and a margin each side, are in the page: a trace of 60,000 steps
+ * scrolls a track 60,000 columns wide holding about a hundred of them.
  */
-import type { Cursor, TraceSummary } from '../src/protocol';
+import { MAX_LAYER_NORMS, type Cursor, type TimelineStep, type TraceSummary } from '../src/protocol';
 import { formatNumber } from '../src/format';
 import { el, sym } from './dom';
-import { tokenText } from './tokens';
+import { makeColumn, paintColumn, type Column, type Strip } from './timelineColumn';
 
 export interface Timeline {
   element: HTMLElement;
   /** Moves the cursor's highlight (and the window) without rebuilding the columns; a stack's strip follows `layer`. */
   update(cursor: Cursor, layer?: number): void;
 }
+
+/** Columns drawn on each side of those in view, so a step or a short scroll finds them there. */
+const MARGIN = 30;
+/** The widest the scrolled track is made: beyond (T in the hundreds of thousands) a pixel of scroll moves more than a pixel of track. */
+const MAX_TRACK_PX = 8_000_000;
 
 function truncationNote(s: TraceSummary): string {
   switch (s.truncate) {
@@ -38,54 +45,48 @@ function logRange(norms: (number | null)[]): { lo: number; hi: number } | null {
 
 const pow10 = (e: number): string => (e >= -3 && e <= 3 ? String(Number(Math.pow(10, e).toPrecision(1))) : `1e${e}`);
 
-/** The norms of a stack's layer when the summary has them (else the top layer's, dhNorms), and the layer they are of. */
-function layerStrip(s: TraceSummary, top: (number | null)[], layer: number | undefined): { norms: (number | null)[]; layer?: number } {
+/** A stack's layer count when the summary left its layers' norms out (too many): the strip is the top layer's. */
+const omittedLayers = (s: TraceSummary): number | null => (Number.isInteger(s.layerDhNormsOmitted) && s.layerDhNormsOmitted! >= 2 ? s.layerDhNormsOmitted! : null);
+
+/** The strip of a stack's layer when the summary has its norms (else the top layer's, dhNorms). */
+function layerStrip(s: TraceSummary, top: (number | null)[], layer: number | undefined): Strip {
   const all = s.layerDhNorms;
-  if (!Array.isArray(all) || all.length < 2) return { norms: top };
-  const l = layer ?? all.length;
-  return Array.isArray(all[l - 1]) ? { norms: all[l - 1], layer: l } : { norms: top, layer: all.length };
+  const pick = (): { norms: (number | null)[]; layer?: number } => {
+    if (!Array.isArray(all) || all.length < 2) return omittedLayers(s) ? { norms: top, layer: omittedLayers(s)! } : { norms: top };
+    const l = layer ?? all.length;
+    return Array.isArray(all[l - 1]) ? { norms: all[l - 1], layer: l } : { norms: top, layer: all.length };
+  };
+  const p = pick();
+  return { ...p, range: logRange(p.norms) };
 }
 
-const rangeText = (range: { lo: number; hi: number } | null, layer: number | undefined): string =>
-  range ? ` · ‖dL/dh_t‖${layer ? ` of layer ${layer}` : ''} bars on a log scale from ${pow10(range.lo)} to ${pow10(range.hi)}, filled in going backward` : '';
+const rangeText = (strip: Strip): string =>
+  strip.range ? ` · ‖dL/dh_t‖${strip.layer ? ` of layer ${strip.layer}` : ''} bars on a log scale from ${pow10(strip.range.lo)} to ${pow10(strip.range.hi)}, filled in going backward` : '';
+
+/** A step as wide as the widest column (longest input, target and L_t): measured once, every column is given its width. */
+function widestStep(s: TraceSummary): TimelineStep {
+  const w = { ...s.timeline[0], t: s.timeline.length };
+  let lossLo = Infinity, lossHi = -Infinity;
+  for (const c of s.timeline) {
+    if ((c.inputShort ?? c.input).length > (w.inputShort ?? w.input).length) (w.input = c.input), (w.inputShort = c.inputShort);
+    if ((c.target?.length ?? 0) > (w.target?.length ?? 0)) w.target = c.target;
+    if (c.loss !== null) (lossLo = Math.min(lossLo, c.loss)), (lossHi = Math.max(lossHi, c.loss));
+  }
+  const losses = [lossLo, lossHi].filter(Number.isFinite);
+  w.loss = losses.length ? losses.reduce((a, b) => (formatNumber(b).length > formatNumber(a).length ? b : a)) : null;
+  return w;
+}
 
 export function timeline(s: TraceSummary, onPick: (t: number) => void, topNorms: (number | null)[] = s.dhNorms ?? []): Timeline {
-  const cols: HTMLElement[] = [];
-  const bars: HTMLElement[] = [];
-  const heights: HTMLElement[] = [];
+  const T = s.timeline.length;
   let strip = layerStrip(s, topNorms, undefined);
-  let dhNorms = strip.norms;
-  let range = logRange(dhNorms);
-  const maxLoss = Math.max(0, ...s.timeline.map((c) => c.loss ?? 0));
-  const track = el('div', { class: 'tl-track', role: 'list' });
-  for (const c of s.timeline) {
-    const chunk = s.truncate === 'chunks' ? Math.floor((c.t - 1) / s.k) : 0;
-    const lossBar = el('span', { class: 'tl-lossbar', 'aria-hidden': 'true' });
-    lossBar.style.width = c.loss === null || maxLoss === 0 ? '0' : `${(100 * c.loss) / maxLoss}%`;
-    const col = el(
-      'div',
-      {
-        class: `tl-col${s.truncate === 'chunks' && chunk % 2 === 1 ? ' chunk-odd' : ''}${s.truncate === 'chunks' && c.t > 1 && (c.t - 1) % s.k === 0 ? ' chunk-start' : ''}`,
-        role: 'listitem',
-        'data-testid': `timeline-${c.t}`,
-        'data-t': c.t,
-        title: `t = ${c.t} · input ${c.inputShort ? c.input : tokenText(c.input)} · target ${c.target === null ? 'none' : tokenText(c.target)} · L_${c.t} = ${formatNumber(c.loss)} (click to go there)`,
-      },
-      el('span', { class: 'tl-t', text: String(c.t) }),
-      el('span', { class: `tl-in${c.inputShort ? ' vec' : ''}`, 'data-testid': `timeline-input-${c.t}`, text: c.inputShort ?? tokenText(c.input) }),
-      el('span', { class: `tl-target${c.target === null ? ' none' : ''}`, 'data-testid': `timeline-target-${c.t}`, text: c.target === null ? '·' : tokenText(c.target) }),
-      el('span', { class: 'tl-loss num', 'data-testid': `timeline-loss-${c.t}`, text: c.loss === null ? '—' : formatNumber(c.loss) }),
-      lossBar,
-    );
-    const bar = el('span', { class: 'dh-bar' });
-    heights.push(bar);
-    const dh = el('span', { class: 'tl-dh empty', 'data-testid': `dhnorm-${c.t}`, 'data-value': '', role: 'img' }, el('span', { class: 'dh-track' }, bar));
-    bars.push(dh);
-    col.append(dh);
-    col.addEventListener('click', () => onPick(c.t));
-    cols.push(col);
-    track.append(col);
-  }
+  let maxLoss = 0;
+  for (const c of s.timeline) if (c.loss !== null && c.loss > maxLoss) maxLoss = c.loss;
+  const track = el('div', { class: 'tl-track windowed', role: 'list', 'aria-label': `${T} timesteps` });
+  track.addEventListener('click', (e) => {
+    const col = (e.target as Element | null)?.closest?.('.tl-col');
+    if (col instanceof HTMLElement && track.contains(col)) onPick(Number(col.dataset.t));
+  });
   const heads = el(
     'div',
     { class: 'tl-heads', 'aria-hidden': 'true' },
@@ -96,79 +97,120 @@ export function timeline(s: TraceSummary, onPick: (t: number) => void, topNorms:
     el('span', { class: 'tl-lossbar-head' }),
     el('span', { class: 'tl-dh-head', title: '‖dL/dh_t‖ on a log scale fixed for the whole trace; it fills in as the backward pass reaches each step' }, '‖dL/d', sym('h', 't'), '‖'),
   );
-  const rangeNote = el('span', { class: 'muted', 'data-testid': 'dh-range' });
-  /** Bar heights and the scale's note for the strip's norms. */
-  const draw = (): void => {
-    heights.forEach((bar, i) => {
-      const v = dhNorms[i] ?? null;
-      bar.style.height = v !== null && range ? `${Math.max(2, Math.min(100, (100 * (Math.log10(Math.max(v, 1e-300)) - range.lo)) / (range.hi - range.lo)))}%` : '0';
-    });
-    rangeNote.textContent = rangeText(range, strip.layer);
-  };
-  draw();
-  const scroller = el('div', { class: 'tl-scroll' }, heads, track);
+  const rangeNote = el('span', { class: 'muted', 'data-testid': 'dh-range', text: rangeText(strip) });
+  // Too many layers × steps for the summary to carry each layer's norms: said, not left to be guessed.
+  const L = omittedLayers(s);
+  const capNote = L
+    ? el('p', { class: 'tl-note', 'data-testid': 'dh-layers-note', role: 'note' },
+        `‖dL/dh_t‖ below is the top layer's (layer ${L}) whichever layer is chosen: ${L} layers × ${T.toLocaleString('en-US')} steps make ${(L * T).toLocaleString('en-US')} norms, more than the ${MAX_LAYER_NORMS.toLocaleString('en-US')} a trace's summary carries.`)
+    : null;
+  const scroller = el('div', { class: 'tl-scroll', 'data-testid': 'timeline-scroll' }, heads, track);
   const element = el(
     'section',
-    { class: 'region timeline', 'data-testid': 'timeline', 'data-truncate': s.truncate, 'aria-label': 'Timeline' },
-    el(
-      'h2',
-      { class: 'region-title' },
-      'Timeline',
-      el('span', { class: 'muted', 'data-testid': 'truncation', text: ` · ${truncationNote(s)}` }),
-      rangeNote,
-    ),
+    { class: 'region timeline', 'data-testid': 'timeline', 'data-truncate': s.truncate, 'data-steps': T, 'aria-label': 'Timeline' },
+    el('h2', { class: 'region-title' }, 'Timeline', el('span', { class: 'muted', 'data-testid': 'truncation', text: ` · ${truncationNote(s)}` }), rangeNote),
+    capNote,
     scroller,
   );
 
-  /** Sets step t's column and bar for the cursor: its classes, and its ||dL/dh_t|| value once known. */
-  function paint(t: number, cursor: Cursor): void {
-    const backward = cursor.phase === 'backward';
-    const b = bars[t - 1], v = dhNorms[t - 1] ?? null;
-    const known = backward && t >= cursor.t;
-    const text = !known ? (backward ? 'not reached yet' : 'known once the backward pass reaches it') : formatNumber(v);
-    b.classList.toggle('empty', !known);
-    b.dataset.value = known ? formatNumber(v) : '';
-    const of = strip.layer ? ` (layer ${strip.layer})` : '';
-    b.title = `‖dL/dh_${t}‖${of} = ${text}`;
-    b.setAttribute('aria-label', `‖dL/dh_${t}‖${of} = ${text}`);
-    const col = cols[t - 1];
-    const here = t === cursor.t;
-    col.classList.toggle('cursor', here);
-    if (here) col.setAttribute('aria-current', 'step');
-    else col.removeAttribute('aria-current');
-    // Forward: steps already run; backward: steps the gradient has already reached.
-    col.classList.toggle('done', cursor.phase === 'forward' ? t < cursor.t : t > cursor.t);
-    col.classList.toggle('in-window', s.truncate === 'window' && t <= cursor.t && t > cursor.t - s.k);
+  /** The columns in the page, by t, and the cursor they are painted for. */
+  const shown = new Map<number, Column>();
+  let cursor: Cursor | null = null;
+  /** Column width and pitch (px), the track's width were every column there (full) and as made (at most MAX_TRACK_PX). */
+  let geometry: { colW: number; pitch: number; full: number; width: number } | null = null;
+
+  /** Measures a column as wide as the widest once the timeline is in the page (false while it is not laid out). */
+  function measure(): boolean {
+    if (geometry) return true;
+    if (!element.isConnected || T === 0) return false;
+    const probe = makeColumn(s, widestStep(s), maxLoss).element;
+    probe.style.visibility = 'hidden';
+    track.replaceChildren(probe);
+    const colW = probe.getBoundingClientRect().width;
+    probe.remove();
+    if (!(colW > 0)) return false;
+    const gap = parseFloat(getComputedStyle(track).columnGap) || 0;
+    const full = T * (colW + gap) - gap;
+    geometry = { colW, pitch: colW + gap, full, width: Math.min(full, MAX_TRACK_PX) };
+    track.style.setProperty('--tl-col-w', `${colW}px`);
+    track.style.width = `${geometry.width}px`;
+    return true;
   }
 
-  /** The cursor the columns were last painted for: a step repaints only the columns it changes. */
-  let painted: Cursor | null = null;
+  /** The track's width in view (the row heads stay at the left), and how far into the full track the view starts. */
+  function view(): { vw: number; v: number } {
+    const g = geometry!;
+    const vw = Math.max(1, scroller.clientWidth - track.offsetLeft);
+    const scrolled = scroller.scrollLeft;
+    const v = g.width >= g.full || g.width <= vw ? scrolled : (scrolled * (g.full - vw)) / (g.width - vw);
+    return { vw, v };
+  }
 
-  function update(cursor: Cursor, layer?: number): void {
-    let all = !painted || painted.phase !== cursor.phase;
-    if (strip.layer !== undefined && layer !== undefined && layer !== strip.layer) {
+  /** Draws the columns in view and MARGIN each side (kept when already there), painted for the cursor. */
+  function render(repaint: boolean): void {
+    if (!cursor || !measure()) return;
+    const g = geometry!;
+    const { vw, v } = view();
+    const scrolled = scroller.scrollLeft;
+    // Column t's left edge in the track as made: its place in the full track, shifted with the view.
+    const at = (t: number): number => scrolled + (t - 1) * g.pitch - v;
+    let lo = Math.max(1, Math.floor(v / g.pitch) + 1 - MARGIN, Math.ceil((v - scrolled) / g.pitch) + 1);
+    let hi = Math.min(T, Math.ceil((v + vw) / g.pitch) + MARGIN, Math.floor((g.width - g.colW - scrolled + v) / g.pitch) + 1);
+    if (hi < lo) (lo = 1), (hi = 0);
+    let changed = false;
+    for (const t of [...shown.keys()]) if (t < lo || t > hi) (shown.delete(t), (changed = true));
+    for (let t = lo; t <= hi; t++) {
+      if (shown.has(t)) continue;
+      const col = makeColumn(s, s.timeline[t - 1], maxLoss);
+      col.element.setAttribute('aria-posinset', String(t));
+      col.element.setAttribute('aria-setsize', String(T));
+      paintColumn(col, s, strip, cursor);
+      shown.set(t, col);
+      changed = true;
+    }
+    if (repaint) for (const col of shown.values()) paintColumn(col, s, strip, cursor);
+    if (!changed) return;
+    track.style.paddingLeft = `${hi >= lo ? at(lo) : 0}px`;
+    const cols: HTMLElement[] = [];
+    for (let t = lo; t <= hi; t++) cols.push(shown.get(t)!.element);
+    track.replaceChildren(...cols);
+  }
+
+  /** Scrolls the timeline (never the page) so step t's column is in view, a column to spare. */
+  function reveal(t: number): void {
+    if (!geometry) return;
+    const g = geometry;
+    const { vw, v } = view();
+    const x = (t - 1) * g.pitch;
+    let next = v;
+    if (x < v) next = Math.max(0, x - g.pitch);
+    else if (x + g.colW > v + vw) next = Math.min(g.full - vw, x + g.colW + g.pitch - vw);
+    if (next === v) return;
+    scroller.scrollLeft = g.width >= g.full || g.width <= vw ? next : (next * (g.width - vw)) / (g.full - vw);
+  }
+
+  let frame = 0;
+  const later = (): void => {
+    if (frame) return;
+    frame = requestAnimationFrame(() => {
+      frame = 0;
+      if (element.isConnected) render(false);
+      else if (geometry) resized.disconnect(); // replaced by a new trace's timeline
+    });
+  };
+  scroller.addEventListener('scroll', later, { passive: true });
+  const resized = new ResizeObserver(later);
+  resized.observe(scroller);
+
+  function update(next: Cursor, layer?: number): void {
+    if (strip.layer !== undefined && layer !== undefined && layer !== strip.layer && !L) {
       strip = layerStrip(s, topNorms, layer);
-      dhNorms = strip.norms;
-      range = logRange(dhNorms);
-      draw();
-      all = true;
+      rangeNote.textContent = rangeText(strip);
     }
-    track.classList.toggle('backward', cursor.phase === 'backward');
-    // Within a phase, a move from t0 to t1 changes the columns between them (cursor, done, the bars
-    // the backward pass reached) and a window's k steps behind each: at T = 60,000 a step touches a
-    // few columns, not all of them.
-    const reach = s.truncate === 'window' ? s.k : 0;
-    const from = all || !painted ? 1 : Math.max(1, Math.min(painted.t, cursor.t) - reach);
-    const to = all || !painted ? cols.length : Math.min(cols.length, Math.max(painted.t, cursor.t));
-    for (let t = from; t <= to; t++) paint(t, cursor);
-    painted = { phase: cursor.phase, t: cursor.t };
-    // Keep the cursor's column in view, scrolling the timeline only (never the page).
-    const here = cols[cursor.t - 1];
-    if (here) {
-      const left = here.offsetLeft - scroller.offsetLeft, right = left + here.offsetWidth;
-      if (left < scroller.scrollLeft + 60) scroller.scrollLeft = Math.max(0, left - 60);
-      else if (right > scroller.scrollLeft + scroller.clientWidth) scroller.scrollLeft = right - scroller.clientWidth + 8;
-    }
+    cursor = next;
+    track.classList.toggle('backward', next.phase === 'backward');
+    if (measure()) reveal(next.t);
+    render(true);
   }
   return { element, update };
 }

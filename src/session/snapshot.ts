@@ -92,10 +92,11 @@ export function summarize(problem: Problem, trace: Trace, file: string): TraceSu
 
 const stripOf = (trace: Trace, layer?: number): (number | null)[] => dhNormsOf(trace, layer).map((v) => (Number.isFinite(v) ? shown(v) : null));
 
-/** A stack's ||dL/dh_t|| of every layer, for the timeline's strip to follow the layer switch: T·L numbers, up to MAX_LAYER_NORMS. */
-function layerNorms(problem: Problem, trace: Trace): Pick<TraceSummary, 'layerDhNorms'> {
+/** A stack's ||dL/dh_t|| of every layer, for the timeline's strip to follow the layer switch: T·L numbers, up to MAX_LAYER_NORMS (above, only L). */
+function layerNorms(problem: Problem, trace: Trace): Pick<TraceSummary, 'layerDhNorms' | 'layerDhNormsOmitted'> {
   const L = problem.config.layers ?? 1;
-  if (L < 2 || L * trace.T > MAX_LAYER_NORMS) return {};
+  if (L < 2) return {};
+  if (L * trace.T > MAX_LAYER_NORMS) return { layerDhNormsOmitted: L }; // the strip says it shows the top layer only
   return { layerDhNorms: Array.from({ length: L }, (_, k) => stripOf(trace, k + 1)) };
 }
 

@@ -87,6 +87,9 @@ export interface PanelOptions {
   withholdTrace?: boolean;
 }
 
+/** JSON.parse's reviver (as page source) turning postTyped's { __typed, data } back into typed arrays. */
+const REVIVE_TYPED = `(_k, v) => (v && typeof v === 'object' && typeof v.__typed === 'string' ? new globalThis[v.__typed](v.data.map((x) => (x === 'NaN' ? NaN : x))) : v)`;
+
 /** How long the in-test host lets pass before the flow data and Jacobian rows, as the real one defers them. */
 const FLOW_DELAY_MS = 0;
 
@@ -205,6 +208,15 @@ export class Panel {
   /** The Jacobian row of the cursor's t (StepperPanel sends it after each snapshot). */
   sendJacobian(): Promise<void> {
     return this.post({ type: 'jacobian', row: this.session.chartJacobian(this.session.cursor.t) });
+  }
+
+  /**
+   * Sends a message holding typed arrays as VS Code delivers it to a webview: a structured clone,
+   * the typed arrays arriving as typed arrays (the packed trace: packSummary's columns).
+   */
+  postTyped(msg: unknown): Promise<void> {
+    const json = JSON.stringify(msg, (_k, v) => (ArrayBuffer.isView(v) ? { __typed: v.constructor.name, data: Array.from(v as unknown as ArrayLike<number>, (x) => (Number.isNaN(x) ? 'NaN' : x)) } : v));
+    return this.page.evaluate(`window.postMessage(JSON.parse(${JSON.stringify(json)}, ${REVIVE_TYPED}), '*')`);
   }
 
   /** Sends a message as the host would (JSON, as postMessage serialises it); anything goes. */
