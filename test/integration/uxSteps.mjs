@@ -132,5 +132,32 @@ export function uxSteps({ page, frame, spec, ex, shots, pickTheme, runPaletteCom
       writeFileSync(spec, original);
       await frame.locator('[data-testid="errors"]').waitFor({ state: 'detached', timeout: 15_000 });
     }],
+    ['ui: a retrace landing in the open panel leaves Quick Open open, its input focused', async () => {
+      // The webview counts the trace and flow messages it is sent (its own window, not the workbench's).
+      await frame.locator('body').evaluate(() => {
+        window.__bpttArrived = { trace: 0, flow: 0 };
+        window.addEventListener('message', (e) => e.data?.type in window.__bpttArrived && window.__bpttArrived[e.data.type]++);
+      });
+      await page.locator('.tab', { hasText: 'hello.rnn.yaml' }).first().click();
+      await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+      await page.keyboard.press('Control+P');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      for (const text of [`${original.replace(/\n?$/, '\n')}# a comment: the spec is traced again\n`, original]) {
+        const before = await frame.locator('body').evaluate(() => ({ ...window.__bpttArrived }));
+        writeFileSync(spec, text);
+        const until = Date.now() + 15_000;
+        for (;;) {
+          const now = await frame.locator('body').evaluate(() => ({ ...window.__bpttArrived }));
+          if (now.trace > before.trace && now.flow > before.flow) break;
+          if (Date.now() > until) throw new Error(`no retrace reached the panel: ${JSON.stringify(now)}`);
+          await page.waitForTimeout(100);
+        }
+        await page.waitForTimeout(800); // the webview reports a focus change within 250 ms
+        const focus = await page.evaluate(() => ({ inQuickInput: !!document.activeElement?.closest('.quick-input-widget'), active: `${document.activeElement?.tagName}.${document.activeElement?.className}` }));
+        if (!(await input.isVisible()) || !focus.inQuickInput) throw new Error(`after the retrace Quick Open is ${(await input.isVisible()) ? 'open' : 'closed'}, the focus on ${focus.active}`);
+      }
+      await page.keyboard.press('Escape');
+    }],
   ];
 }
