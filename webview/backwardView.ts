@@ -6,7 +6,7 @@ import type { StepSnapshot } from '../src/protocol';
 import { maxAbs } from './colors';
 import { el, sym } from './dom';
 import { heatmap, legend } from './heatmap';
-import { vectorRow } from './vectorRow';
+import { cardFormat, vectorRow } from './vectorRow';
 import type { HeatmapView } from './viewOptions';
 import { LONG_NAMES } from './vectors';
 
@@ -27,15 +27,17 @@ const layerAbove = (s: StepSnapshot): number | null => (s.layer !== undefined &&
 
 function dhSum(b: Backward, t: number, above: number | null): HTMLElement {
   const scale = maxAbs(b.dh, b.dh_from_output, b.dh_from_future);
+  // The sum's three rows are written in one format, as one matrix would be: its columns add up by eye.
+  const format = cardFormat(b.dh, b.dh_from_output, b.dh_from_future);
   const fromOutput = above === null
-    ? vectorRow(b.dh_from_output, { label: el('span', {}, 'from the output ', el('span', { class: 'muted' }, sym('W', 'hy'), 'ᵀ', sym('dz', t))), name: `dh_${t} from the output`, testid: 'bwd-dh_from_output', scale })
-    : vectorRow(b.dh_from_output, { label: el('span', {}, 'from the layer above ', el('span', { class: 'muted' }, `via layer ${above}'s gates at t`)), name: `dh_${t} from layer ${above}`, testid: 'bwd-dh_from_output', scale, term: 'dh_above' });
+    ? vectorRow(b.dh_from_output, { label: el('span', {}, 'from the output ', el('span', { class: 'muted' }, sym('W', 'hy'), 'ᵀ', sym('dz', t))), name: `dh_${t} from the output`, testid: 'bwd-dh_from_output', scale, format })
+    : vectorRow(b.dh_from_output, { label: el('span', {}, 'from the layer above ', el('span', { class: 'muted' }, `via layer ${above}'s gates at t`)), name: `dh_${t} from layer ${above}`, testid: 'bwd-dh_from_output', scale, term: 'dh_above', format });
   return el(
     'div',
     { class: 'vrows sum', 'data-testid': 'dh-sum' },
     fromOutput,
-    vectorRow(b.dh_from_future, { label: el('span', {}, 'from the future ', el('span', { class: 'muted' }, 'via ', sym('h', t + 1))), name: `dh_${t} from the future`, testid: 'bwd-dh_from_future', scale, op: '+', term: 'dh_next' }),
-    vectorRow(b.dh, { label: el('span', {}, 'dL/d', sym('h', t)), name: `dL/dh_${t}`, testid: 'bwd-dh', scale, op: '=', class: 'total', term: 'dh' }),
+    vectorRow(b.dh_from_future, { label: el('span', {}, 'from the future ', el('span', { class: 'muted' }, 'via ', sym('h', t + 1))), name: `dh_${t} from the future`, testid: 'bwd-dh_from_future', scale, op: '+', term: 'dh_next', format }),
+    vectorRow(b.dh, { label: el('span', {}, 'dL/d', sym('h', t)), name: `dL/dh_${t}`, testid: 'bwd-dh', scale, op: '=', class: 'total', term: 'dh', format }),
   );
 }
 
@@ -47,12 +49,13 @@ interface Scales {
 /** dL/dc_t as its two parts: through h_t (dh_t ⊙ o_t ⊙ tanh'(c_t), and the peephole) and from c_{t+1} through f_{t+1}. */
 function dcSum(dc: number[], p: { local: number[]; fromFuture: number[] }, t: number): HTMLElement {
   const scale = maxAbs(dc, p.local, p.fromFuture);
+  const format = cardFormat(dc, p.local, p.fromFuture);
   return el(
     'div',
     { class: 'vrows sum', 'data-testid': 'dc-sum' },
-    vectorRow(p.local, { label: el('span', {}, 'through ', sym('h', t), ' ', el('span', { class: 'muted' }, sym('dh', t), ' ⊙ ', sym('o', t), ' ⊙ tanh′')), name: `dc_${t} through h_${t}`, testid: 'bwd-dc_local', scale }),
-    vectorRow(p.fromFuture, { label: el('span', {}, 'from the future ', el('span', { class: 'muted' }, 'via ', sym('c', t + 1), ', ', sym('f', t + 1))), name: `dc_${t} from the future`, testid: 'bwd-dc_from_future', scale, op: '+', term: 'dc_next' }),
-    vectorRow(dc, { label: el('span', {}, 'dL/d', sym('c', t)), name: `dL/dc_${t}`, testid: 'bwd-dc', scale, op: '=', class: 'total', term: 'dc' }),
+    vectorRow(p.local, { label: el('span', {}, 'through ', sym('h', t), ' ', el('span', { class: 'muted' }, sym('dh', t), ' ⊙ ', sym('o', t), ' ⊙ tanh′')), name: `dc_${t} through h_${t}`, testid: 'bwd-dc_local', scale, format }),
+    vectorRow(p.fromFuture, { label: el('span', {}, 'from the future ', el('span', { class: 'muted' }, 'via ', sym('c', t + 1), ', ', sym('f', t + 1))), name: `dc_${t} from the future`, testid: 'bwd-dc_from_future', scale, op: '+', term: 'dc_next', format }),
+    vectorRow(dc, { label: el('span', {}, 'dL/d', sym('c', t)), name: `dL/dc_${t}`, testid: 'bwd-dc', scale, op: '=', class: 'total', term: 'dc', format }),
   );
 }
 

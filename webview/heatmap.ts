@@ -5,11 +5,10 @@
  * pointer. Small heatmaps keep their values as elements too, for screen readers.
  */
 import type { Matrix } from '../src/protocol';
-import { formatNumber } from '../src/format';
+import { formatNumber, sharedFormat } from '../src/format';
 import { diverging, divergingRgb, palette } from './colors';
 import { el } from './dom';
 import { tokenText } from './tokens';
-import { vectorFormat } from './vectorRow';
 
 export interface HeatmapOptions {
   /** The parameter's name, e.g. W_hh. */
@@ -80,7 +79,7 @@ function numericGrid(m: Matrix, o: HeatmapOptions, rows: number, cols: number): 
   grid.style.gridTemplateColumns = `auto repeat(${cols}, auto)`;
   const shape = m.shape.length > 1 ? m.shape : [m.shape[0], 1];
   grid.append(el('span', { class: 'hm-corner' }));
-  const fmt = vectorFormat(m.data); // one format for the whole matrix, so its numbers line up
+  const fmt = sharedFormat(m.data); // one format for the whole matrix, so its numbers line up
   for (let j = 0; j < cols; j++) grid.append(el('span', { class: 'hm-col-label', text: cols === 1 && m.shape.length === 1 ? '' : axisLabel(j, undefined, shape[1], o.colLabels) }));
   for (let i = 0; i < rows; i++) {
     grid.append(el('span', { class: 'hm-row-label', text: axisLabel(i, undefined, shape[0], o.rowLabels) }));

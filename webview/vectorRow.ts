@@ -3,7 +3,7 @@
  * longer one as a compact strip (a canvas a pixel per value, scaled) whose title follows the
  * pointer, with its range written beside it, so a 256-wide h_t stays one line.
  */
-import { exponentForm, formatNumber } from '../src/format';
+import { formatNumber, sharedFormat } from '../src/format';
 import { diverging, divergingRgb, palette } from './colors';
 import { el } from './dom';
 
@@ -27,18 +27,27 @@ export interface VectorRowOptions {
   term?: string;
   /** Labels of the entries (tokens) instead of their 1-based index. */
   labels?: string[];
+  /** How the numbers are written (cardFormat of this vector when absent); a sum's rows share one. */
+  format?: CardFormat;
+}
+
+/** One number format for a card and the width (characters) of its longest number. */
+export interface CardFormat {
+  format: (v: number) => string;
+  chars: number;
 }
 
 /**
- * How the numbers of one vector are written, all alike so they line up: 4 decimals, or when its
- * largest value needs it (below 1e-3 or from 1e4, as formatNumber decides) 3 significant digits in
- * exponent form. The exact value is in each cell's title.
+ * The equations' rule for a matrix, for a card of vectors (one, or a sum's rows): one format chosen
+ * from the largest entry (sharedFormat), every cell as wide as the longest number, so the columns
+ * line up; the exact value is in each cell's title.
  */
-export function vectorFormat(values: ArrayLike<number>): (v: number) => string {
-  let max = 0;
-  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) max = Math.max(max, Math.abs(values[i]));
-  if (exponentForm(max)) return (v) => (Number.isFinite(v) ? (v === 0 ? '0' : v.toExponential(2)) : formatNumber(v));
-  return (v) => (Number.isFinite(v) ? v.toFixed(4) : formatNumber(v));
+export function cardFormat(...vectors: ArrayLike<number>[]): CardFormat {
+  const all = vectors.flatMap((v) => Array.from(v));
+  const format = sharedFormat(all);
+  let chars = 0;
+  for (const v of all.length <= 4 * STRIP_AFTER ? all : []) chars = Math.max(chars, format(v).length);
+  return { format, chars };
 }
 
 export function vectorRow(values: ArrayLike<number>, o: VectorRowOptions): HTMLElement {
@@ -49,8 +58,9 @@ export function vectorRow(values: ArrayLike<number>, o: VectorRowOptions): HTMLE
 const entry = (o: VectorRowOptions, i: number): string => `${o.name}[${i + 1}]${o.labels?.[i] !== undefined ? ` (${o.labels[i]})` : ''}`;
 
 function cells(values: ArrayLike<number>, o: VectorRowOptions): HTMLElement {
-  const fmt = vectorFormat(values);
+  const { format: fmt, chars } = o.format ?? cardFormat(values);
   const box = el('div', { class: 'cells', 'data-testid': o.testid });
+  box.style.setProperty('--cell-chars', String(chars));
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     const c = el('span', { class: 'cell num', 'data-testid': `${o.testid}-${i}`, 'data-value': formatNumber(v), title: `${entry(o, i)} = ${formatNumber(v)}`, text: fmt(v) });
