@@ -248,6 +248,7 @@ describe('a long sequence', () => {
       await panel.at('backward', 4); // t = 4 is not among the rows shown: no cursor box
       expect(await canvas.getAttribute('data-cursor')).toBe('');
       expect(await panel.page.getByTestId('flow-offmap').textContent()).toContain('Row t = 4 is not on this map');
+      await panel.scrollTimelineTo(390);
       await panel.page.getByTestId('timeline-390').click();
       await panel.at('backward', 390);
       expect(await panel.page.getByTestId('flow-offmap').isHidden()).toBe(true);

@@ -238,6 +238,18 @@ export class Panel {
     }
   }
 
+  /**
+   * Scrolls the timeline, as a person drags its scrollbar, to step t, and waits until its column is
+   * drawn (only the columns in view and a margin are in the page).
+   */
+  async scrollTimelineTo(t: number): Promise<void> {
+    await this.page.evaluate(`(() => {
+      const s = document.querySelector('[data-testid="timeline-scroll"]'), T = Number(document.querySelector('[data-testid="timeline"]').dataset.steps);
+      s.scrollLeft = ((${t} - 1) / T) * (s.scrollWidth - s.querySelector('.tl-track').offsetLeft);
+    })()`);
+    await this.until(`document.querySelector('.tl-col[data-t="${t}"]') !== null`);
+  }
+
   /** Waits until the panel shows the cursor (phase, t). */
   async at(phase: 'forward' | 'backward', t: number): Promise<void> {
     await this.page.waitForSelector(`[data-testid="app"][data-phase="${phase}"][data-t="${t}"]`, { timeout: 5000 });
