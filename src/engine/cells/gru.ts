@@ -6,9 +6,8 @@
  * z plays opposite roles in the two.
  */
 import type { GruVariant, Params } from '../types';
-import { kernelsInUse, matTVecAdd, matTVecAdd2, matVecAdd, matVecAdd2, matVecInWasm, sigmoidInto, tanhInto } from '../linalg';
-import { gruBackward, gruForward, type GruRecurrent } from '../kernels/wasmGru';
-import type { WasmKernels } from '../kernels/wasm';
+import { matTVecAdd, matTVecAdd2, matVecAdd, matVecAdd2, matVecInWasm, sigmoidInto, tanhInto } from '../linalg';
+import { gruBackward, gruForward, stepKernels, type GruRecurrent } from '../kernels/wasmGru';
 import { VecPool } from '../vecPool';
 import { projectedRunner, stackedInputs } from './lstmRun';
 import { gruBatch } from '../batch/gru';
@@ -95,16 +94,10 @@ export class GruCell implements Cell {
     const pre: Record<string, Float64Array> = { r: ar, z: az, n: an };
     const aux: Record<string, Float64Array> = classic ? { rh: ax } : { hn: ax };
     if (!classic) pre.hn = ax;
-    const w = this.wasm();
+    const w = stepKernels(H);
     if (w) gruForward(w, buf, this.recurrent(p), classic ? null : p.b_hn.data, hPrev, z, h, H); // the rest of the step in one call
     else this.stepJs(p, buf, hPrev, z, h);
     return { x, prev, state: { h }, h, pre, gates: { r, z, n }, aux };
-  }
-
-  /** The kernels when the step runs in wasm (wasm/gru.ts): by the shape alone, as linalg's products choose. */
-  private wasm(): WasmKernels | null {
-    const w = kernelsInUse();
-    return w && this.H * this.H >= GRU_WASM_MIN ? w : null;
   }
 
   private recurrent(p: Params): GruRecurrent {
@@ -145,7 +138,7 @@ export class GruCell implements Cell {
     const dar = gbuf.subarray(0, H), daz = gbuf.subarray(H, 2 * H), dan = gbuf.subarray(2 * H, 3 * H);
     const dhPrev = gbuf.subarray(3 * H, 4 * H), dmid = gbuf.subarray(4 * H);
     const dgates: Record<string, Float64Array> = classic ? { r: dar, z: daz, n: dan } : { r: dar, z: daz, n: dan, hn: dmid };
-    const w = this.wasm();
+    const w = stepKernels(H);
     if (w) gruBackward(w, gbuf, r, z, n, classic ? null : cache.aux.hn, hPrev, dh, this.recurrent(p), H); // the whole step in one call
     else this.backwardJs(p, cache, dh, gbuf);
     let dx: Float64Array | null = null;
@@ -194,9 +187,6 @@ export class GruCell implements Cell {
     return gruBatch(p, this.H, this.D, this.variant);
   }
 }
-
-/** Steps of H·H ≥ this run in wasm (linalg's MIN_WORK for one recurrent product). */
-const GRU_WASM_MIN = 2048;
 
 const GATES = ['r = sigmoid(W_xr @ x + W_hr @ h_prev + b_r)', 'z = sigmoid(W_xz @ x + W_hz @ h_prev + b_z)'];
 const GRADS = ['r', 'z', 'n'].flatMap((q) => [`dW_x${q} = outer(d${q}, x)`, `db_${q} = d${q}`]);

@@ -1,6 +1,7 @@
 /** The vanilla RNN cell: h_t = f(W_xh x_t + W_hh h_{t-1} + b_h). */
 import type { Activation, Params } from '../types';
-import { affineRows, lstmInWasm, matTVecAdd, matVecAdd, sigmoid, tanhInto } from '../linalg';
+import { matTVecAdd, matVecInWasm, matVecAdd, sigmoid, tanhInto } from '../linalg';
+import { stepKernels, stepMatTVec, stepMatVec } from '../kernels/wasmGru';
 import { VecPool } from '../vecPool';
 import { projectedRunner } from './lstmRun';
 import { rnnBatch } from '../batch/rnn';
@@ -57,20 +58,24 @@ export class RnnCell implements Cell {
     return this.step(p, x, prev, null);
   }
 
-  /** Runs of steps with their input halves b_h + W_xh x_t as one product (lstmRun.ts), where the step's affine part runs in wasm. */
+  /** Runs of steps with their input halves b_h + W_xh x_t as one product (lstmRun.ts), where W_xh's product runs in wasm. */
   runner(p: Params, inputs: readonly Float64Array[], from: number, to: number): StepRunner | null {
-    if (!lstmInWasm(this.H, this.D)) return null; // affineRows' rule
+    if (!matVecInWasm(this.H, this.D)) return null; // forward's W_xh product runs in wasm then, with projectRows' sums
     return projectedRunner(this.H, this.D, p.b_h.data, p.W_xh.data, [], inputs, from, to, (x, prev, xa) => this.step(p, x, prev, xa));
   }
 
-  /** One step; xa: b_h + W_xh x when a runner formed it (each element the sum affineRows forms), else null. */
+  /** One step; xa: b_h + W_xh x when a runner formed it (each element the sum matVecAdd forms), else null. */
   private step(p: Params, x: Float64Array, prev: CellState, xa: Float64Array | null): StepCache {
     const { D, H } = this;
     const a = this.pools.a.take(), h = this.pools.h.take();
-    if (xa) {
-      a.set(xa);
-      matVecAdd(a, p.W_hh.data, H, H, prev.h); // + W_hh: [H,H] · h_prev, as affineRows adds it
-    } else affineRows(a, [p.b_h.data], [p.W_xh.data], [p.W_hh.data], H, D, x, prev.h); // b_h + W_xh: [H,D] · x + W_hh: [H,H] · h_prev, one kernel call
+    if (xa) a.set(xa);
+    else {
+      a.set(p.b_h.data);
+      matVecAdd(a, p.W_xh.data, H, D, x); // b_h + W_xh: [H,D] · x
+    }
+    const w = stepKernels(H);
+    if (w) stepMatVec(w, a, p.W_hh.data, H, H, prev.h); // + W_hh: [H,H] · h_prev (wasm/gru.ts's product)
+    else matVecAdd(a, p.W_hh.data, H, H, prev.h);
     if (this.activation === 'tanh') tanhInto(h, a);
     else for (let i = 0; i < H; i++) h[i] = activate(this.activation, a[i]);
     return { x, prev, state: { h }, h, pre: { a }, gates: {}, aux: {} };
@@ -85,7 +90,9 @@ export class RnnCell implements Cell {
     if (this.activation === 'tanh') for (let i = 0; i < H; i++) da[i] = dh[i] * (1 - h[i] * h[i]);
     else for (let i = 0; i < H; i++) da[i] = dh[i] * derivative(this.activation, h[i], cache.pre.a[i]);
     const dhPrev = this.pools.dh.take();
-    matTVecAdd(dhPrev, p.W_hh.data, H, H, da); // W_hh^T · da
+    const w = stepKernels(H);
+    if (w) stepMatTVec(w, dhPrev, p.W_hh.data, H, H, da); // W_hh^T · da
+    else matTVecAdd(dhPrev, p.W_hh.data, H, H, da);
     let dx: Float64Array | null = null;
     if (withDx) {
       dx = new Float64Array(D);

@@ -1,9 +1,23 @@
 /**
- * The GRU's single-sequence step in one wasm call each way (wasm/gru.ts), as calls on
- * Float64Arrays, placing operands in the kernels' memory as wasm.ts does (pinned parameters stay
+ * The GRU's single-sequence step in one wasm call each way (wasm/gru.ts), and the recurrent
+ * products the RNN's step uses, as calls on Float64Arrays, placing operands in the kernels' memory as wasm.ts does (pinned parameters stay
  * where they are, the step's vectors cross in once and its results out once).
  */
 import type { WasmKernels } from './wasm';
+import { kernelsInUse } from '../linalg';
+
+/** Steps with H·H at least this run their recurrent part here (linalg's MIN_WORK for one product). */
+const STEP_MIN_WORK = 2048;
+
+/**
+ * The kernels when a single-sequence step of hidden size H runs its recurrent part in wasm (the GRU's
+ * whole step, the RNN's recurrent products), else null: by the shape alone, so a step gives the
+ * same bits wherever it runs (a checkpointed trace's recomputed segments, a runner, forward).
+ */
+export function stepKernels(H: number): WasmKernels | null {
+  const w = kernelsInUse();
+  return w && H * H >= STEP_MIN_WORK ? w : null;
+}
 
 /** The kernels of wasm/gru.ts (exported by the module beside wasm.ts's Exports). */
 interface GruExports {

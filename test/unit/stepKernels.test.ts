@@ -1,8 +1,9 @@
 /**
- * The GRU's step in one wasm call each way (wasm/gru.ts, kernels/wasmGru.ts): its two products agree
- * with the JavaScript kernels to 1e-12 relative on odd shapes and give each row the same sum however
- * rows are grouped; the whole step, forward and back, agrees with the JavaScript step (the reference)
- * for both variants; and its gradients match central finite differences.
+ * The GRU's step in one wasm call each way (wasm/gru.ts, kernels/wasmGru.ts) and the RNN's recurrent
+ * products: the two products agree with the JavaScript kernels to 1e-12 relative on odd shapes and
+ * give each row the same sum however rows are grouped; the whole step, forward and back, agrees with
+ * the JavaScript step (the reference) for both GRU variants and the RNN; and the gradients match
+ * central finite differences.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { kernelsInUse, setKernels, usingWasm } from '../../src/engine/linalg';
@@ -65,10 +66,12 @@ describe("the GRU's matrix-vector products in wasm", () => {
   });
 });
 
-/** Forward and backward of `steps` steps from a random state with random dh, on the kernels chosen. */
-function runSteps(kernels: 'auto' | 'js', variant: 'classic' | 'pytorch', H: number, D: number, seed: number): { fwd: StepCache[]; bwd: StepGrad[] } {
+type Kind = { cell: 'gru'; variant: 'classic' | 'pytorch' } | { cell: 'rnn'; activation: 'tanh' | 'relu' };
+
+/** Forward and backward of 4 steps from a random state with random dh, on the kernels chosen. */
+function runSteps(kernels: 'auto' | 'js', kind: Kind, H: number, D: number, seed: number): { fwd: StepCache[]; bwd: StepGrad[] } {
   setKernels(kernels);
-  const problem = randomProblem({ cell: 'gru', variant, H, D, T: 4, seed, scale: 0.4 });
+  const problem = randomProblem({ ...kind, H, D, T: 4, seed, scale: 0.4 });
   const cell = makeCell(problem.config);
   const p: Params = problem.params;
   const r = new Rng(seed);
@@ -83,12 +86,13 @@ function runSteps(kernels: 'auto' | 'js', variant: 'classic' | 'pytorch', H: num
   return { fwd, bwd };
 }
 
-describe('the GRU step in one wasm call agrees with the JavaScript step', () => {
-  for (const variant of ['classic', 'pytorch'] as const) {
+describe('the GRU step in one wasm call (and the RNN step) agrees with the JavaScript step', () => {
+  const kinds: Kind[] = [{ cell: 'gru', variant: 'classic' }, { cell: 'gru', variant: 'pytorch' }, { cell: 'rnn', activation: 'tanh' }, { cell: 'rnn', activation: 'relu' }];
+  for (const kind of kinds) {
     for (const [H, D] of [[47, 5], [65, 33], [130, 64]]) {
-      it(`${variant} H=${H} D=${D}: every record forward and back to 1e-12`, () => {
-        const a = runSteps('auto', variant, H, D, H + D);
-        const b = runSteps('js', variant, H, D, H + D);
+      it(`${JSON.stringify(kind)} H=${H} D=${D}: every record forward and back to 1e-12`, () => {
+        const a = runSteps('auto', kind, H, D, H + D);
+        const b = runSteps('js', kind, H, D, H + D);
         for (let i = 0; i < a.fwd.length; i++) {
           for (const part of ['pre', 'gates', 'aux'] as const) {
             expect(Object.keys(a.fwd[i][part])).toEqual(Object.keys(b.fwd[i][part]));
@@ -105,22 +109,22 @@ describe('the GRU step in one wasm call agrees with the JavaScript step', () => 
   }
 
   it('a whole trace (loss and every gradient) agrees with the JavaScript kernels', () => {
-    for (const variant of ['classic', 'pytorch'] as const) {
-      const problem = randomProblem({ cell: 'gru', variant, H: 65, D: 17, K: 7, T: 30, seed: 11, scale: 0.3 });
+    for (const kind of kinds) {
+      const problem = randomProblem({ ...kind, H: 65, D: 17, K: 7, T: 30, seed: 11, scale: 0.3 });
       setKernels('js');
       const ref = runTrace(problem);
       setKernels('auto');
       const got = runTrace(problem);
       expect(Math.abs(got.loss - ref.loss) / Math.abs(ref.loss)).toBeLessThan(1e-12);
-      for (const k of Object.keys(ref.grads)) expect(relErr(got.grads[k].data, ref.grads[k].data), `${variant} ${k}`).toBeLessThan(1e-11);
+      for (const k of Object.keys(ref.grads)) expect(relErr(got.grads[k].data, ref.grads[k].data), `${JSON.stringify(kind)} ${k}`).toBeLessThan(1e-11);
     }
   });
 });
 
-describe('the GRU step in wasm against central finite differences', () => {
-  for (const variant of ['classic', 'pytorch'] as const) {
-    it(`${variant} H=48 (the step runs in wasm)`, () => {
-      const problem = randomProblem({ cell: 'gru', variant, H: 48, D: 5, K: 4, T: 6, seed: 3, scale: 0.3 });
+describe('the steps in wasm against central finite differences', () => {
+  for (const kind of [{ cell: 'gru', variant: 'classic' }, { cell: 'gru', variant: 'pytorch' }, { cell: 'rnn', activation: 'tanh' }] as const) {
+    it(`${JSON.stringify(kind)} H=48 (the recurrent part runs in wasm)`, () => {
+      const problem = randomProblem({ ...kind, H: 48, D: 5, K: 4, T: 6, seed: 3, scale: 0.3 });
       for (const r of gradcheck(problem, { maxEntries: 12 })) expect(r.maxRelError, r.name).toBeLessThan(1e-6);
     });
   }
