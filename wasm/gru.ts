@@ -162,6 +162,11 @@ export function gruForward(buf: usize, Whr: usize, Whz: usize, Whn: usize, bhn: 
  * (pytorch; unused in classic). The elementwise terms as the JavaScript loop forms them.
  */
 export function gruBackward(g: usize, r: usize, z: usize, n: usize, hn: usize, hPrev: usize, dh: usize, Whr: usize, Whz: usize, Whn: usize, H: i32, classic: i32): void {
+  gruBackStep(g, r, z, n, hn, hPrev, dh, Whr, Whz, Whn, H, classic);
+}
+
+/** gruBackward's step, inlined there and in gruBackRun (stepBack.ts). */
+@inline export function gruBackStep(g: usize, r: usize, z: usize, n: usize, hn: usize, hPrev: usize, dh: usize, Whr: usize, Whz: usize, Whn: usize, H: i32, classic: i32): void {
   const hb = <usize>H * F;
   const dar = g, daz = g + hb, dan = g + 2 * hb, dhp = g + 3 * hb, dmid = g + 4 * hb;
   for (let j = 0; j < H; j++) {
@@ -193,3 +198,4 @@ export function gruBackward(g: usize, r: usize, z: usize, n: usize, hn: usize, h
   stepMatTVec(dhp, Whr, H, H, dar);
   stepMatTVec(dhp, Whz, H, H, daz);
 }
+

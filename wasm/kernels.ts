@@ -11,4 +11,5 @@ export { matVecAdd, matVecAdd2, matTVecAdd, matTVecAdd2, transposeRows } from '.
 export { gemmRows, gemmABt } from './gemm';
 export { lstmGatesRows, expInto, tanhInto, sigmoidInto, lstmGates, lstmSteps } from './gates';
 export { stepMatVec, stepMatTVec, gruForward, gruBackward } from './gru';
+export { gruBackRun, rnnBackRun } from './stepBack';
 export { lstmBackRun } from './lstmBack';

@@ -10,21 +10,22 @@ import { matTVecAdd, matTVecAdd2, matVecAdd, matVecAdd2, matVecInWasm, sigmoidIn
 import { gruBackward, gruForward, stepKernels, type GruRecurrent } from '../kernels/wasmGru';
 import { VecPool } from '../vecPool';
 import { projectedRunner, stackedInputs } from './lstmRun';
+import { gruBackwardRun } from './stepBackward';
 import { gruBatch } from '../batch/gru';
 import type { BatchCell } from './cell';
-import { gateSymbols, gateTerms, shapesOf, type Cell, type CellInfo, type CellState, type GradTerm, type StepCache, type StepGrad, type StepRunner } from './cell';
+import { gateSymbols, gateTerms, shapesOf, type BackwardStep, type Cell, type CellInfo, type CellState, type GradTerm, type StepCache, type StepGrad, type StepRunner } from './cell';
 
 export class GruCell implements Cell {
   readonly terms: GradTerm[];
   readonly info: CellInfo;
-  private readonly pools: Record<'buf' | 'z' | 'h' | 'grad', VecPool>;
+  private readonly pools: Record<'buf' | 'z' | 'h' | 'grad' | 'back', VecPool>;
 
   constructor(
     readonly D: number,
     readonly H: number,
     readonly variant: GruVariant,
   ) {
-    this.pools = { buf: new VecPool(6 * H), z: new VecPool(H), h: new VecPool(H), grad: new VecPool(5 * H) };
+    this.pools = { buf: new VecPool(6 * H), z: new VecPool(H), h: new VecPool(H), grad: new VecPool(5 * H), back: new VecPool(7 * H) };
     this.terms = [...gateTerms('r'), ...gateTerms('z')];
     if (variant === 'classic') this.terms.push(...gateTerms('n', 'n', 'rh')); // W_hn sees r⊙h_prev
     else {
@@ -147,6 +148,11 @@ export class GruCell implements Cell {
       for (const q of ['r', 'z', 'n']) matTVecAdd(dx, p[`W_x${q}`].data, H, D, dgates[q]); // Σ_q W_xq^T · da_q
     }
     return { dgates, dstate: { h: dh }, dprev: { h: dhPrev }, dx };
+  }
+
+  /** backwardRange's sweep over a run of steps in wasm (stepBackward.ts), or null where it does not apply. */
+  backwardRun(p: Params, K: number, caches: StepCache[], dzs: Float64Array[], t0: number, chunk: number, dNext: CellState): BackwardStep[] | null {
+    return gruBackwardRun(this.H, K, this.variant === 'classic', p, caches, dzs, t0, chunk, dNext, this.pools.back);
   }
 
   /** The backward step in JavaScript into gbuf = [da_r da_z da_n dh_prev dmid] (dmid zero on entry). */

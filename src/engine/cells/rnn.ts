@@ -4,9 +4,10 @@ import { matTVecAdd, matVecInWasm, matVecAdd, sigmoid, tanhInto } from '../linal
 import { stepKernels, stepMatTVec, stepMatVec } from '../kernels/wasmGru';
 import { VecPool } from '../vecPool';
 import { projectedRunner } from './lstmRun';
+import { rnnBackwardRun } from './stepBackward';
 import { rnnBatch } from '../batch/rnn';
 import type { BatchCell } from './cell';
-import { shapesOf, type Cell, type CellInfo, type CellState, type GradTerm, type StepCache, type StepGrad, type StepRunner } from './cell';
+import { shapesOf, type BackwardStep, type Cell, type CellInfo, type CellState, type GradTerm, type StepCache, type StepGrad, type StepRunner } from './cell';
 
 const SYMBOLS: Record<string, string[]> = { W_xh: ['H', 'D'], W_hh: ['H', 'H'], b_h: ['H'] };
 
@@ -22,7 +23,7 @@ export class RnnCell implements Cell {
   ];
   readonly info: CellInfo;
   /** The step's vectors, from chunked pools (vecPool.ts). */
-  private readonly pools: Record<'a' | 'h' | 'da' | 'dh', VecPool>;
+  private readonly pools: Record<'a' | 'h' | 'da' | 'dh' | 'back', VecPool>;
 
   constructor(
     readonly D: number,
@@ -30,7 +31,7 @@ export class RnnCell implements Cell {
     readonly activation: Activation,
   ) {
     const f = activation;
-    this.pools = { a: new VecPool(H), h: new VecPool(H), da: new VecPool(H), dh: new VecPool(H) };
+    this.pools = { a: new VecPool(H), h: new VecPool(H), da: new VecPool(H), dh: new VecPool(H), back: new VecPool(4 * H) };
     this.info = {
       kind: 'rnn',
       label: `rnn (${f})`,
@@ -99,6 +100,11 @@ export class RnnCell implements Cell {
       matTVecAdd(dx, p.W_xh.data, H, D, da); // W_xh^T · da
     }
     return { dgates: { a: da }, dstate: { h: dh }, dprev: { h: dhPrev }, dx };
+  }
+
+  /** backwardRange's sweep over a run of steps in wasm for the tanh RNN (stepBackward.ts), or null where it does not apply. */
+  backwardRun(p: Params, K: number, caches: StepCache[], dzs: Float64Array[], t0: number, chunk: number, dNext: CellState): BackwardStep[] | null {
+    return this.activation === 'tanh' ? rnnBackwardRun(this.H, K, p, caches, dzs, t0, chunk, dNext, this.pools.back) : null;
   }
 
   /** The minibatch path (batch/rnn.ts). */

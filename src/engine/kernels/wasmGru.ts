@@ -25,7 +25,12 @@ interface GruExports {
   stepMatTVec(out: number, W: number, rows: number, cols: number, v: number): void;
   gruForward(buf: number, Whr: number, Whz: number, Whn: number, bhn: number, hPrev: number, z: number, h: number, H: number, classic: number): void;
   gruBackward(g: number, r: number, z: number, n: number, hn: number, hPrev: number, dh: number, Whr: number, Whz: number, Whn: number, H: number, classic: number): void;
+  gruBackRun(IN: number, DZ: number, OUT: number, m: number, Why: number, K: number, Whr: number, Whz: number, Whn: number, H: number, dh0: number, zero: number, t0: number, chunk: number, classic: number): void;
+  rnnBackRun(IN: number, DZ: number, OUT: number, m: number, Why: number, K: number, Whh: number, H: number, dh0: number, zero: number, t0: number, chunk: number): void;
 }
+
+/** Steps per gruBackRun / rnnBackRun call: a run's rows stay a few MiB of wasm memory however long the run. */
+export const BACK_RUN_BLOCK = 128;
 
 const gru = (w: WasmKernels): GruExports => w.k as unknown as GruExports;
 
@@ -79,4 +84,59 @@ export function stepMatTVec(w: WasmKernels, out: Float64Array, W: Float64Array, 
   const o = w.slot(out), wp = w.slot(W), vp = w.slot(v);
   gru(w).stepMatTVec(o, wp, rows, cols, vp);
   w.back(out, o);
+}
+
+/**
+ * backwardRange's sweep over steps m-1 .. 0 of a block (kernel gruBackRun). fill(i, row, dz) writes
+ * step i's [r z n hn h_prev] (5H; hn zeros in classic) and dL/dz (K) into views of wasm memory;
+ * take(i, out) reads its [dh_from_output | dh | da_r da_z da_n dh_prev dmid] (7H) from one. dh0
+ * arrives at step m-1 from the future; a step i with (t0 + i + 1) % chunk == 0 (chunk > 0) ends a
+ * chunk and receives zeros. The views are valid only during the callback.
+ */
+export function gruBackRun(
+  w: WasmKernels, m: number, H: number, K: number, Why: Float64Array, Wh: GruRecurrent, dh0: Float64Array, t0: number, chunk: number, classic: boolean,
+  fill: (i: number, row: Float64Array, dz: Float64Array) => void,
+  take: (i: number, out: Float64Array) => void,
+): void {
+  w.begin(8 * (m * (12 * H + K) + 2 * H) + Why.byteLength + Wh[0].byteLength + Wh[1].byteLength + Wh[2].byteLength + 16 * 12);
+  const why = w.slot(Why), whr = w.slot(Wh[0]), whz = w.slot(Wh[1]), whn = w.slot(Wh[2]);
+  const dh = w.slot(dh0), zero = w.scratch(H);
+  const inp = w.scratch(5 * H * m), dz = w.scratch(K * m), out = w.scratch(7 * H * m);
+  const f64 = w.f64;
+  f64.fill(0, zero >> 3, (zero >> 3) + H);
+  for (let i = 0; i < m; i++) {
+    const r = (inp >> 3) + 5 * H * i, z = (dz >> 3) + K * i;
+    fill(i, f64.subarray(r, r + 5 * H), f64.subarray(z, z + K));
+  }
+  gru(w).gruBackRun(inp, dz, out, m, why, K, whr, whz, whn, H, dh, zero, t0, chunk, classic ? 1 : 0);
+  for (let i = m - 1; i >= 0; i--) {
+    const r = (out >> 3) + 7 * H * i;
+    take(i, f64.subarray(r, r + 7 * H));
+  }
+}
+
+/**
+ * The tanh RNN's sweep over steps m-1 .. 0 of a block (kernel rnnBackRun), as gruBackRun: fill(i, row,
+ * dz) writes step i's h_t (H) and dL/dz (K); take(i, out) reads [dh_from_output | dh | da | dh_prev] (4H).
+ */
+export function rnnBackRun(
+  w: WasmKernels, m: number, H: number, K: number, Why: Float64Array, Whh: Float64Array, dh0: Float64Array, t0: number, chunk: number,
+  fill: (i: number, row: Float64Array, dz: Float64Array) => void,
+  take: (i: number, out: Float64Array) => void,
+): void {
+  w.begin(8 * (m * (5 * H + K) + 2 * H) + Why.byteLength + Whh.byteLength + 16 * 10);
+  const why = w.slot(Why), whh = w.slot(Whh);
+  const dh = w.slot(dh0), zero = w.scratch(H);
+  const inp = w.scratch(H * m), dz = w.scratch(K * m), out = w.scratch(4 * H * m);
+  const f64 = w.f64;
+  f64.fill(0, zero >> 3, (zero >> 3) + H);
+  for (let i = 0; i < m; i++) {
+    const r = (inp >> 3) + H * i, z = (dz >> 3) + K * i;
+    fill(i, f64.subarray(r, r + H), f64.subarray(z, z + K));
+  }
+  gru(w).rnnBackRun(inp, dz, out, m, why, K, whh, H, dh, zero, t0, chunk);
+  for (let i = m - 1; i >= 0; i--) {
+    const r = (out >> 3) + 4 * H * i;
+    take(i, f64.subarray(r, r + 4 * H));
+  }
 }
