@@ -4,8 +4,8 @@
  */
 import type { BpttConfig, ModelConfig, Params, Sequence } from './types';
 import { unroll, zeroState, type BackwardStep, type Cell, type CellState, type StepCache } from './cells';
-import { outputStep, type OutputStep } from './output';
-import { addInto, matTVecAdd } from './linalg';
+import { outputFromLogits, outputStep, type OutputStep } from './output';
+import { addInto, gemmABt, matTVecAdd, matVecInWasm } from './linalg';
 import { VecPool } from './vecPool';
 
 /** The backward records' vectors of length H by H, from chunked pools (vecPool.ts). */
@@ -37,6 +37,23 @@ export function lossScale(config: ModelConfig, seq: Sequence): number {
 /** The output layer and the loss at step t, from the cell's step. */
 export function output(config: ModelConfig, p: Params, seq: Sequence, t: number, cache: StepCache): OutputStep {
   return outputStep(p, config.K, config.H, config.output, config.loss, cache.h, seq.targets[t - 1]);
+}
+
+/**
+ * The output layer and losses of a run of steps t0+1 .. t0+n (caches[i] is step t0+i+1): output()
+ * step by step, or where its product runs in wasm, every step's z = b_y + W_hy h_t as rows of one
+ * product (gemmABt: each element matVecAdd's sum, the same bits) and the rest per step.
+ */
+export function outputs(config: ModelConfig, p: Params, seq: Sequence, t0: number, caches: StepCache[]): OutputStep[] {
+  const { K, H } = config, n = caches.length;
+  if (n < 2 || !matVecInWasm(K, H)) return caches.map((cache, i) => output(config, p, seq, t0 + i + 1, cache));
+  const hs = new Float64Array(n * H), Z = new Float64Array(n * K);
+  for (let i = 0; i < n; i++) {
+    hs.set(caches[i].h, i * H);
+    Z.set(p.b_y.data, i * K);
+  }
+  gemmABt(Z, hs, p.W_hy.data, n, K, H);
+  return caches.map((_, i) => outputFromLogits(Z.subarray(i * K, (i + 1) * K), K, config.output, config.loss, seq.targets[t0 + i]));
 }
 
 export function forwardPass(cell: Cell, config: ModelConfig, p: Params, seq: Sequence, s0: CellState): ForwardPass {

@@ -12,12 +12,14 @@
 import type { BpttConfig, ModelConfig, Params, Problem, Sequence } from './types';
 import type { BackwardRecord, ForwardRecord, TraceView } from './records';
 import { advance, copyState, makeCell, unroll, zeroState, type Cell, type CellState, type GradTerm, type StepCache } from './cells';
-import { backwardRange, lossScale, output, type BackwardStep } from './bptt';
+import { backwardRange, lossScale, outputs, type BackwardStep } from './bptt';
 import type { OutputStep } from './output';
 import { addRange, addStep, OUTPUT_TERMS } from './gradSum';
 import { cloneParams, zerosLike } from './params';
 import { norm2, withParams } from './linalg';
-import { backwardRecord, checkRange, forwardRecord, layerDh, segmentStarts, strideOf } from './traceParts';
+import { backwardRecord, checkRange, forwardRecord, layerDh, segmentOf, segmentStarts, strideOf } from './traceParts';
+import { HTape } from './hTape';
+import { RunningSums } from './runningSums';
 import { SegmentLru, type Segment } from './segments';
 
 export interface CheckpointedOptions {
@@ -28,6 +30,8 @@ export interface CheckpointedOptions {
    * only every m-th is kept and the others are rebuilt from the next kept one, segment by segment.
    */
   sumBudgetBytes?: number;
+  /** Bytes for the first pass's tape of h (hTape.ts, default 128 MiB); above it, segments recompute step by step. */
+  tapeBudgetBytes?: number;
   /** Progress of the build, once a segment; what it throws ends the build. */
   progress?: (phase: 'forward' | 'backward', done: number, total: number) => void;
 }
@@ -48,14 +52,10 @@ export class CheckpointedTrace implements TraceView {
   private readonly states: CellState[];
   /** Every state's gradient arriving from the future at each segment's last step, before any chunk cut there. */
   private readonly dEnd: CellState[];
-  /** Σ_{j=t}^{T} contribution(j) at t = T+1 and every segment start that is a multiple of the stride. */
-  private readonly checkpoints = new Map<number, Params>();
+  /** Σ_{j=t}^{T} contribution(j) at t = T+1 and segment starts that are multiples of the stride (runningSums.ts). */
+  private readonly sums: RunningSums;
   private readonly losses: (number | null)[];
   private readonly lru: SegmentLru;
-  /** Running sums are kept at every sumEvery-th multiple of the stride. */
-  readonly sumEvery: number;
-  /** The last running sum rebuilt between kept ones. */
-  private rebuilt: { t: number; sum: Params } | null = null;
   /** ||dL/dh_t|| for every t, from the backward sweep. */
   private readonly dhNormsOf: Float64Array;
   /** A stack's ||dL/dh_t|| of every layer (bottom first), from the same sweep; empty for a single cell. */
@@ -78,40 +78,40 @@ export class CheckpointedTrace implements TraceView {
     this.starts = segmentStarts(this.T, this.stride);
     this.scale = lossScale(this.config, this.seq);
     const S = this.starts.length;
-    const sumBytes = 8 * Object.values(params).reduce((a, p) => a + p.data.length, 0);
-    const nSums = Math.floor(this.T / this.stride);
-    this.sumEvery = Math.max(1, Math.ceil((nSums * sumBytes) / (options.sumBudgetBytes ?? 96 * 2 ** 20)));
+    this.sums = new RunningSums(params, this.T, this.stride, options.sumBudgetBytes);
     this.dhNormsOf = new Float64Array(this.T);
     const L = this.config.layers ?? 1;
     this.layerNormsOf = Array.from({ length: L > 1 ? L : 0 }, () => new Float64Array(this.T));
 
-    // Forward: the state at each segment start. No output layer here: the backward sweep below
-    // recomputes every segment with its outputs once, from the same states, and takes the losses
-    // from there (the same bits).
+    // Forward: the state at each segment start, and every step's h where the cell replays a
+    // segment from it (hTape.ts). No output layer here: the backward sweep below recomputes every
+    // segment with its outputs once, from the same states, and takes the losses from there (the
+    // same bits).
     this.states = new Array(S);
     this.losses = new Array(this.T);
     const starts = new Set(this.starts);
     this.states[0] = problem.s0;
     options.progress?.('forward', 0, this.T);
+    const tape = HTape.forBuild(this.cell, params, this.starts, this.T, options.tapeBudgetBytes);
     advance(this.cell, params, this.seq.inputs, problem.s0, (i) => starts.has(i + 2), (i, state) => {
-      this.states[this.segmentOf(i + 2)] = state;
+      this.states[segmentOf(this.starts, i + 2)] = state;
       options.progress?.('forward', i + 1, this.T);
-    });
+    }, 0, this.T, tape?.record);
 
     // Backward, segment by segment from the last: recompute its forward, run its backward from
     // what arrives at its end, and add its contributions to the running sum.
     this.dEnd = new Array(S);
     let dNext = zeroState(this.cell);
     const sum = zerosLike(params);
-    this.checkpoints.set(this.T + 1, cloneParams(sum));
+    this.sums.keep(this.T + 1, sum);
     for (let k = S - 1; k >= 0; k--) {
       options.progress?.('backward', this.T - this.end(k), this.T);
       this.dEnd[k] = dNext;
-      const seg = this.recompute(k);
+      const seg = this.recompute(k, tape);
       for (let i = 0; i < seg.n; i++) this.losses[seg.start - 1 + i] = seg.outs[i].loss;
       const steps = this.backwardOf(seg, k);
       addRange(this.terms, seg.caches, steps, 0, seg.n, sum);
-      if (this.keepsSum(seg.start)) this.checkpoints.set(seg.start, cloneParams(sum));
+      if (this.sums.keeps(seg.start)) this.sums.keep(seg.start, sum);
       for (let i = 0; i < seg.n; i++) this.dhNormsOf[seg.start - 1 + i] = norm2(steps[i].dh);
       this.layerNormsOf.forEach((norms, k) => {
         for (let i = 0; i < seg.n; i++) norms[seg.start - 1 + i] = norm2(layerDh(steps[i], k + 1));
@@ -126,9 +126,9 @@ export class CheckpointedTrace implements TraceView {
     this.loss = loss * this.scale;
   }
 
-  /** Whether the running sum at segment start t is kept (else rebuilt on demand). */
-  private keepsSum(t: number): boolean {
-    return t % this.stride === 0 && (t / this.stride) % this.sumEvery === 0;
+  /** Running sums are kept at every sumEvery-th multiple of the stride. */
+  get sumEvery(): number {
+    return this.sums.sumEvery;
   }
 
   /**
@@ -136,19 +136,12 @@ export class CheckpointedTrace implements TraceView {
    * one by adding the segments between, last first, as the backward sweep added them.
    */
   private sumAt(c: number): Params {
-    const kept = this.checkpoints.get(c);
-    if (kept) return kept;
-    if (this.rebuilt?.t === c) return this.rebuilt.sum;
-    let above = c + this.stride;
-    while (above <= this.T && !this.checkpoints.has(above)) above += this.stride;
-    if (above > this.T) above = this.T + 1;
-    const sum = cloneParams(this.checkpoints.get(above) as Params);
-    for (let k = this.segmentOf(above - 1); k >= 0 && this.starts[k] >= c; k--) {
-      const seg = this.segment(k);
-      addRange(this.terms, seg.caches, this.backwardOf(seg, k), 0, seg.n, sum);
-    }
-    this.rebuilt = { t: c, sum };
-    return sum;
+    return this.sums.at(c, (sum, above) => {
+      for (let k = this.segmentOf(above - 1); k >= 0 && this.starts[k] >= c; k--) {
+        const seg = this.segment(k);
+        addRange(this.terms, seg.caches, this.backwardOf(seg, k), 0, seg.n, sum);
+      }
+    });
   }
 
   /** The last step of segment k. */
@@ -156,24 +149,20 @@ export class CheckpointedTrace implements TraceView {
     return k + 1 < this.starts.length ? this.starts[k + 1] - 1 : this.T;
   }
 
-  /** The segment holding step t. */
   private segmentOf(t: number): number {
-    let lo = 0, hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= t) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return segmentOf(this.starts, t);
   }
 
-  private recompute(k: number): Segment {
-    const start = this.starts[k], n = this.end(k) - start + 1;
-    const caches: StepCache[] = new Array(n), outs: OutputStep[] = new Array(n);
-    unroll(this.cell, this.params, this.seq.inputs, this.states[k], (cache, i) => {
-      caches[i - start + 1] = cache;
-      outs[i - start + 1] = output(this.config, this.params, this.seq, i + 1, cache);
-    }, start - 1, start - 1 + n);
+  /** Segment k's records: from the build's tape of h where it has one (the same bits), else step by step. */
+  private recompute(k: number, tape?: HTape | null): Segment {
+    const start = this.starts[k], n = this.end(k) - start + 1, from = start - 1;
+    const { inputs } = this.seq;
+    let caches = tape?.replay(k, inputs, this.states[k], from, from + n) ?? null;
+    if (!caches) {
+      const unrolled: StepCache[] = (caches = new Array(n));
+      unroll(this.cell, this.params, inputs, this.states[k], (cache, i) => void (unrolled[i - from] = cache), from, from + n);
+    }
+    const outs: OutputStep[] = outputs(this.config, this.params, this.seq, from, caches);
     return { start, n, caches, outs, steps: null };
   }
 

@@ -25,6 +25,17 @@ export function segmentStarts(T: number, stride: number): number[] {
 }
 
 /** dL/dh_t of a stack's layer (1 = bottom) at a step; the top one's (s.dh) without a layer or for a single cell. */
+/** The segment (index into starts, ascending first steps) holding step t. */
+export function segmentOf(starts: readonly number[], t: number): number {
+  let lo = 0, hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= t) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 export function layerDh(s: BackwardStep, layer?: number): Float64Array {
   return (layer !== undefined && s.grad.layers?.[layer - 1]?.dstate.h) || s.dh;
 }

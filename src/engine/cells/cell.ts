@@ -59,6 +59,12 @@ export interface BackwardStep {
   grad: StepGrad;
 }
 
+/** Receives the h after each of the steps i0, i0+1, ... as the rows of hs ([n, H], a view valid during the call). */
+export type TapeRecord = (i0: number, hs: Float64Array) => void;
+
+/** Steps inputs[from..to) from s0, knowing tape's rows: the h after each of those steps ([to - from, H]). */
+export type Replay = (inputs: readonly Float64Array[], s0: CellState, tape: Float64Array, from: number, to: number) => StepCache[];
+
 /** The gate product that carries a gated cell's state path (flow's gate path), e.g. Π f. */
 export interface GatePath {
   /** The gate (a key of StepCache.gates). */
@@ -165,7 +171,14 @@ export interface Cell {
    * from s0 with the same numbers as unroll, calling keep(i, state) after each step i with want(i).
    * Returns the last state, or null when it does not apply (then unroll; see advance in unroll.ts).
    */
-  advance?(p: Params, inputs: readonly Float64Array[], s0: CellState, from: number, to: number, want: (i: number) => boolean, keep: (i: number, state: CellState) => void): CellState | null;
+  advance?(p: Params, inputs: readonly Float64Array[], s0: CellState, from: number, to: number, want: (i: number) => boolean, keep: (i: number, state: CellState) => void, record?: TapeRecord): CellState | null;
+  /**
+   * Where the cell recomputes a run of steps faster from the h it had after each step (a tape the first
+   * pass kept through advance's record): a Replay giving unroll's records bit for bit (the standard
+   * LSTM: every step's affine part as one product, only the gates step by step). Null where it does
+   * not apply.
+   */
+  replayer?(p: Params): Replay | null;
   /**
    * The cell's minibatch path: for fixed parameters, B sequences of one length as [B, ·] row blocks
    * per timestep through matrix-matrix kernels (src/engine/batch drives it). Absent: the trainer

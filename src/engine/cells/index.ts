@@ -7,7 +7,7 @@ import { RnnCell } from './rnn';
 import { CustomCell } from './custom';
 import { StackedCell } from './stacked';
 
-export type { BackwardStep, BatchCell, BatchRun, BatchState, Cell, CellEquations, CellInfo, CellState, GatePath, GradTerm, PyTorchForm, StepCache, StepGrad, StepRunner } from './cell';
+export type { BackwardStep, BatchCell, BatchRun, BatchState, Cell, CellEquations, CellInfo, CellState, GatePath, GradTerm, PyTorchForm, Replay, StepCache, StepGrad, StepRunner, TapeRecord } from './cell';
 export { advance, unroll, zeroState, copyState, type Visit } from './unroll';
 export { CustomCell, compile, EquationError, type EquationIssue } from './custom';
 export { layerInput, layerParam } from './stacked';

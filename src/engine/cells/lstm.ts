@@ -10,12 +10,13 @@
 import type { Params } from '../types';
 import { affineRows, lstmStepFromWasm, lstmStepWasm, matTVecAddMany, sigmoid } from '../linalg';
 import { VecPool } from '../vecPool';
-import { lstmAdvance, lstmRunner } from './lstmRun';
+import { lstmAdvance, lstmReplayer, lstmRunner } from './lstmRun';
+import { equations } from './lstmEquations';
 import { gradsStandard, lstmBackwardRun } from './lstmBackward';
 import { lstmBatch } from '../batch/lstm';
 import type { BatchCell } from './cell';
 import { CustomCell } from './custom/cell';
-import { gateSymbols, gateTerms, shapesOf, type BackwardStep, type Cell, type CellInfo, type CellState, type GradTerm, type StepCache, type StepGrad, type StepRunner } from './cell';
+import { gateSymbols, gateTerms, shapesOf, type BackwardStep, type Cell, type CellInfo, type CellState, type GradTerm, type Replay, type StepCache, type StepGrad, type StepRunner, type TapeRecord } from './cell';
 
 export class LstmCell implements Cell {
   readonly terms: GradTerm[];
@@ -113,9 +114,15 @@ export class LstmCell implements Cell {
 
   /** The standard step from its input halves xa (lstmRun.ts), with forward's vectors and bits. */
   private stepFrom(x: Float64Array, prev: CellState, xa: Float64Array, Wh: Float64Array): StepCache {
-    const { H, pools } = this;
+    const { pools } = this;
     const buf = pools.buf.take(), f = pools.f.take(), c = pools.c.take(), h = pools.h.take();
-    lstmStepFromWasm(buf, xa, Wh, H, prev.h, prev.c, f, c, h);
+    lstmStepFromWasm(buf, xa, Wh, this.H, prev.h, prev.c, f, c, h);
+    return this.record(x, prev, buf, f, c, h);
+  }
+
+  /** A step's record over its own vectors: buf [a_i a_f a_g a_o | i g o tanh(c)], f, c, h. */
+  private record(x: Float64Array, prev: CellState, buf: Float64Array, f: Float64Array, c: Float64Array, h: Float64Array): StepCache {
+    const H = this.H;
     const ai = buf.subarray(0, H), af = buf.subarray(H, 2 * H), ag = buf.subarray(2 * H, 3 * H), ao = buf.subarray(3 * H, 4 * H);
     const i = buf.subarray(4 * H, 5 * H), g = buf.subarray(5 * H, 6 * H), o = buf.subarray(6 * H, 7 * H), tc = buf.subarray(7 * H);
     return { x, prev, state: { h, c }, h, pre: { i: ai, f: af, g: ag, o: ao }, gates: { i, f, g, o }, aux: { tanh_c: tc } };
@@ -176,9 +183,23 @@ export class LstmCell implements Cell {
   }
 
   /** The standard LSTM's run without records (lstmRun.ts); null for the variants, or where it would not run in wasm. */
-  advance(p: Params, inputs: readonly Float64Array[], s0: CellState, from: number, to: number, want: (i: number) => boolean, keep: (i: number, state: CellState) => void): CellState | null {
+  advance(p: Params, inputs: readonly Float64Array[], s0: CellState, from: number, to: number, want: (i: number) => boolean, keep: (i: number, state: CellState) => void, record?: TapeRecord): CellState | null {
     if (this.peephole || this.coupled) return null;
-    return lstmAdvance(this.H, this.D, p, inputs, s0, from, to, want, keep);
+    return lstmAdvance(this.H, this.D, p, inputs, s0, from, to, want, keep, record);
+  }
+
+  /** The standard LSTM's replay from a tape of h (lstmRun.ts), each step's vectors copied into the pools'; null for the variants or outside wasm. */
+  replayer(p: Params): Replay | null {
+    if (this.peephole || this.coupled) return null;
+    const { pools } = this;
+    return lstmReplayer(this.H, this.D, p, (x, prev, vb, vf, vc, vh) => {
+      const buf = pools.buf.take(), f = pools.f.take(), c = pools.c.take(), h = pools.h.take();
+      buf.set(vb);
+      f.set(vf);
+      c.set(vc);
+      h.set(vh);
+      return this.record(x, prev, buf, f, c, h);
+    });
   }
 
   /**
@@ -218,30 +239,4 @@ function gatesStandard(H: number, buf: Float64Array, cPrev: Float64Array, f: Flo
     c[j] = cj;
     h[j] = oj * tcj;
   }
-}
-
-/** The LSTM's equations in the expression language; dc_next is dL/dc_t arriving from step t+1. */
-function equations(own: string[], peephole: boolean, coupled: boolean): { forward: string[]; backward: string[] } {
-  const peep = (q: string, c: string): string => (peephole ? ` + w_c${q} * ${c}` : '');
-  const affine = (q: string): string => `W_x${q} @ x + W_h${q} @ h_prev + b_${q}`;
-  const forward = [
-    ...(coupled ? [] : [`i = sigmoid(${affine('i')}${peep('i', 'c_prev')})`]),
-    `f = sigmoid(${affine('f')}${peep('f', 'c_prev')})`,
-    ...(coupled ? ['i = 1 - f'] : []),
-    `g = tanh(${affine('g')})`,
-    'c = f * c_prev + i * g',
-    `o = sigmoid(${affine('o')}${peep('o', 'c')})`,
-    'h = o * tanh(c)',
-  ];
-  const backward = [
-    'do = dh * tanh(c) * o * (1 - o)',
-    `dc = dc_next + dh * o * (1 - tanh(c) * tanh(c))${peephole ? ' + w_co * do' : ''}`,
-    ...(coupled ? [] : ['di = dc * g * i * (1 - i)']),
-    `df = ${coupled ? 'dc * (c_prev - g)' : 'dc * c_prev'} * f * (1 - f)`,
-    'dg = dc * i * (1 - g * g)',
-    `dc_prev = dc * f${peephole ? ` + w_cf * df${coupled ? '' : ' + w_ci * di'}` : ''}`,
-    `dh_prev = ${own.map((q) => `transpose(W_h${q}) @ d${q}`).join(' + ')}`,
-    ...own.flatMap((q) => [`dW_x${q} = outer(d${q}, x)`, `dW_h${q} = outer(d${q}, h_prev)`, `db_${q} = d${q}`]),
-  ];
-  return { forward, backward };
 }

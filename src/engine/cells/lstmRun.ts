@@ -5,8 +5,9 @@
  * the one LstmCell.forward computes (the same sums in the same order; tested).
  */
 import type { Params } from '../types';
-import { lstmAdvanceWasm, lstmInWasm, pinArrays, projectRowsWasm, withResident } from '../linalg';
-import type { CellState, StepCache, StepRunner } from './cell';
+import { kernelsInUse, lstmAdvanceWasm, lstmInWasm, pinArrays, projectRowsWasm, withResident } from '../linalg';
+import { lstmAdvanceTape, lstmReplay } from '../kernels/wasmLstm';
+import type { CellState, Replay, StepCache, StepRunner, TapeRecord } from './cell';
 
 /** Steps per block: the block's inputs and input halves stay a few hundred KiB. */
 const BLOCK = 64;
@@ -26,17 +27,19 @@ function stack(p: Params, names: string[], rows: number, cols: number): Float64A
 
 /**
  * Runs inputs[from..to) from s0, calling keep(i, state) after each step i with want(i) (the state
- * is the caller's to keep). Returns the state after the last step, or null where the step would not
- * run in wasm (small shapes, or no WebAssembly): the caller then unrolls.
+ * is the caller's to keep), and record(i0, hs) after each block with its steps' h (Cell.advance).
+ * Returns the state after the last step, or null where the step would not run in wasm (small shapes,
+ * or no WebAssembly): the caller then unrolls.
  */
 export function lstmAdvance(
   H: number, D: number, p: Params, inputs: readonly Float64Array[], s0: CellState, from: number, to: number,
-  want: (i: number) => boolean, keep: (i: number, state: CellState) => void,
+  want: (i: number) => boolean, keep: (i: number, state: CellState) => void, record?: TapeRecord,
 ): CellState | null {
-  if (!lstmInWasm(H, D)) return null;
+  const w = kernelsInUse();
+  if (!w || !lstmInWasm(H, D)) return null;
   const { bias, Wx, Wh } = stacked(p, H, D);
   const h = Float64Array.from(s0.h), c = Float64Array.from(s0.c);
-  const X = new Float64Array(BLOCK * D);
+  const X = new Float64Array(BLOCK * D), tape = record ? new Float64Array(BLOCK * H) : null;
   return withResident([bias, Wx, Wh], () => {
     let i = from;
     while (i < to) {
@@ -47,13 +50,48 @@ export function lstmAdvance(
         m++;
         if (want(i + m - 1)) break;
       }
-      if (!lstmAdvanceWasm(bias, Wx, Wh, H, D, X.subarray(0, m * D), m, h, c)) return null;
+      if (tape) {
+        lstmAdvanceTape(w, bias, Wx, Wh, H, D, X.subarray(0, m * D), m, h, c, tape);
+        (record as TapeRecord)(i, tape.subarray(0, m * H));
+      } else if (!lstmAdvanceWasm(bias, Wx, Wh, H, D, X.subarray(0, m * D), m, h, c)) return null;
       i += m;
       if (want(i - 1)) keep(i - 1, { h: h.slice(), c: c.slice() });
     }
     return { h: h.slice(), c: c.slice() };
   });
 }
+
+/**
+ * The standard LSTM's replay from a tape (Cell.replayer): a block of steps' pre-activations as two
+ * products and the gates step by step (lstmReplay), each step's vectors handed to cacheOf (the cell's
+ * record of a step from wasm views: it copies them). Null where the step would not run in wasm.
+ */
+export function lstmReplayer(
+  H: number, D: number, p: Params,
+  cacheOf: (x: Float64Array, prev: CellState, buf: Float64Array, f: Float64Array, c: Float64Array, h: Float64Array) => StepCache,
+): Replay | null {
+  const w = kernelsInUse();
+  if (!w || !lstmInWasm(H, D)) return null;
+  const { bias, Wx, Wh } = stacked(p, H, D);
+  const X = new Float64Array(REPLAY_BLOCK * D);
+  return (inputs, s0, tape, from, to) => {
+    const caches: StepCache[] = [];
+    let prev = s0;
+    for (let lo = from; lo < to; lo += REPLAY_BLOCK) {
+      const m = Math.min(REPLAY_BLOCK, to - lo);
+      for (let t = 0; t < m; t++) X.set(inputs[lo + t], t * D);
+      lstmReplay(w, bias, Wx, Wh, H, D, X.subarray(0, m * D), m, prev.h, tape.subarray((lo - from) * H), prev.c, (t, buf, f, c, h) => {
+        const cache = cacheOf(inputs[lo + t], prev, buf, f, c, h);
+        caches.push(cache);
+        prev = cache.state;
+      });
+    }
+    return caches;
+  };
+}
+
+/** Steps a replay's call: its pre-activations and gates stay a few MiB of wasm memory. */
+const REPLAY_BLOCK = 256;
 
 /**
  * The standard LSTM's steps over inputs[from..to) with every step's records (Cell.runner): the input

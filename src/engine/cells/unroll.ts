@@ -4,7 +4,7 @@
  * training and sampling all run the forward through it, so no site knows which states a cell has.
  */
 import type { Params } from '../types';
-import type { Cell, CellState, StepCache } from './cell';
+import type { Cell, CellState, StepCache, TapeRecord } from './cell';
 
 /**
  * What a visit may do after step i: nothing (the state runs on), or hand back the state the next
@@ -37,15 +37,19 @@ export function unroll(cell: Cell, p: Params, inputs: readonly Float64Array[], s
 
 /**
  * Steps the cell over inputs[from..to) from s0 keeping no step's records: keep(i, state) after each
- * step i with want(i), with a state of its own (a copy). The cell's own run where it has one
- * (Cell.advance), else unroll. Returns the state after the last step.
+ * step i with want(i), with a state of its own (a copy); record, if given, receives every step's h.
+ * The cell's own run where it has one (Cell.advance), else unroll. Returns the state after the last step.
  */
 export function advance(
   cell: Cell, p: Params, inputs: readonly Float64Array[], s0: CellState, want: (i: number) => boolean, keep: (i: number, state: CellState) => void, from = 0, to = inputs.length,
+  record?: TapeRecord,
 ): CellState {
-  const fast = cell.advance?.(p, inputs, s0, from, to, want, keep);
+  const fast = cell.advance?.(p, inputs, s0, from, to, want, keep, record);
   if (fast) return fast;
-  return unroll(cell, p, inputs, s0, (cache, i) => void (want(i) && keep(i, copyState(cache.state))), from, to);
+  return unroll(cell, p, inputs, s0, (cache, i) => {
+    record?.(i, cache.h);
+    if (want(i)) keep(i, copyState(cache.state));
+  }, from, to);
 }
 
 /** Zeros for every state of a cell: what arrives from beyond the last step or a truncation cut. */

@@ -21,7 +21,9 @@ export interface Exports {
   lstmSteps(XA: number, m: number, Wh: number, H: number, h: number, c: number, scratch: number): void;
   transposeRows(dst: number, src: number, ld: number, rows: number, cols: number): void;
   lstmGatesRows(A: number, cPrev: number, c: number, tc: number, h: number, B: number, H: number): void;
-  /** wasm/lstmBack.ts (wrapper: wasmLstm.ts). */
+  /** wasm/lstmTape.ts, wasm/lstmBack.ts (wrappers: wasmLstm.ts). */
+  lstmStepsTape(XA: number, m: number, Wh: number, H: number, h: number, c: number, scratch: number, TAPE: number): void;
+  lstmGatesRun(PRE: number, m: number, H: number, c0: number, BUF: number, FO: number, CO: number, HO: number): void;
   lstmBackRun(IN: number, DZ: number, OUT: number, m: number, Why: number, K: number, Whi: number, Whf: number, Whg: number, Who: number, H: number, dh0: number, dc0: number, zero: number, t0: number, chunk: number): void;
 }
 

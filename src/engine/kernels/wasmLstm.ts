@@ -1,5 +1,5 @@
 /**
- * The single-sequence LSTM's own wasm kernels (wasm/lstmBack.ts) as calls on Float64Arrays, placing
+ * The single-sequence LSTM's own wasm kernels (wasm/lstmBack.ts, wasm/lstmTape.ts) as calls on Float64Arrays, placing
  * operands in the kernels' memory as wasm.ts does (pinned parameters stay where they are).
  */
 import type { WasmKernels } from './wasm';
@@ -37,4 +37,50 @@ export function lstmBackRun(
     const r = (out >> 3) + 9 * H * i;
     take(i, f64.subarray(r, r + 9 * H));
   }
+}
+
+/**
+ * m standard LSTM steps from (h, c), in place, as WasmKernels.lstmAdvance (the same bits), also
+ * writing each step's h into tape's row t ([m, H]: the first pass's tape, lstmTape.ts).
+ */
+export function lstmAdvanceTape(
+  w: WasmKernels, bias: Float64Array, Wx: Float64Array, Wh: Float64Array, H: number, D: number, X: Float64Array, m: number, h: Float64Array, c: Float64Array, tape: Float64Array,
+): void {
+  w.begin(8 * (4 * H * m + 11 * H + 2 * H + H * m) + X.byteLength + Wx.byteLength + Wh.byteLength + 16 * 8);
+  const xa = w.scratch(4 * H * m);
+  for (let t = 0; t < m; t++) w.f64.set(bias, (xa >> 3) + 4 * H * t);
+  const xp = w.slot(X), wx = w.slot(Wx), wh = w.slot(Wh), hp = w.slot(h), cp = w.slot(c);
+  const s = w.scratch(11 * H), tp = w.scratch(H * m);
+  w.k.gemmABt(xa, xp, wx, m, 4 * H, D);
+  w.k.lstmStepsTape(xa, m, wh, H, hp, cp, s, tp);
+  w.back(h, hp);
+  w.back(c, cp);
+  w.back(tape.subarray(0, H * m), tp);
+}
+
+/**
+ * m standard LSTM steps recomputed from the h before each (h0, then tape's rows 0..m-2): their
+ * pre-activations b + W_x x_t + W_h h_(t-1) as two products over all m steps (gemmABt: each element
+ * the sum matVecAdd forms, so the bits of lstmStepFrom), then the gates step by step from c0
+ * (lstmGatesRun). take(t, buf, f, c, h) reads step t's [a_i a_f a_g a_o | i g o tanh(c)] (8H) and f,
+ * c, h from views valid during the call. X: the inputs packed [m, D]; bias, Wx, Wh stacked [4H], [4H,
+ * D], [4H, H].
+ */
+export function lstmReplay(
+  w: WasmKernels, bias: Float64Array, Wx: Float64Array, Wh: Float64Array, H: number, D: number, X: Float64Array, m: number,
+  h0: Float64Array, tape: Float64Array, c0: Float64Array,
+  take: (t: number, buf: Float64Array, f: Float64Array, c: Float64Array, h: Float64Array) => void,
+): void {
+  w.begin(8 * (16 * H * m + H) + X.byteLength + Wx.byteLength + Wh.byteLength + 16 * 16);
+  const pre = w.scratch(4 * H * m), hp = w.scratch(H * m);
+  for (let t = 0; t < m; t++) w.f64.set(bias, (pre >> 3) + 4 * H * t);
+  w.f64.set(h0, hp >> 3);
+  w.f64.set(tape.subarray(0, H * (m - 1)), (hp >> 3) + H);
+  const xp = w.slot(X), wx = w.slot(Wx), wh = w.slot(Wh), cp = w.slot(c0);
+  const buf = w.scratch(8 * H * m), fo = w.scratch(H * m), co = w.scratch(H * m), ho = w.scratch(H * m);
+  w.k.gemmABt(pre, xp, wx, m, 4 * H, D);
+  w.k.gemmABt(pre, hp, wh, m, 4 * H, H);
+  w.k.lstmGatesRun(pre, m, H, cp, buf, fo, co, ho);
+  const f64 = w.f64, view = (at: number, t: number, n: number): Float64Array => f64.subarray((at >> 3) + n * t, (at >> 3) + n * (t + 1));
+  for (let t = 0; t < m; t++) take(t, view(buf, t, 8 * H), view(fo, t, H), view(co, t, H), view(ho, t, H));
 }
