@@ -68,6 +68,28 @@ describe("the GRU's matrix-vector products in wasm", () => {
 
 type Kind = { cell: 'gru'; variant: 'classic' | 'pytorch' } | { cell: 'rnn'; activation: 'tanh' | 'relu' };
 
+describe("matvec.ts's matVecAdd in blocks of six rows", () => {
+  it('gives each row the sum gemmABt forms (the runners\' input halves), however the rows are grouped', () => {
+    const w = kernelsInUse()!;
+    for (const rows of [1, 4, 5, 6, 7, 11, 13, 65, 130, 1024]) {
+      for (const cols of [1, 2, 3, 7, 64, 65]) {
+        const W = randn(rows * cols), x = randn(cols), b = randn(rows);
+        const mv = b.slice(), gemm = new Float64Array(rows);
+        w.matVecAdd(mv, W, rows, cols, x);
+        w.projectRows(gemm, b, W, rows, cols, x, 1);
+        expect(Array.from(mv), `${rows}x${cols}`).toEqual(Array.from(gemm));
+        const top = Math.floor(rows / 2), parts = b.slice();
+        w.matVecAdd(parts.subarray(0, top), W.subarray(0, top * cols), top, cols, x);
+        w.matVecAdd(parts.subarray(top), W.subarray(top * cols), rows - top, cols, x);
+        expect(Array.from(parts), `${rows}x${cols} in two blocks`).toEqual(Array.from(mv));
+        const want = b.slice();
+        js.matVecAdd(want, W, rows, cols, x);
+        expect(relErr(mv, want), `${rows}x${cols} against JavaScript`).toBeLessThan(1e-12);
+      }
+    }
+  });
+});
+
 /** Forward and backward of 4 steps from a random state with random dh, on the kernels chosen. */
 function runSteps(kernels: 'auto' | 'js', kind: Kind, H: number, D: number, seed: number): { fwd: StepCache[]; bwd: StepGrad[] } {
   setKernels(kernels);
