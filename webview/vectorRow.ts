@@ -93,6 +93,7 @@ function strip(values: ArrayLike<number>, o: VectorRowOptions): HTMLElement {
     const i = Math.floor(e.offsetX / px);
     if (i >= 0 && i < n) canvas.title = `${entry(o, i)} = ${formatNumber(values[i])}`;
   });
-  const range = el('span', { class: 'vstrip-range num muted', text: `${n} values, ${formatNumber(lo)} … ${formatNumber(hi)}` });
+  const ends = sharedFormat([lo, hi]); // the range's two ends in one format, as a card's numbers
+  const range = el('span', { class: 'vstrip-range num muted', title: `${formatNumber(lo)} … ${formatNumber(hi)}`, text: `${n} values, ${ends(lo)} … ${ends(hi)}` });
   return el('div', { class: 'cells vstrip', 'data-testid': o.testid, 'data-length': n }, canvas, range);
 }

@@ -88,3 +88,20 @@ test('outputs past 10: one number of decimals for y_t, 5 significant digits for 
 async function shoot(panel: Panel, testid: string, name: string): Promise<void> {
   await panel.page.getByTestId(testid).screenshot({ path: join(web.shots, `cards-${name}.png`) });
 }
+
+test('a long vector drawn as a strip writes its range\'s two ends in one format, the exact ends in its title', async () => {
+  const panel = await web.open(randomProblem({ cell: 'rnn', H: 24, D: 3, K: 4, T: 4, seed: 3, scale: 3e-4 }));
+  panels.push(panel);
+  await panel.at('forward', 1);
+  await panel.page.keyboard.press('End');
+  await panel.at('backward', 1);
+  const dh = Array.from(panel.trace.backward(1).dh);
+  const [lo, hi] = [Math.min(...dh), Math.max(...dh)];
+  const range = panel.page.getByTestId('bwd-dh').locator('.vstrip-range');
+  const m = /^24 values, (\S+) … (\S+)$/.exec((await range.textContent()) ?? '');
+  expect(m, 'the strip states its range').not.toBeNull();
+  const [a, b] = [m![1], m![2]];
+  // One format for both ends (the card's rule) and each end rounded right: checked as a card of two.
+  expect(cardProblems([[{ text: a, title: `= ${formatNumber(lo)}`, right: 0 }, { text: b, title: `= ${formatNumber(hi)}`, right: 0 }]], [[lo, hi]])).toEqual([]);
+  expect(await range.getAttribute('title')).toBe(`${formatNumber(lo)} … ${formatNumber(hi)}`);
+});
