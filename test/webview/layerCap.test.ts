@@ -11,6 +11,7 @@ import { MAX_LAYER_NORMS } from '../../src/protocol';
 import { packSummary } from '../../src/traceColumns';
 import { randomProblem } from '../unit/helpers/randomProblem';
 import { Panel, useBrowser } from './harness';
+import { THEMES } from './themes';
 
 const L = 4;
 const T = Math.floor(MAX_LAYER_NORMS / L) + 1; // T·L just above the cap
@@ -57,6 +58,13 @@ test('whichever layer is chosen, the bars are the top layer\'s, labelled so; the
   for (const t of [1, 2, 5]) expect(await shownNorm(t)).toBe(norm(t, L));
   expect(await panel.page.getByTestId('dhnorm-2').getAttribute('title')).toBe(`‖dL/dh_2‖ (layer ${L}) = ${norm(2, L)}`);
   expect(await panel.page.getByTestId('dh-layers-note').isVisible()).toBe(true);
-  await panel.page.getByTestId('timeline').screenshot({ path: join(web.shots, 'timeline-layers-capped-dark.png') });
+  // The note in each theme (the page's variables and body class switched as VS Code does).
+  for (const name of ['dark', 'light', 'high-contrast'] as const) {
+    const { vars, bodyClass } = THEMES[name];
+    await panel.page.evaluate(`(() => { for (const k of [...document.documentElement.style]) if (k.startsWith('--vscode-')) document.documentElement.style.removeProperty(k);
+      for (const [k, v] of Object.entries(${JSON.stringify(vars)})) document.documentElement.style.setProperty(k, v);
+      document.body.classList.remove('vscode-dark', 'vscode-light', 'vscode-high-contrast'); document.body.classList.add(${JSON.stringify(bodyClass)}); })()`);
+    await panel.page.getByTestId('timeline').screenshot({ path: join(web.shots, `timeline-layers-capped-${name}.png`) });
+  }
   expect(panel.errors).toEqual([]);
 }, 120_000);
