@@ -65,6 +65,13 @@ describe('custom cells batched through their graph', () => {
       expectBatchEqualsTraces({ cell: 'custom', custom: { states, params: PARAMS, equations }, H: 5, D: 3, K: 3, T: 5, bptt: CHUNKS, scale: 0.5 }, 4, false);
     });
   }
+  // More than the 1024 rows one window of the products' gradients holds: 40 x 30 rows (windows of 25
+  // steps and 5), and 1030 sequences (a window a step). c is a state read by a product and by '*'.
+  const inPlace = { states: ['h', 'c'], params: { A: PARAMS.A, B: PARAMS.B, v: PARAMS.v }, equations: 'c = tanh(A @ x + B @ h_prev + v)\nh = tanh(B @ c) * c' };
+  test('several windows: lstm-equations, T = 30, B = 40, chunks', () =>
+    expectBatchEqualsTraces({ cell: 'custom', custom: custom('lstm-equations'), H: 5, D: 3, K: 4, T: 30, bptt: { truncate: 'chunks', k: 7 }, scale: 0.5 }, 40));
+  test('several windows, a state read by a product: T = 30, B = 40', () => expectBatchEqualsTraces({ cell: 'custom', custom: inPlace, H: 5, D: 3, K: 4, T: 30, bptt: NONE, scale: 0.5 }, 40));
+  test('a window a step: T = 3, B = 1030', () => expectBatchEqualsTraces({ cell: 'custom', custom: inPlace, H: 3, D: 2, K: 3, T: 3, bptt: NONE, scale: 0.5 }, 1030));
 });
 
 describe('stacks batched layer over layer', () => {

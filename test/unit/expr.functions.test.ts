@@ -31,6 +31,18 @@ describe('ELEMENTWISE', () => {
     }
   });
 
+  it('fromY: exactly those whose derivative reads y alone (the batched backward does not keep their input)', () => {
+    const fromY = (Object.keys(POINTS) as ElementwiseName[]).filter((n) => ELEMENTWISE[n].fromY);
+    expect(fromY.sort()).toEqual(['exp', 'sigmoid', 'sqrt', 'step', 'tanh']);
+    for (const name of fromY) {
+      const { f, df } = ELEMENTWISE[name];
+      for (const x of POINTS[name]) expect(df(NaN, f(x)), `${name}'(${x})`).toBe(df(x, f(x)));
+    }
+    // The others do read x: the same y from another x changes their derivative (or y alone cannot give it).
+    expect(ELEMENTWISE.relu.df(1, 1)).not.toBe(ELEMENTWISE.relu.df(NaN, 1));
+    expect(ELEMENTWISE.log.df(2, Math.log(2))).not.toBe(ELEMENTWISE.log.df(NaN, Math.log(2)));
+  });
+
   it('values at known points', () => {
     expect(ELEMENTWISE.sigmoid.f(Math.log(3))).toBeCloseTo(0.75, 15); // 1 / (1 + 1/3)
     expect(ELEMENTWISE.softplus.f(Math.log(3))).toBeCloseTo(Math.log(4), 15);

@@ -5,6 +5,8 @@ import type { Tensor } from '../types';
 export interface ElementwiseFn {
   f(x: number): number;
   df(x: number, y: number): number;
+  /** df reads y alone (never x): a backward that keeps y need not keep the input (batched custom cells). */
+  fromY?: true;
 }
 
 /** Logistic sigmoid, stable on both tails. */
@@ -23,16 +25,16 @@ export type ElementwiseName = 'sigmoid' | 'tanh' | 'relu' | 'exp' | 'log' | 'sqr
 
 /** Element-wise functions by name, each local derivative beside its forward (micrograd style). */
 export const ELEMENTWISE: Readonly<Record<ElementwiseName, ElementwiseFn>> = Object.freeze({
-  sigmoid: { f: sigmoid, df: (_x: number, y: number) => y * (1 - y) }, // σ' = σ(1 - σ)
-  tanh: { f: Math.tanh, df: (_x: number, y: number) => 1 - y * y }, // tanh' = 1 - tanh²
+  sigmoid: { f: sigmoid, df: (_x: number, y: number) => y * (1 - y), fromY: true }, // σ' = σ(1 - σ)
+  tanh: { f: Math.tanh, df: (_x: number, y: number) => 1 - y * y, fromY: true }, // tanh' = 1 - tanh²
   relu: { f: (x: number) => (x > 0 ? x : 0), df: (x: number) => (x > 0 ? 1 : 0) },
-  exp: { f: Math.exp, df: (_x: number, y: number) => y },
+  exp: { f: Math.exp, df: (_x: number, y: number) => y, fromY: true },
   log: { f: Math.log, df: (x: number) => 1 / x },
-  sqrt: { f: Math.sqrt, df: (_x: number, y: number) => 1 / (2 * y) },
+  sqrt: { f: Math.sqrt, df: (_x: number, y: number) => 1 / (2 * y), fromY: true },
   abs: { f: Math.abs, df: (x: number) => Math.sign(x) }, // 0 at 0 (a subgradient)
   softplus: { f: softplus, df: (x: number) => sigmoid(x) },
   // Heaviside [x > 0], element-wise (comparisons do not take tensors): relu' = step(a) in backward equations.
-  step: { f: (x: number) => (x > 0 ? 1 : 0), df: () => 0 },
+  step: { f: (x: number) => (x > 0 ? 1 : 0), df: () => 0, fromY: true },
 });
 
 export type ReductionName = 'norm' | 'sum' | 'mean' | 'max' | 'min';
