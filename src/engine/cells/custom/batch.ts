@@ -3,7 +3,7 @@
  * that reads x or a state (directly or not) has B rows; one that reads only parameters and numbers
  * has one row, computed once. A parameter matrix times a batched vector (W @ x, U @ h_prev) runs as
  * one matrix-matrix product over the block, and its matrix's gradient as one packed product over all
- * T·B rows at the end; every other node runs row by row (batchOps.ts), elementwise over B·H.
+ * T·B rows, a window at a time; every other node runs row by row (nodeOps.ts), elementwise over B·H.
  * The backward keeps only the values some local derivative reads (operands of *, /, @, outer, the
  * outputs of functions and their inputs where the derivative reads them, the inputs and outputs of
  * reductions); a state's node writes straight into the state rows. The products' output gradients
@@ -14,12 +14,10 @@ import type { BatchCell, BatchRun, BatchState } from '../cell';
 import { ELEMENTWISE } from '../../expr';
 import { gemmABt } from '../../linalg';
 import { atb, block, lastRows, stateRows, transpose } from '../../batch/common';
-import type { GraphNode, Program } from './compile';
+import { isInput, operands, type GraphNode, type Program } from './compile';
 import type { BackwardPlan } from './run';
-import { backwardRows, forwardRows, type Rows } from './batchOps';
+import { backwardRows, forwardRows, type Rows } from './nodeOps';
 
-const operands = (n: GraphNode): number[] => ('b' in n ? [n.a, n.b] : 'a' in n ? [n.a] : []);
-const isInput = (n: GraphNode): boolean => n.op === 'x' || n.op === 'prev' || n.op === 'param' || n.op === 'const';
 
 /**
  * Rows of the products' output gradients kept at once (a multiple of the kernels' 256-row panels):

@@ -5,7 +5,7 @@
 import type { CustomCellSpec, Params } from '../../types';
 import type { BatchCell, Cell, CellInfo, CellState, GradTerm, StepCache, StepGrad } from '../cell';
 import { customBatch } from './batch';
-import { compile, type Program } from './compile';
+import { compile, operands, type Program } from './compile';
 import { backwardGrads, forwardValues, gradLayout, valueLayout, type BackwardPlan, type Layout } from './run';
 
 /** A custom cell's step cache: every node's value, for its backward. */
@@ -50,7 +50,6 @@ export class CustomCell implements Cell {
       }
     });
     // Every other use of a parameter accumulates its gradient directly, step by step.
-    const operands = (m: (typeof nodes)[number]): number[] => ('b' in m ? [m.a, m.b] : 'a' in m ? [m.a] : []);
     nodes.forEach((n, i) => {
       // Used other than as the matrix of a term-formed param @ vector.
       const uses = nodes.some((m, j) => operands(m).some((k, side) => k === i && !(termMatmul[j] && side === 0)));

@@ -25,6 +25,11 @@ export type Op =
 /** A node and its shape: [] a number, [n] a vector, [r, c] a matrix. */
 export type GraphNode = Op & { shape: number[] };
 
+/** The nodes an operation reads, left first. */
+export const operands = (n: GraphNode): number[] => ('b' in n ? [n.a, n.b] : 'a' in n ? [n.a] : []);
+/** Whether a node is given (x, a state's previous value, a parameter, a number) rather than computed. */
+export const isInput = (n: GraphNode): boolean => n.op === 'x' || n.op === 'prev' || n.op === 'param' || n.op === 'const';
+
 export interface Program {
   nodes: GraphNode[];
   /** The node each assigned name stands for, in the order of the lines. */

@@ -1,16 +1,17 @@
 /**
- * The compiled graph interpreted on Float64Arrays: forward in order, backward in reverse (reverse-mode
- * differentiation of the same graph, each local derivative beside its forward operation). One arena
- * per step holds every value (the trace keeps it); one per backward holds every gradient.
+ * The compiled graph interpreted on one step's Float64Arrays: forward in order, backward in reverse
+ * (reverse-mode differentiation of the same graph; each node's operation and local derivative are
+ * nodeOps.ts's, over one row). One arena per step holds every value (the trace keeps it); one per
+ * backward holds every gradient.
  */
 import type { Params } from '../../types';
-import { ELEMENTWISE, REDUCTIONS } from '../../expr';
-import { addInto, matTVecAdd, matVecAdd } from '../../linalg';
-import type { GraphNode, Program } from './compile';
+import { addInto } from '../../linalg';
+import { isInput, operands, type GraphNode, type Program } from './compile';
+import { backwardRows, forwardRows, type Rows } from './nodeOps';
 
 const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
-/** [rows, cols] of a matrix operand: a vector is a row on the left of '@', a column on the right. */
-const dims = (shape: number[], left: boolean): [number, number] => (shape.length === 2 ? [shape[0], shape[1]] : shape.length === 1 ? (left ? [1, shape[0]] : [shape[0], 1]) : [1, 1]);
+/** A step's vector as a block of one row (nodeOps runs a node over rows). */
+const one = (d: Float64Array): Rows => ({ d, rows: 1, width: d.length });
 
 /** Offsets of each computed node's slot in an arena; -1 for inputs, parameters and constants. */
 export interface Layout {
@@ -23,7 +24,7 @@ export function valueLayout(nodes: GraphNode[]): Layout {
   const offsets = new Int32Array(nodes.length).fill(-1);
   let at = 0;
   nodes.forEach((n, i) => {
-    if (n.op === 'x' || n.op === 'prev' || n.op === 'param' || n.op === 'const') return;
+    if (isInput(n)) return;
     offsets[i] = at;
     at += size(n.shape);
   });
@@ -64,62 +65,11 @@ export function forwardValues(prog: Program, layout: Layout, consts: (Float64Arr
         continue;
     }
     const off = layout.offsets[i];
-    const y = (v[i] = arena.subarray(off, off + size(n.shape)));
-    switch (n.op) {
-      case 'neg': {
-        const a = v[n.a];
-        for (let k = 0; k < y.length; k++) y[k] = -a[k];
-        break;
-      }
-      case '+':
-      case '-':
-      case '*':
-      case '/': {
-        const a = v[n.a], b = v[n.b];
-        const sa = a.length === 1 && y.length > 1, sb = b.length === 1 && y.length > 1;
-        for (let k = 0; k < y.length; k++) {
-          const l = sa ? a[0] : a[k], r = sb ? b[0] : b[k];
-          y[k] = n.op === '+' ? l + r : n.op === '-' ? l - r : n.op === '*' ? l * r : l / r;
-        }
-        break;
-      }
-      case 'fn': {
-        const a = v[n.a], f = ELEMENTWISE[n.fn].f;
-        for (let k = 0; k < y.length; k++) y[k] = f(a[k]);
-        break;
-      }
-      case 'reduce':
-        y[0] = REDUCTIONS[n.fn](v[n.a]) ?? NaN;
-        break;
-      case '@': {
-        const A = nodes[n.a], B = nodes[n.b];
-        const [r, c] = dims(A.shape, true), [, k] = dims(B.shape, false);
-        if (k === 1 && A.shape.length === 2) matVecAdd(y, v[n.a], r, c, v[n.b]); // A: [r,c] · b: [c]
-        else matmulAdd(y, v[n.a], v[n.b], r, c, k);
-        break;
-      }
-      case 'transpose': {
-        const [r, c] = dims(nodes[n.a].shape, true), a = v[n.a];
-        for (let i2 = 0; i2 < r; i2++) for (let j = 0; j < c; j++) y[j * r + i2] = a[i2 * c + j];
-        break;
-      }
-      case 'outer': {
-        const a = v[n.a], b = v[n.b], m = b.length;
-        for (let i2 = 0; i2 < a.length; i2++) for (let j = 0; j < m; j++) y[i2 * m + j] = a[i2] * b[j];
-        break;
-      }
-    }
+    v[i] = arena.subarray(off, off + size(n.shape));
+    const [a, b] = operands(n);
+    forwardRows(n, nodes, one(v[i]), a === undefined ? null : one(v[a]), b === undefined ? null : one(v[b]));
   }
   return v;
-}
-
-/** out [r,k] += A [r,c] B [c,k]. */
-function matmulAdd(out: Float64Array, A: Float64Array, B: Float64Array, r: number, c: number, k: number): void {
-  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) {
-    const a = A[i * c + j];
-    if (a === 0) continue;
-    for (let m = 0; m < k; m++) out[i * k + m] += a * B[j * k + m];
-  }
 }
 
 /** What a backward sweep needs besides the graph: which '@' leave their matrix's gradient to an outer term. */
@@ -163,100 +113,11 @@ export function backwardGrads(
 
   for (let i = nodes.length - 1; i >= 0; i--) {
     const n = nodes[i];
-    if (n.op === 'x' || n.op === 'prev' || n.op === 'param' || n.op === 'const') continue;
-    const gy = g[i], y = v[i];
-    switch (n.op) {
-      case 'neg': {
-        const ga = into(n.a);
-        if (ga) for (let k = 0; k < gy.length; k++) ga[k] -= gy[k];
-        break;
-      }
-      case '+':
-      case '-':
-      case '*':
-      case '/': {
-        const a = v[n.a], b = v[n.b], ga = into(n.a), gb = into(n.b);
-        const sa = a.length === 1 && gy.length > 1, sb = b.length === 1 && gy.length > 1;
-        for (let k = 0; k < gy.length; k++) {
-          const d = gy[k], l = sa ? a[0] : a[k], r = sb ? b[0] : b[k];
-          // d(l op r)/dl and d(l op r)/dr beside each op.
-          const dl = n.op === '*' ? r : n.op === '/' ? 1 / r : 1;
-          const dr = n.op === '+' ? 1 : n.op === '-' ? -1 : n.op === '*' ? l : -l / (r * r);
-          if (ga) ga[sa ? 0 : k] += d * dl;
-          if (gb) gb[sb ? 0 : k] += d * dr;
-        }
-        break;
-      }
-      case 'fn': {
-        const ga = into(n.a);
-        if (!ga) break;
-        const a = v[n.a], df = ELEMENTWISE[n.fn].df;
-        for (let k = 0; k < gy.length; k++) ga[k] += gy[k] * df(a[k], y[k]);
-        break;
-      }
-      case 'reduce': {
-        const ga = into(n.a);
-        if (!ga) break;
-        reduceBack(n.fn, v[n.a], y[0], gy[0], ga);
-        break;
-      }
-      case '@': {
-        const A = nodes[n.a], B = nodes[n.b];
-        const [r, c] = dims(A.shape, true), [, k] = dims(B.shape, false);
-        const a = v[n.a], b = v[n.b];
-        const gb = into(n.b);
-        // dB += Aᵀ dY
-        if (gb) {
-          if (k === 1 && A.shape.length === 2) matTVecAdd(gb, a, r, c, gy); // Aᵀ: [c,r] · dy: [r]
-          else for (let i2 = 0; i2 < r; i2++) for (let j = 0; j < c; j++) for (let m = 0; m < k; m++) gb[j * k + m] += a[i2 * c + j] * gy[i2 * k + m];
-        }
-        // dA += dY Bᵀ (for param @ vector an outer term forms it, over the whole run at once)
-        const ga = plan.termMatmul[i] ? null : into(n.a);
-        if (ga) for (let i2 = 0; i2 < r; i2++) for (let j = 0; j < c; j++) {
-          let s = 0;
-          for (let m = 0; m < k; m++) s += gy[i2 * k + m] * b[j * k + m];
-          ga[i2 * c + j] += s;
-        }
-        break;
-      }
-      case 'transpose': {
-        const ga = into(n.a);
-        if (!ga) break;
-        const [r, c] = dims(nodes[n.a].shape, true);
-        for (let i2 = 0; i2 < r; i2++) for (let j = 0; j < c; j++) ga[i2 * c + j] += gy[j * r + i2];
-        break;
-      }
-      case 'outer': {
-        const a = v[n.a], b = v[n.b], ga = into(n.a), gb = into(n.b), m = b.length;
-        for (let i2 = 0; i2 < a.length; i2++) for (let j = 0; j < m; j++) {
-          const d = gy[i2 * m + j];
-          if (ga) ga[i2] += d * b[j];
-          if (gb) gb[j] += d * a[i2];
-        }
-        break;
-      }
-    }
+    if (isInput(n)) continue;
+    const [a, b] = operands(n);
+    // dA of a param @ vector is left to its outer term (over the whole run at once).
+    const ga = a === undefined || plan.termMatmul[i] ? null : into(a), gb = b === undefined ? null : into(b);
+    backwardRows(n, nodes, one(g[i]), one(v[i]), a === undefined ? null : one(v[a]), b === undefined ? null : one(v[b]), ga && one(ga), gb && one(gb));
   }
   return { g, direct };
-}
-
-/** d(reduction)/d(input) times the incoming gradient d, added into ga. */
-export function reduceBack(fn: string, a: Float64Array, y: number, d: number, ga: Float64Array): void {
-  const n = a.length;
-  switch (fn) {
-    case 'sum':
-      for (let k = 0; k < n; k++) ga[k] += d;
-      break;
-    case 'mean':
-      for (let k = 0; k < n; k++) ga[k] += d / n;
-      break;
-    case 'norm':
-      if (y > 0) for (let k = 0; k < n; k++) ga[k] += (d * a[k]) / y;
-      break;
-    default: {
-      // max / min: the first element that attains it.
-      const k = a.indexOf(y);
-      if (k >= 0) ga[k] += d;
-    }
-  }
 }

@@ -1,13 +1,12 @@
 /**
- * One node of a custom cell's graph over a block of rows (one row per sequence of a batch; a node
- * that reads neither x nor a state has one row, shared by all): the forward and the reverse-mode
- * step of run.ts, row by row, except the matrix-vector products of a parameter with a batched
- * vector, which run as one matrix-matrix product over the block (batch.ts).
+ * One node of a custom cell's graph over a block of rows, each operation beside its local
+ * derivative: the forward and the reverse-mode step. A step of one sequence is one row (run.ts); a
+ * batch has one row per sequence, and a node that reads neither x nor a state one row shared by all
+ * (batch.ts, which runs a parameter's products with a batched vector as one matrix-matrix product).
  */
 import { ELEMENTWISE, REDUCTIONS } from '../../expr';
 import { matTVecAdd, matVecAdd } from '../../linalg';
 import type { GraphNode } from './compile';
-import { reduceBack } from './run';
 
 /** [rows, cols] of a matrix operand: a vector is a row on the left of '@', a column on the right. */
 const dims = (shape: number[], left: boolean): [number, number] => (shape.length === 2 ? [shape[0], shape[1]] : shape.length === 1 ? (left ? [1, shape[0]] : [shape[0], 1]) : [1, 1]);
@@ -20,9 +19,11 @@ export interface Rows {
 }
 
 /** Row r of a block (row 0 of a shared one). */
-const row = (x: Rows, r: number): Float64Array => (x.rows === 1 ? x.d.subarray(0, x.width) : x.d.subarray(r * x.width, (r + 1) * x.width));
+const row = (x: Rows, r: number): Float64Array => (x.rows === 1 ? (x.d.length === x.width ? x.d : x.d.subarray(0, x.width)) : x.d.subarray(r * x.width, (r + 1) * x.width));
 /** The offset of row r in a block. */
 const at = (x: Rows, r: number): number => (x.rows === 1 ? 0 : r * x.width);
+/** The strides of a binary op's operands along a row of width w: 0 for a number broadcast over it, else 1. */
+const strides = (a: Rows, b: Rows, w: number): [number, number] => [a.width === 1 && w > 1 ? 0 : 1, b.width === 1 && w > 1 ? 0 : 1];
 
 /** y = the node over its operands, row by row (y zeroed by the caller where the op accumulates). */
 export function forwardRows(n: GraphNode, nodes: GraphNode[], y: Rows, a: Rows | null, b: Rows | null): void {
@@ -35,8 +36,7 @@ export function forwardRows(n: GraphNode, nodes: GraphNode[], y: Rows, a: Rows |
     case '-':
     case '*':
     case '/': {
-      const A = a as Rows, B = b as Rows;
-      const sa = A.width === 1 && w > 1 ? 0 : 1, sb = B.width === 1 && w > 1 ? 0 : 1;
+      const A = a as Rows, B = b as Rows, [sa, sb] = strides(A, B, w);
       for (let r = 0; r < R; r++) binaryRow(n.op, y.d, r * w, A.d, at(A, r), sa, B.d, at(B, r), sb, w);
       return;
     }
@@ -97,7 +97,7 @@ function binaryRow(op: '+' | '-' | '*' | '/', y: Float64Array, yo: number, a: Fl
 
 /**
  * One row of an operand's gradient through y = l op q: g += dy · d(l op q)/dl (left) or /dq, the
- * same products as run.ts forms them (d·1, d·(-1), d·q, d·l, d·(1/q), d·(-l/q²)).
+ * the local derivatives d·1, d·(-1), d·q, d·l, d·(1/q), d·(-l/q²).
  */
 function binaryBackRow(
   op: '+' | '-' | '*' | '/', left: boolean, g: Float64Array, go: number, sg: number, dy: Float64Array, yo: number,
@@ -156,8 +156,7 @@ export function backwardRows(n: GraphNode, nodes: GraphNode[], gy: Rows, y: Rows
     case '-':
     case '*':
     case '/': {
-      const A = a as Rows, B = b as Rows;
-      const sa = A.width === 1 && w > 1 ? 0 : 1, sb = B.width === 1 && w > 1 ? 0 : 1;
+      const A = a as Rows, B = b as Rows, [sa, sb] = strides(A, B, w);
       for (let r = 0; r < R; r++) {
         const yo = r * w, ao = at(A, r), bo = at(B, r);
         if (ga) binaryBackRow(n.op, true, ga.d, at(ga, r), sa, gy.d, yo, A.d, ao, sa, B.d, bo, sb, w);
@@ -220,5 +219,26 @@ export function backwardRows(n: GraphNode, nodes: GraphNode[], gy: Rows, y: Rows
         }
       }
       return;
+  }
+}
+
+/** d(reduction)/d(input) times the incoming gradient d, added into ga. */
+export function reduceBack(fn: string, a: Float64Array, y: number, d: number, ga: Float64Array): void {
+  const n = a.length;
+  switch (fn) {
+    case 'sum':
+      for (let k = 0; k < n; k++) ga[k] += d;
+      break;
+    case 'mean':
+      for (let k = 0; k < n; k++) ga[k] += d / n;
+      break;
+    case 'norm':
+      if (y > 0) for (let k = 0; k < n; k++) ga[k] += (d * a[k]) / y;
+      break;
+    default: {
+      // max / min: the first element that attains it.
+      const k = a.indexOf(y);
+      if (k >= 0) ga[k] += d;
+    }
   }
 }
