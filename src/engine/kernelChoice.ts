@@ -58,14 +58,7 @@ export function pays(w: WasmKernels | null, work: number): w is WasmKernels {
  * copies only its vectors. The arrays must not change while f runs (the copy would be stale).
  */
 export function withParams<T>(p: Params, f: () => T): T {
-  const w = wasm;
-  if (!w) return f();
-  const mark = w.pin(Object.values(p).map((t) => t.data));
-  try {
-    return f();
-  } finally {
-    w.release(mark);
-  }
+  return withResident(Object.values(p).map((t) => t.data), f);
 }
 
 /** Runs f with the given arrays resident (see withParams). */

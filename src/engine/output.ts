@@ -1,15 +1,10 @@
 /** The output layer y = out(W_hy h + b_y) and the per-step losses, with dL_t/dz_t beside each. */
 import type { LossKind, OutputKind, Params, Target } from './types';
 import { expInto, matVecAdd, sigmoid } from './linalg';
-import { VecPool } from './vecPool';
+import { pooledByLength } from './vecPool';
 
 /** The outputs' vectors by length, from chunked pools (vecPool.ts: a view costs a tenth of its own buffer). */
-const pools = new Map<number, VecPool>();
-function fresh(n: number): Float64Array {
-  let pool = pools.get(n);
-  if (!pool) pools.set(n, (pool = new VecPool(n, 32)));
-  return pool.take();
-}
+const fresh = pooledByLength();
 
 export interface OutputStep {
   /** z = W_hy h + b_y: [K] */

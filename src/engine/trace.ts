@@ -11,7 +11,8 @@
 import type { BpttConfig, ModelConfig, Params, Problem } from './types';
 import type { BackwardRecord, ForwardRecord, TraceView } from './records';
 import { makeCell, type GradTerm, type StepCache } from './cells';
-import { backwardPass, forwardPass, type BackwardStep, type ForwardPass } from './bptt';
+import { type BackwardStep, type ForwardPass } from './bptt';
+import { slicedBackward, slicedForward, sliceSteps } from './slicedPasses';
 import { addRange, addRuns, addStep, OUTPUT_TERMS } from './gradSum';
 import { cloneParams, zerosLike } from './params';
 import { norm2, withParams } from './linalg';
@@ -71,18 +72,17 @@ class FullTrace implements TraceView {
     const cell = makeCell(config);
     this.terms = [...cell.terms, ...OUTPUT_TERMS];
     this.T = problem.sequence.inputs.length;
-    // A plain trace is bounded (T·H <= CHECKPOINT_THRESHOLD): progress at the passes' ends suffices.
-    progress?.('forward', 0, this.T);
-    this.fwd = forwardPass(cell, config, params, problem.sequence, problem.s0);
-    progress?.('backward', 0, this.T);
-    this.bwd = backwardPass(cell, config, bptt, params, this.fwd);
+    // In slices, progress between them: a plain build of T·H up to CHECKPOINT_THRESHOLD took seconds.
+    const n = sliceSteps(config);
+    this.fwd = slicedForward(cell, problem, params, n, progress);
+    this.bwd = slicedBackward(cell, config, bptt, params, this.fwd, n, progress);
     this.loss = this.fwd.loss;
     this.stride = strideOf(this.T);
-    this.grads = this.sumSegments();
+    this.grads = this.sumSegments(n, progress);
   }
 
-  /** The sum over all steps, segment by segment from T down, as the checkpoints are built. */
-  private sumSegments(): Params {
+  /** The sum over all steps, segment by segment from T down, as the checkpoints are built; progress about every n steps. */
+  private sumSegments(n: number, progress?: TraceProgress): Params {
     const sum = zerosLike(this.params);
     const starts = segmentStarts(this.T, this.stride);
     const runs: [number, number][] = [];
@@ -91,7 +91,14 @@ class FullTrace implements TraceView {
       runs.push([starts[k] - 1, hi]);
       hi = starts[k] - 1;
     }
-    addRuns(this.terms, this.fwd.caches, this.bwd, runs, sum); // one addRange a segment, from the last
+    // One addRange a segment, from the last: addRuns over groups of segments of about n steps each.
+    for (let i = 0; i < runs.length; ) {
+      let j = i + 1, steps = runs[i][1] - runs[i][0];
+      while (j < runs.length && steps < n) steps += runs[j][1] - runs[j++][0];
+      if (i > 0) progress?.('backward', this.T, this.T);
+      addRuns(this.terms, this.fwd.caches, this.bwd, runs.slice(i, j), sum);
+      i = j;
+    }
     return sum;
   }
 

@@ -28,3 +28,13 @@ export class VecPool {
     return v;
   }
 }
+
+/** fresh(n): a vector of n f64s from this function's own pool of that length (`per` vectors to a chunk). */
+export function pooledByLength(per = 32): (n: number) => Float64Array {
+  const pools = new Map<number, VecPool>();
+  return (n) => {
+    let pool = pools.get(n);
+    if (!pool) pools.set(n, (pool = new VecPool(n, per)));
+    return pool.take();
+  };
+}
