@@ -18,7 +18,6 @@ import { isInput, operands, type GraphNode, type Program } from './compile';
 import type { BackwardPlan } from './run';
 import { backwardRows, forwardRows, type Rows } from './nodeOps';
 
-
 /**
  * Rows of the products' output gradients kept at once (a multiple of the kernels' 256-row panels):
  * each window's matrix gradients are one packed product over its rows. 1024 rows of an LSTM's eight
