@@ -6,15 +6,10 @@ import type { BpttConfig, ModelConfig, Params, Sequence } from './types';
 import { unroll, zeroState, type BackwardStep, type Cell, type CellState, type StepCache } from './cells';
 import { outputFromLogits, outputStep, type OutputStep } from './output';
 import { addInto, gemmABt, matTVecAdd, matVecInWasm } from './linalg';
-import { VecPool } from './vecPool';
+import { pooledByLength } from './vecPool';
 
-/** The backward records' vectors of length H by H, from chunked pools (vecPool.ts). */
-const pools = new Map<number, VecPool>();
-function fresh(n: number): Float64Array {
-  let pool = pools.get(n);
-  if (!pool) pools.set(n, (pool = new VecPool(n, 32)));
-  return pool.take();
-}
+/** The records' vectors (dh, dL/dh from the output, a segment's logits) by length, from chunked pools (vecPool.ts). */
+const fresh = pooledByLength();
 
 export interface ForwardPass {
   caches: StepCache[];
@@ -47,14 +42,22 @@ export function output(config: ModelConfig, p: Params, seq: Sequence, t: number,
 export function outputs(config: ModelConfig, p: Params, seq: Sequence, t0: number, caches: StepCache[]): OutputStep[] {
   const { K, H } = config, n = caches.length;
   if (n < 2 || !matVecInWasm(K, H)) return caches.map((cache, i) => output(config, p, seq, t0 + i + 1, cache));
-  const hs = new Float64Array(n * H), Z = new Float64Array(n * K);
+  if (logits.length < n * (H + K)) logits = new Float64Array(n * (H + K));
+  const hs = logits.subarray(0, n * H), Z = logits.subarray(n * H, n * (H + K));
   for (let i = 0; i < n; i++) {
     hs.set(caches[i].h, i * H);
     Z.set(p.b_y.data, i * K);
   }
   gemmABt(Z, hs, p.W_hy.data, n, K, H);
-  return caches.map((_, i) => outputFromLogits(Z.subarray(i * K, (i + 1) * K), K, config.output, config.loss, seq.targets[t0 + i]));
+  return caches.map((_, i) => {
+    const z = fresh(K);
+    z.set(Z.subarray(i * K, (i + 1) * K));
+    return outputFromLogits(z, K, config.output, config.loss, seq.targets[t0 + i]);
+  });
 }
+
+/** outputs' packed h and logits, reused from call to call (read only within one). */
+let logits = new Float64Array(0);
 
 export function forwardPass(cell: Cell, config: ModelConfig, p: Params, seq: Sequence, s0: CellState): ForwardPass {
   const T = seq.inputs.length;

@@ -11,16 +11,16 @@
  */
 import type { BpttConfig, ModelConfig, Params, Problem, Sequence } from './types';
 import type { BackwardRecord, ForwardRecord, TraceView } from './records';
-import { advance, copyState, makeCell, unroll, zeroState, type Cell, type CellState, type GradTerm, type StepCache } from './cells';
-import { backwardRange, lossScale, outputs, type BackwardStep } from './bptt';
-import type { OutputStep } from './output';
+import { advance, copyState, makeCell, unroll, zeroState, type Cell, type CellState, type GradTerm } from './cells';
+import { backwardRange, lossScale, type BackwardStep } from './bptt';
 import { addRange, addStep, OUTPUT_TERMS } from './gradSum';
 import { cloneParams, zerosLike } from './params';
 import { norm2, withParams } from './linalg';
 import { backwardRecord, checkRange, forwardRecord, layerDh, segmentOf, segmentStarts, strideOf } from './traceParts';
 import { HTape } from './hTape';
 import { RunningSums } from './runningSums';
-import { SegmentLru, type Segment } from './segments';
+import { VecPool } from './vecPool';
+import { recomputeSegment, SegmentLru, type Segment } from './segments';
 
 export interface CheckpointedOptions {
   /** Recomputed segments kept in memory (default 4). */
@@ -107,23 +107,40 @@ export class CheckpointedTrace implements TraceView {
     for (let k = S - 1; k >= 0; k--) {
       options.progress?.('backward', this.T - this.end(k), this.T);
       this.dEnd[k] = dNext;
-      const seg = this.recompute(k, tape);
-      for (let i = 0; i < seg.n; i++) this.losses[seg.start - 1 + i] = seg.outs[i].loss;
-      const steps = this.backwardOf(seg, k);
-      addRange(this.terms, seg.caches, steps, 0, seg.n, sum);
-      if (this.sums.keeps(seg.start)) this.sums.keep(seg.start, sum);
-      for (let i = 0; i < seg.n; i++) this.dhNormsOf[seg.start - 1 + i] = norm2(steps[i].dh);
-      this.layerNormsOf.forEach((norms, k) => {
-        for (let i = 0; i < seg.n; i++) norms[seg.start - 1 + i] = norm2(layerDh(steps[i], k + 1));
-      });
-      dNext = copyState(steps[0].grad.dprev); // kept in dEnd: a copy, as the states above
-      if (k < this.lru.capacity) this.lru.remember(seg);
+      // A segment the cache will not keep is garbage once swept: its vectors' chunks serve the next.
+      const scope = k >= this.lru.capacity ? VecPool.scope() : null;
+      try {
+        dNext = this.sweep(k, tape, sum);
+        scope?.recycle();
+      } finally {
+        scope?.close();
+      }
     }
+    VecPool.dropSpares();
     this.grads = sum;
     // The loss summed over t in order, as the plain trace's forward pass sums it.
     let loss = 0;
     for (const l of this.losses) if (l !== null) loss += l;
     this.loss = loss * this.scale;
+  }
+
+  /**
+   * The build's work on segment k: recompute it, run its backward from what arrives at its end, add
+   * its contributions to the running sum, keep its losses and norms (the segment itself only where
+   * the cache keeps it). Returns what leaves its first step: a copy (kept in dEnd, as the states).
+   */
+  private sweep(k: number, tape: HTape | null, sum: Params): CellState {
+    const seg = this.recompute(k, tape);
+    for (let i = 0; i < seg.n; i++) this.losses[seg.start - 1 + i] = seg.outs[i].loss;
+    const steps = this.backwardOf(seg, k);
+    addRange(this.terms, seg.caches, steps, 0, seg.n, sum);
+    if (this.sums.keeps(seg.start)) this.sums.keep(seg.start, sum);
+    for (let i = 0; i < seg.n; i++) this.dhNormsOf[seg.start - 1 + i] = norm2(steps[i].dh);
+    this.layerNormsOf.forEach((norms, l) => {
+      for (let i = 0; i < seg.n; i++) norms[seg.start - 1 + i] = norm2(layerDh(steps[i], l + 1));
+    });
+    if (k < this.lru.capacity) this.lru.remember(seg);
+    return copyState(steps[0].grad.dprev);
   }
 
   /** Running sums are kept at every sumEvery-th multiple of the stride. */
@@ -155,15 +172,8 @@ export class CheckpointedTrace implements TraceView {
 
   /** Segment k's records: from the build's tape of h where it has one (the same bits), else step by step. */
   private recompute(k: number, tape?: HTape | null): Segment {
-    const start = this.starts[k], n = this.end(k) - start + 1, from = start - 1;
-    const { inputs } = this.seq;
-    let caches = tape?.replay(k, inputs, this.states[k], from, from + n) ?? null;
-    if (!caches) {
-      const unrolled: StepCache[] = (caches = new Array(n));
-      unroll(this.cell, this.params, inputs, this.states[k], (cache, i) => void (unrolled[i - from] = cache), from, from + n);
-    }
-    const outs: OutputStep[] = outputs(this.config, this.params, this.seq, from, caches);
-    return { start, n, caches, outs, steps: null };
+    const start = this.starts[k];
+    return recomputeSegment(this.cell, this.config, this.params, this.seq, start, this.end(k) - start + 1, this.states[k], (from, to) => tape?.replay(k, this.seq.inputs, this.states[k], from, to) ?? null);
   }
 
   private backwardOf(seg: Segment, k: number): BackwardStep[] {

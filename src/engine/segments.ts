@@ -1,6 +1,7 @@
 /** The checkpointed trace's recomputed segments and the few it keeps, least recently used first out. */
-import type { StepCache } from './cells';
-import type { BackwardStep } from './bptt';
+import type { ModelConfig, Params, Sequence } from './types';
+import { unroll, type Cell, type CellState, type StepCache } from './cells';
+import { outputs, type BackwardStep } from './bptt';
 import type { OutputStep } from './output';
 
 /** One recomputed segment of a checkpointed trace. */
@@ -12,6 +13,23 @@ export interface Segment {
   outs: OutputStep[];
   /** Built on first backward use. */
   steps: BackwardStep[] | null;
+}
+
+/**
+ * Steps start .. start+n-1 (1-based) recomputed from s0, the state before them, with their outputs:
+ * from replay(from, to) where it gives them (the build's tape of h: the same bits), else step by step.
+ */
+export function recomputeSegment(
+  cell: Cell, config: ModelConfig, p: Params, seq: Sequence, start: number, n: number, s0: CellState,
+  replay: (from: number, to: number) => StepCache[] | null,
+): Segment {
+  const from = start - 1;
+  let caches = replay(from, from + n);
+  if (!caches) {
+    const unrolled: StepCache[] = (caches = new Array(n));
+    unroll(cell, p, seq.inputs, s0, (cache, i) => void (unrolled[i - from] = cache), from, from + n);
+  }
+  return { start, n, caches, outs: outputs(config, p, seq, from, caches), steps: null };
 }
 
 /** The last `capacity` segments used, by their first step. */
