@@ -1,5 +1,5 @@
 // The single-sequence backward sweeps of the GRU and the tanh RNN over a run of steps, a block of
-// steps a call (cells/gruBackward.ts, cells/rnn.ts): what bptt.ts's backwardRange computes step by
+// steps a call (cells/stepBackward.ts): what bptt.ts's backwardRange computes step by
 // step through the cell's backward, with the same operations in the same order (the same bits).
 
 // @ts-nocheck  (AssemblyScript: v128, f64x2, load<T>, usize are its builtins)

@@ -1,7 +1,8 @@
 /**
- * The GRU's single-sequence step in one wasm call each way (wasm/gru.ts), and the recurrent
- * products the RNN's step uses, as calls on Float64Arrays, placing operands in the kernels' memory as wasm.ts does (pinned parameters stay
- * where they are, the step's vectors cross in once and its results out once).
+ * The GRU's single-sequence step in one wasm call each way (wasm/gru.ts), the recurrent products the
+ * RNN's step uses, and the GRU's and the RNN's backward sweeps (wasm/stepBack.ts), as calls on
+ * Float64Arrays, placing operands in the kernels' memory as wasm.ts does (pinned parameters stay
+ * where they are, the vectors cross in once and the results out once).
  */
 import type { WasmKernels } from './wasm';
 import { kernelsInUse } from '../linalg';
@@ -19,7 +20,7 @@ export function stepKernels(H: number): WasmKernels | null {
   return w && H * H >= STEP_MIN_WORK ? w : null;
 }
 
-/** The kernels of wasm/gru.ts (exported by the module beside wasm.ts's Exports). */
+/** The kernels of wasm/gru.ts and wasm/stepBack.ts (exported by the module beside wasm.ts's Exports). */
 interface GruExports {
   stepMatVec(out: number, W: number, rows: number, cols: number, x: number): void;
   stepMatTVec(out: number, W: number, rows: number, cols: number, v: number): void;
