@@ -46,10 +46,25 @@ export class EngineClient implements vscode.Disposable {
 
   /** One parse per edit: the diagnostics, and a rebuild of the spec's session if one is open. */
   async spec(spec: SpecText, force = false): Promise<Diagnostic[]> {
-    // A rebuild happens only where a front-end watches the session.
-    const build = this.listeners.get(spec.key)?.size ? this.newBuild(spec.key) : 0;
+    // A rebuild happens only where a front-end watches the session. The build under way is not
+    // cancelled here: when the worker rebuilds, the new build supersedes it there (between its
+    // slices); when the text is the one already built or building (an edit, then a save of the
+    // same text), it goes on and stays the build to follow. Cancelling it here left the panel on
+    // its old trace, with no error and nothing building.
+    const key = spec.key;
+    const before = { latest: this.builds.get(key), building: this.building.get(key) };
+    const build = this.listeners.get(key)?.size ? this.newBuild(key, false) : 0;
     const r = await this.request<DiagnosticsValue>({ type: 'spec', id: this.nextId++, spec, build, force });
-    if (!r.rebuilding && this.building.get(spec.key) === build) this.building.delete(spec.key);
+    if (!r.rebuilding) {
+      if (build && this.builds.get(key) === build) restore(this.builds, key, before.latest);
+      if (this.building.get(key) === build) {
+        restore(this.building, key, before.building);
+        // A cancel asked while this reply was on its way named this build: it meant the one running.
+        if (build && before.building !== undefined && Atomics.load(this.flags, build % CANCEL_SLOTS) === build) {
+          Atomics.store(this.flags, before.building % CANCEL_SLOTS, before.building);
+        }
+      }
+    }
     return r.diagnostics;
   }
 
@@ -238,4 +253,10 @@ export class EngineClient implements vscode.Disposable {
     this.worker = null;
     void w?.terminate();
   }
+}
+
+/** Sets map[key] back to what it was (absent when it was). */
+function restore(map: Map<string, number>, key: string, value: number | undefined): void {
+  if (value === undefined) map.delete(key);
+  else map.set(key, value);
 }

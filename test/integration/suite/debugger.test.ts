@@ -128,6 +128,43 @@ export function defineDebuggerTests(): void {
       }
     });
 
+    test('the same text sent again while its rebuild runs (an edit, then a save) keeps the rebuild: the panel gets the new trace', async function () {
+      this.timeout(300_000);
+      const dir = folder().uri.fsPath;
+      let seed = 11;
+      fs.writeFileSync(`${dir}/twice-corpus.txt`, Array.from({ length: 32_001 }, () => 'abcdefgh'[(seed = (seed * 1103515245 + 12345) % 2147483648) % 8]).join(''));
+      // Checkpointed (T·H past the threshold): the rebuild takes seconds, so the second message meets it running.
+      const text = (seq: number) => `name: twice\nmodel:\n  cell: lstm\n  hidden: 64\ndata:\n  file: twice-corpus.txt\n  seq: ${seq}\ninit:\n  seed: 3\n`;
+      const uri = vscode.Uri.file(`${dir}/twice.rnn.yaml`);
+      fs.writeFileSync(uri.fsPath, text(32_000));
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc);
+      const key = uri.toString();
+      const panel = api.panels.openOrReveal(doc);
+      try {
+        await panel.firstBuild;
+        assert.equal(panel.T, 32_000);
+        await retext(api, uri, text(31_999));
+        await waitFor('the rebuild to start', () => api.engine.isBuilding(key));
+        // The same text once more, as a save after the edit sends it. Before, this cancelled the
+        // rebuild under way and started none: the panel stayed on T = 32,000 with no error.
+        const t0 = Date.now();
+        await api.diagnostics.update(doc);
+        const stillBuilding = api.engine.isBuilding(key);
+        await waitFor('the rebuilt trace (T = 31,999)', () => panel.T === 31_999, 120_000);
+        assert.deepEqual(panel.lastErrors, []);
+        // The rebuild was still under way after the second message (else it says nothing), and it is the build the host follows.
+        assert.ok(stillBuilding, 'the rebuild had ended before the second message was answered: the test says nothing');
+        note(this, `rebuilt ${((Date.now() - t0) / 1000).toFixed(1)} s after the second message`);
+      } finally {
+        panel.dispose();
+        await vscode.window.showTextDocument(doc);
+        await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+        fs.rmSync(`${dir}/twice-corpus.txt`, { force: true });
+        fs.rmSync(uri.fsPath, { force: true });
+      }
+    });
+
     test('the host stays responsive while a T=60,000 H=128 LSTM trace builds in the worker; a cancelled build leaves the panel usable', async function () {
       this.timeout(600_000);
       const dir = folder().uri.fsPath;
@@ -183,8 +220,12 @@ export function defineDebuggerTests(): void {
       // 2. A rebuild (the sequence edited), cancelled midway: the last good trace stays and the panel steps.
       await retext(api, uri, text(59_999));
       await waitFor('the rebuild to start', () => api.engine.isBuilding(uri.toString()));
+      const x0 = Date.now();
       panel.onMessage({ type: 'cancelBuild' });
+      // retext sends the text twice (the editor's change, then the explicit update): the second is
+      // a duplicate, and a cancel asked while its reply is on the way must still stop the build.
       await waitFor('the cancel to be reported', () => panel.lastErrors.some((e) => /cancelled/.test(e.message)), 60_000);
+      note(this, `the cancel reported ${((Date.now() - x0) / 1000).toFixed(1)} s after it was asked`);
       assert.equal(panel.T, 60_000, 'the last good trace is kept');
       panel.onMessage({ type: 'jump', to: 'end' });
       await waitFor('the panel to move after the cancel', () => panel.cursor?.phase === 'backward' && panel.cursor.t === 1);
