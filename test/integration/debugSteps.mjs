@@ -33,10 +33,23 @@ const expand = (page, row) => setExpanded(page, row, true);
 
 /** Opens a file of the workspace in the active editor group (Quick Open). */
 async function quickOpen(page, name) {
-  await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
-  await input.fill(name);
+  // Quick Open closes when focus leaves it. After the previous test's retrace it has been seen to
+  // close right after opening (CI, 30 Nov: the fill timed out on a closed widget), though the UI
+  // test of a retrace under an open Quick Open passes and the cause is not found (see the issue's
+  // note); so it is opened again, at most three times, before failing.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Control+P');
+    try {
+      await input.waitFor({ state: 'visible', timeout: 5_000 });
+      await input.fill(name, { timeout: 5_000 });
+      break;
+    } catch (e) {
+      if (attempt === 3) throw e;
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(500);
+    }
+  }
   await page.locator('.quick-input-list .monaco-list-row .label-name', { hasText: new RegExp(`^\\s*${name.replace(/\./g, '\\.')}\\s*$`) }).first().waitFor({ timeout: 10_000 });
   await page.keyboard.press('Enter');
   await page.locator('.tab.active', { hasText: name }).first().waitFor({ timeout: 10_000 });
