@@ -38,6 +38,8 @@ export class EngineClient implements vscode.Disposable {
   /** The latest build asked for, per spec key (cancelled when a newer one supersedes it). */
   private readonly builds = new Map<string, number>();
   private readonly building = new Map<string, number>();
+  /** The last build of each spec that ended (built or failed): ids only grow. */
+  private readonly ended = new Map<string, number>();
   private readonly notes = new BuildNotes((key) => this.cancelBuild(key));
 
   constructor(private readonly extensionUri: vscode.Uri) {}
@@ -58,9 +60,11 @@ export class EngineClient implements vscode.Disposable {
     if (!r.rebuilding) {
       if (build && this.builds.get(key) === build) restore(this.builds, key, before.latest);
       if (this.building.get(key) === build) {
-        restore(this.building, key, before.building);
+        // Back to the build under way, unless it ended while the reply was on its way.
+        const ended = before.building !== undefined && (this.ended.get(key) ?? -1) >= before.building;
+        restore(this.building, key, ended ? undefined : before.building);
         // A cancel asked while this reply was on its way named this build: it meant the one running.
-        if (build && before.building !== undefined && Atomics.load(this.flags, build % CANCEL_SLOTS) === build) {
+        if (build && before.building !== undefined && !ended && Atomics.load(this.flags, build % CANCEL_SLOTS) === build) {
           Atomics.store(this.flags, before.building % CANCEL_SLOTS, before.building);
         }
       }
@@ -217,11 +221,13 @@ export class EngineClient implements vscode.Disposable {
         this.emit(m.key, (l) => l.progress?.(m));
         return;
       case 'built':
+        this.ended.set(m.key, Math.max(m.build, this.ended.get(m.key) ?? -1));
         this.notes.end(m.key);
         if (this.building.get(m.key) === m.build) this.building.delete(m.key);
         this.emit(m.key, (l) => l.built?.(m));
         return;
       case 'buildFailed':
+        this.ended.set(m.key, Math.max(m.build, this.ended.get(m.key) ?? -1));
         if (this.builds.get(m.key) === m.build) this.notes.end(m.key);
         if (this.building.get(m.key) === m.build) this.building.delete(m.key);
         // A superseded build's cancel is no news: the newer build reports.

@@ -153,9 +153,6 @@ export function defineDebuggerTests(): void {
         const stillBuilding = api.engine.isBuilding(key);
         await waitFor('the rebuilt trace (T = 31,999)', () => panel.T === 31_999, 120_000);
         assert.deepEqual(panel.lastErrors, []);
-        // Closed only once its webview has the trace: in code-server a webview closed while it loads
-        // can leave the next one never loading (webviews share one service worker).
-        await waitFor('the webview to get the rebuilt trace', () => panel.lastSent('trace')?.summary.T === 31_999, 60_000);
         // The rebuild was still under way after the second message (else it says nothing), and it is the build the host follows.
         assert.ok(stillBuilding, 'the rebuild had ended before the second message was answered: the test says nothing');
         note(this, `rebuilt ${((Date.now() - t0) / 1000).toFixed(1)} s after the second message`);
@@ -236,8 +233,6 @@ export function defineDebuggerTests(): void {
       await retext(api, uri, text(300));
       await waitFor('the new trace (T = 300)', () => panel.T === 300, 60_000);
       assert.equal(panel.lastErrors.length, 0);
-      // Closed only once its webview has that trace (a webview closed while loading can stall the next).
-      await waitFor('the webview to get the T = 300 trace', () => panel.lastSent('trace')?.summary.T === 300, 60_000);
       panel.dispose();
       await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
