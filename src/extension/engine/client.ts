@@ -1,7 +1,7 @@
 /**
  * The host's side of the engine worker: one worker_threads Worker for the extension, started on
  * first use. Requests are answered by id; build progress, new traces, cursor moves and training
- * messages are events, routed by spec key (or job). Cancelling a build flips a shared flag the
+ * messages are events, routed by spec key (or, for training, by job: trainingJobs.ts). Cancelling a build flips a shared flag the
  * worker's build reads between segments, so a cancel gets in while the worker is busy.
  */
 import * as vscode from 'vscode';
@@ -11,6 +11,7 @@ import type { GradcheckResult } from '../../engine';
 import type { SpecError } from '../../protocol';
 import { log } from '../output';
 import { BuildNotes } from './buildNotes';
+import { TrainingJobs } from './trainingJobs';
 import type { FromWorker, StartTraining } from '../../node/training/messages';
 import type { BuildFailed, BuildProgress, Built, Changed, DiagnosticsValue, FromEngine } from './events';
 import { CANCEL_SLOTS, type CallResults, type ImportedSpec, type SampleValue, type SpecDescription, type SessionCall, type SpecText, type ToEngine, type Watcher } from './messages';
@@ -34,7 +35,7 @@ export class EngineClient implements vscode.Disposable {
   private nextBuild = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly listeners = new Map<string, Set<SpecEvents>>();
-  private readonly jobs = new Map<number, (m: FromWorker) => void>();
+  private readonly training = new TrainingJobs((m) => this.send(m));
   /** The latest build asked for, per spec key (cancelled when a newer one supersedes it). */
   private readonly builds = new Map<string, number>();
   private readonly building = new Map<string, number>();
@@ -142,13 +143,7 @@ export class EngineClient implements vscode.Disposable {
 
   /** Starts a training run; its messages go to onMessage. Returns the cancel. */
   train(start: StartTraining, onMessage: (m: FromWorker) => void): { cancel(): void } {
-    const job = this.nextId++;
-    this.jobs.set(job, (m) => {
-      if (m.type === 'done' || m.type === 'failed') this.jobs.delete(job);
-      onMessage(m);
-    });
-    this.send({ type: 'train', job, start });
-    return { cancel: () => this.send({ type: 'trainCancel', job }) };
+    return this.training.start(start, onMessage);
   }
 
   // ------------------------------------------------------------ plumbing
@@ -187,7 +182,7 @@ export class EngineClient implements vscode.Disposable {
       log(`the engine worker exited (code ${code}); it restarts on the next request`);
       for (const p of this.pending.values()) p.reject(new Error('the engine worker stopped'));
       this.pending.clear();
-      for (const [job, on] of this.jobs) on({ type: 'failed', message: `the engine worker exited (code ${code})` }), this.jobs.delete(job);
+      this.training.failAll(`the engine worker exited (code ${code})`);
       for (const [key, build] of this.building) this.notes.end(key), this.emit(key, (l) => l.failed?.({ type: 'buildFailed', key, build, errors: [{ line: 1, column: 1, message: 'the engine worker stopped' }], cancelled: false }));
       this.building.clear();
     });
@@ -243,7 +238,7 @@ export class EngineClient implements vscode.Disposable {
         this.emit(m.key, (l) => l.changed?.(m));
         return;
       case 'training':
-        this.jobs.get(m.job)?.(m.message);
+        this.training.route(m.job, m.message);
         return;
       default: {
         const never: never = m;
