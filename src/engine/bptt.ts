@@ -86,8 +86,9 @@ function fromOutput(p: Params, config: ModelConfig, dz: Float64Array): Float64Ar
  * chunks: the same sweep, with what arrives from the future cut at each chunk's last step.
  * window: each L_s sends its gradient back through at most k steps; what reaches each step is
  * summed, then one step's backward on that sum gives its gradients (backward is linear).
+ * slice (window): progress(done, 2T) after about every `steps` backward steps (the loss terms' sweeps count T, the steps' own T).
  */
-export function backwardPass(cell: Cell, config: ModelConfig, bptt: BpttConfig, p: Params, fwd: ForwardPass): BackwardStep[] {
+export function backwardPass(cell: Cell, config: ModelConfig, bptt: BpttConfig, p: Params, fwd: ForwardPass, slice?: { steps: number; progress: (done: number, total: number) => void }): BackwardStep[] {
   const T = fwd.caches.length;
   if (bptt.truncate !== 'window') return backwardRange(cell, config, bptt, p, fwd.caches, fwd.outs, fwd.scale, 0, zeroState(cell));
   const dzs = fwd.outs.map((o) => scaled(o.dz, fwd.scale));
@@ -104,16 +105,22 @@ export function backwardPass(cell: Cell, config: ModelConfig, bptt: BpttConfig, 
   const k = bptt.k;
   // What arrives at each step from the future, every state summed over the L_s that reach it.
   const fut = Array.from({ length: T }, () => zeroState(cell));
+  let swept = 0; // backward steps since the last progress call
   for (let s = T; s >= 1; s--) {
+    if (slice && swept >= slice.steps) (swept = 0), slice.progress(T - s, 2 * T);
     if (fwd.outs[s - 1].loss === null) continue;
     let d: CellState = { ...zeroState(cell), h: dhOut[s - 1] };
     const first = Math.max(1, s - k + 1);
+    swept += s - first;
     for (let j = s; j > first; j--) {
       d = cell.backward(p, fwd.caches[j - 1], d).dprev;
       for (const name of Object.keys(d)) addInto(fut[j - 2][name], d[name]);
     }
   }
-  for (let t = T; t >= 1; t--) finish(t, fut[t - 1]);
+  for (let t = T; t >= 1; t--) {
+    if (slice && (T - t) % slice.steps === slice.steps - 1) slice.progress(2 * T - t, 2 * T);
+    finish(t, fut[t - 1]);
+  }
   return steps;
 }
 

@@ -40,12 +40,15 @@ export function slicedForward(cell: Cell, problem: Problem, params: Params, n: n
   return { caches, outs, loss: loss * scale, scale };
 }
 
-/** The one-sweep backward (none or chunks) slice by slice from T down, progress between them; window in one sweep. */
+/**
+ * The one-sweep backward (none or chunks) slice by slice from T down, progress between them; window:
+ * its loss terms' sweeps from T down, progress after about n backward steps (k per loss term).
+ */
 export function slicedBackward(cell: Cell, config: ModelConfig, bptt: BpttConfig, params: Params, fwd: ForwardPass, n: number, progress?: TraceProgress): BackwardStep[] {
   const T = fwd.caches.length;
   if (bptt.truncate === 'window') {
     progress?.('backward', 0, T);
-    return backwardPass(cell, config, bptt, params, fwd);
+    return backwardPass(cell, config, bptt, params, fwd, progress && { steps: n, progress: (done, total) => progress('backward', done, total) });
   }
   const steps: BackwardStep[] = new Array(T);
   let dNext = zeroState(cell);

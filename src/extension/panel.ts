@@ -195,8 +195,9 @@ export class StepperPanel extends Disposable {
     this.trace.errors = m.errors;
     if (!this.trace.summary) this.panel.title = path.basename(this.uri.path);
     this.post({ type: 'build', status: m.cancelled ? 'cancelled' : 'failed', phase: 'forward', done: 0, total: 0 });
-    // The webview keeps the last good trace and shows the errors beside it.
+    // The webview keeps the last good trace and shows the errors beside it, and its flow.
     this.post({ type: 'errors', file: this.key, errors: m.errors });
+    this.flow.resume();
     this.settleFirst();
   }
 

@@ -6,6 +6,7 @@
 import type * as vscode from 'vscode';
 import type { HostMessage } from '../protocol';
 import type { EngineClient } from './engine/client';
+import { FLOW_SUPERSEDED } from './engine/messages';
 import { log } from './output';
 
 /** The Jacobian row waits this long after a move. */
@@ -13,6 +14,10 @@ const JACOBIAN_DELAY_MS = 60;
 
 export class FlowRelay implements vscode.Disposable {
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** Counts flow requests: only the newest one's answer is shown (an older one is of a trace or layer gone). */
+  private asked = 0;
+  /** Whether the newest request's answer (the flow or its failure) reached the webview. */
+  private answered = false;
 
   constructor(
     private readonly engine: EngineClient,
@@ -23,15 +28,39 @@ export class FlowRelay implements vscode.Disposable {
     private readonly listening: () => boolean,
   ) {}
 
-  /** The gradient-flow data (of the session's layer); a failure is said in the flow section. */
+  /**
+   * The gradient-flow data (of the session's layer) for the trace just sent; a failure is said in the
+   * flow section. An answer to an older request is dropped, as is the worker's "superseded" (it stopped
+   * because a newer trace, layer or request made it useless): the webview never gets a stale flow.
+   */
   sendFlow(): void {
+    const asked = ++this.asked;
+    this.answered = false;
+    const current = (): boolean => asked === this.asked && this.listening();
     void this.engine.call(this.key, { method: 'flow' }).then(
-      (flow) => this.post({ type: 'flow', flow }),
+      (flow) => {
+        if (!current()) return;
+        this.answered = true;
+        this.post({ type: 'flow', flow });
+      },
       (e: unknown) => {
-        log(`the gradient flow of ${this.key} failed: ${e instanceof Error ? e.message : String(e)}`);
-        this.post({ type: 'flow', flow: null, error: e instanceof Error ? e.message : String(e) });
+        const message = e instanceof Error ? e.message : String(e);
+        if (message === FLOW_SUPERSEDED || !current()) return;
+        this.answered = true;
+        log(`the gradient flow of ${this.key} failed: ${message}`);
+        this.post({ type: 'flow', flow: null, error: message });
       },
     );
+  }
+
+  /**
+   * A build ended without a new trace (cancelled or failed): the worker stopped the shown trace's
+   * flow for it, so ask again if it never arrived (and the cursor's row).
+   */
+  resume(): void {
+    if (this.asked === 0 || !this.listening()) return;
+    if (!this.answered) this.sendFlow();
+    this.scheduleJacobian();
   }
 
   /** The Jacobian row of the cursor's t, after the snapshot; skipped if the cursor has moved on. */
@@ -42,7 +71,10 @@ export class FlowRelay implements vscode.Disposable {
       if (t === undefined || !this.listening()) return;
       this.engine.call(this.key, { method: 'jacobian', t }).then(
         (row) => this.listening() && this.post({ type: 'jacobian', row }),
-        (e: unknown) => log(`the stepper of ${this.key}: ${e instanceof Error ? e.message : String(e)}`),
+        (e: unknown) => {
+          const message = e instanceof Error ? e.message : String(e);
+          if (message !== FLOW_SUPERSEDED) log(`the stepper of ${this.key}: ${message}`);
+        },
       );
     }, JACOBIAN_DELAY_MS);
   }

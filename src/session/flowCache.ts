@@ -3,7 +3,7 @@
  * preview) computed once per layer, and the Jacobian rows of the (layer, t) visited, a few dozen
  * kept. A new trace gets a new cache. Pure: no vscode, no DOM, no Node.
  */
-import type { Params, Problem } from '../engine';
+import type { FlowProgress, Params, Problem } from '../engine';
 import type { FlowData, JacobianView } from '../protocol';
 import { flowData, jacobianView } from './flowView';
 
@@ -24,22 +24,22 @@ export class FlowCache {
     this.layers = problem.config.layers ?? 1;
   }
 
-  /** The gradient-flow data for a layer (1 = bottom), computed once. */
-  flow(layer: number): FlowData {
+  /** The gradient-flow data for a layer (1 = bottom), computed once (progress: between slices; what it throws stops it, nothing kept). */
+  flow(layer: number, progress?: FlowProgress): FlowData {
     let f = this.flows.get(layer);
     if (!f) {
-      f = flowData(this.problem, this.grads, this.layers > 1 ? layer : undefined);
+      f = flowData(this.problem, this.grads, this.layers > 1 ? layer : undefined, progress);
       this.flows.set(layer, f);
     }
     return f;
   }
 
-  /** The Jacobian row at t of a layer, kept for the next visit. */
-  jacobian(t: number, layer: number): JacobianView {
+  /** The Jacobian row at t of a layer, kept for the next visit (progress as for flow). */
+  jacobian(t: number, layer: number, progress?: FlowProgress): JacobianView {
     const key = `${layer}:${t}`;
     let row = this.rows.get(key);
     if (!row) {
-      row = jacobianView(this.problem, t, this.layers > 1 ? layer : undefined);
+      row = jacobianView(this.problem, t, this.layers > 1 ? layer : undefined, progress);
       this.rows.set(key, row);
       if (this.rows.size > MAX_JACOBIANS) this.rows.delete(this.rows.keys().next().value as string);
     }

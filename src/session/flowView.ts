@@ -3,7 +3,7 @@
  * pooled to what a panel can draw), the Jacobian row of the cursor's t, the recurrent matrices'
  * spectra and the clipping preview. Pure: no vscode, so it is tested in Node.
  */
-import { cellInfo, clipPreview, flowMap, jacobianRow, recurrentSpectra, type Params, type Problem } from '../engine';
+import { cellInfo, clipPreview, flowMap, jacobianRow, recurrentSpectra, type FlowProgress, type Params, type Problem } from '../engine';
 import type { ClipView, FlowData, FlowMapView, FlowVerdict, JacobianView } from '../protocol';
 
 /** Rows of the map computed at most (the most recent loss terms). */
@@ -22,8 +22,8 @@ export function lambdaName(recurrent: string[]): string {
 const finiteOrNull = (v: number | null): number | null => (v !== null && Number.isFinite(v) ? v : null);
 
 /** ||dL_t/dh_k|| over (t, k) as the heatmap shows it: the computed rows, columns pooled past MAX_FLOW_COLS. */
-export function flowMapView(problem: Problem, opts: { maxRows?: number; maxCols?: number; layer?: number } = {}): FlowMapView {
-  const m = flowMap(problem, { maxRows: opts.maxRows ?? MAX_FLOW_ROWS, layer: opts.layer });
+export function flowMapView(problem: Problem, opts: { maxRows?: number; maxCols?: number; layer?: number; progress?: FlowProgress } = {}): FlowMapView {
+  const m = flowMap(problem, { maxRows: opts.maxRows ?? MAX_FLOW_ROWS, layer: opts.layer, progress: opts.progress });
   const maxCols = opts.maxCols ?? MAX_FLOW_COLS;
   // Columns from the earliest k any row reached up to T (earlier k were never computed).
   const kFirst = m.rows.length ? Math.max(1, m.rows[0] - m.span + 1) : 1;
@@ -108,10 +108,10 @@ export function flowVerdict(rows: number[], norms: (number | null)[][]): FlowVer
 
 const fmtFactor = (v: number): string => (v === 0 ? '0' : v >= 0.01 && v < 1000 ? String(Number(v.toPrecision(3))) : v.toExponential(1).replace('e+', 'e'));
 
-/** ||dh_t/dh_k|| along row t with the bound and the gate path, over the k the engine computed. */
-export function jacobianView(problem: Problem, t: number, layer?: number): JacobianView {
+/** ||dh_t/dh_k|| along row t with the bound and the gate path, over the k the engine computed; progress: between slices (may throw to stop). */
+export function jacobianView(problem: Problem, t: number, layer?: number, progress?: FlowProgress): JacobianView {
   const l = stackLayer(problem, layer);
-  const r = jacobianRow(problem, t, l !== null ? { layer: l } : {});
+  const r = jacobianRow(problem, t, { ...(l !== null ? { layer: l } : {}), progress });
   const whole = cellInfo(problem.config);
   // A stack's layer: its own recurrent matrices and gate path.
   const info = l !== null && whole.layers ? whole.layers[l - 1] : whole;
@@ -155,13 +155,16 @@ export function clipView(grads: Params, threshold: number): ClipView {
   return { threshold: c.threshold, norm: c.norm, scale: c.scale, clippedNorm: c.clippedNorm, perParam: c.perParam };
 }
 
-/** Everything the flow section needs once per trace: the map, the spectra, the clip preview at the spec's threshold. */
-export function flowData(problem: Problem, grads: Params, layer?: number): FlowData {
+/**
+ * Everything the flow section needs once per trace: the map, the spectra, the clip preview at the
+ * spec's threshold. progress: between slices of the work (a worker serves its messages there); may throw to stop.
+ */
+export function flowData(problem: Problem, grads: Params, layer?: number, progress?: FlowProgress): FlowData {
   const l = stackLayer(problem, layer);
   return {
-    map: flowMapView(problem, { layer: l ?? undefined }),
+    map: flowMapView(problem, { layer: l ?? undefined, progress }),
     // A stack's layer: its own recurrent matrices' spectra.
-    spectral: recurrentSpectra(problem.config, problem.params, l ?? undefined).perMatrix,
+    spectral: recurrentSpectra(problem.config, problem.params, l ?? undefined, progress).perMatrix,
     clip: clipView(grads, problem.train.clip !== null && problem.train.clip > 0 ? problem.train.clip : DEFAULT_CLIP),
   };
 }

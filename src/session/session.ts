@@ -4,7 +4,7 @@
  * the CLI's adapter, the bench, the browser tests) drives this one model; it knows none of them.
  * Pure: no vscode, no DOM, no Node.
  */
-import { runTrace, seedTrajectory, type Problem, type Trace, type TraceProgress } from '../engine';
+import { runTrace, seedTrajectory, type FlowProgress, type Problem, type Trace, type TraceProgress } from '../engine';
 import type { ClipView, FlowData, JacobianView, StepSnapshot, TraceSummary } from '../protocol';
 import { placeAt, placeIndex, Stepper, type Cursor } from './cursor';
 import { dataLines, stepsOnLine, type DataLines } from './dataLines';
@@ -166,19 +166,19 @@ export class StepSession {
    * The Jacobian row a chart shows for the cursor at t: its own, but at t = 1 (End, where users land)
    * there is no step back, so the whole sequence's row, t = T, marked with the cursor's t.
    */
-  chartJacobian(t: number): JacobianView {
-    if (t !== 1 || this.T < 2) return this.jacobian(t);
-    return { ...this.jacobian(this.T), cursorT: t };
+  chartJacobian(t: number, progress?: FlowProgress): JacobianView {
+    if (t !== 1 || this.T < 2) return this.jacobian(t, progress);
+    return { ...this.jacobian(this.T, progress), cursorT: t };
   }
 
-  /** The gradient-flow data of this trace for the session's layer, computed once per layer. */
-  flow(): FlowData {
-    return this.views.flow(this.layer);
+  /** The gradient-flow data of this trace for the session's layer, computed once per layer (progress: between slices; may throw to stop). */
+  flow(progress?: FlowProgress): FlowData {
+    return this.views.flow(this.layer, progress);
   }
 
   /** The Jacobian row at t (of the session's layer), kept for the next visit. */
-  jacobian(t: number): JacobianView {
-    return this.views.jacobian(t, this.layer);
+  jacobian(t: number, progress?: FlowProgress): JacobianView {
+    return this.views.jacobian(t, this.layer, progress);
   }
 
   clip(threshold: number): ClipView {

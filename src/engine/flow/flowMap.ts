@@ -9,6 +9,7 @@ import { zeroState, type CellState } from '../cells';
 import { backwardCost, DEFAULT_MAX_ROWS, FLOW_BUDGET } from './budget';
 import { droppedPairs, truncationLoss, type TruncationLoss } from './truncation';
 import { outputGradient, stateOfLayer, stepCaches, trajectory } from './unroll';
+import { slicer, type FlowProgress } from './slices';
 
 export interface FlowMap {
   T: number;
@@ -37,6 +38,8 @@ export interface FlowMapOptions {
   maxSpan?: number;
   /** A stack's layer whose h the map is about, 1 = bottom (default: the top one, which the output reads). */
   layer?: number;
+  /** Called between slices of the work (a worker serves its messages there); may throw to stop. */
+  progress?: FlowProgress;
 }
 
 /**
@@ -67,8 +70,9 @@ function flowMapOf(problem: Problem, opts: FlowMapOptions = {}): FlowMap {
   const { R, S } = flowBounds(T, stepBudget, opts.maxRows ?? DEFAULT_MAX_ROWS, opts.maxSpan ?? Infinity);
   const rows = Array.from({ length: R }, (_, i) => T - R + 1 + i);
   const first = rows[0] ?? 1;
-  const traj = trajectory(problem);
+  const traj = trajectory(problem, opts.progress);
   const { cell, scale } = traj;
+  const cost = backwardCost(config);
   // A lower layer's dL_t/dh_k is its total at step k (from the layer above and from k+1): one backward step more.
   const hName = stateOfLayer(problem, 'h', opts.layer);
   const lower = hName !== 'h';
@@ -76,7 +80,8 @@ function flowMapOf(problem: Problem, opts: FlowMapOptions = {}): FlowMap {
   const saved = stepCaches(problem, traj, from, T);
   const cacheAt = (t: number) => saved[t - from];
 
-  const norms = rows.map((t) => {
+  const tick = slicer(opts.progress, 'map', R);
+  const norms = rows.map((t, i) => {
     const row: (number | null)[] = new Array(T).fill(null);
     let dh = outputGradient(problem, p, traj.states[t].h, t, scale);
     if (!dh) return row;
@@ -87,6 +92,7 @@ function flowMapOf(problem: Problem, opts: FlowMapOptions = {}): FlowMap {
         const g = cell.backward(p, cacheAt(j), d);
         row[j - 1] = norm2(g.dstate[hName]);
         d = g.dprev;
+        tick(cost, i);
       }
       return row;
     }
@@ -95,6 +101,7 @@ function flowMapOf(problem: Problem, opts: FlowMapOptions = {}): FlowMap {
       // dL_t/ds_{j-1} from dL_t/ds_j for every state s: one step of the cell's backward.
       d = cell.backward(p, cacheAt(j), d).dprev;
       row[j - 2] = norm2(d.h);
+      tick(cost, i);
     }
     return row;
   });
@@ -102,7 +109,7 @@ function flowMapOf(problem: Problem, opts: FlowMapOptions = {}): FlowMap {
   const parts: string[] = [];
   if (R < T) parts.push(`the most recent ${R} of ${T} rows`);
   if (S < T) parts.push(`each row back to k >= t-${S - 1}`);
-  const loss = truncationLoss(problem);
+  const loss = truncationLoss(problem, undefined, opts.progress);
   if (loss === undefined) parts.push('the truncation loss not computed (two full traces exceed the work bound)');
   const bounded = parts.length > 0 ? `${parts.join('; ')} (work bounded to ~${FLOW_BUDGET.toExponential(0)} multiply-adds)` : null;
   return { T, rows, norms, bounded, span: S, dropped: droppedPairs(problem.bptt, rows, T), truncationLoss: loss ?? null };

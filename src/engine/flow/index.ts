@@ -7,3 +7,4 @@ export { recurrentSpectra, recurrentNames, type RecurrentSpectra } from './recur
 export { clipPreview, type ClipPreview } from './clip';
 export { truncationCuts, type TruncationLoss } from './truncation';
 export { FLOW_BUDGET, JACOBIAN_BUDGET, DEFAULT_MAX_ROWS, DEFAULT_MAX_SPAN } from './budget';
+export { FLOW_SLICE, type FlowPhase, type FlowProgress } from './slices';

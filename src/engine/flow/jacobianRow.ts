@@ -17,6 +17,7 @@ import { backwardCost, DEFAULT_MAX_SPAN, JACOBIAN_BUDGET } from './budget';
 import { stackedRecurrentNorm } from './recurrent';
 import { matrixSpectralNorm } from './spectral';
 import { stateOfLayer, stepCaches, trajectory } from './unroll';
+import { slicer, type FlowProgress } from './slices';
 
 export interface JacobianRow {
   t: number;
@@ -57,10 +58,11 @@ export function jacobianRow(problem: Problem, t: number, opts: JacobianOptions =
   return withParams(problem.params, () => jacobianRowOf(problem, t, opts)); // the matrices stay in wasm memory for the sweeps
 }
 
-/** maxSpan: steps back at most; layer: a stack's layer whose h_t and h_k the row relates (default the top). */
+/** maxSpan: steps back at most; layer: a stack's layer whose h_t and h_k the row relates (default the top); progress: between slices (may throw to stop). */
 export interface JacobianOptions {
   maxSpan?: number;
   layer?: number;
+  progress?: FlowProgress;
 }
 
 function jacobianRowOf(problem: Problem, t: number, opts: JacobianOptions = {}): JacobianRow {
@@ -71,7 +73,7 @@ function jacobianRowOf(problem: Problem, t: number, opts: JacobianOptions = {}):
   const span = Math.max(1, Math.min(t, opts.maxSpan ?? DEFAULT_MAX_SPAN, jacobianSpan(config)));
   const kMin = t - span + 1;
 
-  const traj = trajectory(problem);
+  const traj = trajectory(problem, opts.progress);
   const { cell } = traj;
   const path = cell.info.path;
   const saved = stepCaches(problem, traj, kMin + 1, t);
@@ -89,11 +91,14 @@ function jacobianRowOf(problem: Problem, t: number, opts: JacobianOptions = {}):
     return e;
   });
   const block = new Float64Array(H * H);
+  const tick = slicer(opts.progress, 'jacobian', t - kMin);
+  const perStep = H * backwardCost(config) + 2.5 * H * H * H; // as jacobianSpan counts it
   for (let j = t; j > kMin; j--) {
     const cache = saved[j - kMin - 1];
     rows = rows.map((r) => cell.backward(p, cache, r).dprev);
     rows.forEach((r, i) => block.set(r[hName], i * H));
     norms[j - 2] = matrixSpectralNorm(block, H, H);
+    tick(perStep, t - j + 1);
   }
 
   const lambda = stackedRecurrentNorm(config, p, layerInfo?.recurrent);

@@ -2,6 +2,7 @@
 import type { ModelConfig, Params } from '../types';
 import { cellInfo } from '../cells';
 import { matrixSpectralNorm, spectralNorm, spectralRadius } from './spectral';
+import type { FlowProgress } from './slices';
 
 /** The cell's recurrent matrices (rnn W_hh; lstm W_hi (unless coupled), W_hf, W_hg, W_ho; gru W_hr, W_hz, W_hn). */
 export function recurrentNames(config: ModelConfig): string[] {
@@ -28,12 +29,17 @@ export function stackedRecurrentNorm(config: ModelConfig, p: Params, names = rec
 /**
  * λ, ρ of the main recurrent matrix, and each recurrent matrix's ρ and norm (ρ costs an
  * eigen-decomposition each). layer: a stack's layer (1 = bottom), its own matrices only (W_hh_l2, ...).
+ * progress: before each matrix (one ρ is one eigen-decomposition: not sliced further).
  */
-export function recurrentSpectra(config: ModelConfig, p: Params, layer?: number): RecurrentSpectra {
+export function recurrentSpectra(config: ModelConfig, p: Params, layer?: number, progress?: FlowProgress): RecurrentSpectra {
   const whole = cellInfo(config);
   const info = (layer !== undefined && whole.layers?.[layer - 1]) || whole;
   const names = info.recurrent;
-  const perMatrix = names.map((name) => ({ name, radius: spectralRadius(p[name]), norm: spectralNorm(p[name]) }));
+  const perMatrix = names.map((name, i) => {
+    progress?.('spectra', i, names.length);
+    return { name, radius: spectralRadius(p[name]), norm: spectralNorm(p[name]) };
+  });
+  progress?.('spectra', names.length, names.length);
   const main = info.mainRecurrent;
   return {
     norm: stackedRecurrentNorm(config, p, names),

@@ -2,6 +2,7 @@
 import type { BpttConfig, Params, Problem } from '../types';
 import { runTrace } from '../trace';
 import { recurrentCount, TRUNCATION_BUDGET } from './budget';
+import type { FlowProgress } from './slices';
 
 /**
  * Whether the truncation cuts L_t off from h_k (k <= t). window k: L_t reaches h_j for j >= t-k+1;
@@ -40,14 +41,19 @@ function flat(g: Params): Float64Array[] {
 /**
  * The share of the full gradient's norm that the spec's truncation loses: null without truncation,
  * undefined when two full traces (forward, backward, parameter gradients) would exceed `budget`.
+ * progress: between the traces' slices (the full trace's steps count first, then the truncated one's).
  */
-export function truncationLoss(problem: Problem, budget = TRUNCATION_BUDGET): TruncationLoss | null | undefined {
+export function truncationLoss(problem: Problem, budget = TRUNCATION_BUDGET, progress?: FlowProgress): TruncationLoss | null | undefined {
   if (problem.bptt.truncate === 'none') return null;
   const { H, D, K } = problem.config;
   const perStep = 3 * recurrentCount(problem.config) * H * (H + D) + 3 * K * H; // forward, backward, gradients
   if (2 * problem.sequence.inputs.length * perStep > budget) return undefined;
-  const full = flat(runTrace({ ...problem, bptt: { truncate: 'none', k: problem.bptt.k } }).grads);
-  const trunc = flat(runTrace(problem).grads);
+  const T = problem.sequence.inputs.length;
+  // Each trace's forward then backward, T steps each: 4T in all.
+  const passes = (first: number) =>
+    progress ? { progress: (phase: 'forward' | 'backward', done: number, total: number) => progress('truncation', first + (phase === 'backward' ? T : 0) + Math.round((done / Math.max(1, total)) * T), 4 * T) } : {};
+  const full = flat(runTrace({ ...problem, bptt: { truncate: 'none', k: problem.bptt.k } }, undefined, passes(0)).grads);
+  const trunc = flat(runTrace(problem, undefined, passes(2 * T)).grads);
   let f2 = 0, t2 = 0, d2 = 0;
   full.forEach((a, p) => {
     const b = trunc[p];

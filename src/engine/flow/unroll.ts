@@ -8,6 +8,7 @@
 import type { Params, Problem } from '../types';
 import { makeCell, unroll, type Cell, type CellState, type StepCache } from '../cells';
 import { outputStep } from '../output';
+import { forwardCost, slicer, type FlowProgress } from './slices';
 
 export interface Trajectory {
   cell: Cell;
@@ -43,8 +44,8 @@ function samePrint(a: Float64Array, b: Float64Array): boolean {
   return true;
 }
 
-/** The forward pass over t = 1..T, keeping states and path gates; memoised per problem. */
-export function trajectory(problem: Problem): Trajectory {
+/** The forward pass over t = 1..T, keeping states and path gates; memoised per problem. progress: between slices (may throw: nothing is kept). */
+export function trajectory(problem: Problem, progress?: FlowProgress): Trajectory {
   const print = fingerprint(problem);
   const hit = memo.get(problem);
   if (hit && hit.inputs === problem.sequence.inputs && samePrint(hit.print, print)) return hit.traj;
@@ -53,9 +54,12 @@ export function trajectory(problem: Problem): Trajectory {
   const gate = cell.info.path?.gate ?? null;
   const states: CellState[] = [problem.s0];
   const pathGates: Float64Array[] | null = gate ? new Array(T) : null;
+  const tick = slicer(progress, 'forward', T);
+  const cost = forwardCost(problem.config);
   unroll(cell, problem.params, problem.sequence.inputs, problem.s0, (cache, i) => {
     states.push(cache.state);
     if (pathGates && gate) pathGates[i] = cache.gates[gate];
+    tick(cost, i + 1);
   });
   const traj: Trajectory = { cell, states, pathGates, scale: reductionScale(problem) };
   memo.set(problem, { inputs: problem.sequence.inputs, print, traj });

@@ -10,6 +10,7 @@ import { packSummary } from '../../traceColumns';
 import { specErrors, withWeights } from './specLoad';
 import type { FromEngine } from './events';
 import type { AttachRequest, SpecText, Watcher } from './messages';
+import type { Serial } from './serial';
 
 /** Thrown from a build's progress callback when the host has cancelled it. */
 export class BuildCancelled extends Error {
@@ -40,16 +41,14 @@ const PROGRESS_MS = 100;
 export type Cursor = NonNullable<AttachRequest['cursor']>;
 
 export class Builds {
-  /** A build is running: builds asked for meanwhile (by messages served between its slices) wait their turn. */
-  private building = false;
-  private readonly waiting: (() => void)[] = [];
-
   constructor(
     private readonly post: (m: FromEngine, transfer?: ArrayBuffer[]) => void,
     /** Whether the host has cancelled build `id`. */
     private readonly isCancelled: (build: number) => boolean,
     /** Called between a long build's slices: the worker serves the messages waiting (calls, other specs, a gradient check). */
     private readonly between: () => void,
+    /** The worker's long jobs, one at a time: builds asked for meanwhile (by messages served between slices) wait their turn. */
+    private readonly serial: Serial,
   ) {}
 
   /** A session's trace for its watchers: the summary's per-step columns packed and transferred. */
@@ -67,25 +66,16 @@ export class Builds {
     );
   }
 
-  /** Builds (or rebuilds) the entry's trace; one build at a time, the others after it. */
+  /** Builds (or rebuilds) the entry's trace; one long job at a time, the others after it. */
   build(entry: Entry, build: number, cursor?: Cursor): void {
     entry.pending = build;
-    this.run(entry, build, cursor);
-  }
-
-  private run(entry: Entry, build: number, cursor?: Cursor): void {
-    if (this.building) {
-      this.waiting.push(() => this.run(entry, build, cursor));
-      return;
-    }
-    this.building = true;
-    try {
-      this.buildNow(entry, build, cursor);
-    } finally {
-      this.building = false;
-      if (entry.pending === build) entry.pending = undefined;
-    }
-    this.waiting.shift()?.();
+    this.serial.run(() => {
+      try {
+        this.buildNow(entry, build, cursor);
+      } finally {
+        if (entry.pending === build) entry.pending = undefined;
+      }
+    });
   }
 
   /** A cancel or an error leaves the last good session. */

@@ -187,5 +187,8 @@ export interface ForgetRequest {
 
 export type ToEngine = DescribeRequest | SpecRequest | AttachRequest | DetachRequest | CallRequest | GradcheckRequest | TrainRequest | TrainCancelRequest | ForgetRequest | SampleRequest | UseWeightsRequest | ImportWeightsRequest;
 
+/** The error a flow or Jacobian call answers when it stopped because nobody would show its result (a new trace, a closed panel, a newer row). */
+export const FLOW_SUPERSEDED = 'superseded: the gradient flow of a trace no longer shown';
+
 /** The cancel flags the host and the worker share: slot build % CANCEL_SLOTS holds a cancelled build's id. */
 export const CANCEL_SLOTS = 1024;

@@ -7,6 +7,8 @@ import { gradcheck, parseWeights, sample, type Diagnostic, type GradcheckResult 
 import { answer, applyMove } from '../../session/api';
 import { checkExpression } from '../../session/stops';
 import { Builds, chooseWeights, type Entry } from './builds';
+import { FlowJobs, type FlowCall } from './flowJobs';
+import { Serial } from './serial';
 import { load, specErrors } from './specLoad';
 import type { SpecError } from '../../protocol';
 import type { FromEngine } from './events';
@@ -15,15 +17,23 @@ import type { AttachRequest, CallResults, SampleRequest, SampleValue, SessionCal
 export class Specs {
   private readonly entries = new Map<string, Entry>();
   private readonly builds: Builds;
+  private readonly flows: FlowJobs;
 
   constructor(
     private readonly post: (m: FromEngine, transfer?: ArrayBuffer[]) => void,
     /** Whether the host has cancelled build `id`. */
     isCancelled: (build: number) => boolean,
-    /** Called between a long build's slices: the worker serves the messages waiting (calls, other specs, a gradient check). */
+    /** Called between a long job's slices: the worker serves the messages waiting (calls, other specs, a gradient check). */
     between: () => void = () => undefined,
   ) {
-    this.builds = new Builds(post, isCancelled, between);
+    const serial = new Serial(); // builds and flow views: one long job at a time
+    this.builds = new Builds(post, isCancelled, between, serial);
+    this.flows = new FlowJobs(post, serial, between, (key) => this.entries.get(key));
+  }
+
+  /** The flow data or a Jacobian row of a spec's session, computed in slices as a long job; answered by a reply with id. */
+  flowCall(id: number, key: string, call: FlowCall): void {
+    this.flows.ask(id, key, call);
   }
 
   /**

@@ -71,6 +71,8 @@ function handle(m: ToEngine): void {
     case 'forget':
       return specs.forget(m.key);
     case 'call':
+      // The flow views are long jobs, sliced: answered when done, other messages served meanwhile.
+      if (m.call.method === 'flow' || m.call.method === 'jacobian') return specs.flowCall(m.id, m.key, m.call);
       return reply(m.id, () => specs.call(m.key, m.call));
     case 'describe':
       return reply(m.id, () => specs.describe(m.spec, m.weightsText));
