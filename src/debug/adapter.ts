@@ -5,12 +5,13 @@
  * scopes Step, Gradients, Parameters page their vectors and matrices lazily; evaluate takes the
  * expression language. It imports no vscode: `bptt dap` runs it on stdio, the extension inline.
  */
-import { DebugSession, InitializedEvent, OutputEvent, TerminatedEvent, Thread } from '@vscode/debugadapter';
+import { InitializedEvent, OutputEvent, TerminatedEvent, Thread } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Cursor } from '../session/cursor';
-import type { Move, SessionApi, SessionInfo } from '../session/api';
+import type { Move, SessionInfo } from '../session/api';
 import { Breakpoints } from './breakpoints';
 import { CAPABILITIES, openLaunch, type LaunchArgs, type SessionOpener } from './launch';
+import { CheckedSession } from './requests';
 import { frameName, gotoPlace, gotoTargets, ORIGIN, Stops, THREAD_ID } from './stops';
 import { Values } from './values';
 
@@ -19,8 +20,7 @@ export type { LaunchArgs, SessionOpener } from './launch';
 
 const FRAME_ID = 1;
 
-export class BpttDebugSession extends DebugSession {
-  private api: SessionApi | null = null;
+export class BpttDebugSession extends CheckedSession {
   private info: SessionInfo | null = null;
   private specPath = '';
   private readonly values = new Values();
@@ -34,12 +34,6 @@ export class BpttDebugSession extends DebugSession {
     super();
     this.setDebuggerLinesStartAt1(true);
     this.setDebuggerColumnsStartAt1(true);
-  }
-
-  /** DAP's pathFormat defaults to 'path', but the library refuses an initialize that leaves it out. */
-  protected override dispatchRequest(request: DebugProtocol.Request): void {
-    if (request.command === 'initialize' && request.arguments?.pathFormat === undefined) request.arguments = { ...request.arguments, pathFormat: 'path' };
-    super.dispatchRequest(request);
   }
 
   protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
@@ -77,45 +71,40 @@ export class BpttDebugSession extends DebugSession {
     this.sendResponse(response);
   }
 
-  protected override async stackTraceRequest(response: DebugProtocol.StackTraceResponse): Promise<void> {
-    const api = this.need(response);
-    if (!api) return;
-    const line = await api.lineOf(this.cursor.t);
-    const frame: DebugProtocol.StackFrame = { id: FRAME_ID, name: frameName(this.cursor), line, column: 1, source: this.source() };
-    response.body = { stackFrames: [frame], totalFrames: 1 };
-    this.sendResponse(response);
+  protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse): void {
+    this.answer(response, async (api) => {
+      const line = await api.lineOf(this.cursor.t);
+      const frame: DebugProtocol.StackFrame = { id: FRAME_ID, name: frameName(this.cursor), line, column: 1, source: this.source() };
+      response.body = { stackFrames: [frame], totalFrames: 1 };
+    });
   }
 
-  protected override async scopesRequest(response: DebugProtocol.ScopesResponse): Promise<void> {
-    const api = this.need(response);
-    if (!api) return;
-    const at = this.cursor;
-    response.body = { scopes: this.values.scopes(await api.scopes(at), at) };
-    this.sendResponse(response);
+  protected override scopesRequest(response: DebugProtocol.ScopesResponse): void {
+    this.answer(response, async (api) => {
+      const at = this.cursor;
+      response.body = { scopes: this.values.scopes(await api.scopes(at), at) };
+    });
   }
 
-  protected override async variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): Promise<void> {
-    const api = this.need(response);
-    if (!api) return;
-    response.body = { variables: await this.values.variables(api, args) };
-    this.sendResponse(response);
+  protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
+    this.answer(response, async (api) => {
+      response.body = { variables: await this.values.variables(api, args) };
+    });
   }
 
-  protected override async evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): Promise<void> {
-    const api = this.need(response);
-    if (!api) return;
-    const text = args.expression.trim();
-    const r = await api.evaluate(this.cursor, text);
-    if (!r.ok) {
-      // Shown where it was asked (the Watch row, the Debug Console), never as a notification;
-      // a hover over a word that names nothing at this place says nothing.
-      const where = r.column !== undefined ? `column ${r.column}: ` : '';
-      this.sendErrorResponse(response, { id: 2001, format: `${where}${r.message}`.replace(/[{}]/g, (c) => (c === '{' ? '(' : ')')), showUser: false });
-      return;
-    }
-    const v = this.values.variable(r.node, this.cursor);
-    response.body = { result: v.value, type: v.type, variablesReference: v.variablesReference, indexedVariables: v.indexedVariables, namedVariables: v.namedVariables };
-    this.sendResponse(response);
+  protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
+    this.answer(response, async (api) => {
+      const text = args.expression.trim();
+      const r = await api.evaluate(this.cursor, text);
+      if (!r.ok) {
+        // Shown where it was asked (the Watch row, the Debug Console), never as a notification;
+        // a hover over a word that names nothing at this place says nothing.
+        const where = r.column !== undefined ? `column ${r.column}: ` : '';
+        return { id: 2001, message: `${where}${r.message}` };
+      }
+      const v = this.values.variable(r.node, this.cursor);
+      response.body = { result: v.value, type: v.type, variablesReference: v.variablesReference, indexedVariables: v.indexedVariables, namedVariables: v.namedVariables };
+    });
   }
 
   // ------------------------------------------------------------------ moves
@@ -153,11 +142,10 @@ export class BpttDebugSession extends DebugSession {
   }
 
   /** Goto targets on a line of data: each step there, forward and backward. */
-  protected override async gotoTargetsRequest(response: DebugProtocol.GotoTargetsResponse, args: DebugProtocol.GotoTargetsArguments): Promise<void> {
-    const api = this.need(response);
-    if (!api || !this.info) return;
-    response.body = { targets: await gotoTargets(api, args.line, this.info.T) };
-    this.sendResponse(response);
+  protected override gotoTargetsRequest(response: DebugProtocol.GotoTargetsResponse, args: DebugProtocol.GotoTargetsArguments): void {
+    this.answer(response, async (api) => {
+      response.body = { targets: await gotoTargets(api, args.line, this.info?.T ?? 0) };
+    });
   }
 
   protected override gotoRequest(response: DebugProtocol.GotoResponse, args: DebugProtocol.GotoArguments): void {
@@ -171,24 +159,19 @@ export class BpttDebugSession extends DebugSession {
 
   // ------------------------------------------------------------------ breakpoints
 
-  protected override async setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): Promise<void> {
-    const api = this.need(response);
-    if (!api) return;
-    const requested = args.breakpoints ?? (args.lines ?? []).map((line) => ({ line }));
-    if (!this.isSpec(args.source)) {
-      response.body = { breakpoints: requested.map((b) => ({ verified: false, line: b.line, message: 'breakpoints go on the lines of the spec being debugged' })) };
-      this.sendResponse(response);
-      return;
-    }
-    response.body = { breakpoints: await this.breakpoints.setLines(api, requested, this.source()) };
-    this.sendResponse(response);
+  protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
+    this.answer(response, async (api) => {
+      const requested = args.breakpoints ?? (args.lines ?? []).map((line) => ({ line }));
+      if (!this.isSpec(args.source)) {
+        response.body = { breakpoints: requested.map((b) => ({ verified: false, line: b.line, message: 'breakpoints go on the lines of the spec being debugged' })) };
+      } else response.body = { breakpoints: await this.breakpoints.setLines(api, requested, this.source()) };
+    });
   }
 
-  protected override async setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): Promise<void> {
-    const api = this.need(response);
-    if (!api) return;
-    response.body = { breakpoints: await this.breakpoints.setExpressions(api, args.breakpoints) };
-    this.sendResponse(response);
+  protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
+    this.answer(response, async (api) => {
+      response.body = { breakpoints: await this.breakpoints.setExpressions(api, args.breakpoints) };
+    });
   }
 
   protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
@@ -244,11 +227,5 @@ export class BpttDebugSession extends DebugSession {
     if (!s.path) return false;
     const norm = (p: string): string => p.replace(/\\/g, '/').replace(/\/+$/, '');
     return norm(s.path) === norm(this.specPath);
-  }
-
-  private need(response: DebugProtocol.Response): SessionApi | null {
-    if (this.api) return this.api;
-    this.sendErrorResponse(response, { id: 1002, format: 'no spec is being debugged (launch first)', showUser: false });
-    return null;
   }
 }

@@ -7,6 +7,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { resolve as resolvePath } from 'node:path';
 import type { SessionApi, SessionChange, SessionInfo } from '../session/api';
 import { NONFINITE_FILTER } from './breakpoints';
+import { badArguments } from './requests';
 
 /** The launch configuration's fields (see package.json contributes.debuggers). */
 export interface LaunchArgs extends DebugProtocol.LaunchRequestArguments {
@@ -49,7 +50,8 @@ export interface Launched {
  * a new trace), and `onInfo` the session's info again after a new trace. Throws with what is wrong.
  */
 export async function openLaunch(args: LaunchArgs, open: SessionOpener, follow: (e: SessionChange) => void, onInfo: (i: SessionInfo) => void): Promise<Launched> {
-  if (typeof args.spec !== 'string' || !args.spec) throw new Error('the launch configuration needs "spec": the path of a spec file (.rnn.yaml or .rnn.json)');
+  const bad = badArguments('launch', args);
+  if (bad) throw new Error(bad);
   const specPath = resolvePath(args.spec);
   const api = await open(args);
   const info = await api.info();
