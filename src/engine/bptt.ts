@@ -42,35 +42,41 @@ export function output(config: ModelConfig, p: Params, seq: Sequence, t: number,
 export function outputs(config: ModelConfig, p: Params, seq: Sequence, t0: number, caches: StepCache[]): OutputStep[] {
   const { K, H } = config, n = caches.length;
   if (n < 2 || !matVecInWasm(K, H)) return caches.map((cache, i) => output(config, p, seq, t0 + i + 1, cache));
-  if (logits.length < n * (H + K)) logits = new Float64Array(n * (H + K));
-  const hs = logits.subarray(0, n * H), Z = logits.subarray(n * H, n * (H + K));
-  for (let i = 0; i < n; i++) {
-    hs.set(caches[i].h, i * H);
-    Z.set(p.b_y.data, i * K);
+  const outs: OutputStep[] = new Array(n);
+  for (let lo = 0; lo < n; lo += OUTPUT_BLOCK) {
+    const m = Math.min(OUTPUT_BLOCK, n - lo);
+    if (logits.length < m * (H + K)) logits = new Float64Array(m * (H + K));
+    const hs = logits.subarray(0, m * H), Z = logits.subarray(m * H, m * (H + K));
+    for (let i = 0; i < m; i++) {
+      hs.set(caches[lo + i].h, i * H);
+      Z.set(p.b_y.data, i * K);
+    }
+    gemmABt(Z, hs, p.W_hy.data, m, K, H);
+    for (let i = 0; i < m; i++) {
+      const z = fresh(K);
+      z.set(Z.subarray(i * K, (i + 1) * K));
+      outs[lo + i] = outputFromLogits(z, K, config.output, config.loss, seq.targets[t0 + lo + i]);
+    }
   }
-  gemmABt(Z, hs, p.W_hy.data, n, K, H);
-  return caches.map((_, i) => {
-    const z = fresh(K);
-    z.set(Z.subarray(i * K, (i + 1) * K));
-    return outputFromLogits(z, K, config.output, config.loss, seq.targets[t0 + i]);
-  });
+  return outs;
 }
+
+/** Steps whose logits outputs forms as one product: its scratch stays bounded however long the run. */
+const OUTPUT_BLOCK = 256;
 
 /** outputs' packed h and logits, reused from call to call (read only within one). */
 let logits = new Float64Array(0);
 
 export function forwardPass(cell: Cell, config: ModelConfig, p: Params, seq: Sequence, s0: CellState): ForwardPass {
-  const T = seq.inputs.length;
-  const caches: StepCache[] = new Array(T);
-  const outs: OutputStep[] = new Array(T);
+  const caches: StepCache[] = new Array(seq.inputs.length);
+  unroll(cell, p, seq.inputs, s0, (cache, i) => {
+    caches[i] = cache;
+  });
+  // The output layer after the steps: the logits of every step as one product where it runs in wasm.
+  const outs = outputs(config, p, seq, 0, caches);
   const scale = lossScale(config, seq);
   let loss = 0;
-  unroll(cell, p, seq.inputs, s0, (cache, i) => {
-    const out = output(config, p, seq, i + 1, cache);
-    caches[i] = cache;
-    outs[i] = out;
-    if (out.loss !== null) loss += out.loss;
-  });
+  for (const out of outs) if (out.loss !== null) loss += out.loss;
   return { caches, outs, loss: loss * scale, scale };
 }
 

@@ -82,36 +82,23 @@ function packer(lo: number, n: number): (key: string, get: (i: number) => Float6
   };
 }
 
+/**
+ * Runs of 2 or 3 steps go step by step (addStep): a packed product would sum them in another order.
+ * A run of one step is a packed product of one row: each element 0 + u·v, then added, the bits of
+ * addStep's G += u·v (the sums start at +0 and so never hold -0); it runs in wasm where addStep's
+ * outer products ran in JavaScript (a trace's last segment is often one step).
+ */
+const stepwise = (n: number): boolean => n > 1 && n < 4;
+
 /** Adds the contributions of steps lo..hi-1 (0-based indices) into grads. */
 export function addRange(terms: GradTerm[], caches: StepCache[], steps: BackwardStep[], lo: number, hi: number, grads: Params): void {
   const n = hi - lo;
   if (n <= 0) return;
-  if (n < 4) {
+  if (stepwise(n)) {
     for (let i = lo; i < hi; i++) addStep(terms, caches[i], steps[i], grads);
     return;
   }
-  const pack = packer(lo, n);
-  for (const term of terms) {
-    const P = grads[term.param];
-    if (term.kind === 'outer') {
-      const A = pack(`g:${term.grad}`, (i) => gradOf(steps[i], term.grad));
-      const B = pack(`x:${term.input}`, (i) => inputOf(caches[i], term.input));
-      gemmAtB(P.data, A, B, n, P.shape[0], P.shape[1]);
-    } else if (term.kind === 'outerT') {
-      const A = pack(`x:${term.input}`, (i) => inputOf(caches[i], term.input));
-      const B = pack(`g:${term.grad}`, (i) => gradOf(steps[i], term.grad));
-      gemmAtB(P.data, A, B, n, P.shape[0], P.shape[1]);
-    } else {
-      for (let i = lo; i < hi; i++) {
-        const g = gradOf(steps[i], term.grad);
-        if (term.kind === 'bias') addInto(P.data, g);
-        else {
-          const v = inputOf(caches[i], term.input);
-          for (let j = 0; j < g.length; j++) P.data[j] += g[j] * v[j];
-        }
-      }
-    }
-  }
+  addLongRuns(terms, caches, steps, [[lo, hi]], grads);
 }
 
 /**
@@ -121,18 +108,19 @@ export function addRange(terms: GradTerm[], caches: StepCache[], steps: Backward
  * at T = 256). Runs too short for a packed product go one addRange a run.
  */
 export function addRuns(terms: GradTerm[], caches: StepCache[], steps: BackwardStep[], runs: readonly (readonly [number, number])[], grads: Params): void {
-  // Short runs at either end (a trace's last segment can be one step) go on their own, in order.
+  // Runs of 2 or 3 steps (and empty ones) at either end go on their own, in order.
+  const short = ([a, b]: readonly [number, number]): boolean => b <= a || stepwise(b - a);
   let first = 0, last = runs.length;
-  while (first < last && runs[first][1] - runs[first][0] < 4) first++;
-  while (last > first && runs[last - 1][1] - runs[last - 1][0] < 4) last--;
+  while (first < last && short(runs[first])) first++;
+  while (last > first && short(runs[last - 1])) last--;
   for (let k = 0; k < first; k++) addRange(terms, caches, steps, runs[k][0], runs[k][1], grads);
   const middle = runs.slice(first, last);
-  if (middle.some(([a, b]) => b - a < 4)) middle.forEach(([a, b]) => addRange(terms, caches, steps, a, b, grads));
+  if (middle.some(short)) middle.forEach(([a, b]) => addRange(terms, caches, steps, a, b, grads));
   else if (middle.length > 0) addLongRuns(terms, caches, steps, middle, grads);
   for (let k = last; k < runs.length; k++) addRange(terms, caches, steps, runs[k][0], runs[k][1], grads);
 }
 
-/** addRuns over runs of at least 4 steps each. */
+/** addRuns over runs of one step or at least 4 each: each vector packed once, the biases and diagonals summed from the packs. */
 function addLongRuns(terms: GradTerm[], caches: StepCache[], steps: BackwardStep[], runs: readonly (readonly [number, number])[], grads: Params): void {
   const lo = Math.min(...runs.map((r) => r[0])), hi = Math.max(...runs.map((r) => r[1]));
   const rel = runs.map(([a, b]) => [a - lo, b - lo] as const);
@@ -149,14 +137,14 @@ function addLongRuns(terms: GradTerm[], caches: StepCache[], steps: BackwardStep
         for (const [a, b] of rel) gemmAtB(P.data, A.subarray(a * P.shape[0]), B.subarray(a * P.shape[1]), b - a, P.shape[0], P.shape[1]);
       }
     } else {
-      for (const [a, b] of runs) {
-        for (let i = a; i < b; i++) {
-          const g = gradOf(steps[i], term.grad);
-          if (term.kind === 'bias') addInto(P.data, g);
-          else {
-            const v = inputOf(caches[i], term.input);
-            for (let j = 0; j < g.length; j++) P.data[j] += g[j] * v[j];
-          }
+      // Step by step in the runs' order as addStep adds them, from the packs: one loop, not a call a step.
+      const g = pack(`g:${term.grad}`, (i) => gradOf(steps[i], term.grad));
+      const v = term.kind === 'diag' ? pack(`x:${term.input}`, (i) => inputOf(caches[i], term.input)) : null;
+      const d = P.data, len = d.length;
+      for (const [a, b] of rel) {
+        for (let o = a * len; o < b * len; o += len) {
+          if (v) for (let j = 0; j < len; j++) d[j] += g[o + j] * v[o + j];
+          else for (let j = 0; j < len; j++) d[j] += g[o + j];
         }
       }
     }
