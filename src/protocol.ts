@@ -23,7 +23,8 @@ export interface Matrix {
   shape: number[];
   /** The shape of data: equal to shape unless pooled. */
   grid: number[];
-  data: number[];
+  /** At full precision (the panel formats it once; binary on the way: as many bytes as display-precision JSON). */
+  data: Float64Array;
   /** Entries per cell when pooled, else absent. */
   block?: number[];
 }
@@ -31,7 +32,8 @@ export interface Matrix {
 /** A vector shown with a name, e.g. h_t or the forget gate f. */
 export interface NamedVector {
   name: string;
-  values: number[];
+  /** At full precision: the card chooses one format for its numbers and writes each once. */
+  values: Float64Array;
   /** What the row is when its usual description would mislead, e.g. a stacked layer's input: "input: h_l1, from layer 1". */
   label?: string;
 }
@@ -45,7 +47,7 @@ export type MathNode =
   | { k: 'call'; fn: string; args: MathNode[] };
 
 /**
- * A value written into an equation: a vector ([n]) or matrix ([r, c]) at display precision; long
+ * A value written into an equation: a vector ([n]) or matrix ([r, c]) at full precision; long
  * ones elided to the rows and columns listed (0-based), the panel drawing ⋯ at each gap.
  */
 export interface TermValue {
@@ -53,7 +55,7 @@ export interface TermValue {
   rows: number[];
   cols: number[];
   /** rows.length × cols.length, row-major. */
-  data: number[];
+  data: Float64Array;
 }
 
 /** A line typeset: the target, the right-hand side, every name's value at t, and the result. */
@@ -137,7 +139,11 @@ export const MAX_LAYER_NORMS = 1_000_000;
 /** Above this T a snapshot leaves dhNorms empty (the summary has them). */
 export const STRIP_IN_SNAPSHOT = 256;
 
-/** Everything the panel shows at the cursor. */
+/**
+ * Everything the panel shows at the cursor. Numbers at full precision, formatted once by the card
+ * that shows them (a card chooses one format for all its numbers: rounding here first would round
+ * twice); vectors and matrices as Float64Array, which VS Code posts to a webview as binary.
+ */
 export interface StepSnapshot {
   cursor: Cursor;
   /** Forward quantities at t: x, h, c, gates, y, p (always present: the backward view refers to them). */
@@ -149,12 +155,12 @@ export interface StepSnapshot {
   equations: EquationLine[];
   /** Backward only: dL/dh_t and its two parts, dc_t, the gate gradients. */
   backward: {
-    dh: number[];
-    dh_from_output: number[];
-    dh_from_future: number[];
-    dc: number[] | null;
+    dh: Float64Array;
+    dh_from_output: Float64Array;
+    dh_from_future: Float64Array;
+    dc: Float64Array | null;
     /** dL/dc_t (and any state but h) as its two parts, like dL/dh_t: through h_t at t, and from step t+1; absent from older hosts. */
-    stateParts?: { name: string; local: number[]; fromFuture: number[] }[];
+    stateParts?: { name: string; local: Float64Array; fromFuture: Float64Array }[];
     dgates: NamedVector[];
     /** dL/ds_t for every state s of the cell but h (lstm: dc; a custom cell: each of its states), named d<s>. */
     dstates?: NamedVector[];
@@ -181,7 +187,7 @@ export interface LayerSnapshot {
   /** 1 = the bottom layer. */
   layer: number;
   forward: NamedVector[];
-  backward: { dh: number[]; dgates: NamedVector[]; dstates: NamedVector[] } | null;
+  backward: { dh: Float64Array; dgates: NamedVector[]; dstates: NamedVector[] } | null;
 }
 
 /** A problem in the spec, positioned. */

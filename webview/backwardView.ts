@@ -47,7 +47,7 @@ interface Scales {
 }
 
 /** dL/dc_t as its two parts: through h_t (dh_t ⊙ o_t ⊙ tanh'(c_t), and the peephole) and from c_{t+1} through f_{t+1}. */
-function dcSum(dc: number[], p: { local: number[]; fromFuture: number[] }, t: number): HTMLElement {
+function dcSum(dc: Float64Array, p: { local: Float64Array; fromFuture: Float64Array }, t: number): HTMLElement {
   const scale = maxAbs(dc, p.local, p.fromFuture);
   const format = cardFormat(dc, p.local, p.fromFuture);
   return el(

@@ -3,7 +3,7 @@
  * Values as the host sent them; colour is a tint behind each written number.
  */
 import type { StepSnapshot } from '../src/protocol';
-import { formatNumber } from '../src/format';
+import { formatNumber, sharedFormat } from '../src/format';
 import { el, sym } from './dom';
 import { vectorRow } from './vectorRow';
 import { tokenText } from './tokens';
@@ -19,17 +19,20 @@ function distribution(s: StepSnapshot): HTMLElement | null {
   const shownKs = new Set(order.slice(0, TOP).map((x) => x.k));
   s.distribution.forEach((d, k) => d.target && shownKs.add(k));
   const hidden = s.distribution.length - shownKs.size;
+  // One format for the column, as a card's: chosen from the likeliest entry, so the numbers line up
+  // and a tiny probability reads 0.0003, not 2.71e-4 under 0.9120; the exact value in each title.
+  const fmt = sharedFormat(s.distribution.map((d) => d.p));
   const rows = s.distribution.map((d, k) => {
     if (!shownKs.has(k)) return null;
     const bar = el('span', { class: 'bar-fill' });
     bar.style.width = `${Math.max(0, Math.min(1, d.p)) * 100}%`;
-    const text = formatNumber(d.p);
+    const exact = formatNumber(d.p);
     return el(
       'div',
-      { class: `dist-row${d.target ? ' target' : ''}`, 'data-testid': `dist-${k}`, title: `p(${tokenText(d.label)}) = ${text}${d.target ? ' · the target' : ''}` },
+      { class: `dist-row${d.target ? ' target' : ''}`, 'data-testid': `dist-${k}`, title: `p(${tokenText(d.label)}) = ${exact}${d.target ? ' · the target' : ''}` },
       el('span', { class: 'dist-label', text: tokenText(d.label) }),
       el('span', { class: 'bar', 'aria-hidden': 'true' }, bar),
-      el('span', { class: 'num dist-value', 'data-testid': `dist-${k}-value`, text }),
+      el('span', { class: 'num dist-value', 'data-testid': `dist-${k}-value`, 'data-value': exact, text: fmt(d.p) }),
       el('span', { class: 'dist-mark', text: d.target ? 'target' : '' }),
     );
   });

@@ -97,7 +97,7 @@ export function valueMath(v: TermValue, testid?: string): Element {
   // One format for the whole value; each entry's own (exact) form in its title. Cells are centred
   // (MathML has no column alignment in Chromium): figure spaces pad each number to the longest,
   // so with tabular digits the columns line up on the right.
-  const texts = v.data.map(sharedFormat(v.data));
+  const texts = Array.from(v.data, sharedFormat(v.data));
   const width = Math.max(0, ...texts.map((x) => x.length));
   v.rows.forEach((i, a) => {
     if (a > 0 && i > v.rows[a - 1] + 1) rows.push(m('mtr', {}, ...v.cols.map((_, b) => m('mtd', {}, mo(b === 0 || v.cols.length === 1 ? '⋮' : '')))));

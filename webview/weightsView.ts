@@ -21,7 +21,7 @@ export interface WeightsSection {
 
 const isMatrix = (m: unknown): m is Matrix => {
   const v = m as Matrix | undefined;
-  return !!v && Array.isArray(v.grid) && Array.isArray(v.data) && Array.isArray(v.shape) && v.data.length === v.grid.reduce((a, b) => a * b, 1);
+  return !!v && Array.isArray(v.grid) && v.data instanceof Float64Array && Array.isArray(v.shape) && v.data.length === v.grid.reduce((a, b) => a * b, 1);
 };
 
 /** "W_hh" as W with subscript hh. */

@@ -14,17 +14,15 @@ import type { EquationMath, MathNode, TermValue } from '../protocol';
 export const MAX_SHOWN = 5;
 const MAX_HEAD = 3;
 
-/** A number at the precision the panel writes it (see snapshot.ts). */
-export type Round = (v: number) => number;
-
 const keep = (n: number): number[] => (n <= MAX_SHOWN ? Array.from({ length: n }, (_, i) => i) : [...Array.from({ length: MAX_HEAD }, (_, i) => i), n - 1]);
 
-/** A vector or matrix as an equation shows it: elided past MAX_SHOWN rows or columns. */
-export function termValue(shape: number[], data: ArrayLike<number>, round: Round): TermValue {
+/** A vector or matrix as an equation shows it: elided past MAX_SHOWN rows or columns, at full precision (the panel formats it once). */
+export function termValue(shape: number[], data: ArrayLike<number>): TermValue {
   const r = shape[0] ?? 1, c = shape.length > 1 ? shape[1] : 1;
   const rows = keep(r), cols = shape.length > 1 ? keep(c) : [0];
-  const out: number[] = [];
-  for (const i of rows) for (const j of cols) out.push(round(data[i * c + j]));
+  const out = new Float64Array(rows.length * cols.length);
+  let k = 0;
+  for (const i of rows) for (const j of cols) out[k++] = data[i * c + j];
   return { shape: shape.length > 1 ? [r, c] : [r], rows, cols, data: out };
 }
 
@@ -60,10 +58,7 @@ const asTensor = (v: Float64Array): Tensor => ({ shape: [v.length], data: v }) a
 /** The values an equation may name at step t, by name; evaluate() adds the intermediates. */
 export class EquationScope {
   private readonly values = new Map<string, ExprValue>();
-  constructor(
-    readonly params: Params,
-    private readonly round: Round,
-  ) {
+  constructor(readonly params: Params) {
     for (const [k, v] of Object.entries(params)) this.values.set(k, v as unknown as ExprValue);
   }
   set(name: string, v: Float64Array | Tensor | undefined): void {
@@ -106,7 +101,7 @@ export class EquationScope {
       const v = this.values.get(name);
       if (!v || !isTensor(v)) continue;
       const t = v as unknown as Tensor;
-      values.push({ name, value: termValue(t.shape, t.data, this.round), ...(name in this.params ? { param: true } : {}) });
+      values.push({ name, value: termValue(t.shape, t.data), ...(name in this.params ? { param: true } : {}) });
     }
     let res: Tensor | null = result ? (result instanceof Float64Array ? asTensor(result) : result) : null;
     if (!res) {
@@ -118,6 +113,6 @@ export class EquationScope {
       }
     }
     if (res) this.values.set(target, res as unknown as ExprValue);
-    return { target, expr: toMath(node), values, result: res ? termValue(res.shape, res.data, this.round) : null };
+    return { target, expr: toMath(node), values, result: res ? termValue(res.shape, res.data) : null };
   }
 }

@@ -4,24 +4,17 @@
  */
 import { cellInfo, type BackwardRecord, type ForwardRecord, type Params, type Problem, type Trace } from '../engine';
 import { MAX_LAYER_NORMS, STRIP_IN_SNAPSHOT, type Cursor, type LayerSnapshot, type Matrix, type NamedVector, type StepSnapshot, type TraceSummary } from '../protocol';
-import { exponentForm, formatNumber, formatVector } from '../format';
+import { formatNumber, formatVector } from '../format';
 import { backwardEquations, forwardEquations } from './equations';
 import { layerView } from './layerView';
 import { EquationScope } from './equationMath';
 
 /**
- * A number at the precision the panel writes it (src/format.ts): 4 decimals, or 3 significant
- * digits when tiny or huge. A snapshot carries what is shown, no more: a third of the bytes.
+ * A vector as the panel receives it: at full precision, in a buffer of its own (a view into a
+ * record's would carry the whole record's buffer along). The card formats it once; rounding it
+ * here as well wrote -7.2507e-5 as -0.72e-4 beside 8.07e-4, where it is -0.73e-4.
  */
-export function shown(v: number): number {
-  if (!Number.isFinite(v) || v === 0) return v;
-  const a = Math.abs(v);
-  const r = exponentForm(a) ? Number(v.toPrecision(3)) : Number(v.toFixed(4));
-  // Rounding must not move a value across a form's boundary (it would be written differently).
-  return r !== 0 && exponentForm(Math.abs(r)) === exponentForm(a) ? r : v;
-}
-
-const arr = (v: ArrayLike<number>): number[] => Array.from(v, shown);
+const arr = (v: ArrayLike<number>): Float64Array => Float64Array.from(v);
 
 function describe(p: Problem): string {
   const c = p.config;
@@ -90,7 +83,7 @@ export function summarize(problem: Problem, trace: Trace, file: string): TraceSu
   };
 }
 
-const stripOf = (trace: Trace, layer?: number): (number | null)[] => dhNormsOf(trace, layer).map((v) => (Number.isFinite(v) ? shown(v) : null));
+const stripOf = (trace: Trace, layer?: number): (number | null)[] => dhNormsOf(trace, layer).map((v) => (Number.isFinite(v) ? v : null));
 
 /** A stack's ||dL/dh_t|| of every layer, for the timeline's strip to follow the layer switch: T·L numbers, up to MAX_LAYER_NORMS (above, only L). */
 function layerNorms(problem: Problem, trace: Trace): Pick<TraceSummary, 'layerDhNorms' | 'layerDhNormsOmitted'> {
@@ -150,14 +143,14 @@ function matrix(p: Params, name: string, side = MAX_GRID): Matrix {
   if (rows <= side && cols <= side) return { shape, grid: [rows, cols], data: arr(data) };
   const br = Math.ceil(rows / side), bc = Math.ceil(cols / side);
   const gr = Math.ceil(rows / br), gc = Math.ceil(cols / bc);
-  const out = new Array<number>(gr * gc).fill(0);
+  const out = new Float64Array(gr * gc);
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < cols; j++) {
       const v = data[i * cols + j], k = Math.floor(i / br) * gc + Math.floor(j / bc);
       if (Math.abs(v) > Math.abs(out[k])) out[k] = v;
     }
   }
-  return { shape, grid: [gr, gc], data: out.map(shown), block: [br, bc] };
+  return { shape, grid: [gr, gc], data: out, block: [br, bc] };
 }
 
 /** Which vector a stacked layer's x is: the layer below's h, or the embedded token (nothing for a plain x). */
@@ -184,16 +177,16 @@ export function snapshotAt(problem: Problem, trace: Trace, cursor: Cursor, layer
   const target = problem.sequence.targets[t - 1];
   const distribution =
     config.output === 'softmax'
-      ? arr(f.y).map((p, k) => ({
+      ? Array.from(f.y, (p, k) => ({
           label: problem.vocab?.vocab[k] ?? String(k),
-          p: shown(p),
+          p,
           target: target !== null && (target.kind === 'class' ? target.index === k : target.values[k] > 0),
         }))
       : null;
   // The strip fills as the backward pass proceeds: t' >= t are known in the backward phase.
-  const dhNorms = trace.T > STRIP_IN_SNAPSHOT ? [] : dhNormsOf(trace, full.layers ? v.l : undefined).map((v, i) => (cursor.phase === 'backward' && i + 1 >= t ? shown(v) : null));
+  const dhNorms = trace.T > STRIP_IN_SNAPSHOT ? [] : dhNormsOf(trace, full.layers ? v.l : undefined).map((v, i) => (cursor.phase === 'backward' && i + 1 >= t ? v : null));
   // What the equations name at t: the weights, the layer's input, its previous states (s0 at t = 1).
-  const scope = new EquationScope(problem.params, shown);
+  const scope = new EquationScope(problem.params);
   scope.set(v.input, f.x);
   for (const [s, val] of Object.entries(v.prev)) scope.set(`${s}_prev`, val);
   const layers = full.layers ? { layer: v.l, layers: layerSnapshots(full.layers, cursor.phase === 'backward' ? trace.backward(t).layers : undefined) } : {};

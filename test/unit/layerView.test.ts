@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { runTrace, type Problem } from '../../src/engine';
 import { loadSpec } from '../../src/engine/spec';
-import { snapshotAt, shown } from '../../src/session/snapshot';
+import { snapshotAt } from '../../src/session/snapshot';
 import { StepSession } from '../../src/session/session';
 
 function load(text: string): Problem {
@@ -15,8 +15,9 @@ function load(text: string): Problem {
   return problem;
 }
 
-const values = (s: { forward: { name: string; values: number[] }[] }, name: string): number[] => s.forward.find((v) => v.name === name)!.values;
-const round = (v: ArrayLike<number>): number[] => Array.from(v, shown);
+const values = (s: { forward: { name: string; values: Float64Array }[] }, name: string): Float64Array => s.forward.find((v) => v.name === name)!.values;
+/** What the snapshot carries of a record: its numbers at full precision, in a buffer of their own. */
+const full = (v: ArrayLike<number>): Float64Array => Float64Array.from(v);
 
 describe('the snapshot of layer l of a stack', () => {
   const problem = load('model: { cell: lstm, hidden: 3, layers: 3, embedding: 2 }\ndata: { text: hello there }\ninit: { seed: 5 }\n');
@@ -27,17 +28,17 @@ describe('the snapshot of layer l of a stack', () => {
     const s = snapshotAt(problem, trace, { phase: 'forward', t }, l);
     const rec = trace.forward(t).layers![l - 1];
     expect(s.layer).toBe(l);
-    expect(values(s, 'h')).toEqual(round(rec.h));
-    expect(values(s, 'c')).toEqual(round(rec.states.c));
-    for (const g of ['i', 'f', 'g', 'o']) expect(values(s, g)).toEqual(round(rec.gates[g]));
+    expect(values(s, 'h')).toEqual(full(rec.h));
+    expect(values(s, 'c')).toEqual(full(rec.states.c));
+    for (const g of ['i', 'f', 'g', 'o']) expect(values(s, g)).toEqual(full(rec.gates[g]));
     // Its input: the layer below's h_t, or for layer 1 the embedding's row of the token (W_emb[v]).
     const input = l > 1 ? trace.forward(t).layers![l - 2].h : problem.params.W_emb.data.slice(2 * problem.sequence.inputs[t - 1].indexOf(1), 2 * problem.sequence.inputs[t - 1].indexOf(1) + 2);
-    expect(values(s, 'x')).toEqual(round(input));
+    expect(values(s, 'x')).toEqual(full(input));
     // The equations name the layer's parameters and its input, and their numbers are the layer's.
     const sfx = l === 1 ? '' : `_l${l}`;
     const inputName = l === 1 ? 'x_emb' : `h_l${l - 1}`;
     expect(s.equations[0].symbolic).toBe(`i = sigmoid(W_xi${sfx} @ ${inputName} + W_hi${sfx} @ h_prev + b_i${sfx})`);
-    expect(s.equations[0].math!.result!.data).toEqual(round(rec.gates.i));
+    expect(s.equations[0].math!.result!.data).toEqual(full(rec.gates.i));
     // Only the top layer's lines go on to the output.
     expect(s.equations.some((e) => e.symbolic.startsWith('z = W_hy'))).toBe(l === 3);
   });
@@ -45,16 +46,16 @@ describe('the snapshot of layer l of a stack', () => {
   it('layer 1 at t = 1 starts from the spec h0 and c0 (h_prev typeset with its value)', () => {
     const s = snapshotAt(problem, trace, { phase: 'forward', t: 1 }, 1);
     const hPrev = s.equations[0].math!.values.find((v) => v.name === 'h_prev')!;
-    expect(hPrev.value.data).toEqual(round(problem.s0.h_l1));
+    expect(hPrev.value.data).toEqual(full(problem.s0.h_l1));
   });
 
   it.each([1, 2, 3])('backward, layer %i: dh and its two parts, dc and the gate gradients are the layer records', (l) => {
     const s = snapshotAt(problem, trace, { phase: 'backward', t }, l);
     const rec = trace.backward(t).layers![l - 1];
     const b = s.backward!;
-    expect(b.dh).toEqual(round(rec.dh));
-    expect(b.dc).toEqual(round(rec.dstates.c));
-    for (const g of ['i', 'f', 'g', 'o']) expect(b.dgates.find((d) => d.name === g)!.values).toEqual(round(rec.dgates[g]));
+    expect(b.dh).toEqual(full(rec.dh));
+    expect(b.dc).toEqual(full(rec.dstates.c));
+    for (const g of ['i', 'f', 'g', 'o']) expect(b.dgates.find((d) => d.name === g)!.values).toEqual(full(rec.dgates[g]));
     // The parts sum to the total.
     b.dh.forEach((v, j) => expect(b.dh_from_output[j] + b.dh_from_future[j]).toBeCloseTo(v, 3));
     const sfx = l === 1 ? '' : `_l${l}`;
@@ -62,12 +63,12 @@ describe('the snapshot of layer l of a stack', () => {
     const own = ['W_xi', 'W_hi', 'b_i', 'W_xf', 'W_hf', 'b_f', 'W_xg', 'W_hg', 'b_g', 'W_xo', 'W_ho', 'b_o'].map((n) => n + sfx);
     expect(names).toEqual([...own, ...(l === 1 ? ['W_emb'] : []), ...(l === 3 ? ['W_hy', 'b_y'] : [])].sort());
     const dW = s.grads!.find((g) => g.name === `W_hf${sfx}`)!;
-    expect(dW.contribution.data).toEqual(round(trace.contribution(t)[`W_hf${sfx}`].data));
+    expect(dW.contribution.data).toEqual(full(trace.contribution(t)[`W_hf${sfx}`].data));
     expect(s.equations[0].symbolic).toBe(l === 3 ? 'dz = y - v' : 'dh = dh_above + dh_next');
     // Each of the layer's parameter lines names its gradient and carries its contribution at t.
     const inputName = l === 1 ? 'x_emb' : `h_l${l - 1}`;
     const line = s.equations.find((e) => e.symbolic === `dW_xf${sfx} = outer(df, ${inputName})`)!;
-    expect(line.math!.result!.data).toEqual(round(trace.contribution(t)[`W_xf${sfx}`].data).slice(0, line.math!.result!.data.length));
+    expect(line.math!.result!.data).toEqual(full(trace.contribution(t)[`W_xf${sfx}`].data).slice(0, line.math!.result!.data.length));
   });
 
   it('a lower layer\'s dh from above is what the layer above sends back at t: Σ_q W_xq_l2ᵀ dq of layer 2 (computed here)', () => {
@@ -109,7 +110,7 @@ describe('the session keeps the layer', () => {
     s.step(3);
     const snap = s.snapshot();
     expect(snap.layer).toBe(1);
-    expect(values(snap, 'h')).toEqual(round(s.trace.forward(snap.cursor.t).layers![0].h));
+    expect(values(snap, 'h')).toEqual(full(s.trace.forward(snap.cursor.t).layers![0].h));
     s.setLayer(9);
     expect(s.layer).toBe(2);
   });

@@ -67,3 +67,10 @@ export function mismatches(problem: Problem, trace: Trace, c: Cursor, shown: Sho
   } else if (Object.keys(shown.heatmaps).some((id) => id.startsWith('grad-'))) bad.push('gradient heatmaps shown in the forward phase'); // the Weights section's are always there
   return bad;
 }
+
+/** Whether `text` (e.g. "-0.73e-4", "0.1235") is `v` rounded to its last digit: within half a unit of it. */
+export function roundedOnce(text: string, v: number): boolean {
+  const [mant, exp] = text.split('e');
+  const unit = Math.pow(10, -(mant.split('.')[1]?.length ?? 0) + (exp ? Number(exp) : 0));
+  return Math.abs(Number(text) - v) <= unit / 2 + 1e-12 * Math.abs(v);
+}

@@ -13,7 +13,7 @@ import { sample, type Problem, type Trace } from '../../src/engine';
 import { StepSession } from '../../src/session/session';
 import { panelHtml } from '../../src/extension/panelHtml';
 import { parseWebviewMessage, type HostMessage, type WebviewMessage } from '../../src/protocol';
-import { COLLECT, initScript, postToPage } from './inPage';
+import { COLLECT, initScript } from './inPage';
 import { THEMES, type ThemeName } from './themes';
 
 export const root = join(__dirname, '..', '..');
@@ -87,8 +87,12 @@ export interface PanelOptions {
   withholdTrace?: boolean;
 }
 
-/** JSON.parse's reviver (as page source) turning postTyped's { __typed, data } back into typed arrays. */
-const REVIVE_TYPED = `(_k, v) => (v && typeof v === 'object' && typeof v.__typed === 'string' ? new globalThis[v.__typed](v.data.map((x) => (x === 'NaN' ? NaN : x))) : v)`;
+/** JSON.parse's reviver (as page source) turning postTyped's { __typed, data } back into typed arrays (non-finite entries arrive as text). */
+const REVIVE_TYPED = `(_k, v) => (v && typeof v === 'object' && typeof v.__typed === 'string' ? new globalThis[v.__typed](v.data.map((x) => (typeof x === 'string' ? Number(x) : x))) : v)`;
+
+/** A message as text for the page: typed arrays as { __typed, data } (see REVIVE_TYPED), numbers at full precision. */
+const typedJson = (msg: unknown): string =>
+  JSON.stringify(msg, (_k, v) => (ArrayBuffer.isView(v) ? { __typed: v.constructor.name, data: Array.from(v as unknown as ArrayLike<number>, (x) => (Number.isFinite(x) ? x : String(x))) } : v));
 
 /** How long the in-test host lets pass before the flow data and Jacobian rows, as the real one defers them. */
 const FLOW_DELAY_MS = 0;
@@ -211,17 +215,11 @@ export class Panel {
   }
 
   /**
-   * Sends a message holding typed arrays as VS Code delivers it to a webview: a structured clone,
-   * the typed arrays arriving as typed arrays (the packed trace: packSummary's columns).
+   * Sends a message as VS Code delivers it to a webview: JSON, its typed arrays arriving as typed
+   * arrays (a snapshot's vectors and matrices, the packed trace's columns); anything goes.
    */
-  postTyped(msg: unknown): Promise<void> {
-    const json = JSON.stringify(msg, (_k, v) => (ArrayBuffer.isView(v) ? { __typed: v.constructor.name, data: Array.from(v as unknown as ArrayLike<number>, (x) => (Number.isNaN(x) ? 'NaN' : x)) } : v));
-    return this.page.evaluate(`window.postMessage(JSON.parse(${JSON.stringify(json)}, ${REVIVE_TYPED}), '*')`);
-  }
-
-  /** Sends a message as the host would (JSON, as postMessage serialises it); anything goes. */
   post(msg: HostMessage | unknown): Promise<void> {
-    return this.page.evaluate(postToPage(msg));
+    return this.page.evaluate(`window.postMessage(JSON.parse(${JSON.stringify(typedJson(msg))}, ${REVIVE_TYPED}), '*')`);
   }
 
   /**

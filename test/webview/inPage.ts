@@ -33,9 +33,6 @@ export function initScript(vars: Record<string, string>, bodyClass: string, stat
   return INIT.replace('__VARS__', JSON.stringify(vars)).replace('__BODY_CLASS__', JSON.stringify(bodyClass)).replace('__STATE__', JSON.stringify(state ?? null));
 }
 
-/** Posts a message to the page as the host does. */
-export const postToPage = (msg: unknown): string => `window.postMessage(${JSON.stringify(msg)}, '*')`;
-
 /** Every element with a data-testid (text, title, aria-label, data-value), and each heatmap's cells. */
 export const COLLECT = `(() => {
   const ids = {};

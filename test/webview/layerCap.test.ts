@@ -21,7 +21,7 @@ const at = (phase: string, t: number) => panel.page.waitForSelector(`[data-testi
 
 beforeAll(async () => {
   panel = await web.open(randomProblem({ cell: 'rnn', layers: L, H: 2, D: 2, K: 2, T, seed: 3 }), { withholdTrace: true });
-  await panel.postTyped({ type: 'trace', summary: packSummary(panel.session.summary()).packed, snapshot: panel.session.snapshot() });
+  await panel.post({ type: 'trace', summary: packSummary(panel.session.summary()).packed, snapshot: panel.session.snapshot() });
   await at('forward', 1);
 }, 180_000);
 afterAll(async () => {

@@ -18,15 +18,6 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** Posts a message holding typed arrays into the page, as a structured clone (what VS Code's binary transport delivers). */
-async function postTyped(panel: Panel, msg: unknown): Promise<void> {
-  const json = JSON.stringify(msg, (_k, v) => (ArrayBuffer.isView(v) ? { __typed: v.constructor.name, data: Array.from(v as unknown as ArrayLike<number>, (x) => (Number.isNaN(x) ? 'NaN' : x)) } : v));
-  await panel.page.evaluate((text) => {
-    const m = JSON.parse(text, (_k, v) => (v && typeof v === 'object' && typeof v.__typed === 'string' ? new (globalThis as unknown as Record<string, new (a: number[]) => unknown>)[v.__typed](v.data.map((x: number | string) => (x === 'NaN' ? NaN : x))) : v));
-    (globalThis as unknown as { postMessage(m: unknown, origin: string): void }).postMessage(m, '*');
-  }, json);
-}
-
 /** The timeline's elements (columns, labels, losses, ||dL/dh_t|| bars and their scale). */
 const timelineOf = (s: Shown): Record<string, Shown['ids'][string]> => Object.fromEntries(Object.entries(s.ids).filter(([id]) => /^(timeline|dhnorm|dh-range|truncation)/.test(id)));
 
@@ -42,7 +33,7 @@ for (const [name, text] of Object.entries(SPECS)) {
     const packed = await Panel.open(browser, problem, { withholdTrace: true });
     try {
       await plain.at('forward', 1);
-      await postTyped(packed, { type: 'trace', summary: packSummary(packed.session.summary()).packed, snapshot: packed.session.snapshot() });
+      await packed.post({ type: 'trace', summary: packSummary(packed.session.summary()).packed, snapshot: packed.session.snapshot() });
       await packed.at('forward', 1);
       for (const p of [plain, packed]) {
         await p.page.keyboard.press('End'); // backward t = 1: every bar filled in
@@ -56,7 +47,7 @@ for (const [name, text] of Object.entries(SPECS)) {
       if (name === 'vectors') expect([short, b['timeline-input-1'].text]).toEqual(['0.12…', short]); // the short form survived the packing
       // Columns shorter than T: refused (a warning), the timeline as it was.
       const bad = packSummary(packed.session.summary()).packed;
-      await postTyped(packed, { type: 'trace', summary: { ...bad, columns: { ...bad.columns, inputs: new Int32Array(1) } }, snapshot: packed.session.snapshot() });
+      await packed.post({ type: 'trace', summary: { ...bad, columns: { ...bad.columns, inputs: new Int32Array(1) } }, snapshot: packed.session.snapshot() });
       await expect.poll(() => packed.warnings.some((w) => w.includes('ignored an invalid message'))).toBe(true);
       expect(timelineOf(await packed.collect())).toEqual(a);
     } finally {

@@ -9,6 +9,7 @@ import { afterAll, expect, test } from 'vitest';
 import { formatNumber } from '../../src/format';
 import { randomProblem } from '../unit/helpers/randomProblem';
 import { Panel, useBrowser } from './harness';
+import { roundedOnce } from './expected';
 
 const web = useBrowser();
 const panels: Panel[] = [];
@@ -39,12 +40,8 @@ function cardProblems(rows: Cell[][], values: number[][]): string[] {
     if (row.length !== values[r].length) bad.push(`row ${r}: ${row.length} cells for ${values[r].length} values`);
     row.forEach((c, i) => {
       const v = values[r][i];
-      // Rounded to the format's last digit: within half a unit of it, after the host's own rounding
-      // to what formatNumber writes (3 significant digits in exponent form, 4 decimals otherwise).
-      const [mant, exp] = c.text.split('e');
-      const unit = Math.pow(10, -(mant.split('.')[1]?.length ?? 0) + (exp ? Number(exp) : 0));
-      const sent = v === 0 ? 0 : Math.abs(v) < 1e-3 || Math.abs(v) >= 1e4 ? Math.pow(10, Math.floor(Math.log10(Math.abs(v))) - 2) / 2 : 5e-5;
-      if (!(Math.abs(Number(c.text) - v) <= unit / 2 + sent + 1e-12 * Math.abs(v))) bad.push(`row ${r} [${i}]: ${c.text} for ${v}`);
+      // Rounded once, to the format's last digit: within half a unit of the value itself.
+      if (!roundedOnce(c.text, v)) bad.push(`row ${r} [${i}]: ${c.text} for ${v}`);
       if (!c.title.endsWith(`= ${formatNumber(v)}`)) bad.push(`row ${r} [${i}]: title ${JSON.stringify(c.title)} lacks the exact ${formatNumber(v)}`);
       if (r > 0 && i < rows[0].length && Math.abs(c.right - rows[0][i].right) > 0.5) bad.push(`row ${r} [${i}] is not under row 0's`);
     });
@@ -104,4 +101,21 @@ test('a long vector drawn as a strip writes its range\'s two ends in one format,
   // One format for both ends (the card's rule) and each end rounded right: checked as a card of two.
   expect(cardProblems([[{ text: a, title: `= ${formatNumber(lo)}`, right: 0 }, { text: b, title: `= ${formatNumber(hi)}`, right: 0 }]], [[lo, hi]])).toEqual([]);
   expect(await range.getAttribute('title')).toBe(`${formatNumber(lo)} … ${formatNumber(hi)}`);
+});
+
+test('the output distribution writes its probabilities in one format, each rounded once, the exact value in its title', async () => {
+  // Large output weights: a peaked softmax whose least likely entries are below 1e-3.
+  const panel = await web.open(randomProblem({ cell: 'rnn', H: 4, D: 3, K: 8, T: 2, seed: 4, scale: 3 }));
+  panels.push(panel);
+  await panel.at('forward', 1);
+  const p = Array.from(panel.trace.forward(1).y);
+  expect(Math.min(...p), 'some probability is tiny').toBeLessThan(1e-3);
+  const cells = (await panel.page.evaluate(
+    `[...document.querySelectorAll('[data-testid="distribution"] .dist-row')].map((r) => ({ k: Number(r.dataset.testid.slice(5)), text: r.querySelector('.dist-value').textContent, title: r.getAttribute('title'), right: r.querySelector('.dist-value').getBoundingClientRect().right }))`,
+  )) as { k: number; text: string; title: string; right: number }[];
+  expect(cells.map((c) => c.k).sort()).toEqual(p.map((_, k) => k)); // K = 8: every entry listed
+  const row = cells.map((c) => ({ text: c.text, title: c.title.replace(/ · the target$/, ''), right: c.right }));
+  expect(cardProblems([row], [cells.map((c) => p[c.k])])).toEqual([]);
+  expect(new Set(cells.map((c) => c.right)).size, 'the numbers end in one column').toBe(1);
+  await shoot(panel, 'distribution', 'distribution-dark');
 });
