@@ -36,12 +36,15 @@ export function flowMapView(problem: Problem, opts: { maxRows?: number; maxCols?
       for (let k = k0; k < Math.min(m.T + 1, k0 + block); k++) acc = fold(acc, row[k - 1]);
       return acc;
     });
-  const norms = m.norms.map((row) =>
-    pool<number | null, number | null>(row, null, (acc, v) => {
+  // Pooling and ratios pass over every row's T entries: the hook between rows too (T = 100,000 rows are long).
+  const between = (i: number): void => opts.progress?.('pooling', i, 2 * m.rows.length);
+  const norms = m.norms.map((row, i) => {
+    between(i);
+    return pool<number | null, number | null>(row, null, (acc, v) => {
       const f = finiteOrNull(v);
       return f === null ? acc : acc === null ? f : Math.max(acc, f);
-    }),
-  );
+    });
+  });
   // A pooled cell counts as dropped when truncation cuts every pair it stands for (k <= t).
   const dropped = m.dropped
     ? m.dropped.map((row, i) => {
@@ -57,6 +60,7 @@ export function flowMapView(problem: Problem, opts: { maxRows?: number; maxCols?
   const bounded = [m.bounded, block > 1 ? `columns pooled: each stands for ${block} steps k and shows their largest norm` : null].filter(Boolean).join('; ') || null;
   // Each pair against its row's diagonal ||dL_t/dh_t||: how much of L_t's gradient is left k steps back.
   const ratios = m.norms.map((row, i) => {
+    between(m.rows.length + i);
     const diag = row[m.rows[i] - 1];
     const r = row.map((v) => (v !== null && diag !== null && diag > 0 && Number.isFinite(v) ? v / diag : null));
     return pool<number | null, number | null>(r, null, (acc, v) => (v === null || !Number.isFinite(v) ? acc : acc === null ? v : Math.max(acc, v)));

@@ -77,10 +77,10 @@ function flowMapOf(problem: Problem, opts: FlowMapOptions = {}): FlowMap {
   const hName = stateOfLayer(problem, 'h', opts.layer);
   const lower = hName !== 'h';
   const from = Math.max(1, first - S + (lower ? 1 : 2)); // the earliest step a sweep goes back through
-  const saved = stepCaches(problem, traj, from, T);
+  const tick = slicer(opts.progress, 'map', R);
+  const saved = stepCaches(problem, traj, from, T, (c) => tick(c, 0));
   const cacheAt = (t: number) => saved[t - from];
 
-  const tick = slicer(opts.progress, 'map', R);
   const norms = rows.map((t, i) => {
     const row: (number | null)[] = new Array(T).fill(null);
     let dh = outputGradient(problem, p, traj.states[t].h, t, scale);

@@ -76,7 +76,8 @@ function jacobianRowOf(problem: Problem, t: number, opts: JacobianOptions = {}):
   const traj = trajectory(problem, opts.progress);
   const { cell } = traj;
   const path = cell.info.path;
-  const saved = stepCaches(problem, traj, kMin + 1, t);
+  const tick = slicer(opts.progress, 'jacobian', t - kMin);
+  const saved = stepCaches(problem, traj, kMin + 1, t, (cost) => tick(cost, 0));
   // A stack's layer l: dh^l_t/dh^l_k runs through layer l's own recurrence (the layers below feed it, none feeds back).
   const hName = stateOfLayer(problem, 'h', opts.layer);
   const sfx = hName.slice(1);
@@ -91,14 +92,16 @@ function jacobianRowOf(problem: Problem, t: number, opts: JacobianOptions = {}):
     return e;
   });
   const block = new Float64Array(H * H);
-  const tick = slicer(opts.progress, 'jacobian', t - kMin);
-  const perStep = H * backwardCost(config) + 2.5 * H * H * H; // as jacobianSpan counts it
+  const step = backwardCost(config);
   for (let j = t; j > kMin; j--) {
     const cache = saved[j - kMin - 1];
-    rows = rows.map((r) => cell.backward(p, cache, r).dprev);
+    rows = rows.map((r) => {
+      const d = cell.backward(p, cache, r).dprev;
+      tick(step, t - j);
+      return d;
+    });
     rows.forEach((r, i) => block.set(r[hName], i * H));
-    norms[j - 2] = matrixSpectralNorm(block, H, H);
-    tick(perStep, t - j + 1);
+    norms[j - 2] = matrixSpectralNorm(block, H, H, (cost) => tick(cost, t - j + 1));
   }
 
   const lambda = stackedRecurrentNorm(config, p, layerInfo?.recurrent);

@@ -8,7 +8,7 @@ import type { ModelConfig } from '../types';
 import { recurrentCount } from './budget';
 
 /** Which part of the flow views is being computed. */
-export type FlowPhase = 'forward' | 'map' | 'truncation' | 'spectra' | 'jacobian';
+export type FlowPhase = 'forward' | 'map' | 'truncation' | 'spectra' | 'jacobian' | 'pooling';
 
 /** Called between slices with the part and how far it is (done of total, in that part's units); may throw to stop. */
 export type FlowProgress = (phase: FlowPhase, done: number, total: number) => void;
@@ -23,14 +23,14 @@ export function forwardCost(config: ModelConfig): number {
 
 /**
  * A work counter for a phase: tick(cost, done) adds cost multiply-adds and calls the hook (with done
- * of total) once FLOW_SLICE have been spent since its last call. Without a hook it does nothing.
+ * of total) once `slice` (FLOW_SLICE) have been spent since its last call. Without a hook it does nothing.
  */
-export function slicer(progress: FlowProgress | undefined, phase: FlowPhase, total: number): (cost: number, done: number) => void {
+export function slicer(progress: FlowProgress | undefined, phase: FlowPhase, total: number, slice = FLOW_SLICE): (cost: number, done: number) => void {
   if (!progress) return () => undefined;
   let spent = 0;
   return (cost, done) => {
     spent += cost;
-    if (spent < FLOW_SLICE) return;
+    if (spent < slice) return;
     spent = 0;
     progress(phase, done, total);
   };

@@ -1,13 +1,13 @@
 /**
  * Spectral radius and spectral norm. Up to SPECTRAL_EXACT_MAX rows and columns, exact up to floating
  * point: the norm as sqrt(λmax(A Aᵀ)) by Householder tridiagonalisation and Sturm bisection, the
- * radius from the real Schur form (ml-matrix's EigenvalueDecomposition: Hessenberg + Francis QR).
+ * radius from the eigenvalues (eigenvalues.ts: Hessenberg + Francis QR, in steps a worker can slice).
  * Those cost O(n³) (a minute at n = 1200), so above it a bounded Krylov method estimates them
  * (krylov.ts: Lanczos for the norm, Arnoldi for the radius; O(m·n²) with m = KRYLOV_STEPS).
  */
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import type { Tensor } from '../types';
 import { arnoldiRadius, lanczosNorm } from './krylov';
+import { eigenvalues, type Tick } from './eigenvalues';
 
 /** Matrices up to this size (the smaller side, for the norm) get the exact O(n³) methods. */
 export const SPECTRAL_EXACT_MAX = 320;
@@ -17,8 +17,8 @@ export function spectralIsEstimated(rows: number, cols: number): boolean {
   return Math.min(rows, cols) > SPECTRAL_EXACT_MAX;
 }
 
-/** Largest eigenvalue of a symmetric n×n matrix (row-major; overwritten). Accurate to ~n·eps·‖A‖. */
-export function symmetricMaxEigenvalue(A: Float64Array, n: number): number {
+/** Largest eigenvalue of a symmetric n×n matrix (row-major; overwritten). Accurate to ~n·eps·‖A‖. tick: after each column. */
+export function symmetricMaxEigenvalue(A: Float64Array, n: number, tick?: Tick): number {
   if (n === 0) return 0;
   if (n === 1) return A[0];
   const d = new Float64Array(n), e = new Float64Array(n - 1);
@@ -59,6 +59,7 @@ export function symmetricMaxEigenvalue(A: Float64Array, n: number): number {
       for (let j = m0; j < n; j++) A[i * n + j] -= vi * p[j] + wi * v[j];
     }
     e[k] = alpha;
+    tick?.(4 * (n - m0) * (n - m0));
   }
   e[n - 2] = A[(n - 1) * n + (n - 2)];
   for (let i = 0; i < n; i++) d[i] = A[i * n + i];
@@ -104,7 +105,7 @@ export function tridiagonalMaxEigenvalue(d: Float64Array, e: Float64Array): numb
  * ‖M‖_2 of an m×n row-major matrix: sqrt(λmax) of the smaller Gram matrix, after scaling by the
  * largest entry so that neither tiny nor huge products under- or overflow.
  */
-export function matrixSpectralNorm(M: Float64Array, rows: number, cols: number): number {
+export function matrixSpectralNorm(M: Float64Array, rows: number, cols: number, tick?: Tick): number {
   let amax = 0;
   for (let i = 0; i < M.length; i++) amax = Math.max(amax, Math.abs(M[i]));
   if (amax === 0 || !Number.isFinite(amax)) return amax;
@@ -121,7 +122,7 @@ export function matrixSpectralNorm(M: Float64Array, rows: number, cols: number):
       else X[j * len + i] = val;
     }
   const G = new Float64Array(n * n);
-  for (let a = 0; a < n; a++)
+  for (let a = 0; a < n; a++) {
     for (let b = a; b < n; b++) {
       let t = 0;
       const ia = a * len, ib = b * len;
@@ -129,25 +130,26 @@ export function matrixSpectralNorm(M: Float64Array, rows: number, cols: number):
       G[a * n + b] = t;
       G[b * n + a] = t;
     }
-  return Math.sqrt(Math.max(0, symmetricMaxEigenvalue(G, n))) * amax;
+    tick?.((n - a) * len);
+  }
+  return Math.sqrt(Math.max(0, symmetricMaxEigenvalue(G, n, tick))) * amax;
 }
 
-/** Spectral norm (largest singular value) of a matrix; a vector [n] counts as a column. */
-export function spectralNorm(W: Tensor): number {
+/** Spectral norm (largest singular value) of a matrix; a vector [n] counts as a column. tick: between steps of the work. */
+export function spectralNorm(W: Tensor, tick?: Tick): number {
   const [rows, cols] = W.shape.length === 2 ? W.shape : [W.shape[0] ?? W.data.length, 1];
-  return matrixSpectralNorm(W.data, rows, cols);
+  return matrixSpectralNorm(W.data, rows, cols, tick);
 }
 
-/** Spectral radius (largest |eigenvalue|) of a square matrix, nonsymmetric included. */
-export function spectralRadius(W: Tensor): number {
+/** Spectral radius (largest |eigenvalue|) of a square matrix, nonsymmetric included; tick: between steps of the work (eigenvalues.ts). */
+export function spectralRadius(W: Tensor, tick?: Tick): number {
   const n = W.shape[0];
   if (W.shape.length !== 2 || W.shape[1] !== n) throw new RangeError(`spectralRadius needs a square matrix, got [${W.shape.join(',')}]`);
   if (n === 0) return 0;
   if (n === 1) return Math.abs(W.data[0]);
   if (spectralIsEstimated(n, n)) return arnoldiRadius(W.data, n);
-  const rows = Array.from({ length: n }, (_, i) => Array.from(W.data.subarray(i * n, (i + 1) * n)));
-  const evd = new EigenvalueDecomposition(new Matrix(rows), { assumeSymmetric: false });
+  const { re, im } = eigenvalues(W.data, n, tick);
   let r = 0;
-  evd.realEigenvalues.forEach((re, i) => (r = Math.max(r, Math.hypot(re, evd.imaginaryEigenvalues[i]))));
+  re.forEach((x, i) => (r = Math.max(r, Math.hypot(x, im[i]))));
   return r;
 }

@@ -79,10 +79,14 @@ export function seedTrajectory(problem: Problem, caches: readonly StepCache[]): 
   memo.set(problem, { inputs: problem.sequence.inputs, print: fingerprint(problem), traj: { cell, states, pathGates, scale: reductionScale(problem) } });
 }
 
-/** The caches of steps from..to (caches[t - from]), re-run from the saved state at from - 1. */
-export function stepCaches(problem: Problem, traj: Trajectory, from: number, to: number): StepCache[] {
+/** The caches of steps from..to (caches[t - from]), re-run from the saved state at from - 1; tick(multiply-adds) after each step. */
+export function stepCaches(problem: Problem, traj: Trajectory, from: number, to: number, tick?: (cost: number) => void): StepCache[] {
   const out: StepCache[] = [];
-  unroll(traj.cell, problem.params, problem.sequence.inputs, traj.states[from - 1], (cache) => void out.push(cache), from - 1, to);
+  const cost = forwardCost(problem.config);
+  unroll(traj.cell, problem.params, problem.sequence.inputs, traj.states[from - 1], (cache) => {
+    out.push(cache);
+    tick?.(cost);
+  }, from - 1, to);
   return out;
 }
 
