@@ -278,6 +278,8 @@ export interface JacobianView {
   gateSummary?: string | null;
   /** λ's matrix as the cell names it: "‖W_hh‖₂", "‖[W_hi; W_hf; W_hg; W_ho]‖₂". */
   lambdaName?: string;
+  /** Set when the cell has no [H, H] recurrent matrix (IndRNN's u is a vector): why there is no λ and no bound; bound is then empty. */
+  noBound?: string;
   /** Why the row stops short of k = 1, else null. */
   bounded: string | null;
   /** A stack: the layer whose h_t and h_k the row relates (1 = bottom); absent for a single cell. */

@@ -113,7 +113,7 @@ export function flowSection(send: (m: WebviewMessage) => void, savedThreshold: n
       row = r;
       chartSlot.classList.remove('pending');
       chartSlot.replaceChildren(jacobianChart(r, cell));
-      jacTitle.replaceChildren('Jacobian norms along row ', sym('t'), ` = ${r.t}, beside the bound`, r.cursorT !== undefined && r.cursorT !== r.t ? ` (t = ${r.cursorT} has no step back: the whole sequence's row)` : '');
+      jacTitle.replaceChildren('Jacobian norms along row ', sym('t'), ` = ${r.t}${r.noBound ? '' : ', beside the bound'}`, r.cursorT !== undefined && r.cursorT !== r.t ? ` (t = ${r.cursorT} has no step back: the whole sequence's row)` : '');
       drawSpectral();
     },
     setClip(c: ClipView) {

@@ -29,12 +29,15 @@ export function spectralLine(cell: string, row: JacobianView | null, spectral: S
   const lambdaName = row?.lambdaName ?? `the recurrent matrices' norm (${cell})`;
   const item = (testid: string, label: (Node | string)[], v: number, title: string): HTMLElement =>
     el('span', { class: 'sp-item', 'data-testid': testid, 'data-value': formatNumber(v), title }, ...label, ' = ', el('span', { class: 'num sp-value', text: formatNumber(v) }));
+  // No [H, H] recurrent matrix: no λ, γλ or bound to show; the host says why.
+  const bounded = row && !row.noBound;
   return el(
     'div',
     { class: 'sp-line', 'data-testid': 'spectral' },
-    row ? item('lambda', ['λ'], row.lambda, `λ = ${lambdaName} (spectral norm)`) : null,
-    row ? item('gamma', ['γ'], row.gamma, 'γ = max f′ of the recurrent nonlinearity') : null,
-    row ? item('gamma-lambda', ['γλ'], row.gammaLambda, 'γλ: the bound’s factor per step back; below 1 the bound vanishes, above 1 it explodes') : null,
+    row?.noBound ? el('span', { class: 'sp-item muted', 'data-testid': 'no-bound', text: row.noBound }) : null,
+    bounded ? item('lambda', ['λ'], row.lambda, `λ = ${lambdaName} (spectral norm)`) : null,
+    bounded ? item('gamma', ['γ'], row.gamma, 'γ = max f′ of the recurrent nonlinearity') : null,
+    bounded ? item('gamma-lambda', ['γλ'], row.gammaLambda, 'γλ: the bound’s factor per step back; below 1 the bound vanishes, above 1 it explodes') : null,
     ...spectral.map((s) => item(`rho-${s.name}`, ['ρ(', symName(s.name), ')'], s.radius, `spectral radius of ${s.name} (largest |eigenvalue|); ‖${s.name}‖₂ = ${formatNumber(s.norm)}`)),
   );
 }
@@ -75,7 +78,7 @@ function legend(row: JacobianView): HTMLElement {
     { class: 'jc-legend' },
     key('norm', '‖d', sym('h', t), '/d', sym('h', 'k'), '‖₂'),
     gated ? key('gate', row.gateLabel ?? 'gate path', el('span', { class: 'muted', text: ` ${row.gateWhat ?? 'gate path'}, largest unit` })) : null,
-    key('bound', gated ? 'rnn bound ' : 'bound ', '(γλ)', el('sup', { text: `${t}−k` }), gated ? el('span', { class: 'muted', text: ' reference only' }) : null),
+    row.noBound ? null : key('bound', gated ? 'rnn bound ' : 'bound ', '(γλ)', el('sup', { text: `${t}−k` }), gated ? el('span', { class: 'muted', text: ' reference only' }) : null),
   );
 }
 
@@ -91,7 +94,7 @@ export function jacobianChart(row: JacobianView, cell: string): HTMLElement {
   const t = row.t;
   const gated = row.gatePath !== null;
   // Drawn in this order: the measured norms last, on top of the curves they may touch.
-  const series: Series[] = [{ key: 'bound', values: row.bound }];
+  const series: Series[] = row.noBound ? [] : [{ key: 'bound', values: row.bound }];
   if (row.gatePath) series.push({ key: 'gate', values: row.gatePath });
   series.push({ key: 'norm', values: row.norms });
   const n = row.ks.length;

@@ -112,6 +112,9 @@ export function flowVerdict(rows: number[], norms: (number | null)[][]): FlowVer
 
 const fmtFactor = (v: number): string => (v === 0 ? '0' : v >= 0.01 && v < 1000 ? String(Number(v.toPrecision(3))) : v.toExponential(1).replace('e+', 'e'));
 
+/** What the flow views say for a cell without an [H, H] recurrent matrix, as `bptt flow` does. */
+export const NO_BOUND = 'no [H, H] recurrent matrix, so no λ and no bound (γλ)^(t−k): the measured norms alone';
+
 /** ||dh_t/dh_k|| along row t with the bound and the gate path, over the k the engine computed; progress: between slices (may throw to stop). */
 export function jacobianView(problem: Problem, t: number, layer?: number, progress?: FlowProgress): JacobianView {
   const l = stackLayer(problem, layer);
@@ -120,6 +123,8 @@ export function jacobianView(problem: Problem, t: number, layer?: number, progre
   // A stack's layer: its own recurrent matrices and gate path.
   const info = l !== null && whole.layers ? whole.layers[l - 1] : whole;
   const path = info.path;
+  // A cell without an [H, H] recurrent matrix (IndRNN's u is a vector) has no λ, so no bound (γλ)^(t−k): said, not drawn as 0.
+  const noBound = info.recurrent.length === 0 ? NO_BOUND : undefined;
   // norms[k-1] is NaN for the k a bounded row left out: send only the computed k.
   let kFirst = t;
   while (kFirst > 1 && Number.isFinite(r.norms[kFirst - 2])) kFirst--;
@@ -128,7 +133,7 @@ export function jacobianView(problem: Problem, t: number, layer?: number, progre
     t,
     ks: Array.from({ length: t - kFirst + 1 }, (_, i) => kFirst + i),
     norms: slice(r.norms),
-    bound: slice(r.bound),
+    bound: noBound ? [] : slice(r.bound),
     gamma: r.gamma,
     lambda: r.lambda,
     gammaLambda: r.gamma * r.lambda,
@@ -137,6 +142,7 @@ export function jacobianView(problem: Problem, t: number, layer?: number, progre
     gateWhat: r.gatePath ? (path?.what ?? null) : null,
     gateSummary: r.gatePath && path && kFirst < t ? gateSummary(path.label, path.what, t, kFirst, r.gatePath[kFirst - 1]) : null,
     lambdaName: lambdaName(info.recurrent),
+    ...(noBound ? { noBound } : {}),
     bounded: r.bounded,
     ...(l !== null ? { layer: l } : {}),
   };

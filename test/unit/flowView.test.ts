@@ -4,7 +4,7 @@ import { clipPreview, flowMap, jacobianRow, recurrentSpectra, runTrace } from '.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSpec } from '../../src/engine/spec';
-import { clipView, DEFAULT_CLIP, flowData, flowMapView, flowVerdict, gateSummary, jacobianView } from '../../src/session/flowView';
+import { clipView, DEFAULT_CLIP, flowData, flowMapView, flowVerdict, gateSummary, jacobianView, NO_BOUND } from '../../src/session/flowView';
 import { parseHostMessage, parseWebviewMessage } from '../../src/protocol';
 import { randomProblem } from './helpers/randomProblem';
 
@@ -70,6 +70,19 @@ describe('the Jacobian row view', () => {
     expect([v.gamma, v.lambda, v.gammaLambda]).toEqual([r.gamma, r.lambda, r.gamma * r.lambda]);
     expect(v.norms[4]).toBe(1); // dh_t/dh_t = I
     expect(v.gateSummary === null).toBe(label === null); // a sentence exactly when there is a gate path
+  });
+
+  test('a cell without an [H, H] recurrent matrix (IndRNN): no bound and why, as bptt flow says; the norms as jacobianRow', () => {
+    const text = readFileSync(join(__dirname, '..', '..', 'examples', 'indrnn.rnn.yaml'), 'utf8');
+    const problem = loadSpec(text).problem!;
+    const T = problem.sequence.inputs.length;
+    const v = jacobianView(problem, T);
+    expect(v.noBound).toBe(NO_BOUND);
+    expect(v.bound).toEqual([]);
+    expect(v.norms).toEqual(jacobianRow(problem, T).norms);
+    expect(parseHostMessage(json({ type: 'jacobian', row: v }))).not.toBeNull();
+    // A cell with one keeps its bound, and says nothing of the kind.
+    expect(jacobianView(randomProblem({ cell: 'rnn', T: 6, seed: 6 }), 5).noBound).toBeUndefined();
   });
 
   test('the gate path in a sentence: the product back to k, its factor per step (0.9^(1/4) … ), open at 0.9 and above', () => {
