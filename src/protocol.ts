@@ -322,6 +322,11 @@ export interface FlowMessage {
   flow: FlowData | null;
   error?: string;
 }
+/** The flow data of the trace shown are being computed: how far, in words ("the forward pass, 40%"). */
+export interface FlowProgressMessage {
+  type: 'flowProgress';
+  text: string;
+}
 /** The Jacobian row of the cursor's t, sent after the snapshot that moved there. */
 export interface JacobianMessage {
   type: 'jacobian';
@@ -404,7 +409,7 @@ export interface SampleResultMessage {
   weights: string;
 }
 
-export type HostMessage = TraceMessage | SnapshotMessage | ErrorsMessage | FlowMessage | JacobianMessage | ClipPreviewMessage | TrainingProgressMessage | TrainingSampleMessage | BuildMessage | SettingsMessage | WeightsChoiceMessage | SampleResultMessage;
+export type HostMessage = TraceMessage | SnapshotMessage | ErrorsMessage | FlowMessage | FlowProgressMessage | JacobianMessage | ClipPreviewMessage | TrainingProgressMessage | TrainingSampleMessage | BuildMessage | SettingsMessage | WeightsChoiceMessage | SampleResultMessage;
 
 // ---------------------------------------------------------------- webview -> host
 
@@ -551,6 +556,8 @@ export function parseHostMessage(v: unknown): HostMessage | null {
     case 'flow':
       if (v.flow === null) return typeof v.error === 'string' ? { type: 'flow', flow: null, error: v.error } : null;
       return isObj(v.flow) && isFlowMap(v.flow.map) && Array.isArray(v.flow.spectral) && isClip(v.flow.clip) ? (v as unknown as FlowMessage) : null;
+    case 'flowProgress':
+      return typeof v.text === 'string' && v.text.length <= 200 ? { type: 'flowProgress', text: v.text } : null;
     case 'jacobian':
       return isJacobian(v.row) ? (v as unknown as JacobianMessage) : null;
     case 'clipPreview':

@@ -15,6 +15,8 @@ export interface FlowSection {
   /** A new trace: the old flow data no longer applies until its flow message arrives. */
   stale(cell: string): void;
   setFlow(f: FlowData): void;
+  /** How far the flow data of the trace shown are (while they compute). */
+  progress(text: string): void;
   /** The host could not compute the flow data: say so instead of waiting. */
   failed(reason: string): void;
   setJacobian(row: JacobianView): void;
@@ -102,6 +104,9 @@ export function flowSection(send: (m: WebviewMessage) => void, savedThreshold: n
         clip.setThreshold(f.clip.threshold);
         clip.show(f.clip);
       }
+    },
+    progress(text: string) {
+      if (element.getAttribute('aria-busy') === 'true') status.textContent = ` · computing… ${text}`;
     },
     failed(reason: string) {
       element.classList.remove('stale');

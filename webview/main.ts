@@ -176,6 +176,9 @@ function handle(m: HostMessage): void {
       }
       else flow.failed(m.error ?? 'unknown error');
       return;
+    case 'flowProgress':
+      flow.progress(m.text);
+      return;
     case 'jacobian':
       if (!summary) return;
       flow.setJacobian(m.row);

@@ -54,7 +54,7 @@ export class StepperPanel extends Disposable {
     this.panel.title = path.basename(uri.path);
     this.view.load();
     this.register(
-      engine.attach(specText(doc), 'panel', { progress: (m) => this.onProgress(m), built: (m) => this.onBuilt(m), failed: (m) => this.onFailed(m), changed: (m) => this.onChanged(m) }, { cursor: pendingCursor }),
+      engine.attach(specText(doc), 'panel', { progress: (m) => this.onProgress(m), built: (m) => this.onBuilt(m), failed: (m) => this.onFailed(m), changed: (m) => this.onChanged(m), flowProgress: (m) => this.flow.progress(m) }, { cursor: pendingCursor }),
     );
   }
 

@@ -7,6 +7,8 @@ import type * as vscode from 'vscode';
 import type { HostMessage } from '../protocol';
 import type { EngineClient } from './engine/client';
 import { FLOW_SUPERSEDED } from './engine/messages';
+import type { FlowProgressEvent } from './engine/events';
+import { flowProgressText } from '../session/flowView';
 import { log } from './output';
 
 /** The Jacobian row waits this long after a move. */
@@ -51,6 +53,12 @@ export class FlowRelay implements vscode.Disposable {
         this.post({ type: 'flow', flow: null, error: message });
       },
     );
+  }
+
+  /** The worker says how far the flow data are: shown while the newest request is unanswered. */
+  progress(m: FlowProgressEvent): void {
+    if (this.asked === 0 || this.answered || !this.listening()) return;
+    this.post({ type: 'flowProgress', text: flowProgressText(m.phase, m.done, m.total) });
   }
 
   /**

@@ -3,7 +3,7 @@
  * pooled to what a panel can draw), the Jacobian row of the cursor's t, the recurrent matrices'
  * spectra and the clipping preview. Pure: no vscode, so it is tested in Node.
  */
-import { cellInfo, clipPreview, flowMap, jacobianRow, recurrentSpectra, type FlowProgress, type Params, type Problem } from '../engine';
+import { cellInfo, clipPreview, flowMap, jacobianRow, recurrentSpectra, type FlowPhase, type FlowProgress, type Params, type Problem } from '../engine';
 import type { ClipView, FlowData, FlowMapView, FlowVerdict, JacobianView } from '../protocol';
 
 /** Rows of the map computed at most (the most recent loss terms). */
@@ -111,6 +111,22 @@ export function flowVerdict(rows: number[], norms: (number | null)[][]): FlowVer
 }
 
 const fmtFactor = (v: number): string => (v === 0 ? '0' : v >= 0.01 && v < 1000 ? String(Number(v.toPrecision(3))) : v.toExponential(1).replace('e+', 'e'));
+
+/** What each part of the flow data is called while it computes. */
+const PHASE_NAMES: Record<FlowPhase, string> = {
+  forward: 'the forward pass',
+  map: 'the flow map',
+  truncation: 'the truncation loss (two traces)',
+  pooling: 'the flow map',
+  spectra: 'the spectra',
+  jacobian: 'the Jacobian row',
+};
+
+/** How far the flow data are, in words: "the forward pass, 40%". */
+export function flowProgressText(phase: FlowPhase, done: number, total: number): string {
+  const pct = total > 0 ? Math.min(100, Math.max(0, Math.floor((100 * done) / total))) : 0;
+  return `${PHASE_NAMES[phase]}, ${pct}%`;
+}
 
 /** What the flow views say for a cell without an [H, H] recurrent matrix, as `bptt flow` does. */
 export const NO_BOUND = 'no [H, H] recurrent matrix, so no λ and no bound (γλ)^(t−k): the measured norms alone';

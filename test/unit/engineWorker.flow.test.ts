@@ -75,6 +75,11 @@ describe('the gradient flow in the engine worker', () => {
     expect(data.map.T).toBe(32_000);
     expect(data.map.rows[data.map.rows.length - 1]).toBe(32_000);
     expect(data.spectral.map((s) => s.name)).toEqual(['W_hi', 'W_hf', 'W_hg', 'W_ho']);
+    // How far it was, said along the way (the panel shows it): the forward pass first, all before the answer.
+    const progress = log.slice(0, at(40)).filter((m): m is Extract<FromEngine, { type: 'flowProgress' }> => m.type === 'flowProgress');
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress[0]).toMatchObject({ key: 'mem:flow', phase: 'forward', total: 32_000 });
+    expect(progress.every((m) => m.done <= m.total)).toBe(true);
   }, 300_000);
 
   it('a flow under way when the spec is edited stops, answers superseded, and the new trace’s flow follows', async () => {

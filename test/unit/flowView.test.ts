@@ -4,7 +4,7 @@ import { clipPreview, flowMap, jacobianRow, recurrentSpectra, runTrace } from '.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSpec } from '../../src/engine/spec';
-import { clipView, DEFAULT_CLIP, flowData, flowMapView, flowVerdict, gateSummary, jacobianView, NO_BOUND } from '../../src/session/flowView';
+import { clipView, DEFAULT_CLIP, flowData, flowMapView, flowVerdict, gateSummary, jacobianView, flowProgressText, NO_BOUND } from '../../src/session/flowView';
 import { parseHostMessage, parseWebviewMessage } from '../../src/protocol';
 import { randomProblem } from './helpers/randomProblem';
 
@@ -70,6 +70,15 @@ describe('the Jacobian row view', () => {
     expect([v.gamma, v.lambda, v.gammaLambda]).toEqual([r.gamma, r.lambda, r.gamma * r.lambda]);
     expect(v.norms[4]).toBe(1); // dh_t/dh_t = I
     expect(v.gateSummary === null).toBe(label === null); // a sentence exactly when there is a gate path
+  });
+
+  test('how far the flow data are, in words, and the message that carries it checked where it arrives', () => {
+    expect(flowProgressText('forward', 12_000, 30_000)).toBe('the forward pass, 40%');
+    expect(flowProgressText('spectra', 5, 5)).toBe('the spectra, 100%');
+    expect(flowProgressText('map', 0, 0)).toBe('the flow map, 0%');
+    expect(parseHostMessage({ type: 'flowProgress', text: 'the forward pass, 40%' })).toEqual({ type: 'flowProgress', text: 'the forward pass, 40%' });
+    expect(parseHostMessage({ type: 'flowProgress', text: 40 })).toBeNull();
+    expect(parseHostMessage({ type: 'flowProgress', text: 'x'.repeat(201) })).toBeNull();
   });
 
   test('a cell without an [H, H] recurrent matrix (IndRNN): no bound and why, as bptt flow says; the norms as jacobianRow', () => {

@@ -15,7 +15,7 @@ import { BuildLedger } from './buildLedger';
 import { BuildNotes } from './buildNotes';
 import { TrainingJobs } from './trainingJobs';
 import type { FromWorker, StartTraining } from '../../node/training/messages';
-import type { BuildFailed, BuildProgress, Built, Changed, DiagnosticsValue, FromEngine } from './events';
+import type { BuildFailed, BuildProgress, Built, Changed, DiagnosticsValue, FlowProgressEvent, FromEngine } from './events';
 import type { CallResults, ImportedSpec, SampleValue, SpecDescription, SessionCall, SpecText, ToEngine, Watcher } from './messages';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
@@ -26,6 +26,7 @@ export interface SpecEvents {
   built?(m: Built): void;
   failed?(m: BuildFailed): void;
   changed?(m: Changed): void;
+  flowProgress?(m: FlowProgressEvent): void;
 }
 
 export class EngineClient implements vscode.Disposable {
@@ -200,6 +201,9 @@ export class EngineClient implements vscode.Disposable {
       }
       case 'joined':
         this.builds.joined(m);
+        return;
+      case 'flowProgress':
+        this.emit(m.key, (l) => l.flowProgress?.(m));
         return;
       case 'changed':
         this.emit(m.key, (l) => l.changed?.(m));

@@ -3,7 +3,7 @@
  * spec's builds and session (routed by key) and of training runs (by job). Plain data, with a
  * trace's summary packed (its columns' buffers move with the message).
  */
-import type { Diagnostic } from '../../engine';
+import type { Diagnostic, FlowPhase } from '../../engine';
 import type { Cursor, PackedTraceSummary, SpecError, StepSnapshot } from '../../protocol';
 import type { SessionChange } from '../../session/api';
 import type { FromWorker } from '../../node/training/messages';
@@ -23,6 +23,15 @@ export interface BuildProgress {
   key: string;
   build: number;
   phase: 'forward' | 'backward';
+  done: number;
+  total: number;
+}
+
+/** The flow data of a session are being computed: which part and how far (posted a few times a second, after the first moments). */
+export interface FlowProgressEvent {
+  type: 'flowProgress';
+  key: string;
+  phase: FlowPhase;
   done: number;
   total: number;
 }
@@ -79,4 +88,4 @@ export interface TrainingEvent {
   message: FromWorker;
 }
 
-export type FromEngine = Reply | BuildProgress | Built | BuildFailed | Joined | Changed | TrainingEvent;
+export type FromEngine = Reply | BuildProgress | Built | BuildFailed | Joined | Changed | TrainingEvent | FlowProgressEvent;

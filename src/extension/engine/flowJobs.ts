@@ -13,6 +13,9 @@ import type { FromEngine } from './events';
 import { FLOW_SUPERSEDED } from './messages';
 import type { Serial } from './serial';
 
+/** A flow job's progress is posted at most this often, and not before it has run this long (ms). */
+const PROGRESS_MS = 500;
+
 /** Thrown from a flow job's progress when its result would be shown to nobody. */
 class FlowSuperseded extends Error {
   constructor() {
@@ -45,10 +48,16 @@ export class FlowJobs {
     const superseded = (): boolean =>
       this.entryOf(key) !== entry || entry.session !== session || session.trace !== trace || entry.pending !== undefined ||
       !entry.watchers.has('panel') || session.layer !== layer || (call.method === 'jacobian' && this.newestRow.get(key) !== id);
-    const progress: FlowProgress = () => {
+    let last = 0;
+    const progress: FlowProgress = (phase, done, total) => {
       if (superseded()) throw new FlowSuperseded();
       this.between();
       if (superseded()) throw new FlowSuperseded(); // a message just served made it so
+      // The panel says how far the flow data are (a short computation says nothing).
+      const now = Date.now();
+      if (call.method !== 'flow' || now - last < PROGRESS_MS) return;
+      if (last) this.post({ type: 'flowProgress', key, phase, done, total });
+      last = now;
     };
     this.serial.run(() => {
       try {
