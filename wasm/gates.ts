@@ -121,9 +121,10 @@ export function lstmGates(buf: usize, cPrev: usize, f: usize, c: usize, h: usize
  * m standard LSTM steps keeping only the state (a checkpointed trace's first pass): row t of XA
  * ([m, 4H]) holds b_q + W_xq x_t for the four gates; each step adds W_h h_prev (Wh: the four W_hq
  * stacked, [4H, H]; each row's sum as matVecAdd forms it) and runs lstmGates in scratch ([11H]).
- * h and c are updated in place. The same sums in the same order as a step of lstmStep.
+ * h and c are updated in place. The same sums in the same order as a step of lstmStep. TAPE, unless
+ * 0: each step's h also into its row t ([m, H]; the checkpointed trace's first pass keeps them).
  */
-export function lstmSteps(XA: usize, m: i32, Wh: usize, H: i32, h: usize, c: usize, scratch: usize): void {
+export function lstmSteps(XA: usize, m: i32, Wh: usize, H: i32, h: usize, c: usize, scratch: usize, TAPE: usize): void {
   const hb = <usize>H * F;
   const buf = scratch, f = scratch + 8 * hb, c2 = f + hb, h2 = c2 + hb;
   for (let t = 0; t < m; t++) {
@@ -132,5 +133,6 @@ export function lstmSteps(XA: usize, m: i32, Wh: usize, H: i32, h: usize, c: usi
     lstmGates(buf, c, f, c2, h2, H);
     memory.copy(h, h2, hb);
     memory.copy(c, c2, hb);
+    if (TAPE) memory.copy(TAPE + <usize>t * hb, h2, hb);
   }
 }

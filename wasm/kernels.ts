@@ -13,4 +13,4 @@ export { lstmGatesRows, expInto, tanhInto, sigmoidInto, lstmGates, lstmSteps } f
 export { stepMatVec, stepMatTVec, gruForward, gruBackward } from './gru';
 export { gruBackRun, rnnBackRun } from './stepBack';
 export { lstmBackRun } from './lstmBack';
-export { lstmStepsTape, lstmGatesRun } from './lstmTape';
+export { lstmGatesRun } from './lstmTape';

@@ -1,29 +1,11 @@
-// The checkpointed trace's two LSTM passes (owner: trace): the first pass keeps every step's h (a
-// tape), so recomputing a segment needs no recurrence for its affine part: all its steps'
-// W_h h_(t-1) come as one matrix product, and only the gates run step by step.
+// The checkpointed trace's LSTM replay (owner: trace): the first pass keeps every step's h (a tape:
+// gates.ts's lstmSteps with a TAPE), so recomputing a segment needs no recurrence for its affine
+// part: all its steps' W_h h_(t-1) come as one matrix product, and only the gates run step by step.
 
 // @ts-nocheck  (AssemblyScript: v128, f64x2, load<T>, usize are its builtins)
 
 import { F } from './simd';
-import { matVecAdd } from './matvec';
 import { lstmGates } from './gates';
-
-/**
- * lstmSteps (gates.ts), also writing each step's h into row t of TAPE ([m, H]): the same sums in the
- * same order.
- */
-export function lstmStepsTape(XA: usize, m: i32, Wh: usize, H: i32, h: usize, c: usize, scratch: usize, TAPE: usize): void {
-  const hb = <usize>H * F;
-  const buf = scratch, f = scratch + 8 * hb, c2 = f + hb, h2 = c2 + hb;
-  for (let t = 0; t < m; t++) {
-    memory.copy(buf, XA + <usize>t * 4 * hb, 4 * hb);
-    matVecAdd(buf, Wh, 4 * H, H, h);
-    lstmGates(buf, c, f, c2, h2, H);
-    memory.copy(h, h2, hb);
-    memory.copy(c, c2, hb);
-    memory.copy(TAPE + <usize>t * hb, h2, hb);
-  }
-}
 
 /**
  * The gates of m steps whose pre-activations are known (PRE: [m, 4H], rows a_i a_f a_g a_o), c

@@ -4,6 +4,7 @@
  * as the JavaScript steps in cells/lstm.ts, and each run where affineRows' shape rule would run it.
  */
 import type { WasmKernels } from './kernels/wasm';
+import { lstmAdvance, lstmGatesRows as wasmGatesRows, lstmStep, lstmStepFrom } from './kernels/wasmLstm';
 import { kernelsInUse, pays } from './kernelChoice';
 import { sigmoid } from './mapKernels';
 
@@ -16,7 +17,7 @@ import { sigmoid } from './mapKernels';
 export function lstmStepWasm(buf: Float64Array, bs: readonly Float64Array[], Wx: readonly Float64Array[], Wh: readonly Float64Array[], H: number, D: number, x: Float64Array, hPrev: Float64Array, cPrev: Float64Array, f: Float64Array, c: Float64Array, h: Float64Array): boolean {
   const wasm = kernelsInUse();
   if (!pays(wasm, H * Math.min(D, H))) return false;
-  wasm.lstmStep(buf, bs, Wx, Wh, H, D, x, hPrev, cPrev, f, c, h);
+  lstmStep(wasm, buf, bs, Wx, Wh, H, D, x, hPrev, cPrev, f, c, h);
   return true;
 }
 
@@ -28,7 +29,7 @@ export function lstmStepWasm(buf: Float64Array, bs: readonly Float64Array[], Wx:
 export function lstmAdvanceWasm(bias: Float64Array, Wx: Float64Array, Wh: Float64Array, H: number, D: number, X: Float64Array, m: number, h: Float64Array, c: Float64Array): boolean {
   const wasm = kernelsInUse();
   if (!pays(wasm, H * Math.min(D, H))) return false;
-  wasm.lstmAdvance(bias, Wx, Wh, H, D, X, m, h, c);
+  lstmAdvance(wasm, bias, Wx, Wh, H, D, X, m, h, c, null);
   return true;
 }
 
@@ -55,7 +56,7 @@ export function projectRowsWasm(XA: Float64Array, bias: Float64Array, W: Float64
 /** One standard LSTM step from its input halves (projectRowsWasm), as lstmStepWasm. Only where lstmInWasm. */
 export function lstmStepFromWasm(buf: Float64Array, xa: Float64Array, Wh: Float64Array, H: number, hPrev: Float64Array, cPrev: Float64Array, f: Float64Array, c: Float64Array, h: Float64Array): void {
   const wasm = kernelsInUse();
-  (wasm as WasmKernels).lstmStepFrom(buf, xa, Wh, H, hPrev, cPrev, f, c, h);
+  lstmStepFrom(wasm as WasmKernels, buf, xa, Wh, H, hPrev, cPrev, f, c, h);
 }
 
 /**
@@ -66,7 +67,7 @@ export function lstmStepFromWasm(buf: Float64Array, xa: Float64Array, Wh: Float6
 export function lstmGatesRows(A: Float64Array, cPrev: Float64Array, c: Float64Array, tc: Float64Array, h: Float64Array, B: number, H: number): void {
   const wasm = kernelsInUse();
   if (wasm && B * H >= 16) {
-    wasm.lstmGatesRows(A, cPrev, c, tc, h, B, H);
+    wasmGatesRows(wasm, A, cPrev, c, tc, h, B, H);
     return;
   }
   for (let b = 0; b < B; b++) {

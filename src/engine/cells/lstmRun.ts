@@ -6,7 +6,7 @@
  */
 import type { Params } from '../types';
 import { kernelsInUse, lstmAdvanceWasm, lstmInWasm, pinArrays, projectRowsWasm, withResident } from '../linalg';
-import { lstmAdvanceTape, lstmReplay } from '../kernels/wasmLstm';
+import { lstmAdvance as advanceInWasm, lstmReplay } from '../kernels/wasmLstm';
 import type { CellState, Replay, StepCache, StepRunner, TapeRecord } from './cell';
 
 /** Steps per block: the block's inputs and input halves stay a few hundred KiB. */
@@ -51,7 +51,7 @@ export function lstmAdvance(
         if (want(i + m - 1)) break;
       }
       if (tape) {
-        lstmAdvanceTape(w, bias, Wx, Wh, H, D, X.subarray(0, m * D), m, h, c, tape);
+        advanceInWasm(w, bias, Wx, Wh, H, D, X.subarray(0, m * D), m, h, c, tape);
         (record as TapeRecord)(i, tape.subarray(0, m * H));
       } else if (!lstmAdvanceWasm(bias, Wx, Wh, H, D, X.subarray(0, m * D), m, h, c)) return null;
       i += m;

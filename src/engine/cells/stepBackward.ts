@@ -10,6 +10,26 @@ import { BACK_RUN_BLOCK, gruBackRun, rnnBackRun, stepKernels, type GruRecurrent 
 import type { VecPool } from '../vecPool';
 import type { BackwardStep, CellState, StepCache } from './cell';
 
+/** A block's fill and take as gruBackRun and rnnBackRun call them (i: the step's index in the block). */
+type Fill = (i: number, row: Float64Array, dz: Float64Array) => void;
+type Take = (i: number, out: Float64Array) => void;
+
+/**
+ * The block loop both sweeps share: blocks of BACK_RUN_BLOCK steps from the run's end down, each one
+ * call run(lo, m, dh, fill, take) with dh arriving at its last step (the block above's first dh_prev);
+ * fill and take here see the step's index in the whole run, take returning its record.
+ */
+function blockSweep(n: number, dh0: Float64Array, fill: Fill, take: (i: number, out: Float64Array) => BackwardStep, run: (lo: number, m: number, dh: Float64Array, fill: Fill, take: Take) => void): BackwardStep[] {
+  const steps: BackwardStep[] = new Array(n);
+  let dh = dh0;
+  for (let hi = n; hi > 0; hi -= BACK_RUN_BLOCK) {
+    const lo = Math.max(0, hi - BACK_RUN_BLOCK);
+    run(lo, hi - lo, dh, (i, row, dz) => fill(lo + i, row, dz), (i, out) => (steps[lo + i] = take(lo + i, out)));
+    dh = steps[lo].grad.dprev.h;
+  }
+  return steps;
+}
+
 /**
  * backwardRange's sweep for the GRU: dh_t = W_hyᵀ dz_t + what arrives from t+1, the step's
  * gradients, zeros arriving after a chunk's last step. Each step's records are views onto one vector
@@ -21,38 +41,26 @@ export function gruBackwardRun(
 ): BackwardStep[] | null {
   const w = stepKernels(H);
   if (!w || !matVecInWasm(K, H)) return null;
-  const n = caches.length;
-  const steps: BackwardStep[] = new Array(n);
   const Wh: GruRecurrent = [p.W_hr.data, p.W_hz.data, p.W_hn.data];
-  let dh = dNext.h;
-  for (let hi = n; hi > 0; hi -= BACK_RUN_BLOCK) {
-    const lo = Math.max(0, hi - BACK_RUN_BLOCK);
-    const fill = (i: number, row: Float64Array, dz: Float64Array): void => {
-      const cache = caches[lo + i], { gates } = cache;
-      row.set(gates.r, 0);
-      row.set(gates.z, H);
-      row.set(gates.n, 2 * H);
-      if (!classic) row.set(cache.aux.hn, 3 * H);
-      row.set(cache.prev.h, 4 * H);
-      dz.set(dzs[lo + i]);
-    };
-    const take = (i: number, out: Float64Array): void => {
-      const v = pool.take();
-      v.set(out);
-      const part = (k: number): Float64Array => v.subarray(k * H, (k + 1) * H);
-      const dhi = part(1);
-      const dgates: Record<string, Float64Array> = classic ? { r: part(2), z: part(3), n: part(4) } : { r: part(2), z: part(3), n: part(4), hn: part(6) };
-      steps[lo + i] = {
-        dz: dzs[lo + i],
-        dhFromOutput: part(0),
-        dhFromFuture: dhi, // set below, once every step of the run is here
-        dh: dhi,
-        grad: { dgates, dstate: { h: dhi }, dprev: { h: part(5) }, dx: null },
-      };
-    };
-    gruBackRun(w, hi - lo, H, K, p.W_hy.data, Wh, dh, t0 + lo, chunk, classic, fill, take);
-    dh = steps[lo].grad.dprev.h;
-  }
+  const fill = (i: number, row: Float64Array, dz: Float64Array): void => {
+    const cache = caches[i], { gates } = cache;
+    row.set(gates.r, 0);
+    row.set(gates.z, H);
+    row.set(gates.n, 2 * H);
+    if (!classic) row.set(cache.aux.hn, 3 * H);
+    row.set(cache.prev.h, 4 * H);
+    dz.set(dzs[i]);
+  };
+  const take = (i: number, out: Float64Array): BackwardStep => {
+    const v = pool.take();
+    v.set(out);
+    const part = (k: number): Float64Array => v.subarray(k * H, (k + 1) * H);
+    const dhi = part(1);
+    const dgates: Record<string, Float64Array> = classic ? { r: part(2), z: part(3), n: part(4) } : { r: part(2), z: part(3), n: part(4), hn: part(6) };
+    // dhFromFuture is set by linkFuture, once every step of the run is here.
+    return { dz: dzs[i], dhFromOutput: part(0), dhFromFuture: dhi, dh: dhi, grad: { dgates, dstate: { h: dhi }, dprev: { h: part(5) }, dx: null } };
+  };
+  const steps = blockSweep(caches.length, dNext.h, fill, take, (lo, m, dh, f, t) => gruBackRun(w, m, H, K, p.W_hy.data, Wh, dh, t0 + lo, chunk, classic, f, t));
   return linkFuture(steps, H, t0, chunk, dNext);
 }
 
@@ -60,25 +68,18 @@ export function gruBackwardRun(
 export function rnnBackwardRun(H: number, K: number, p: Params, caches: StepCache[], dzs: Float64Array[], t0: number, chunk: number, dNext: CellState, pool: VecPool): BackwardStep[] | null {
   const w = stepKernels(H);
   if (!w || !matVecInWasm(K, H)) return null;
-  const n = caches.length;
-  const steps: BackwardStep[] = new Array(n);
-  let dh = dNext.h;
-  for (let hi = n; hi > 0; hi -= BACK_RUN_BLOCK) {
-    const lo = Math.max(0, hi - BACK_RUN_BLOCK);
-    const fill = (i: number, row: Float64Array, dz: Float64Array): void => {
-      row.set(caches[lo + i].h);
-      dz.set(dzs[lo + i]);
-    };
-    const take = (i: number, out: Float64Array): void => {
-      const v = pool.take();
-      v.set(out);
-      const part = (k: number): Float64Array => v.subarray(k * H, (k + 1) * H);
-      const dhi = part(1);
-      steps[lo + i] = { dz: dzs[lo + i], dhFromOutput: part(0), dhFromFuture: dhi, dh: dhi, grad: { dgates: { a: part(2) }, dstate: { h: dhi }, dprev: { h: part(3) }, dx: null } };
-    };
-    rnnBackRun(w, hi - lo, H, K, p.W_hy.data, p.W_hh.data, dh, t0 + lo, chunk, fill, take);
-    dh = steps[lo].grad.dprev.h;
-  }
+  const fill = (i: number, row: Float64Array, dz: Float64Array): void => {
+    row.set(caches[i].h);
+    dz.set(dzs[i]);
+  };
+  const take = (i: number, out: Float64Array): BackwardStep => {
+    const v = pool.take();
+    v.set(out);
+    const part = (k: number): Float64Array => v.subarray(k * H, (k + 1) * H);
+    const dhi = part(1);
+    return { dz: dzs[i], dhFromOutput: part(0), dhFromFuture: dhi, dh: dhi, grad: { dgates: { a: part(2) }, dstate: { h: dhi }, dprev: { h: part(3) }, dx: null } };
+  };
+  const steps = blockSweep(caches.length, dNext.h, fill, take, (lo, m, dh, f, t) => rnnBackRun(w, m, H, K, p.W_hy.data, p.W_hh.data, dh, t0 + lo, chunk, f, t));
   return linkFuture(steps, H, t0, chunk, dNext);
 }
 

@@ -2,7 +2,7 @@
  * The WebAssembly SIMD kernels (wasm/kernels.ts, compiled at build time into wasmBinary.ts) as
  * methods on Float64Arrays: each call places its operands in the kernels' memory (wasmArena.ts:
  * pinned parameters stay, the rest is copied into scratch), runs, and copies its results back.
- * wasmLoad.ts instantiates them.
+ * wasmLoad.ts instantiates them. The cells' steps have modules of their own (wasmLstm.ts, wasmGru.ts).
  */
 import { align, WasmArena, type WasmMemory } from './wasmArena';
 import type { KernelBuild } from './wasmLoad';
@@ -18,11 +18,10 @@ export interface Exports {
   expInto(out: number, a: number, n: number): void;
   sigmoidInto(out: number, a: number, n: number): void;
   lstmGates(buf: number, cPrev: number, f: number, c: number, h: number, H: number): void;
-  lstmSteps(XA: number, m: number, Wh: number, H: number, h: number, c: number, scratch: number): void;
+  lstmSteps(XA: number, m: number, Wh: number, H: number, h: number, c: number, scratch: number, TAPE: number): void;
   transposeRows(dst: number, src: number, ld: number, rows: number, cols: number): void;
   lstmGatesRows(A: number, cPrev: number, c: number, tc: number, h: number, B: number, H: number): void;
   /** wasm/lstmTape.ts, wasm/lstmBack.ts (wrappers: wasmLstm.ts). */
-  lstmStepsTape(XA: number, m: number, Wh: number, H: number, h: number, c: number, scratch: number, TAPE: number): void;
   lstmGatesRun(PRE: number, m: number, H: number, c0: number, BUF: number, FO: number, CO: number, HO: number): void;
   lstmBackRun(IN: number, DZ: number, OUT: number, m: number, Why: number, K: number, Whi: number, Whf: number, Whg: number, Who: number, H: number, dh0: number, dc0: number, zero: number, t0: number, chunk: number): void;
 }
@@ -144,52 +143,6 @@ export class WasmKernels extends WasmArena {
     this.back(C, c);
   }
 
-  // --- The single-sequence trace's steps (owner: trace): affine part and gates in one crossing. ---
-
-
-  /**
-   * One standard LSTM step (cells/lstm.ts): buf = [b_q + W_xq x + W_hq h_prev]_q as affineRows
-   * forms it, then the gates (lstmGates: fdlibm's exp and tanh, Math.exp's and Math.tanh's bits)
-   * into buf's second half, f, c and h. x, h_prev and c_prev cross in once, the results out once.
-   */
-  lstmStep(buf: Float64Array, bs: readonly Float64Array[], Wx: readonly Float64Array[], Wh: readonly Float64Array[], H: number, D: number, x: Float64Array, hPrev: Float64Array, cPrev: Float64Array, f: Float64Array, c: Float64Array, h: Float64Array): void {
-    let bytes = 8 * (11 * H + D + 2 * H);
-    for (let q = 0; q < 4; q++) bytes += Wx[q].byteLength + Wh[q].byteLength;
-    this.begin(bytes + 16 * 16);
-    const b = this.scratch(8 * H);
-    for (let q = 0; q < 4; q++) this.f64.set(bs[q], (b >> 3) + q * H);
-    const xp = this.slot(x), hp = this.slot(hPrev), cp = this.slot(cPrev);
-    for (let q = 0; q < 4; q++) {
-      const row = b + q * H * 8;
-      this.k.matVecAdd(row, this.slot(Wx[q]), H, D, xp);
-      this.k.matVecAdd(row, this.slot(Wh[q]), H, H, hp);
-    }
-    const fo = this.scratch(H), co = this.scratch(H), ho = this.scratch(H);
-    this.k.lstmGates(b, cp, fo, co, ho, H);
-    this.back(buf, b);
-    this.back(f, fo);
-    this.back(c, co);
-    this.back(h, ho);
-  }
-
-  /**
-   * m standard LSTM steps from (h, c), updated in place, keeping no step's vectors: the input halves
-   * b_q + W_xq x_t of all m steps as one product (gemmABt: each element the same sums as matVecAdd),
-   * then the steps (lstmSteps). X: the m inputs packed [m, D]; Wx, Wh: the gates' matrices stacked
-   * [4H, D], [4H, H]; bias: the four b_q, [4H].
-   */
-  lstmAdvance(bias: Float64Array, Wx: Float64Array, Wh: Float64Array, H: number, D: number, X: Float64Array, m: number, h: Float64Array, c: Float64Array): void {
-    this.begin(8 * (4 * H * m + 11 * H + 2 * H) + X.byteLength + Wx.byteLength + Wh.byteLength + 16 * 8);
-    const xa = this.scratch(4 * H * m);
-    for (let t = 0; t < m; t++) this.f64.set(bias, (xa >> 3) + 4 * H * t);
-    const xp = this.slot(X), wx = this.slot(Wx), wh = this.slot(Wh), hp = this.slot(h), cp = this.slot(c);
-    const s = this.scratch(11 * H);
-    this.k.gemmABt(xa, xp, wx, m, 4 * H, D);
-    this.k.lstmSteps(xa, m, wh, H, hp, cp, s);
-    this.back(h, hp);
-    this.back(c, cp);
-  }
-
   /**
    * XA = [bias + W x_t]_t for the m inputs packed in X ([m, cols]), XA: [m, rows]: one gemmABt,
    * whose every element is the sum matVecAdd forms (so the same bits as m matrix-vector products).
@@ -201,25 +154,6 @@ export class WasmKernels extends WasmArena {
     const xp = this.slot(X), w = this.slot(W);
     this.k.gemmABt(xa, xp, w, m, rows, cols);
     this.back(XA.subarray(0, rows * m), xa);
-  }
-
-  /**
-   * One standard LSTM step from its input halves xa = [b_q + W_xq x]_q ([4H], projectRows): buf =
-   * xa + W_h h_prev (Wh: the W_hq stacked, [4H, H]; each row matVecAdd's sum), then the gates, as
-   * lstmStep computes them.
-   */
-  lstmStepFrom(buf: Float64Array, xa: Float64Array, Wh: Float64Array, H: number, hPrev: Float64Array, cPrev: Float64Array, f: Float64Array, c: Float64Array, h: Float64Array): void {
-    this.begin(8 * 13 * H + Wh.byteLength + 16 * 8);
-    const b = this.scratch(8 * H);
-    this.f64.set(xa, b >> 3);
-    const hp = this.slot(hPrev), cp = this.slot(cPrev), wh = this.slot(Wh);
-    this.k.matVecAdd(b, wh, 4 * H, H, hp);
-    const fo = this.scratch(H), co = this.scratch(H), ho = this.scratch(H);
-    this.k.lstmGates(b, cp, fo, co, ho, H);
-    this.back(buf, b);
-    this.back(f, fo);
-    this.back(c, co);
-    this.back(h, ho);
   }
 
   /**
@@ -247,17 +181,6 @@ export class WasmKernels extends WasmArena {
       }
     }
     this.back(G, g);
-  }
-
-  /** The standard LSTM's gates over a [B, 4H] block of pre-activations, in place, and c, tanh(c), h (kernel lstmGatesRows). */
-  lstmGatesRows(A: Float64Array, cPrev: Float64Array, c: Float64Array, tc: Float64Array, h: Float64Array, B: number, H: number): void {
-    this.begin(A.byteLength + 4 * cPrev.byteLength + 128);
-    const a = this.slot(A), cp = this.slot(cPrev), co = this.scratch(B * H), to = this.scratch(B * H), ho = this.scratch(B * H);
-    this.k.lstmGatesRows(a, cp, co, to, ho, B, H);
-    this.back(A, a);
-    this.back(c, co);
-    this.back(tc, to);
-    this.back(h, ho);
   }
 
   /** out = f(a) elementwise for f tanh, sigmoid or exp, with Math.tanh's / linalg sigmoid's / Math.exp's bits. */
