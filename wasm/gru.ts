@@ -157,6 +157,22 @@ export function gruForward(buf: usize, Whr: usize, Whz: usize, Whn: usize, bhn: 
 }
 
 /**
+ * m GRU steps forward, each gruForward: row t of XA ([m, 3H]) holds step t's input halves; row t of
+ * OUT ([m, 8H]) receives its [a_r a_z a_n ax r n | z | h]. Step 0 starts from h0, step t from row
+ * t-1's h. The same operations as m calls of gruForward (the same bits).
+ */
+export function gruForwardRun(XA: usize, m: i32, OUT: usize, Whr: usize, Whz: usize, Whn: usize, bhn: usize, h0: usize, H: i32, classic: i32): void {
+  const hb = <usize>H * F;
+  let hPrev = h0;
+  for (let t = 0; t < m; t++) {
+    const row = OUT + <usize>t * 8 * hb;
+    memory.copy(row, XA + <usize>t * 3 * hb, 3 * hb);
+    gruForward(row, Whr, Whz, Whn, bhn, hPrev, row + 6 * hb, row + 7 * hb, H, classic);
+    hPrev = row + 7 * hb;
+  }
+}
+
+/**
  * One GRU step back (GruCell.backward) from dh = dL/dh_t. g: [da_r da_z da_n dh_prev dmid] (5H),
  * dmid zero on entry: d(r⊙h_prev) (classic) or d(hn) (pytorch). hn: the step's b_hn + W_hn h_prev
  * (pytorch; unused in classic). The elementwise terms as the JavaScript loop forms them.

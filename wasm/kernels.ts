@@ -10,7 +10,7 @@
 export { matVecAdd, matVecAdd2, matTVecAdd, matTVecAdd2, transposeRows } from './matvec';
 export { gemmRows, gemmABt } from './gemm';
 export { lstmGatesRows, expInto, tanhInto, sigmoidInto, lstmGates, lstmSteps } from './gates';
-export { stepMatVec, stepMatTVec, gruForward, gruBackward } from './gru';
+export { stepMatVec, stepMatTVec, gruForward, gruForwardRun, gruBackward } from './gru';
 export { gruBackRun, rnnBackRun } from './stepBack';
 export { lstmBackRun } from './lstmBack';
 export { lstmGatesRun } from './lstmTape';

@@ -2,7 +2,8 @@
  * The single-sequence trace's faster paths keep every number's bits: the output layer formed for a
  * block of steps at once, the gradient sums' biases from the packed vectors and one-step runs as
  * packed products. And a trace's records stay its own: building later traces (whose vectors come
- * from the same pools) leaves an earlier trace's records as they were.
+ * from the same pools) leaves an earlier trace's records as they were; the GRU runner serves the
+ * records its step would give, whatever state a step is asked from.
  */
 import { describe, expect, it } from 'vitest';
 import { usingWasm, withParams } from '../../src/engine/linalg';
@@ -10,7 +11,7 @@ import { backwardPass, forwardPass } from '../../src/engine/bptt';
 import { addRange, addStep, OUTPUT_TERMS } from '../../src/engine/gradSum';
 import { outputStep } from '../../src/engine/output';
 import { zerosLike } from '../../src/engine/params';
-import { makeCell, runTrace, type Problem } from '../../src/engine';
+import { makeCell, runTrace, type CellState, type Problem, type StepCache } from '../../src/engine';
 import { randomProblem } from './helpers/randomProblem';
 
 const bits = (v: Float64Array): number[] => Array.from(new Uint32Array(v.buffer, v.byteOffset, 2 * v.length));
@@ -95,6 +96,39 @@ describe('a later trace leaves an earlier one alone', () => {
       const after = recordsOf();
       expect(after.size).toBe(before.size);
       for (const [k, v] of before) expect(after.get(k), k).toEqual(v);
+    });
+  }
+});
+
+describe("the GRU's runner: its steps in wasm blocks, served ahead", () => {
+  for (const variant of ['classic', 'pytorch'] as const) {
+    it(`${variant}: forward's records from whatever state each step is asked from (in order, from a copy mid-block, out of order)`, () => {
+      const problem = randomProblem({ cell: 'gru', variant, H: 64, D: 40, T: 300, seed: 9, scale: 0.5 });
+      const cell = makeCell(problem.config);
+      const { params: p, sequence } = problem;
+      const same = (got: StepCache, want: StepCache, what: string): void => {
+        for (const part of ['pre', 'gates', 'aux'] as const) {
+          expect(Object.keys(got[part])).toEqual(Object.keys(want[part]));
+          for (const k of Object.keys(want[part])) expect(bits(got[part][k]), `${part}.${k} ${what}`).toEqual(bits(want[part][k]));
+        }
+        expect(bits(got.h), `h ${what}`).toEqual(bits(want.h));
+        expect(got.x).toBe(want.x);
+      };
+      withParams(p, () => {
+        const runner = cell.runner!(p, sequence.inputs, 0, 300);
+        expect(runner).not.toBeNull();
+        const states: CellState[] = [problem.s0];
+        for (let i = 0; i < 300; i++) {
+          // Mid-block, a copy of the state: not the one the block ran from, so a new block starts there.
+          const prev = i === 150 ? { h: Float64Array.from(states[i].h) } : states[i];
+          const got = runner!.step(i, prev);
+          expect(got.prev).toBe(prev);
+          same(got, cell.forward(p, sequence.inputs[i], prev), `at ${i}`);
+          states.push(got.state);
+        }
+        for (const i of [20, 19, 299, 0]) same(runner!.step(i, states[i]), cell.forward(p, sequence.inputs[i], states[i]), `asked again at ${i}`);
+        runner!.release();
+      });
     });
   }
 });

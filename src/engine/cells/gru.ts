@@ -11,6 +11,7 @@ import { gruBackward, gruForward, stepKernels, type GruRecurrent } from '../kern
 import { VecPool } from '../vecPool';
 import { projectedRunner, stackedInputs } from './lstmRun';
 import { gruBackwardRun } from './stepBackward';
+import { gruRunner } from './gruRun';
 import { gruBatch } from '../batch/gru';
 import type { BatchCell } from './cell';
 import { gateSymbols, gateTerms, shapesOf, type BackwardStep, type Cell, type CellInfo, type CellState, type GradTerm, type StepCache, type StepGrad, type StepRunner } from './cell';
@@ -64,11 +65,35 @@ export class GruCell implements Cell {
     return this.step(p, x, prev, null);
   }
 
-  /** Runs of steps with their input halves as one product (lstmRun.ts), where the products run in wasm. */
+  /** Runs of steps in wasm blocks (gruRun.ts), or with their input halves as one product (lstmRun.ts), where the products run in wasm. */
   runner(p: Params, inputs: readonly Float64Array[], from: number, to: number): StepRunner | null {
     if (!matVecInWasm(this.H, this.D)) return null;
+    const w = stepKernels(this.H);
+    if (w) return gruRunner(w, this.H, this.D, p, this.variant === 'classic', inputs, from, to, (x, prev, row) => this.cacheFromRow(x, prev, row));
     const { bias, Wx } = stackedInputs(p, ['r', 'z', 'n'], this.H, this.D);
     return projectedRunner(3 * this.H, this.D, bias, Wx, [], inputs, from, to, (x, prev, xa) => this.step(p, x, prev, xa));
+  }
+
+  /** A step's record from its row [a_r a_z a_n ax r n | z | h] of a wasm run (gruRun.ts), copied into the pools. */
+  private cacheFromRow(x: Float64Array, prev: CellState, row: Float64Array): StepCache {
+    const H = this.H;
+    const buf = this.pools.buf.take(), z = this.pools.z.take(), h = this.pools.h.take();
+    buf.set(row.subarray(0, 6 * H));
+    z.set(row.subarray(6 * H, 7 * H));
+    h.set(row.subarray(7 * H));
+    return this.cache(x, prev, buf, z, h);
+  }
+
+  /** A step's record: buf = [a_r a_z a_n rh|hn r n] (6H), z and h. */
+  private cache(x: Float64Array, prev: CellState, buf: Float64Array, z: Float64Array, h: Float64Array): StepCache {
+    const H = this.H;
+    const ar = buf.subarray(0, H), az = buf.subarray(H, 2 * H), an = buf.subarray(2 * H, 3 * H), ax = buf.subarray(3 * H, 4 * H);
+    const r = buf.subarray(4 * H, 5 * H), n = buf.subarray(5 * H);
+    const classic = this.variant === 'classic';
+    const pre: Record<string, Float64Array> = { r: ar, z: az, n: an };
+    const aux: Record<string, Float64Array> = classic ? { rh: ax } : { hn: ax };
+    if (!classic) pre.hn = ax;
+    return { x, prev, state: { h }, h, pre, gates: { r, z, n }, aux };
   }
 
   /**
@@ -80,25 +105,20 @@ export class GruCell implements Cell {
     const hPrev = prev.h;
     // The step's vectors (vecPool.ts): [a_r a_z a_n rh|hn r n] in one, z (flow's path gate) and h apart.
     const buf = this.pools.buf.take();
-    const ar = buf.subarray(0, H), az = buf.subarray(H, 2 * H), an = buf.subarray(2 * H, 3 * H), ax = buf.subarray(3 * H, 4 * H);
-    const r = buf.subarray(4 * H, 5 * H), n = buf.subarray(5 * H);
     const z = this.pools.z.take(), h = this.pools.h.take();
     if (xa) buf.set(xa);
     else {
+      const ar = buf.subarray(0, H), az = buf.subarray(H, 2 * H), an = buf.subarray(2 * H, 3 * H);
       ar.set(p.b_r.data);
       az.set(p.b_z.data);
       an.set(p.b_n.data);
       matVecAdd2(ar, p.W_xr.data, az, p.W_xz.data, H, D, x); // r and z in one pass over x
       matVecAdd(an, p.W_xn.data, H, D, x); // W_xn: [H,D] · x
     }
-    const classic = this.variant === 'classic';
-    const pre: Record<string, Float64Array> = { r: ar, z: az, n: an };
-    const aux: Record<string, Float64Array> = classic ? { rh: ax } : { hn: ax };
-    if (!classic) pre.hn = ax;
     const w = stepKernels(H);
-    if (w) gruForward(w, buf, this.recurrent(p), classic ? null : p.b_hn.data, hPrev, z, h, H); // the rest of the step in one call
+    if (w) gruForward(w, buf, this.recurrent(p), this.variant === 'classic' ? null : p.b_hn.data, hPrev, z, h, H); // the rest of the step in one call
     else this.stepJs(p, buf, hPrev, z, h);
-    return { x, prev, state: { h }, h, pre, gates: { r, z, n }, aux };
+    return this.cache(x, prev, buf, z, h);
   }
 
   private recurrent(p: Params): GruRecurrent {

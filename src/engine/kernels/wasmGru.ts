@@ -25,6 +25,7 @@ interface GruExports {
   stepMatVec(out: number, W: number, rows: number, cols: number, x: number): void;
   stepMatTVec(out: number, W: number, rows: number, cols: number, v: number): void;
   gruForward(buf: number, Whr: number, Whz: number, Whn: number, bhn: number, hPrev: number, z: number, h: number, H: number, classic: number): void;
+  gruForwardRun(XA: number, m: number, OUT: number, Whr: number, Whz: number, Whn: number, bhn: number, h0: number, H: number, classic: number): void;
   gruBackward(g: number, r: number, z: number, n: number, hn: number, hPrev: number, dh: number, Whr: number, Whz: number, Whn: number, H: number, classic: number): void;
   gruBackRun(IN: number, DZ: number, OUT: number, m: number, Why: number, K: number, Whr: number, Whz: number, Whn: number, H: number, dh0: number, zero: number, t0: number, chunk: number, classic: number): void;
   rnnBackRun(IN: number, DZ: number, OUT: number, m: number, Why: number, K: number, Whh: number, H: number, dh0: number, zero: number, t0: number, chunk: number): void;
@@ -53,6 +54,29 @@ export function gruForward(w: WasmKernels, buf: Float64Array, Wh: GruRecurrent, 
   w.back(buf, b);
   w.back(z, zo);
   w.back(h, ho);
+}
+
+/**
+ * m GRU steps forward from h0 (kernel gruForwardRun), their input halves b_q + W_xq x_t first as one
+ * product (bias: [3H], Wx: [3H, D] stacked r z n; X: the inputs packed [m, D]; gemmABt, as
+ * projectRows forms them: each element matVecAdd's sum). take(t, row) reads step t's [a_r a_z a_n ax
+ * r n | z | h] (8H) from a view valid during the call. The same bits as m gruForward calls.
+ */
+export function gruForwardRun(
+  w: WasmKernels, bias: Float64Array, Wx: Float64Array, D: number, X: Float64Array, m: number, Wh: GruRecurrent, bhn: Float64Array | null, h0: Float64Array, H: number,
+  take: (t: number, row: Float64Array) => void,
+): void {
+  w.begin(8 * (11 * H * m + H) + X.byteLength + Wx.byteLength + Wh[0].byteLength + Wh[1].byteLength + Wh[2].byteLength + (bhn ? bhn.byteLength : 0) + 16 * 12);
+  const xa = w.scratch(3 * H * m);
+  for (let t = 0; t < m; t++) w.f64.set(bias, (xa >> 3) + 3 * H * t);
+  const xp = w.slot(X), wx = w.slot(Wx);
+  w.k.gemmABt(xa, xp, wx, m, 3 * H, D);
+  const whr = w.slot(Wh[0]), whz = w.slot(Wh[1]), whn = w.slot(Wh[2]);
+  const bh = bhn ? w.slot(bhn) : 0, hp = w.slot(h0);
+  const out = w.scratch(8 * H * m);
+  gru(w).gruForwardRun(xa, m, out, whr, whz, whn, bh, hp, H, bhn ? 0 : 1);
+  const f64 = w.f64, o = out >> 3;
+  for (let t = 0; t < m; t++) take(t, f64.subarray(o + 8 * H * t, o + 8 * H * (t + 1)));
 }
 
 /**
