@@ -31,13 +31,42 @@ async function setExpanded(page, row, open) {
 
 const expand = (page, row) => setExpanded(page, row, true);
 
+/**
+ * Records in the workbench page, from now on, every focus change and every time the Quick Open
+ * widget is shown or hidden (with the element focused then), so a Quick Open that closes by itself
+ * says what took focus or whether it was hidden with focus unmoved (a command).
+ */
+const watchFocus = (page) =>
+  page.evaluate(() => {
+    if (window.__bpttFocus) return;
+    const log = (window.__bpttFocus = []);
+    const d = (e) => (e ? `${e.tagName}.${String(e.className).split(' ')[0]}${e.closest?.('.quick-input-widget') ? ' (Quick Open)' : e.closest?.('.webview') || e.tagName === 'IFRAME' ? ' (a webview)' : ''}` : 'nothing');
+    const add = (what) => log.push(`${performance.now().toFixed(0)} ms ${what}; focused: ${d(document.activeElement)}`) > 60 && log.shift();
+    document.addEventListener('focusin', (e) => add(`focus in ${d(e.target)}`), true);
+    document.addEventListener('focusout', (e) => add(`focus out of ${d(e.target)} to ${d(e.relatedTarget)}`), true);
+    window.addEventListener('blur', () => add('the window lost focus'));
+    let widget = null;
+    setInterval(() => {
+      const w = document.querySelector('.quick-input-widget');
+      if (!w || w === widget) return;
+      widget = w;
+      new MutationObserver(() => add(`Quick Open ${w.style.display === 'none' ? 'hidden' : 'shown'}`)).observe(w, { attributes: true, attributeFilter: ['style'] });
+    }, 100);
+  });
+
 /** Opens a file of the workspace in the active editor group (Quick Open). */
 async function quickOpen(page, name) {
   const input = page.locator('.quick-input-widget input');
-  // Quick Open closes when focus leaves it. After the previous test's retrace it has been seen to
-  // close right after opening (CI, 30 Nov: the fill timed out on a closed widget), though the UI
-  // test of a retrace under an open Quick Open passes and the cause is not found (see the issue's
-  // note); so it is opened again, at most three times, before failing.
+  // Quick Open closes when focus leaves it. In the F9 test it has been seen to close right after
+  // opening (CI, 30 Nov, ci-e: the widget shown, then hidden before the fill, for 30 s). Not
+  // reproduced here in 7 runs (11:40-12:15, two with the workbench's CPU throttled 8x, one with
+  // code-server paused (SIGSTOP) across the tab click and Ctrl+P). Ruled out by
+  // reading: on a retrace the extension reveals nothing, opens no editor, and the webview focuses
+  // nothing (only the layer switch's own keys call focus()); the UI test of a retrace under an open
+  // Quick Open passes. The likely cause is the test's own click on a tab just before (see the F9
+  // test), now a key. Until CI confirms it, Quick Open is opened again (at most three times) and a
+  // closing prints the workbench's focus log (watchFocus), which names what took focus.
+  await watchFocus(page);
   for (let attempt = 1; ; attempt++) {
     await page.keyboard.press('Control+P');
     try {
@@ -45,6 +74,8 @@ async function quickOpen(page, name) {
       await input.fill(name, { timeout: 5_000 });
       break;
     } catch (e) {
+      const focus = await page.evaluate(() => window.__bpttFocus.join('\n')).catch(() => '(no focus log)');
+      console.log(`     Quick Open for ${name} closed before the name was typed (attempt ${attempt}); the workbench's focus log:\n${focus.replace(/^/gm, '       ')}`);
       if (attempt === 3) throw e;
       await page.keyboard.press('Escape');
       await page.waitForTimeout(500);
@@ -184,7 +215,16 @@ export function breakpointAndLargeSteps({ page, spec, shots, pickTheme, runPalet
       const lines = readFileSync(join(ws, pos), 'utf8').split('\n');
       const line = lines.findIndex((l) => /#\s*man\b/.test(l)) + 1;
       if (line < 1) throw new Error(`no line of data for "man" in ${pos}`);
-      await page.locator('.tab', { hasText: 'hello.rnn.yaml' }).first().click();
+      await watchFocus(page);
+      // The first editor group focused by its key, not by a click on hello's tab: after a tab click
+      // the workbench focuses the editor once more, 10-15 ms later (logged by watchFocus; the
+      // renderer's own: it came as soon with code-server paused), which Ctrl+P can overtake on a
+      // loaded machine, Quick Open then losing focus to it.
+      await page.keyboard.press('Control+1');
+      for (const until = Date.now() + 10_000; !(await page.evaluate(() => !!document.activeElement?.closest('.editor-group-container.active .monaco-editor'))); ) {
+        if (Date.now() > until) throw new Error('Ctrl+1 did not focus the first editor group');
+        await page.waitForTimeout(50);
+      }
       await quickOpen(page, pos);
       await goToLine(page, line);
       await page.keyboard.press('F9');
