@@ -5,7 +5,7 @@
  */
 import type { EquationLine } from '../src/protocol';
 import { el } from './dom';
-import { typeset } from './mathml';
+import { textMath, typeset } from './mathml';
 
 function link(root: HTMLElement): void {
   let lit: Element[] = [];
@@ -34,7 +34,7 @@ export function equationList(lines: EquationLine[], title: string, t: number): H
       if (l.math) {
         const m = typeset(l.math, t, `eq-${i}`);
         item.append(el('div', { class: 'eq-sym', title: l.symbolic }, m.symbolic), el('div', { class: 'eq-num', 'aria-label': l.numeric }, m.numeric));
-      } else item.append(el('div', { class: 'eq-sym', text: l.symbolic }), el('div', { class: 'eq-num', text: l.numeric }));
+      } else item.append(el('div', { class: 'eq-sym', title: l.symbolic }, textMath(l.symbolic)), el('div', { class: 'eq-num', 'aria-label': l.numeric }, textMath(l.numeric)));
       return item;
     }),
   );

@@ -22,8 +22,9 @@ function distribution(s: StepSnapshot): HTMLElement | null {
   // One format for the column, as a card's: chosen from the likeliest entry, so the numbers line up
   // and a tiny probability reads 0.0003, not 2.71e-4 under 0.9120; the exact value in each title.
   const fmt = sharedFormat(s.distribution.map((d) => d.p));
-  const rows = s.distribution.map((d, k) => {
-    if (!shownKs.has(k)) return null;
+  // All listed: in the vocabulary's order; a few of many: likeliest first (the target among them by its p).
+  const listed = hidden > 0 ? order.filter((x) => shownKs.has(x.k)) : s.distribution.map((d, k) => ({ d, k }));
+  const rows = listed.map(({ d, k }) => {
     const bar = el('span', { class: 'bar-fill' });
     bar.style.width = `${Math.max(0, Math.min(1, d.p)) * 100}%`;
     const exact = formatNumber(d.p);
@@ -37,7 +38,7 @@ function distribution(s: StepSnapshot): HTMLElement | null {
     );
   });
   const rest = hidden > 0 ? el('div', { class: 'dist-rest muted', 'data-testid': 'dist-rest', text: `… and ${hidden} less likely entries` }) : null;
-  return el('div', { class: 'dist', 'data-testid': 'distribution', role: 'list', 'aria-label': 'output distribution' }, rows.filter((r): r is HTMLDivElement => r !== null), rest);
+  return el('div', { class: 'dist', 'data-testid': 'distribution', role: 'list', 'aria-label': 'output distribution' }, rows, rest);
 }
 
 export function forwardView(s: StepSnapshot): HTMLElement {

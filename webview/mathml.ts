@@ -141,3 +141,23 @@ export function typeset(e: EquationMath, t: number, testid: string): TypesetLine
   );
   return { symbolic, numeric };
 }
+
+/** A sub- or plain token of a line the host wrote as text: a name (its subscript after _), a number, a word, a sign. */
+const TOKEN = /([A-Za-zΣσ]+)_(\{[^}]*\}|[A-Za-z0-9]+)|(\d+(?:\.\d+)?(?:e[+-]?\d+)?)|([A-Za-z]{2,}(?: [A-Za-z]{2,})+)|([A-Za-z]+)|(\s+)|(.)/gu;
+
+/**
+ * A line the host sent as text only (the loss, a line no scope could evaluate) typeset like the
+ * others: `L_t = -Σ_j v_j log y_tj` with its subscripts, numbers upright, prose as text; it was
+ * written as monospace text with its underscores.
+ */
+export function textMath(text: string): Element {
+  const kids: Element[] = [];
+  for (const [, base, sub, num, prose, word, space, other] of text.matchAll(TOKEN)) {
+    if (base !== undefined) kids.push(m('msub', {}, base === 'Σ' ? mo('Σ') : mi(base), /^\d+$/.test(sub) ? mn(sub) : mi(sub.replace(/^\{|\}$/g, ''))));
+    else if (num !== undefined) kids.push(m('mn', { class: 'text-num' }, num));
+    else if (prose !== undefined) kids.push(m('mtext', {}, ` ${prose} `));
+    else if (word !== undefined) kids.push(mi(FN[word] ?? word), ...(word.length > 1 ? [m('mspace', { width: '0.25em' })] : [])); // log p, not logp
+    else if (space === undefined) kids.push(mo(other === '-' ? '−' : other));
+  }
+  return m('math', { display: 'block' }, m('mrow', {}, ...kids));
+}

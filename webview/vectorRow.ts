@@ -72,7 +72,8 @@ function cells(values: ArrayLike<number>, o: VectorRowOptions): HTMLElement {
 
 function strip(values: ArrayLike<number>, o: VectorRowOptions): HTMLElement {
   const n = values.length;
-  const px = Math.max(1, Math.min(4, Math.floor(384 / n)));
+  // At most 256 px wide (H = 100: 2 px a value), so a sum card's range still fits beside its longest label.
+  const px = Math.max(1, Math.min(4, Math.floor(256 / n)));
   const canvas = el('canvas', { class: 'vstrip-canvas', role: 'img', 'aria-label': `${o.name}: ${n} values; hover for each`, title: `${o.name}: hover for values` });
   canvas.width = n;
   canvas.height = 1;

@@ -73,6 +73,16 @@ test('hello, forward t = 1: a_1 = W_xh x_1 + W_hh h_0 + b_h with the weights wri
     // h_{t-1} at t = 1 is h_0, the spec's initial state.
     expect(await numbersOf(panel, `eq-${i}-h_prev`)).toEqual(Array.from(panel.problem.s0.h, formatNumber));
     expect(await panel.page.locator(`[data-testid="eq-${i}"] .eq-num math`).count()).toBe(1);
+    // The loss line, sent as text, is typeset too: L with subscript 1, the target's probability, L_1 as a number.
+    const loss = await panel.page.evaluate(`(() => {
+      const li = [...document.querySelectorAll('[data-testid^="eq-"]')].at(-1);
+      const sub = li.querySelector('.eq-num msub');
+      return { subs: [...li.querySelectorAll('msub')].map((e) => e.textContent), first: sub && [sub.children[0].textContent, sub.children[1].textContent], numbers: [...li.querySelectorAll('.eq-num mn')].map((e) => e.textContent), text: li.querySelector('.eq-num').textContent };
+    })()`) as { subs: string[]; first: string[]; numbers: string[]; text: string };
+    expect(loss.first).toEqual(['L', '1']);
+    expect(loss.subs).toEqual(expect.arrayContaining(['Lt', 'Σj', 'vj', 'ytj']));
+    expect(loss.numbers.at(-1)).toBe(formatNumber(panel.trace.forward(1).loss));
+    expect(loss.text).not.toContain('_');
     await panel.page.getByTestId('equations').screenshot({ path: join(web.shots, 'equations-forward-light.png') });
     expect(panel.errors).toEqual([]);
     expect(await panel.page.evaluate('window.__cspViolations')).toEqual([]);

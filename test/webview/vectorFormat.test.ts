@@ -119,3 +119,16 @@ test('the output distribution writes its probabilities in one format, each round
   expect(new Set(cells.map((c) => c.right)).size, 'the numbers end in one column').toBe(1);
   await shoot(panel, 'distribution', 'distribution-dark');
 });
+
+test('a large vocabulary: its likeliest entries listed likeliest first, the target among them, the rest counted', async () => {
+  const panel = await web.open(randomProblem({ cell: 'rnn', H: 4, D: 3, K: 40, T: 2, seed: 5, scale: 1.5 }));
+  panels.push(panel);
+  await panel.at('forward', 1);
+  const p = Array.from(panel.trace.forward(1).y);
+  const rows = (await panel.page.evaluate(`[...document.querySelectorAll('[data-testid="distribution"] .dist-row')].map((r) => Number(r.dataset.testid.slice(5)))`)) as number[];
+  const target = panel.problem.sequence.targets[0];
+  const top = p.map((v, k) => ({ v, k })).sort((a, b) => b.v - a.v).slice(0, 12).map((x) => x.k);
+  const want = target?.kind === 'class' && !top.includes(target.index) ? [...top, target.index].sort((a, b) => p[b] - p[a]) : top;
+  expect(rows).toEqual(want);
+  expect(await panel.page.getByTestId('dist-rest').textContent()).toBe(`… and ${40 - want.length} less likely entries`);
+});
