@@ -10,19 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { makeCell, runTrace, traceJson, type ModelConfig, type Problem, type Tensor } from '../../src/engine';
 import { evaluate, parseAssignments, type ExprValue } from '../../src/engine/expr';
 import { loadSpec } from '../../src/engine/spec';
-import { randomProblem } from './helpers/randomProblem';
-
-const BUILTIN: Partial<ModelConfig>[] = [
-  { cell: 'rnn', activation: 'tanh' },
-  { cell: 'rnn', activation: 'sigmoid' },
-  { cell: 'rnn', activation: 'relu' },
-  { cell: 'lstm' },
-  { cell: 'lstm', peephole: true },
-  { cell: 'lstm', coupled: true },
-  { cell: 'lstm', peephole: true, coupled: true },
-  { cell: 'gru', variant: 'classic' },
-  { cell: 'gru', variant: 'pytorch' },
-];
+import { BUILTIN_FORMS, randomProblem } from './helpers/randomProblem';
 
 /** The problem with its cell replaced by the cell's own equations as a custom cell. */
 function asEquations(p: Problem): Problem {
@@ -53,7 +41,7 @@ function comparable(p: Problem) {
 }
 
 describe('built-in cells written as equations', () => {
-  for (const c of BUILTIN) {
+  for (const c of BUILTIN_FORMS) {
     for (const [seed, bptt] of [[1, { truncate: 'none', k: 5 }], [2, { truncate: 'chunks', k: 3 }], [3, { truncate: 'window', k: 2 }]] as const) {
       it(`${JSON.stringify(c)} ${bptt.truncate}: loss, states, dh, d<state> and every gradient equal to 1e-12`, () => {
         const p = randomProblem({ ...c, D: 3, H: 4, K: 3, T: 7, seed, bptt, nullRate: 0.2 });
@@ -80,7 +68,7 @@ describe('the shipped examples written as equations', () => {
 });
 
 describe("each built-in cell's forward equations, interpreted", () => {
-  for (const c of BUILTIN) {
+  for (const c of BUILTIN_FORMS) {
     it(`${JSON.stringify(c)}: the expression evaluator gives the cell's forward values`, () => {
       const p = randomProblem({ ...c, D: 3, H: 4, seed: 9 });
       const cell = makeCell(p.config);

@@ -4,22 +4,9 @@
  * differences of the cell's forward. This checks the evaluator on real equations (and the equations' text).
  */
 import { describe, expect, it } from 'vitest';
-import { makeCell, Rng, type CellState, type ModelConfig, type Tensor } from '../../src/engine';
+import { makeCell, Rng, type CellState, type Tensor } from '../../src/engine';
 import { evaluate, mapScope, parseAssignments, type ExprValue } from '../../src/engine/expr';
-import { randomProblem } from './helpers/randomProblem';
-
-const CELLS: Partial<ModelConfig>[] = [
-  { cell: 'rnn', activation: 'tanh' },
-  { cell: 'rnn', activation: 'sigmoid' },
-  { cell: 'rnn', activation: 'relu' },
-  { cell: 'rnn', activation: 'identity' },
-  { cell: 'lstm' },
-  { cell: 'lstm', peephole: true },
-  { cell: 'lstm', coupled: true },
-  { cell: 'lstm', peephole: true, coupled: true },
-  { cell: 'gru', variant: 'classic' },
-  { cell: 'gru', variant: 'pytorch' },
-];
+import { BUILTIN_FORMS, randomProblem } from './helpers/randomProblem';
 
 const D = 3;
 const H = 4;
@@ -50,7 +37,7 @@ function run(lines: string[], values: Map<string, ExprValue>): string[] {
 }
 
 describe('built-in cells through the expression language', () => {
-  for (const c of CELLS) {
+  for (const c of BUILTIN_FORMS) {
     it(`${JSON.stringify(c)}: forward equations give the cell's states; backward ones its gradients`, () => {
       const p = randomProblem({ ...c, D, H, seed: 3 });
       const cell = makeCell(p.config);

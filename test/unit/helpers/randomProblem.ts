@@ -60,3 +60,17 @@ export function randomProblem(o: RandomOptions = {}): Problem {
     corpus: null,
   };
 }
+
+/** Every form of the built-in cells: each rnn activation, the lstm with and without peepholes and coupling, both grus. */
+export const BUILTIN_FORMS: readonly Partial<ModelConfig>[] = [
+  { cell: 'rnn', activation: 'tanh' },
+  { cell: 'rnn', activation: 'sigmoid' },
+  { cell: 'rnn', activation: 'relu' },
+  { cell: 'rnn', activation: 'identity' },
+  { cell: 'lstm' },
+  { cell: 'lstm', peephole: true },
+  { cell: 'lstm', coupled: true },
+  { cell: 'lstm', peephole: true, coupled: true },
+  { cell: 'gru', variant: 'classic' },
+  { cell: 'gru', variant: 'pytorch' },
+];
