@@ -7,16 +7,9 @@ import { defaultFloor, gradcheck, objective } from '../../src/engine/gradcheck';
 import { runTrace, spectralNorm, spectralRadius, spectralIsEstimated, type Problem } from '../../src/engine';
 import { epochsOf, keptEpochs, LOSS_RECENT, thinLosses } from '../../src/engine/train/lossHistory';
 import { makeCell } from '../../src/engine/cells';
+import { pseudoText } from './helpers/text';
 
-function text(n: number): string {
-  let s = '';
-  let x = 7;
-  for (let i = 0; i < n; i++) {
-    x = (x * 1103515245 + 12345) % 2147483648;
-    s += 'abcdefghijklmnopqrstuvwxyz'[x % 26];
-  }
-  return s;
-}
+const text = (n: number): string => pseudoText(n, 7, 'abcdefghijklmnopqrstuvwxyz');
 
 describe('gradcheck: a relative error with a floor set by the difference noise', () => {
   const problem = loadSpec(`model: {cell: lstm, hidden: 64}\ndata: {text: "${text(201)}"}\n`).problem as Problem;

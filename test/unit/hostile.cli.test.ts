@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { pseudoText } from './helpers/text';
 
 const ROOT = join(__dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -117,15 +118,7 @@ describe('weights files', () => {
 
 describe('long and large specs that are valid', () => {
   /** A pseudo-random text over 27 characters. */
-  const text = (n: number) => {
-    let s = '';
-    let x = 99;
-    for (let i = 0; i < n; i++) {
-      x = (x * 1103515245 + 12345) % 2147483648;
-      s += 'abcdefghijklmnopqrstuvwxyz '[x % 27];
-    }
-    return s;
-  };
+  const text = (n: number) => pseudoText(n, 99);
 
   it('a trace of T = 150,000: exit 0, the table elides the middle, no stack overflow', () => {
     const path = spec('long', 'long.rnn.yaml', `model: {cell: rnn, hidden: 2}\ndata:\n  text: "${text(150_001)}"\n`);

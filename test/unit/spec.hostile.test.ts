@@ -5,6 +5,7 @@ import { MAX_ALIASES, MAX_SPEC_CHARS, MAX_SPEC_VALUES } from '../../src/engine/s
 import { parseYaml } from '../../src/engine/spec/yaml';
 import { MAX_FORMATTED, validate } from '../../src/engine/spec/validate';
 import { PLAIN_TRACE_BYTES, plainTraceBytes, runTrace, type Problem } from '../../src/engine';
+import { pseudoText } from './helpers/text';
 
 const errorsOf = (text: string, file = 'x.rnn.yaml') => loadSpec(text, { file }).diagnostics.filter((d) => d.severity === 'error');
 const ok = (text: string, file = 'x.rnn.yaml'): Problem => {
@@ -13,15 +14,7 @@ const ok = (text: string, file = 'x.rnn.yaml'): Problem => {
   return r.problem as Problem;
 };
 /** A pseudo-random text of n characters over 27 letters (deterministic). */
-function text(n: number): string {
-  let s = '';
-  let x = 12345;
-  for (let i = 0; i < n; i++) {
-    x = (x * 1103515245 + 12345) % 2147483648;
-    s += 'abcdefghijklmnopqrstuvwxyz '[x % 27];
-  }
-  return s;
-}
+const text = (n: number): string => pseudoText(n, 12345);
 
 describe('sizes and counts, refused before parsing', () => {
   it('a 10 MB spec of comments: the spec-size cap, at 1:1', () => {
