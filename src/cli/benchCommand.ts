@@ -22,12 +22,15 @@ export const benchSpec: CommandSpec = {
   ],
 };
 
+/** More timed runs than this is a typo (each configuration takes up to seconds a run). */
+const MAX_RUNS = 1000;
+
 export function runBenchCommand(args: ParsedArgs, io: Io): number {
   const runs = args.values.runs === undefined ? 7 : Number(args.values.runs);
-  if (!Number.isInteger(runs) || runs < 1) throw usageError(`--runs: expected a positive integer, found ${String(args.values.runs)}`);
+  if (!Number.isInteger(runs) || runs < 1 || runs > MAX_RUNS) throw usageError(`--runs: expected an integer in 1..${MAX_RUNS}, found ${String(args.values.runs)}`, 'bench');
   const json = typeof args.values.json === 'string' ? args.values.json : undefined;
   const kernels = args.values.kernels ?? 'auto';
-  if (kernels !== 'auto' && kernels !== 'simd' && kernels !== 'js') throw usageError(`--kernels: expected auto, simd or js, found ${String(kernels)}`);
+  if (kernels !== 'auto' && kernels !== 'simd' && kernels !== 'js') throw usageError(`--kernels: expected auto, simd or js, found ${String(kernels)}`, 'bench');
   runBench({ reps: runs, json, kernels, root: packageRoot(__dirname), log: (line) => io.out(`${line}\n`) });
   return EXIT.ok;
 }

@@ -2,7 +2,7 @@
 import { basename } from 'node:path';
 import { pytorchScript } from '../engine/export';
 import type { CommandSpec, ParsedArgs } from './args';
-import { CliError, EXIT } from './errors';
+import { EXIT, usageError } from './errors';
 import type { Io } from './io';
 import { loadSpecFile } from './specFile';
 import { readWeightsFile, writeAtomic } from './weightsFile';
@@ -24,14 +24,14 @@ export const exportSpec: CommandSpec = {
 
 export function runExportCommand(args: ParsedArgs, io: Io): number {
   const out = args.values.pytorch;
-  if (typeof out !== 'string') throw new CliError(['missing --pytorch OUT.py (the script to write)'], EXIT.usage);
+  if (typeof out !== 'string') throw usageError('missing --pytorch OUT.py (the script to write)', 'export');
   const specPath = args.positionals[0];
   const problem = loadSpecFile(specPath);
   const params = typeof args.values.weights === 'string' ? readWeightsFile(args.values.weights, problem).params : problem.params;
   const text = pytorchScript(problem, params, basename(specPath));
   if (out === '-') io.out(text);
   else {
-    writeAtomic(out, text);
+    writeAtomic(out, text, 'the script');
     io.err(`${problem.name}: PyTorch script written to ${out} (run: python3 ${out})\n`);
   }
   return EXIT.ok;

@@ -20,6 +20,9 @@ export const sampleSpec: CommandSpec = {
   details: ['Prints the prime followed by the generated tokens (a char model joins them, a token model separates them by spaces).'],
 };
 
+/** The tokens one sample may generate: each is kept until the text is printed (10^12 hung, then ran out of memory). */
+export const MAX_SAMPLE_LENGTH = 1_000_000;
+
 function num(v: string | boolean | undefined, name: string, dflt: number, ok: (n: number) => boolean, what: string): number {
   if (v === undefined) return dflt;
   const n = Number(v);
@@ -29,9 +32,9 @@ function num(v: string | boolean | undefined, name: string, dflt: number, ok: (n
 
 export function runSampleCommand(args: ParsedArgs, io: Io): number {
   if (typeof args.values.weights !== 'string') throw usageError('missing --weights FILE', 'sample');
-  const length = num(args.values.length, 'length', 100, (n) => Number.isInteger(n) && n >= 0, 'an integer >= 0');
+  const length = num(args.values.length, 'length', 100, (n) => Number.isInteger(n) && n >= 0 && n <= MAX_SAMPLE_LENGTH, `an integer in 0..${MAX_SAMPLE_LENGTH.toLocaleString('en-US')}`);
   const temperature = num(args.values.temperature, 'temperature', 1, (n) => Number.isFinite(n) && n >= 0, 'a number >= 0');
-  const seed = num(args.values.seed, 'seed', 1, Number.isInteger, 'an integer');
+  const seed = num(args.values.seed, 'seed', 1, Number.isSafeInteger, 'an integer');
   const problem = loadSpecFile(args.positionals[0]);
   const weights = readWeightsFile(args.values.weights, problem);
   const prime = typeof args.values.prime === 'string' ? args.values.prime : undefined;

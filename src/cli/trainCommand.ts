@@ -39,7 +39,7 @@ export const trainSpec: CommandSpec = {
 function positive(v: string | boolean | undefined, name: string, integer: boolean): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!(n > 0) || !Number.isFinite(n) || (integer && !Number.isInteger(n))) throw usageError(`--${name}: expected a positive ${integer ? 'integer' : 'number'}, found ${String(v)}`, 'train');
+  if (!(n > 0) || !Number.isFinite(n) || (integer && !Number.isSafeInteger(n))) throw usageError(`--${name}: expected a positive ${integer ? 'integer' : 'number'}, found ${String(v)}`, 'train');
   return n;
 }
 

@@ -16,12 +16,31 @@ export function defaultWeightsPath(specPath: string): string {
   return join(dirname(specPath), `${stem}.weights.json`);
 }
 
-/** Writes the weights atomically (see src/node/atomicWrite.ts); a failure is a CliError naming the file. */
-export function writeAtomic(path: string, text: string): void {
+/** Writes a file atomically (see src/node/atomicWrite.ts); a failure is a CliError naming the file, what it is and why. */
+export function writeAtomic(path: string, text: string, what = 'the weights'): void {
   try {
     writeAtomicFile(path, text);
   } catch (err) {
-    throw new CliError([`${path}: cannot write the weights: ${err instanceof Error ? err.message : String(err)}`], EXIT.failed);
+    throw new CliError([`${path}: cannot write ${what}: ${writeFailure(err)}`], EXIT.failed);
+  }
+}
+
+/** Why a write failed, in words for the common cases (the rename's EISDIR said "illegal operation on a directory, rename 'OUT.tmp-PID' -> 'OUT'"). */
+function writeFailure(err: unknown): string {
+  switch ((err as NodeJS.ErrnoException)?.code) {
+    case 'EISDIR':
+      return 'it is a directory';
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return 'its folder does not exist';
+    case 'EACCES':
+    case 'EPERM':
+    case 'EROFS':
+      return 'permission denied';
+    case 'ENOSPC':
+      return 'no space left on the device';
+    default:
+      return err instanceof Error ? err.message : String(err);
   }
 }
 

@@ -206,3 +206,49 @@ describe('a second Ctrl-C', () => {
     expect(existsSync(join(tmp, 'ctrlc', 'slow.weights.json'))).toBe(false); // no update finished: nothing written
   }, 30_000);
 });
+
+describe('options out of range and outputs that cannot be written', () => {
+  const hello = join(ROOT, 'examples', 'hello.rnn.yaml');
+  const weights = () => {
+    const path = join(tmp, 'opts', 'hello.weights.json');
+    if (!existsSync(path)) {
+      mkdirSync(join(tmp, 'opts'), { recursive: true });
+      expect(bptt(['train', hello, '--epochs', '2', '--out', path]).code).toBe(0);
+    }
+    return path;
+  };
+
+  it('sample --length 1e12 is refused with its bound, at once (it generated until memory ran out)', () => {
+    const r = bptt(['sample', hello, '--weights', weights(), '--length', '1e12'], 20_000);
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^bptt sample: --length: expected an integer in 0\.\.1,000,000, found 1e12$/m);
+  });
+
+  it('train --epochs past 2^53 (no longer an exact count) is refused before training', () => {
+    const r = bptt(['train', hello, '--epochs', '1e99', '--out', join(tmp, 'opts', 'never.json')], 20_000);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^bptt train: --epochs: expected a positive integer, found 1e99$/m);
+    expect(existsSync(join(tmp, 'opts', 'never.json'))).toBe(false);
+  });
+
+  it("bench's bad options name the command and show its usage", () => {
+    const r = bptt(['bench', '--runs', '0']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^bptt bench: --runs: expected an integer in 1\.\.1000, found 0\n\nUsage: bptt bench/);
+  });
+
+  it('export --pytorch to a folder or into a missing one: the script is named and why, no temporary file left', () => {
+    const dir = join(tmp, 'opts', 'out-dir');
+    mkdirSync(dir, { recursive: true });
+    let r = bptt(['export', hello, '--pytorch', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`${dir}: cannot write the script: it is a directory\n`);
+    r = bptt(['export', hello, '--pytorch', join(dir, 'missing', 'x.py')]);
+    expect(r.stderr).toBe(`${join(dir, 'missing', 'x.py')}: cannot write the script: its folder does not exist\n`);
+    expect(readdirSync(join(tmp, 'opts')).filter((n) => n.includes('.tmp-'))).toEqual([]);
+    r = bptt(['export', hello]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^bptt export: missing --pytorch OUT\.py \(the script to write\)\n\nUsage: bptt export/);
+  });
+});
