@@ -12,5 +12,6 @@ export { gemmRows, gemmABt } from './gemm';
 export { lstmGatesRows, expInto, tanhInto, sigmoidInto, lstmGates, lstmSteps } from './gates';
 export { stepMatVec, stepMatTVec, gruForward, gruForwardRun, gruBackward } from './gru';
 export { gruBackRun, rnnBackRun } from './stepBack';
+export { rnnForwardRun } from './rnn';
 export { lstmBackRun } from './lstmBack';
 export { lstmGatesRun } from './lstmTape';

@@ -2,8 +2,8 @@
  * The single-sequence trace's faster paths keep every number's bits: the output layer formed for a
  * block of steps at once, the gradient sums' biases from the packed vectors and one-step runs as
  * packed products. And a trace's records stay its own: building later traces (whose vectors come
- * from the same pools) leaves an earlier trace's records as they were; the GRU runner serves the
- * records its step would give, whatever state a step is asked from.
+ * from the same pools) leaves an earlier trace's records as they were; the GRU's and the RNN's
+ * runners serve the records their step would give, whatever state a step is asked from.
  */
 import { describe, expect, it } from 'vitest';
 import { usingWasm, withParams } from '../../src/engine/linalg';
@@ -100,10 +100,10 @@ describe('a later trace leaves an earlier one alone', () => {
   }
 });
 
-describe("the GRU's runner: its steps in wasm blocks, served ahead", () => {
-  for (const variant of ['classic', 'pytorch'] as const) {
-    it(`${variant}: forward's records from whatever state each step is asked from (in order, from a copy mid-block, out of order)`, () => {
-      const problem = randomProblem({ cell: 'gru', variant, H: 64, D: 40, T: 300, seed: 9, scale: 0.5 });
+describe("the GRU's and the tanh RNN's runners: their steps in wasm blocks, served ahead", () => {
+  for (const kind of KINDS.filter((k) => k.cell !== 'lstm')) {
+    it(`${JSON.stringify(kind)}: forward's records from whatever state each step is asked from (in order, from a copy mid-block, out of order)`, () => {
+      const problem = randomProblem({ ...kind, H: 64, D: 40, T: 300, seed: 9, scale: 0.5 });
       const cell = makeCell(problem.config);
       const { params: p, sequence } = problem;
       const same = (got: StepCache, want: StepCache, what: string): void => {

@@ -11,7 +11,7 @@ import { gruBackward, gruForward, stepKernels, type GruRecurrent } from '../kern
 import { VecPool } from '../vecPool';
 import { projectedRunner, stackedInputs } from './lstmRun';
 import { gruBackwardRun } from './stepBackward';
-import { gruRunner } from './gruRun';
+import { gruRunner } from './stepRun';
 import { gruBatch } from '../batch/gru';
 import type { BatchCell } from './cell';
 import { gateSymbols, gateTerms, shapesOf, type BackwardStep, type Cell, type CellInfo, type CellState, type GradTerm, type StepCache, type StepGrad, type StepRunner } from './cell';
@@ -65,16 +65,16 @@ export class GruCell implements Cell {
     return this.step(p, x, prev, null);
   }
 
-  /** Runs of steps in wasm blocks (gruRun.ts), or with their input halves as one product (lstmRun.ts), where the products run in wasm. */
+  /** Runs of steps in wasm blocks (stepRun.ts), or with their input halves as one product (lstmRun.ts), where the products run in wasm. */
   runner(p: Params, inputs: readonly Float64Array[], from: number, to: number): StepRunner | null {
     if (!matVecInWasm(this.H, this.D)) return null;
     const w = stepKernels(this.H);
-    if (w) return gruRunner(w, this.H, this.D, p, this.variant === 'classic', inputs, from, to, (x, prev, row) => this.cacheFromRow(x, prev, row));
+    if (w) return gruRunner(w, this.H, this.D, p, this.variant === 'classic', inputs, to, (x, prev, row) => this.cacheFromRow(x, prev, row));
     const { bias, Wx } = stackedInputs(p, ['r', 'z', 'n'], this.H, this.D);
     return projectedRunner(3 * this.H, this.D, bias, Wx, [], inputs, from, to, (x, prev, xa) => this.step(p, x, prev, xa));
   }
 
-  /** A step's record from its row [a_r a_z a_n ax r n | z | h] of a wasm run (gruRun.ts), copied into the pools. */
+  /** A step's record from its row [a_r a_z a_n ax r n | z | h] of a wasm run (stepRun.ts), copied into the pools. */
   private cacheFromRow(x: Float64Array, prev: CellState, row: Float64Array): StepCache {
     const H = this.H;
     const buf = this.pools.buf.take(), z = this.pools.z.take(), h = this.pools.h.take();

@@ -4,6 +4,7 @@ import { matTVecAdd, matVecInWasm, matVecAdd, sigmoid, tanhInto } from '../linal
 import { stepKernels, stepMatTVec, stepMatVec } from '../kernels/wasmGru';
 import { VecPool } from '../vecPool';
 import { projectedRunner } from './lstmRun';
+import { rnnRunner } from './stepRun';
 import { rnnBackwardRun } from './stepBackward';
 import { rnnBatch } from '../batch/rnn';
 import type { BatchCell } from './cell';
@@ -59,10 +60,23 @@ export class RnnCell implements Cell {
     return this.step(p, x, prev, null);
   }
 
-  /** Runs of steps with their input halves b_h + W_xh x_t as one product (lstmRun.ts), where W_xh's product runs in wasm. */
+  /**
+   * Runs of steps with their input halves b_h + W_xh x_t as one product, where W_xh's product runs in
+   * wasm: the tanh RNN's steps in wasm blocks (stepRun.ts), else each from its row (lstmRun.ts).
+   */
   runner(p: Params, inputs: readonly Float64Array[], from: number, to: number): StepRunner | null {
     if (!matVecInWasm(this.H, this.D)) return null; // forward's W_xh product runs in wasm then, with projectRows' sums
+    const w = stepKernels(this.H);
+    if (w && this.activation === 'tanh') return rnnRunner(w, this.H, this.D, p, inputs, to, (x, prev, row) => this.cacheFromRow(x, prev, row));
     return projectedRunner(this.H, this.D, p.b_h.data, p.W_xh.data, [], inputs, from, to, (x, prev, xa) => this.step(p, x, prev, xa));
+  }
+
+  /** A step's record from its row [a | h] of a wasm run, copied into the pools. */
+  private cacheFromRow(x: Float64Array, prev: CellState, row: Float64Array): StepCache {
+    const a = this.pools.a.take(), h = this.pools.h.take();
+    a.set(row.subarray(0, this.H));
+    h.set(row.subarray(this.H));
+    return { x, prev, state: { h }, h, pre: { a }, gates: {}, aux: {} };
   }
 
   /** One step; xa: b_h + W_xh x when a runner formed it (each element the sum matVecAdd forms), else null. */

@@ -26,6 +26,7 @@ interface GruExports {
   stepMatTVec(out: number, W: number, rows: number, cols: number, v: number): void;
   gruForward(buf: number, Whr: number, Whz: number, Whn: number, bhn: number, hPrev: number, z: number, h: number, H: number, classic: number): void;
   gruForwardRun(XA: number, m: number, OUT: number, Whr: number, Whz: number, Whn: number, bhn: number, h0: number, H: number, classic: number): void;
+  rnnForwardRun(XA: number, m: number, OUT: number, Whh: number, h0: number, H: number): void;
   gruBackward(g: number, r: number, z: number, n: number, hn: number, hPrev: number, dh: number, Whr: number, Whz: number, Whn: number, H: number, classic: number): void;
   gruBackRun(IN: number, DZ: number, OUT: number, m: number, Why: number, K: number, Whr: number, Whz: number, Whn: number, H: number, dh0: number, zero: number, t0: number, chunk: number, classic: number): void;
   rnnBackRun(IN: number, DZ: number, OUT: number, m: number, Why: number, K: number, Whh: number, H: number, dh0: number, zero: number, t0: number, chunk: number): void;
@@ -77,6 +78,27 @@ export function gruForwardRun(
   gru(w).gruForwardRun(xa, m, out, whr, whz, whn, bh, hp, H, bhn ? 0 : 1);
   const f64 = w.f64, o = out >> 3;
   for (let t = 0; t < m; t++) take(t, f64.subarray(o + 8 * H * t, o + 8 * H * (t + 1)));
+}
+
+/**
+ * m tanh RNN steps forward from h0 (kernel rnnForwardRun), their input halves b_h + W_xh x_t first as
+ * one product (as gruForwardRun's). take(t, row) reads step t's [a | h] (2H) from a view valid during
+ * the call. The same bits as RnnCell's step m times.
+ */
+export function rnnForwardRun(
+  w: WasmKernels, bias: Float64Array, Wx: Float64Array, D: number, X: Float64Array, m: number, Whh: Float64Array, h0: Float64Array, H: number,
+  take: (t: number, row: Float64Array) => void,
+): void {
+  w.begin(8 * (3 * H * m + H) + X.byteLength + Wx.byteLength + Whh.byteLength + bias.byteLength + 16 * 10);
+  const xa = w.scratch(H * m);
+  for (let t = 0; t < m; t++) w.f64.set(bias, (xa >> 3) + H * t);
+  const xp = w.slot(X), wx = w.slot(Wx);
+  w.k.gemmABt(xa, xp, wx, m, H, D);
+  const whh = w.slot(Whh), hp = w.slot(h0);
+  const out = w.scratch(2 * H * m);
+  gru(w).rnnForwardRun(xa, m, out, whh, hp, H);
+  const f64 = w.f64, o = out >> 3;
+  for (let t = 0; t < m; t++) take(t, f64.subarray(o + 2 * H * t, o + 2 * H * (t + 1)));
 }
 
 /**
