@@ -42,13 +42,14 @@ export function slicedForward(cell: Cell, problem: Problem, params: Params, n: n
 
 /**
  * The one-sweep backward (none or chunks) slice by slice from T down, progress between them; window:
- * its loss terms' sweeps from T down, progress after about n backward steps (k per loss term).
+ * its loss terms' sweeps from T down, progress after about n/2 backward steps (k per loss term).
  */
 export function slicedBackward(cell: Cell, config: ModelConfig, bptt: BpttConfig, params: Params, fwd: ForwardPass, n: number, progress?: TraceProgress): BackwardStep[] {
   const T = fwd.caches.length;
   if (bptt.truncate === 'window') {
     progress?.('backward', 0, T);
-    return backwardPass(cell, config, bptt, params, fwd, progress && { steps: n, progress: (done, total) => progress('backward', done, total) });
+    // A backward step costs about two forward ones: half as many a slice.
+    return backwardPass(cell, config, bptt, params, fwd, progress && { steps: Math.max(1, n >> 1), progress: (done, total) => progress('backward', done, total) });
   }
   const steps: BackwardStep[] = new Array(T);
   let dNext = zeroState(cell);

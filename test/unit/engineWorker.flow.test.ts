@@ -80,6 +80,12 @@ describe('the gradient flow in the engine worker', () => {
     expect(progress.length).toBeGreaterThan(0);
     expect(progress[0]).toMatchObject({ key: 'mem:flow', phase: 'forward', total: 32_000 });
     expect(progress.every((m) => m.done <= m.total)).toBe(true);
+    // The cursor moves on while its Jacobian row computes: the older row stops, the newer one is answered.
+    send({ type: 'call', id: 43, key: 'mem:flow', call: { method: 'jacobian', t: 32_000 } });
+    send({ type: 'call', id: 44, key: 'mem:flow', call: { method: 'jacobian', t: 31_999 } });
+    expect(await reply(43)).toEqual({ type: 'reply', id: 43, ok: false, error: FLOW_SUPERSEDED });
+    const row = await reply(44);
+    expect(row.ok && (row.value as { t: number }).t).toBe(31_999);
   }, 300_000);
 
   it('a flow under way when the spec is edited stops, answers superseded, and the new trace’s flow follows', async () => {

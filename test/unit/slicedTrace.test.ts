@@ -38,9 +38,9 @@ describe('the plain trace in slices', () => {
       const window = bptt.truncate === 'window';
       const passes = ['forward 0/700', 'forward 299/700', 'forward 598/700', ...(window ? ['backward 0/700'] : ['backward 0/700', 'backward 299/700', 'backward 598/700'])];
       expect(calls.slice(0, passes.length)).toEqual(passes);
-      // window: its loss terms' sweeps (3 backward steps each: every 100 terms is a slice of 299 or
-      // more), then the steps' own backward (every 299 steps), counted out of 2T.
-      const sweeps = window ? ['100', '200', '300', '400', '500', '600', '998', '1297'].map((d) => `backward ${d}/1400`) : [];
+      // window: its loss terms' sweeps (3 backward steps each: every 50 terms is a slice of 149 or
+      // more, half the forward's 299), then the steps' own backward (every 149 steps), counted out of 2T.
+      const sweeps = window ? [...[50, 100, 150, 200, 250, 300, 350, 400, 450, 500, 550, 600, 650], ...[848, 997, 1146, 1295]].map((d) => `backward ${d}/1400`) : [];
       expect(calls.slice(passes.length, passes.length + sweeps.length)).toEqual(sweeps);
       // Then the gradients' sum, segment by segment in groups of about a slice: between the groups.
       expect(calls.slice(passes.length + sweeps.length)).toEqual(['backward 700/700', 'backward 700/700']);

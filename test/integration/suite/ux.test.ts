@@ -53,9 +53,9 @@ export function defineUxTests(): void {
       await waitFor('still two stepper tabs', () => stepperTabs().length === 2);
       // The reused panel traces the new spec: its summary names it, with hello's T.
       const reused = api.panels.get(c) as StepperPanel;
-      // Its webview loads anew (up to 30 s: after the debugger suite's T = 60,000 trace the engine
-      // worker may still be answering that panel's last unsliced calls; see the note).
-      await waitFor('the reused panel to say ready and get its trace', () => reused.lastSent('trace')?.summary.name === 'ux-c', 30_000);
+      // Its webview loads anew. (The 10 s are enough again: the debugger suite's T = 60,000 panel no
+      // longer leaves the worker in an unsliced gradient-flow call; it stops when that panel goes.)
+      await waitFor('the reused panel to say ready and get its trace', () => reused.lastSent('trace')?.summary.name === 'ux-c');
       assert.equal(reused.lastSummary?.T, 4);
     });
 
