@@ -7,6 +7,7 @@ import { EigenvalueDecomposition, Matrix, inverse } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/engine';
 import { eigenvalues, hessenberg } from '../../src/engine/flow/eigenvalues';
+import { spectralRadius } from '../../src/engine/flow/spectral';
 
 type C = [number, number];
 
@@ -72,6 +73,13 @@ describe('eigenvalues of a real matrix', () => {
     expect(ours(new Float64Array(16), 4)).toEqual(Array.from({ length: 4 }, () => [0, 0]));
     const J = Float64Array.from([1, 1, 0, 1]); // a Jordan block: 1 twice
     expect(mismatch(ours(J, 2), [[1, 0], [1, 0]])).toBeLessThan(1e-14);
+  });
+
+  it('a matrix with a NaN or an infinity (diverged weights) has no spectral radius: NaN, at once', () => {
+    const W = (v: number) => ({ shape: [3, 3], data: Float64Array.from([0.5, 0, 0, 0, v, 0, 0, 0, 0.2]) });
+    expect(spectralRadius(W(NaN))).toBeNaN();
+    expect(spectralRadius(W(Infinity))).toBeNaN();
+    expect(spectralRadius(W(0.7))).toBeCloseTo(0.7, 14);
   });
 
   it('the reduction leaves an upper Hessenberg matrix with the same trace and Frobenius norm', () => {

@@ -147,6 +147,7 @@ export function spectralRadius(W: Tensor, tick?: Tick): number {
   if (W.shape.length !== 2 || W.shape[1] !== n) throw new RangeError(`spectralRadius needs a square matrix, got [${W.shape.join(',')}]`);
   if (n === 0) return 0;
   if (n === 1) return Math.abs(W.data[0]);
+  if (!W.data.every(Number.isFinite)) return NaN; // diverged weights: no eigenvalue to speak of (the QR sweeps would not converge)
   if (spectralIsEstimated(n, n)) return arnoldiRadius(W.data, n);
   const { re, im } = eigenvalues(W.data, n, tick);
   let r = 0;
