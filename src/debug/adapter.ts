@@ -29,6 +29,7 @@ export class BpttDebugSession extends CheckedSession {
   private readonly configurationDone = new Promise<void>((r) => (this.configured = r));
   private readonly stops = new Stops((e) => this.sendEvent(e), () => this.values.reset());
   private watching: { dispose(): void } | null = null;
+  private launched = false;
 
   constructor(private readonly open: SessionOpener) {
     super();
@@ -42,6 +43,10 @@ export class BpttDebugSession extends CheckedSession {
   }
 
   protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchArgs): Promise<void> {
+    // One launch a session: a second opened another session beside the first, never closed, and
+    // its failure terminated the first.
+    if (this.launched) return this.sendErrorResponse(response, { id: 1005, format: 'this debug session has already launched a spec (one launch a session)', showUser: true });
+    this.launched = true;
     try {
       const launched = await openLaunch(args, this.open, (e) => this.stops.follow(e), (i) => this.api && (this.info = i));
       ({ specPath: this.specPath, api: this.api, info: this.info, watching: this.watching } = launched);

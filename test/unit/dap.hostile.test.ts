@@ -57,3 +57,18 @@ describe('bptt dap: malformed requests', () => {
     }
   });
 });
+
+describe('bptt dap: a second launch', () => {
+  it('is refused, and the first session goes on (it opened a second session and, failing, terminated the first)', async () => {
+    const { c } = await launch(SPEC);
+    const r = await c.request('launch', { type: 'bptt', request: 'launch', name: 'again', spec: join(ROOT, 'examples', 'lstm.rnn.yaml') });
+    expect(r.success).toBe(false);
+    expect(r.message).toBe('this debug session has already launched a spec (one launch a session)');
+    const bad = await c.request('launch', { type: 'bptt', request: 'launch', name: 'bad', spec: 5 });
+    expect(bad.success).toBe(false);
+    expect(c.events.some((e) => e.event === 'terminated')).toBe(false);
+    await c.stop('next', { threadId: 1 });
+    expect((await frame(c)).name).toBe('forward t=2');
+    expect((await c.ok('evaluate', { expression: 'T', frameId: 1 })).result).toBe('4');
+  });
+});
