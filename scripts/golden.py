@@ -272,18 +272,23 @@ def run(spec):
     z_out = [None] * T  # the z_t whose loss L_t is taken
     total = torch.zeros(())
 
+    def tracked_step(s, h, c):
+        """Step s with autograd, keeping this graph copy of h_s (and c_s) for its gradient."""
+        h, c, _ = cell_step(model, P, X[s], h, c)
+        h.retain_grad()
+        h_copies[s].append(h)
+        if c is not None:
+            c.retain_grad()
+            c_copies[s].append(c)
+        return h, c
+
     if trunc in ("none", "chunks"):
         h, c = h0, c0
         for t in range(T):
             if trunc == "chunks" and t > 0 and t % k == 0:
                 h = h.detach()  # the state carried into a chunk is a constant for the gradient
                 c = None if c is None else c.detach()
-            h, c, _ = cell_step(model, P, X[t], h, c)
-            h.retain_grad()
-            h_copies[t].append(h)
-            if c is not None:
-                c.retain_grad()
-                c_copies[t].append(c)
+            h, c = tracked_step(t, h, c)
             z = P["W_hy"] @ h + P["b_y"]
             if V[t] is not None:
                 z.retain_grad()
@@ -298,12 +303,7 @@ def run(spec):
             h = h.detach()
             c = None if c is None else c.detach()
             for s in range(start, t + 1):
-                h, c, _ = cell_step(model, P, X[s], h, c)
-                h.retain_grad()
-                h_copies[s].append(h)
-                if c is not None:
-                    c.retain_grad()
-                    c_copies[s].append(c)
+                h, c = tracked_step(s, h, c)
             z = P["W_hy"] @ h + P["b_y"]
             z.retain_grad()
             z_out[t] = z
