@@ -5,42 +5,13 @@
  * session rebuilt, its panel closed) stops and answers "superseded", never the old trace's values.
  * Orderings only: no timing is asserted.
  */
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FromEngine } from '../../src/extension/engine/events';
-import { CANCEL_SLOTS, FLOW_SUPERSEDED, type SpecText, type ToEngine } from '../../src/extension/engine/messages';
+import { engineWorkerHarness, type Reply } from './helpers/engineWorker';
+import { FLOW_SUPERSEDED, type SpecText } from '../../src/extension/engine/messages';
 import type { FlowData } from '../../src/protocol';
 
-const ROOT = join(__dirname, '..', '..');
-
-let worker: Worker | null = null;
-afterEach(async () => {
-  await worker?.terminate();
-  worker = null;
-});
-
-type Reply = Extract<FromEngine, { type: 'reply' }>;
-
-function start(): { send: (m: ToEngine) => void; log: FromEngine[]; until: (p: (m: FromEngine) => boolean, ms?: number) => Promise<FromEngine>; reply: (id: number) => Promise<Reply> } {
-  const w = (worker = new Worker(join(ROOT, 'dist', 'engineWorker.js'), { workerData: { cancel: new SharedArrayBuffer(4 * CANCEL_SLOTS) } }));
-  const log: FromEngine[] = [];
-  const waiters: { p: (m: FromEngine) => boolean; resolve: (m: FromEngine) => void }[] = [];
-  w.on('message', (m: FromEngine) => {
-    log.push(m);
-    for (const x of [...waiters]) if (x.p(m)) waiters.splice(waiters.indexOf(x), 1), x.resolve(m);
-  });
-  const until = (p: (m: FromEngine) => boolean, ms = 240_000): Promise<FromEngine> => {
-    const seen = log.find(p);
-    if (seen) return Promise.resolve(seen);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no such message in ${ms} ms; got ${log.map((m) => m.type).join(', ')}`)), ms);
-      waiters.push({ p, resolve: (m) => (clearTimeout(timer), resolve(m)) });
-    });
-  };
-  const reply = (id: number) => until((m) => m.type === 'reply' && m.id === id) as Promise<Reply>;
-  return { send: (m) => w.postMessage(m), log, until, reply };
-}
+const start = engineWorkerHarness(240_000);
 
 const spec = (key: string, text: string): SpecText => ({ key, file: key, dir: null, roots: [], rootsName: 'the test folder', refuse: null, format: 'yaml', text });
 

@@ -6,41 +6,17 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { sample, serializeWeights } from '../../src/engine';
 import { loadSpec } from '../../src/engine/spec';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FromEngine } from '../../src/extension/engine/events';
-import type { SpecText, ToEngine } from '../../src/extension/engine/messages';
-import { CANCEL_SLOTS } from '../../src/extension/engine/messages';
+import { engineWorkerHarness } from './helpers/engineWorker';
+import type { SpecText } from '../../src/extension/engine/messages';
 
 const ROOT = join(__dirname, '..', '..');
 const TORCH = join(ROOT, 'test', 'fixtures', 'torch');
 
-let worker: Worker | null = null;
-afterEach(async () => {
-  await worker?.terminate();
-  worker = null;
-});
-
-function start(): { send: (m: ToEngine) => void; log: FromEngine[]; until: (p: (m: FromEngine) => boolean, ms?: number) => Promise<FromEngine> } {
-  const w = (worker = new Worker(join(ROOT, 'dist', 'engineWorker.js'), { workerData: { cancel: new SharedArrayBuffer(4 * CANCEL_SLOTS) } }));
-  const log: FromEngine[] = [];
-  const waiters: { p: (m: FromEngine) => boolean; resolve: (m: FromEngine) => void }[] = [];
-  w.on('message', (m: FromEngine) => {
-    log.push(m);
-    for (const x of [...waiters]) if (x.p(m)) waiters.splice(waiters.indexOf(x), 1), x.resolve(m);
-  });
-  const until = (p: (m: FromEngine) => boolean, ms = 120_000): Promise<FromEngine> => {
-    const seen = log.find(p);
-    if (seen) return Promise.resolve(seen);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no such message in ${ms} ms; got ${log.map((m) => m.type).join(', ')}`)), ms);
-      waiters.push({ p, resolve: (m) => (clearTimeout(timer), resolve(m)) });
-    });
-  };
-  return { send: (m) => w.postMessage(m), log, until };
-}
+const start = engineWorkerHarness(120_000);
 
 const spec = (key: string, text: string, dir: string | null = null): SpecText => ({ key, file: key, dir, roots: dir ? [dir] : [], rootsName: 'the test folder', refuse: null, format: 'yaml', text });
 const HELLO = 'name: hello\nmodel:\n  cell: rnn\n  hidden: 3\ndata:\n  text: hello\ninit:\n  seed: 1\n';
