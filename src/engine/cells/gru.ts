@@ -12,6 +12,7 @@ import { VecPool } from '../vecPool';
 import { projectedRunner, stackedInputs } from './lstmRun';
 import { gruBackwardRun } from './stepBackward';
 import { gruRunner } from './stepRun';
+import { gruEquations } from './gruEquations';
 import { gruBatch } from '../batch/gru';
 import type { BatchCell } from './cell';
 import { gateSymbols, gateTerms, shapesOf, type BackwardStep, type Cell, type CellInfo, type CellState, type GradTerm, type StepCache, type StepGrad, type StepRunner } from './cell';
@@ -57,7 +58,7 @@ export class GruCell implements Cell {
       pytorch: classic
         ? { module: null, why: 'nn.GRU computes n = tanh(W_in x + b_in + r * (W_hn h + b_hn)) and h = (1 - z) * n + z * h_prev: set model.variant: pytorch', blocks: [], hiddenBias: null }
         : { module: 'GRU', blocks: ['r', 'z', 'n'].map((q) => [`W_x${q}`, `W_h${q}`, `b_${q}`]), hiddenBias: { block: 2, name: 'b_hn' } },
-      equations: classic ? CLASSIC : PYTORCH,
+      equations: gruEquations(classic),
     };
   }
 
@@ -213,39 +214,3 @@ export class GruCell implements Cell {
     return gruBatch(p, this.H, this.D, this.variant);
   }
 }
-
-const GATES = ['r = sigmoid(W_xr @ x + W_hr @ h_prev + b_r)', 'z = sigmoid(W_xz @ x + W_hz @ h_prev + b_z)'];
-const GRADS = ['r', 'z', 'n'].flatMap((q) => [`dW_x${q} = outer(d${q}, x)`, `db_${q} = d${q}`]);
-
-/** The notes' GRU in the expression language. */
-const CLASSIC = {
-  forward: [...GATES, 'n = tanh(W_xn @ x + W_hn @ (r * h_prev) + b_n)', 'h = (1 - z) * h_prev + z * n'],
-  backward: [
-    'dn = dh * z * (1 - n * n)',
-    'dz = dh * (n - h_prev) * z * (1 - z)',
-    'drh = transpose(W_hn) @ dn',
-    'dr = drh * h_prev * r * (1 - r)',
-    'dh_prev = dh * (1 - z) + drh * r + transpose(W_hr) @ dr + transpose(W_hz) @ dz',
-    'dW_hr = outer(dr, h_prev)',
-    'dW_hz = outer(dz, h_prev)',
-    'dW_hn = outer(dn, r * h_prev)',
-    ...GRADS,
-  ],
-};
-
-/** PyTorch's GRU in the expression language: z plays the opposite role, and r gates W_hn h_prev + b_hn. */
-const PYTORCH = {
-  forward: [...GATES, 'n = tanh(W_xn @ x + b_n + r * (W_hn @ h_prev + b_hn))', 'h = (1 - z) * n + z * h_prev'],
-  backward: [
-    'dn = dh * (1 - z) * (1 - n * n)',
-    'dz = dh * (h_prev - n) * z * (1 - z)',
-    'dhn = dn * r',
-    'dr = dn * (W_hn @ h_prev + b_hn) * r * (1 - r)',
-    'dh_prev = dh * z + transpose(W_hn) @ dhn + transpose(W_hr) @ dr + transpose(W_hz) @ dz',
-    'dW_hr = outer(dr, h_prev)',
-    'dW_hz = outer(dz, h_prev)',
-    'dW_hn = outer(dhn, h_prev)',
-    'db_hn = dhn',
-    ...GRADS,
-  ],
-};
